@@ -1,0 +1,65 @@
+"""Numbers as people read them: units, decimals, thousands separators, and words for no figure."""
+
+from __future__ import annotations
+
+import math
+
+from .published import status_words
+from .register import Metric
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan")
+
+
+def number(value, decimals: int = 0) -> str:
+    return f"{float(value):,.{decimals}f}"
+
+
+def fmt(value, metric: Metric, status: str | None = None, unit: bool = True) -> str:
+    """'46.4%', '1,234', '3.08 per 100', '£2,000'; or the reason there is no figure."""
+    if is_missing(value):
+        return f"no figure: {status_words(status)}" if status else "no figure"
+    text = number(value, metric.decimals)
+    if not unit:
+        return text
+    if metric.unit == "%":
+        return f"{text}%"
+    if metric.unit == "rate per 100":
+        return f"{text} per 100"
+    if metric.unit == "days":
+        return f"{text} days"
+    if metric.unit == "£":
+        return f"£{text}"
+    return text
+
+
+def change_words(change, metric: Metric) -> str:
+    """'up 3.2 points', 'down 12', 'no change'. Percentages change in points, not per cent."""
+    if is_missing(change):
+        return "no earlier figure to compare"
+    rounded = round(float(change), metric.decimals)
+    if rounded == 0:
+        return "no change"
+    size = number(abs(change), metric.decimals)
+    if metric.unit == "%":
+        size += " point" + ("" if abs(rounded) == 1 else "s")
+    elif metric.unit == "rate per 100":
+        size += " per 100"
+    return f"{'up' if change > 0 else 'down'} {size}"
+
+
+def direction(change, metric: Metric) -> str:
+    """'better', 'worse', 'no change' or 'changed' (context metrics have no better direction)."""
+    if is_missing(change) or round(float(change), metric.decimals) == 0:
+        return "no change" if not is_missing(change) else "unknown"
+    if metric.polarity == "context":
+        return "changed"
+    better = change > 0 if metric.polarity == "higher" else change < 0
+    return "better" if better else "worse"
+
+
+def arrow(change, metric: Metric) -> str:
+    if is_missing(change) or round(float(change), metric.decimals) == 0:
+        return "→"
+    return "↑" if change > 0 else "↓"

@@ -1,0 +1,39 @@
+"""Importers, one module per published format. `read_file` recognises a file by its content."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from . import ees_csv, ees_zip, moj_tribunal, neighbours
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+
+KNOWN_FORMATS = (
+    "an EES open-data CSV or ZIP, the MoJ SEND Tribunal appeal-rate table (CSV or ODS) or "
+    "a DfE statistical-neighbour workbook"
+)
+
+
+def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = None) -> ImportPlan:
+    """Read any supported file into an import plan. Raises ImportFailure for bad input."""
+    if not source.data.strip():
+        raise ImportFailure(Issue(source.name, "the file is empty"))
+    if source.is_zip:
+        try:
+            names = zipfile.ZipFile(io.BytesIO(source.data)).namelist()
+        except zipfile.BadZipFile as exc:
+            raise ImportFailure(Issue(source.name, f"is not a readable ZIP (corrupt or truncated: {exc})")) from None
+        if "mimetype" in names and moj_tribunal.looks_like_ods(source):
+            return moj_tribunal.read_ods(source, ctx)
+        if "xl/workbook.xml" in names:
+            if neighbours.looks_like(source):
+                return neighbours.read(source, ctx, model_year)
+            raise ImportFailure(Issue(source.name, f"is an Excel workbook of unknown layout; expected {KNOWN_FORMATS}"))
+        return ees_zip.read(source, ctx)
+    text = source.text()
+    header = ees_csv.header_of(text)
+    if ees_csv.looks_like(header):
+        return ees_csv.read(source, ctx)
+    if moj_tribunal.looks_like_csv(text):
+        return moj_tribunal.read_csv(source, ctx)
+    raise ImportFailure(Issue(source.name, f"unknown format: expected {KNOWN_FORMATS}", row=1))

@@ -1,0 +1,163 @@
+"""What every importer shares: the file being read, the problems found in it, and the plan of
+values it would write. Importers never write; `scorecard.ingest` commits a plan in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..areas import AreaIndex
+from ..periods import Period
+from ..register import Metric
+
+VALUE_COLUMNS = [
+    "metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status", "note",
+    "source_id", "source_file", "source_row", "source_column", "published_area",
+]
+
+
+@dataclass
+class Issue:
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class ImportFailure(Exception):
+    """A file that cannot be imported. Nothing has been written."""
+
+    def __init__(self, issues: list[Issue] | Issue):
+        self.issues = [issues] if isinstance(issues, Issue) else list(issues)
+        super().__init__("\n".join(str(i) for i in self.issues))
+
+
+@dataclass
+class SourceFile:
+    """The bytes of one input file, with a display name and a fingerprint."""
+
+    name: str
+    data: bytes
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> "SourceFile":
+        path = Path(path)
+        if not path.exists():
+            raise ImportFailure(Issue(str(path), "no such file"))
+        if path.is_dir():
+            raise ImportFailure(Issue(str(path), "is a folder; give the files in it"))
+        return cls(path.name, path.read_bytes())
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def is_zip(self) -> bool:
+        return self.data[:4] == b"PK\x03\x04"
+
+    def text(self) -> str:
+        """The file decoded as UTF-8 (a BOM is dropped). Bad bytes are reported by row and column."""
+        try:
+            return self.data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            before = self.data[: exc.start]
+            row = before.count(b"\n") + 1
+            column = exc.start - (before.rfind(b"\n") + 1) + 1
+            raise ImportFailure(Issue(
+                self.name,
+                f"byte 0x{self.data[exc.start]:02x} at character {column} is not UTF-8. "
+                "Save the file as 'CSV UTF-8' and import it again.",
+                row=row,
+            )) from None
+
+
+@dataclass
+class ImportContext:
+    """What importers need to know about the store, read once before reading a file."""
+
+    metrics: dict[str, Metric]
+    areas: AreaIndex
+    releases: list[dict]  # known source releases: id, publication_id, covers_to (list), title
+
+    @classmethod
+    def from_store(cls, con) -> "ImportContext":
+        from ..register import metrics_from_store
+
+        rows = con.execute(
+            "SELECT r.id, r.publication_id, r.covers_to, r.title, p.publisher, p.title "
+            "FROM source_release r JOIN publication p ON p.id = r.publication_id"
+        ).fetchall()
+        releases = [
+            {"id": r[0], "publication_id": r[1], "covers_to": json.loads(r[2] or "[]"), "title": r[3],
+             "publisher": r[4], "publication_title": r[5]}
+            for r in rows
+        ]
+        return cls(metrics_from_store(con), AreaIndex.from_store(con), releases)
+
+    def release_for(self, publication_id: str, latest_period: str, title_hint: str | None = None) -> dict:
+        """The known release of a publication that covers up to `latest_period`, or a new one."""
+        for r in self.releases:
+            if r["publication_id"] == publication_id and latest_period in r["covers_to"]:
+                return r
+        known = next((r for r in self.releases if r["publication_id"] == publication_id), None)
+        title = title_hint or (
+            f"{known['publication_title'] if known else publication_id}, data to {latest_period}"
+        )
+        release = {
+            "id": f"{publication_id}-to-{latest_period.replace('/', '-').replace(' ', '-').lower()}",
+            "publication_id": publication_id, "covers_to": [latest_period], "title": title,
+            "new": True,
+        }
+        self.releases.append(release)
+        return release
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do: values to write, neighbours to replace, and what was seen."""
+
+    file_name: str
+    sha256: str
+    format: str
+    values: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=VALUE_COLUMNS))
+    periods: dict[str, Period] = field(default_factory=dict)
+    warnings: list[Issue] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    new_releases: list[dict] = field(default_factory=list)
+    neighbours: pd.DataFrame | None = None
+    neighbour_model_year: int | None = None
+    source_id: str | None = None
+    rows_rejected: int = 0
+
+    def add(self, other: "ImportPlan") -> None:
+        """Fold a member file's plan into this one (a ZIP is one batch)."""
+        self.values = pd.concat([d for d in (self.values, other.values) if len(d)], ignore_index=True) \
+            if len(other.values) else self.values
+        self.periods.update(other.periods)
+        self.warnings += other.warnings
+        self.skipped += other.skipped
+        self.new_releases += [r for r in other.new_releases if r not in self.new_releases]
+        self.rows_rejected += other.rows_rejected
+        self.source_id = self.source_id or other.source_id
+
+
+def values_frame(records: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
+    for col in ("value", "numerator", "denominator"):
+        df[col] = pd.to_numeric(df[col]).astype("float64")
+    df["source_row"] = df["source_row"].astype("Int64")
+    return df

@@ -1,0 +1,258 @@
+"""Any CSV in DfE's Explore Education Statistics open-data format, read through the metric register.
+
+The register says which columns (and which headline rows) hold each metric, so the same reader
+takes the 2022 SEN2 aggregate file (sen2_mi.csv), the 2025 person-level files, EHE, exclusions and
+any later release that keeps its column names. Files are recognised by their columns, not names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+
+import pandas as pd
+
+from .. import periods, published
+from ..areas import ENGLAND, name_key
+from ..register import Metric, Read
+from ..validation import parts_problem, value_problem
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, values_frame
+
+FORMAT = "ees-csv"
+REQUIRED = ("time_period", "time_identifier", "geographic_level")
+LEVELS = {"National": "england", "Regional": "region", "Local authority": "la"}
+
+
+def header_of(text: str) -> list[str]:
+    first = text.split("\n", 1)[0]
+    return [h.strip() for h in next(csv.reader([first]))] if first.strip() else []
+
+
+STANDARD = REQUIRED + ("country_code", "region_code", "new_la_code", "old_la_code", "la_name")
+
+
+def looks_like(header: list[str]) -> bool:
+    """Two or more of the open-data standard's columns: an EES file (perhaps missing one it needs)."""
+    return sum(col in header for col in STANDARD) >= 2
+
+
+def matching_reads(header: list[str], metrics: dict[str, Metric]) -> list[tuple[Metric, Read]]:
+    columns = set(header)
+    out = []
+    for metric in metrics.values():
+        for read in metric.reads:
+            if read.columns <= columns:
+                out.append((metric, read))
+                break
+    return out
+
+
+def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) -> ImportPlan:
+    """Read one EES CSV into a plan. Raises ImportFailure, naming file, row and column, on bad input."""
+    text = source.text()
+    if not text.strip():
+        raise ImportFailure(Issue(source.name, "the file is empty"))
+    header = header_of(text)
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ImportFailure(Issue(source.name, f"required column(s) {', '.join(missing)} missing", row=1))
+    matches = matching_reads(header, ctx.metrics)
+    if not matches:
+        raise ImportFailure(Issue(source.name, "no metric in the register reads this file's columns", row=1))
+    plan = ImportPlan(source.name, source.sha256, FORMAT)
+
+    duplicated = [c for c, n in Counter(header).items() if n > 1]
+    unique_names = _deduplicate(header)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=0, names=unique_names)
+    frame.insert(0, "_row", frame.index + 2)
+    problems: list[Issue] = []
+    for col in duplicated:
+        copies = [n for n, h in zip(unique_names, header) if h == col]
+        same = all(frame[c].equals(frame[copies[0]]) for c in copies[1:])
+        used = any(col in read.columns for _, read in matches)
+        if used and not same:
+            problems.append(Issue(source.name, "the column name appears twice with different contents; "
+                                  "cannot tell which the register means", row=1, column=col))
+        else:
+            plan.warnings.append(Issue(source.name, f"column name appears {len(copies)} times"
+                                       + (" with identical contents" if same else "; not used"),
+                                       row=1, column=col, severity="warning"))
+
+    known_levels = frame["geographic_level"].isin(list(LEVELS))
+    other_levels = sorted(set(frame.loc[~known_levels, "geographic_level"]))
+    if other_levels:
+        plan.skipped.append(f"{source.name}: {int((~known_levels).sum())} rows at other geographic levels "
+                            f"({', '.join(other_levels)}) are not stored")
+    frame = frame[known_levels]
+
+    area_of, area_problems, skipped_areas = _resolve_areas(frame, ctx, source.name)
+    problems += area_problems
+    if skipped_areas:
+        plan.skipped.append(f"{source.name}: {skipped_areas}")
+    period_of = {}
+    for tp, ti, row in frame.groupby(["time_period", "time_identifier"])["_row"].min().reset_index().itertuples(index=False):
+        try:
+            period_of[(tp, ti)] = periods.from_ees(tp, ti)
+        except periods.PeriodError as exc:
+            problems.append(Issue(source.name, str(exc), row=int(row), column="time_period"))
+
+    records = []
+    publications = set()
+    for metric, rd in matches:
+        publications.add(rd.publication)
+        rows = frame
+        for col, allowed in rd.filters:
+            rows = rows[rows[col].str.strip().isin(allowed)]
+        seen: dict[tuple, int] = {}
+        for rec in rows.to_dict("records"):
+            key_area = area_of.get(_area_key(rec))
+            period = period_of.get((rec["time_period"], rec["time_identifier"]))
+            if key_area is None or period is None:
+                continue
+            if rd.period_kind == "census_date":
+                period = periods.january_census(period.end.year)
+            plan.periods[period.label] = period
+            key = (key_area, period.label)
+            if key in seen:
+                problems.append(Issue(source.name, f"duplicate row: {metric.id} for this area and period "
+                                      f"is also on row {seen[key]}", row=rec["_row"], column=rd.value))
+                continue
+            seen[key] = rec["_row"]
+            record, issue = _value_record(metric, rd, rec, source.name)
+            if issue and issue.severity == "error":
+                problems.append(issue)
+                continue
+            if issue:
+                plan.warnings.append(issue)
+            record.update(metric_id=metric.id, area_code=key_area, period_label=period.label,
+                          source_file=source.name, source_row=rec["_row"], source_column=rd.value,
+                          published_area=rec.get("new_la_code") or rec.get("region_code") or rec.get("country_code"))
+            records.append(record)
+    if problems:
+        raise ImportFailure(problems[:200])
+    if len(publications) > 1:
+        raise ImportFailure(Issue(source.name, f"columns match more than one publication ({', '.join(sorted(publications))})"))
+    if not records:
+        raise ImportFailure(Issue(source.name, "no headline rows found for any register metric"))
+
+    latest = max((plan.periods[r["period_label"]] for r in records), key=lambda p: p.sort_key)
+    release = ctx.release_for(publications.pop(), latest.label, title_hint)
+    if release.get("new"):
+        plan.new_releases.append(release)
+    for r in records:
+        r["source_id"] = release["id"]
+    plan.source_id = release["id"]
+    plan.values = values_frame(records)
+    return plan
+
+
+def _deduplicate(header: list[str]) -> list[str]:
+    seen: Counter = Counter()
+    out = []
+    for h in header:
+        out.append(h if not seen[h] else f"{h}.{seen[h]}")
+        seen[h] += 1
+    return out
+
+
+def _area_key(rec: dict) -> tuple:
+    return (rec["geographic_level"], rec.get("country_code", ""), rec.get("region_code", ""),
+            rec.get("new_la_code", ""), rec.get("old_la_code", ""), rec.get("la_name", ""))
+
+
+def _resolve_areas(frame: pd.DataFrame, ctx: ImportContext, file_name: str):
+    """Map each distinct geography in the file to an area code. LA rows are cross-checked:
+    the ONS code and the DfE LA number must name the same area."""
+    area_of: dict[tuple, str] = {}
+    problems: list[Issue] = []
+    london_subregions = 0
+    cols = [c for c in ("geographic_level", "country_code", "region_code", "new_la_code", "old_la_code", "la_name")
+            if c in frame.columns]
+    firsts = frame.groupby(cols, dropna=False)["_row"].min()
+    for key_values, row in firsts.items():
+        rec = dict(zip(cols, key_values if isinstance(key_values, tuple) else (key_values,)))
+        key = _area_key({**{c: "" for c in cols}, **rec})
+        level = rec["geographic_level"]
+        if level == "National":
+            area_of[key] = ENGLAND
+            continue
+        if level == "Regional":
+            code = rec.get("region_code", "").strip()
+            if code.startswith("E13"):  # Inner / Outer London: not a region; London is computed
+                london_subregions += 1
+                continue
+            if code in ctx.areas.areas and ctx.areas.areas[code].level == "region":
+                area_of[key] = code
+            else:
+                problems.append(Issue(file_name, f"unknown region code {code!r}", row=int(row), column="region_code"))
+            continue
+        code = rec.get("new_la_code", "").strip()
+        number = rec.get("old_la_code", "").strip()
+        by_code = ctx.areas.by_ons_code(code) if code and code.lower() not in ("x", "z", "c") else None
+        by_number = ctx.areas.by_la_number(number) if number else None
+        if code and code.lower() not in ("x", "z", "c") and by_code is None:
+            problems.append(Issue(file_name, f"unknown local authority code {code!r} ({rec.get('la_name', '')})",
+                                  row=int(row), column="new_la_code"))
+            continue
+        if by_code and by_number and by_code != by_number and not _same_lineage(ctx, by_code, by_number):
+            problems.append(Issue(
+                file_name,
+                f"LA code {code} is {ctx.areas.get(by_code).name} but LA number {number} is "
+                f"{ctx.areas.get(by_number).name}; the file contradicts itself",
+                row=int(row), column="old_la_code"))
+            continue
+        area = by_code or by_number
+        if area is None:
+            problems.append(Issue(file_name, f"unknown local authority {rec.get('la_name', '')!r} "
+                                  f"(code {code!r}, number {number!r})", row=int(row), column="new_la_code"))
+            continue
+        area_of[key] = area
+    note = (f"{london_subregions} Inner/Outer London geographies are not stored "
+            "(London is compared as a whole region)") if london_subregions else ""
+    return area_of, problems, note
+
+
+def _same_lineage(ctx: ImportContext, a: str, b: str) -> bool:
+    linked = {p for p, _ in ctx.areas.predecessors.get(a, [])} | {s for s, _ in ctx.areas.successors.get(a, [])}
+    return b in linked or name_key(ctx.areas.get(a).name) == name_key(ctx.areas.get(b).name)
+
+
+def _sum_cells(rec: dict, columns: tuple[str, ...]) -> tuple[float | None, str | None]:
+    total = 0.0
+    for col in columns:
+        value, status = published.parse_cell(rec[col])
+        if value is None:
+            return None, status
+        total += value
+    return total, None
+
+
+def _value_record(metric: Metric, rd: Read, rec: dict, file_name: str) -> tuple[dict, Issue | None]:
+    row = rec["_row"]
+    try:
+        value, status = published.parse_cell(rec[rd.value])
+    except published.CellError as exc:
+        return {}, Issue(file_name, str(exc), row=row, column=rd.value)
+    try:
+        numerator = _sum_cells(rec, rd.numerator)[0] if rd.numerator else None
+        denominator = _sum_cells(rec, rd.denominator)[0] if rd.denominator else None
+    except published.CellError as exc:
+        return {}, Issue(file_name, str(exc), row=row, column=(rd.numerator + rd.denominator)[0])
+    note = None
+    if (value is None and rd.compute_missing and numerator is not None and denominator):
+        note = (f"Calculated as {rd.numerator[0]} / {' + '.join(rd.denominator)}; "
+                f"the release prints {rec[rd.value].strip()!r} for the rate")
+        value, status = 100 * numerator / denominator, published.COMPUTED
+    problem = value_problem(metric, value)
+    if problem:
+        return {}, Issue(file_name, problem, row=row, column=rd.value)
+    record = {"value": value, "numerator": numerator, "denominator": denominator, "status": status, "note": note}
+    problem = parts_problem(metric, numerator, denominator)
+    if problem:
+        # Published counts are sometimes estimates (fractional) or inconsistent with their base;
+        # the published rate stands, but its parts are not kept for ratio-of-sums comparators.
+        record.update(numerator=None, denominator=None)
+        return record, Issue(file_name, f"{problem}; the published figure is kept without its numerator "
+                             "and denominator", row=row, column=(rd.numerator or rd.denominator)[0], severity="warning")
+    return record, None

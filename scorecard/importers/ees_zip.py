@@ -1,0 +1,50 @@
+"""A whole EES "download all data" ZIP: every data file the register maps, plus the MoJ appeal-rate
+table among its supporting files, imported as one batch. Everything else is listed as skipped."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+
+from . import ees_csv, moj_tribunal
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+
+FORMAT = "ees-zip"
+GUIDANCE = "data-guidance/data-guidance.txt"
+
+
+def read(source: SourceFile, ctx: ImportContext) -> ImportPlan:
+    plan = ImportPlan(source.name, source.sha256, FORMAT)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source.data))
+        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ImportFailure(Issue(source.name, f"is not a readable ZIP (corrupt or truncated: {exc})")) from None
+    title_hint = _release_title(members.get(GUIDANCE))
+    for member in sorted(members):
+        inner = SourceFile(f"{source.name}:{member}", members[member])
+        if not member.lower().endswith(".csv"):
+            plan.skipped.append(f"{member}: not a data file")
+            continue
+        text = inner.text()
+        if ees_csv.looks_like(ees_csv.header_of(text)):
+            if not ees_csv.matching_reads(ees_csv.header_of(text), ctx.metrics):
+                plan.skipped.append(f"{member}: no metric in the register reads its columns")
+                continue
+            plan.add(ees_csv.read(inner, ctx, title_hint))
+        elif moj_tribunal.looks_like_csv(text):
+            plan.add(moj_tribunal.read_csv(inner, ctx))
+        else:
+            plan.skipped.append(f"{member}: not an EES open-data file or a table SEND Scorecard reads")
+    if not len(plan.values):
+        raise ImportFailure(Issue(source.name, "no file in the ZIP holds a metric in the register"))
+    return plan
+
+
+def _release_title(guidance: bytes | None) -> str | None:
+    """'Education, health and care plans' + 'Reporting year 2025' from the data guidance."""
+    if not guidance:
+        return None
+    lines = [l.strip() for l in guidance.decode("utf-8-sig", errors="replace").splitlines() if l.strip()]
+    return f"{lines[0]}, {lines[1][0].lower()}{lines[1][1:]}" if len(lines) >= 2 else None

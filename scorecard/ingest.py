@@ -1,0 +1,297 @@
+"""Commit an import plan to the store in one transaction, preview it first, and undo it later.
+
+Revisions keep history: every release's figure is a row. The current figure for a metric, area
+and period is the one from the newest release (then the latest batch); an older release imported
+later is kept as history without displacing it. Undo deletes a batch's rows and recomputes which
+figures are current, so whatever they replaced comes back.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from . import store
+from .importers.base import VALUE_COLUMNS, ImportPlan, Issue
+
+_SAME_FIGURE = (
+    "v.value IS NOT DISTINCT FROM i.value AND v.status = i.status "
+    "AND v.numerator IS NOT DISTINCT FROM i.numerator AND v.denominator IS NOT DISTINCT FROM i.denominator"
+)
+
+
+@dataclass
+class Preview:
+    """What committing a plan would change, row by row (column `change`)."""
+
+    rows: pd.DataFrame
+
+    def count(self, change: str) -> int:
+        return int((self.rows["change"] == change).sum()) if len(self.rows) else 0
+
+    @property
+    def added(self) -> int:
+        return self.count("added")
+
+    @property
+    def changed(self) -> int:
+        return self.count("changed")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def history(self) -> int:
+        return self.count("history")
+
+
+@dataclass
+class BatchResult:
+    file_name: str
+    format: str
+    batch_id: int | None = None
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    history: int = 0
+    rejected: int = 0
+    neighbours: int = 0
+    already_batch: int | None = None
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        if self.already_batch is not None:
+            return (f"{self.file_name}: already imported as batch {self.already_batch}; "
+                    "nothing changed.")
+        verb = "would import" if self.dry_run else f"imported as batch {self.batch_id}"
+        parts = [f"{self.added} added", f"{self.changed} revised", f"{self.unchanged} unchanged"]
+        if self.history:
+            parts.append(f"{self.history} kept as history (an older release than the current figure)")
+        if self.rejected:
+            parts.append(f"{self.rejected} rejected")
+        if self.neighbours:
+            parts.append(f"{self.neighbours} statistical-neighbour links")
+        lines = [f"{self.file_name} ({self.format}): {verb}: " + ", ".join(parts) + "."]
+        lines += [f"  skipped: {s}" for s in self.skipped]
+        lines += [f"  warning: {w}" for w in self.warnings[:10]]
+        if len(self.warnings) > 10:
+            lines.append(f"  ... and {len(self.warnings) - 10} more warnings (`scorecard imports --issues {self.batch_id}`)")
+        return "\n".join(lines)
+
+
+def committed_batch_for(con, sha256: str) -> int | None:
+    row = con.execute(
+        "SELECT id FROM import_batch WHERE sha256 = ? AND status = 'committed' ORDER BY id LIMIT 1", [sha256]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _incoming(plan: ImportPlan) -> pd.DataFrame:
+    df = plan.values[VALUE_COLUMNS].copy() if len(plan.values) else pd.DataFrame(columns=VALUE_COLUMNS)
+    for col in ("value", "numerator", "denominator"):
+        df[col] = pd.to_numeric(df[col]).astype("float64")
+    for col in ("metric_id", "area_code", "period_label", "status", "note", "source_id", "source_file",
+                "source_column", "published_area"):
+        df[col] = df[col].astype("object").where(df[col].notna(), None)
+    df["source_row"] = pd.to_numeric(df["source_row"]).astype("Int64")
+    return df
+
+
+def _release_dates(con, plan: ImportPlan) -> dict[str, date]:
+    dates = dict(con.execute("SELECT id, release_date FROM source_release").fetchall())
+    for r in plan.new_releases:
+        dates[r["id"]] = date.today()
+    return dates
+
+
+def preview(con, plan: ImportPlan) -> Preview:
+    """Compare the plan with the store's current figures, without writing anything."""
+    incoming = _incoming(plan)
+    if not len(incoming):
+        return Preview(incoming.assign(change=pd.Series(dtype=str)))
+    con.register("incoming", incoming)
+    rows = con.execute(
+        f"""
+        SELECT i.*, v.value AS old_value, v.numerator AS old_numerator, v.denominator AS old_denominator,
+               v.status AS old_status, v.source_id AS old_source_id,
+               CASE WHEN v.id IS NULL THEN 'added' WHEN {_SAME_FIGURE} THEN 'unchanged' ELSE 'changed' END AS change
+        FROM incoming i
+        LEFT JOIN metric_value v ON v.is_current AND v.metric_id = i.metric_id
+             AND v.area_code = i.area_code AND v.period_label = i.period_label
+        """
+    ).df()
+    con.unregister("incoming")
+    # A figure from an older release than the current one is kept as history, not a revision.
+    dates = _release_dates(con, plan)
+    older = rows["change"].eq("changed") & pd.Series(
+        [(dates.get(new) or date.min) < (dates.get(old) or date.min)
+         for new, old in zip(rows["source_id"], rows["old_source_id"])],
+        index=rows.index, dtype=bool)
+    rows.loc[older, "change"] = "history"
+    calculated_over_printed = rows["change"].eq("changed") & rows["status"].eq("computed") & \
+        rows["old_status"].notna() & rows["old_status"].ne("computed")
+    rows.loc[calculated_over_printed, "change"] = "history"
+    return Preview(rows)
+
+
+def commit(con, plan: ImportPlan, who: str | None = None, seen: Preview | None = None) -> BatchResult:
+    """Write the plan as one batch, in one transaction. Re-importing the same file is a no-op."""
+    result = BatchResult(plan.file_name, plan.format, skipped=list(plan.skipped), warnings=list(plan.warnings),
+                         rejected=plan.rows_rejected)
+    existing = committed_batch_for(con, plan.sha256)
+    if existing is not None:
+        result.already_batch = existing
+        return result
+    diff = preview(con, plan) if seen is None else seen
+    with store.transaction(con):
+        write(con, plan, diff, result, who)
+    return result
+
+
+def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | None = None) -> None:
+    """Write a plan as one batch inside the caller's transaction, filling in `result`."""
+    result.added, result.changed, result.unchanged, result.history = (
+        diff.added, diff.changed, diff.unchanged, diff.history)
+    for r in plan.new_releases:
+        _insert_release(con, r)
+    batch_id = con.execute(
+        "INSERT INTO import_batch (file_name, sha256, format, source_id, imported_at, imported_by, "
+        "rows_added, rows_changed, rows_unchanged, rows_rejected, summary) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        [plan.file_name, plan.sha256, plan.format, plan.source_id, datetime.now(), who or _os_user(),
+         result.added, result.changed, result.unchanged + result.history, result.rejected,
+         json.dumps({"skipped": plan.skipped, "history": result.history})],
+    ).fetchone()[0]
+    result.batch_id = batch_id
+    _insert_periods(con, plan)
+    incoming = _incoming(plan)
+    if len(incoming):
+        con.register("incoming", incoming)
+        con.execute(
+            f"""
+            INSERT INTO metric_value (metric_id, area_code, period_label, value, numerator, denominator,
+                status, note, source_id, batch_id, source_file, source_row, published_area, is_current)
+            SELECT metric_id, area_code, period_label, value, numerator, denominator, status, note,
+                   source_id, ?, source_file, source_row, published_area, FALSE
+            FROM incoming i
+            WHERE NOT EXISTS (
+                SELECT 1 FROM metric_value v
+                WHERE v.metric_id = i.metric_id AND v.area_code = i.area_code
+                  AND v.period_label = i.period_label AND v.source_id = i.source_id AND {_SAME_FIGURE})
+            """,
+            [batch_id],
+        )
+        con.unregister("incoming")
+        recompute_current(con, sorted(set(incoming["metric_id"])))
+    if plan.neighbours is not None and len(plan.neighbours):
+        nb = plan.neighbours.assign(batch_id=batch_id)[
+            ["model_year", "area_code", "rank", "neighbour_code", "closeness", "batch_id"]]
+        con.register("incoming_neighbours", nb)
+        con.execute("INSERT INTO neighbour SELECT * FROM incoming_neighbours")
+        con.unregister("incoming_neighbours")
+        result.neighbours = len(nb)
+    for w in plan.warnings:
+        con.execute("INSERT INTO import_issue VALUES (?, ?, ?, ?, ?, ?)",
+                    [batch_id, w.file, w.row, w.column, w.severity, w.message])
+    store.bump_data_version(con)
+
+
+def dry_run_result(con, plan: ImportPlan) -> BatchResult:
+    result = BatchResult(plan.file_name, plan.format, skipped=list(plan.skipped), warnings=list(plan.warnings),
+                         rejected=plan.rows_rejected, dry_run=True)
+    existing = committed_batch_for(con, plan.sha256)
+    if existing is not None:
+        result.already_batch = existing
+        return result
+    diff = preview(con, plan)
+    result.added, result.changed, result.unchanged, result.history = (
+        diff.added, diff.changed, diff.unchanged, diff.history)
+    result.neighbours = 0 if plan.neighbours is None else len(plan.neighbours)
+    return result
+
+
+def recompute_current(con, metric_ids: list[str]) -> None:
+    """Mark, for each metric, area and period, the figure from the newest release as current.
+    A figure the release printed beats one calculated from its counts."""
+    con.execute(
+        """
+        UPDATE metric_value SET is_current = ranked.rn = 1
+        FROM (
+            SELECT v.id, row_number() OVER (
+                PARTITION BY v.metric_id, v.area_code, v.period_label
+                ORDER BY (v.status = 'computed'), s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC) AS rn
+            FROM metric_value v LEFT JOIN source_release s ON s.id = v.source_id
+            WHERE v.metric_id IN (SELECT unnest(?::VARCHAR[]))
+        ) ranked
+        WHERE metric_value.id = ranked.id AND metric_value.is_current IS DISTINCT FROM (ranked.rn = 1)
+        """,
+        [list(metric_ids)],
+    )
+
+
+class UndoError(ValueError):
+    pass
+
+
+def undo(con, batch_id: int, who: str | None = None) -> str:
+    """Remove a batch's figures and neighbour links, restoring whatever they had replaced."""
+    row = con.execute("SELECT file_name, status FROM import_batch WHERE id = ?", [batch_id]).fetchone()
+    if row is None:
+        raise UndoError(f"there is no import batch {batch_id}; `scorecard imports` lists them")
+    file_name, status = row
+    if status != "committed":
+        raise UndoError(f"batch {batch_id} ({file_name}) was already undone")
+    with store.transaction(con):
+        metrics = [r[0] for r in con.execute(
+            "SELECT DISTINCT metric_id FROM metric_value WHERE batch_id = ?", [batch_id]).fetchall()]
+        removed = con.execute("SELECT count(*) FROM metric_value WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        con.execute("DELETE FROM metric_value WHERE batch_id = ?", [batch_id])
+        con.execute("DELETE FROM neighbour WHERE batch_id = ?", [batch_id])
+        recompute_current(con, metrics)
+        con.execute("UPDATE import_batch SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
+                    [datetime.now(), who or _os_user(), batch_id])
+        store.bump_data_version(con)
+    return f"Batch {batch_id} ({file_name}) undone: {removed} figures removed; what they replaced is current again."
+
+
+def _insert_release(con, r: dict) -> None:
+    pub = con.execute("SELECT publisher, licence, url FROM publication WHERE id = ?", [r["publication_id"]]).fetchone()
+    publisher, licence, url = pub if pub else ("", "", "")
+    from .register import attribution
+
+    con.execute(
+        "INSERT OR IGNORE INTO source_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+        [r["id"], r["publication_id"], r["title"], f"imported {date.today():%d %B %Y}", date.today(),
+         json.dumps(r["covers_to"]), url, licence, attribution(publisher, r["title"]) if publisher else ""],
+    )
+
+
+def _insert_periods(con, plan: ImportPlan) -> None:
+    for p in plan.periods.values():
+        con.execute("INSERT OR IGNORE INTO period VALUES (?, ?, ?, ?)", [p.label, p.kind, p.start, p.end])
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def import_source(con, source, dry_run: bool = False, who: str | None = None,
+                  model_year: int | None = None) -> BatchResult:
+    """Read any supported file and commit it (or, with dry_run, say what it would do)."""
+    from .importers import ImportContext, read_file
+
+    existing = committed_batch_for(con, source.sha256)
+    if existing is not None:
+        return BatchResult(source.name, "already imported", already_batch=existing, dry_run=dry_run)
+    plan = read_file(source, ImportContext.from_store(con), model_year=model_year)
+    return dry_run_result(con, plan) if dry_run else commit(con, plan, who=who)

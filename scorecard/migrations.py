@@ -1,0 +1,75 @@
+"""Numbered schema migrations. Append new ones; never edit one that has shipped."""
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "metric store: register, areas, neighbours, periods, sources, batches and values",
+        """
+        CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+        CREATE TABLE publication (
+            id VARCHAR PRIMARY KEY, publisher VARCHAR, title VARCHAR, url VARCHAR,
+            licence VARCHAR, cadence VARCHAR, cadence_month INTEGER
+        );
+        CREATE TABLE source_release (
+            id VARCHAR PRIMARY KEY, publication_id VARCHAR NOT NULL, title VARCHAR NOT NULL,
+            released VARCHAR, release_date DATE, covers_to VARCHAR, url VARCHAR, licence VARCHAR,
+            attribution VARCHAR, known BOOLEAN DEFAULT TRUE
+        );
+
+        CREATE TABLE metric (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, short_name VARCHAR, description VARCHAR,
+            unit VARCHAR NOT NULL, polarity VARCHAR NOT NULL, decimals INTEGER NOT NULL,
+            theme VARCHAR, national BOOLEAN, national_equivalent VARCHAR, cadence VARCHAR,
+            origin VARCHAR NOT NULL DEFAULT 'register', reads_json VARCHAR, sort_order INTEGER
+        );
+        CREATE TABLE series_break (metric_id VARCHAR, period_label VARCHAR, note VARCHAR);
+
+        CREATE TABLE area (
+            code VARCHAR PRIMARY KEY, la_number VARCHAR, name VARCHAR NOT NULL,
+            level VARCHAR NOT NULL, region_code VARCHAR, la_type VARCHAR,
+            valid_from DATE, valid_to DATE, is_current BOOLEAN NOT NULL
+        );
+        CREATE TABLE area_alias (kind VARCHAR, alias VARCHAR, area_code VARCHAR NOT NULL, PRIMARY KEY (kind, alias));
+        CREATE TABLE area_change (
+            predecessor_code VARCHAR, successor_code VARCHAR, change_date DATE, kind VARCHAR, note VARCHAR,
+            PRIMARY KEY (predecessor_code, successor_code)
+        );
+
+        CREATE TABLE period (
+            label VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, start_date DATE NOT NULL, end_date DATE NOT NULL
+        );
+
+        CREATE SEQUENCE import_batch_id START 1;
+        CREATE TABLE import_batch (
+            id INTEGER PRIMARY KEY DEFAULT nextval('import_batch_id'),
+            file_name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, format VARCHAR NOT NULL,
+            source_id VARCHAR, imported_at TIMESTAMP NOT NULL, imported_by VARCHAR,
+            rows_added INTEGER, rows_changed INTEGER, rows_unchanged INTEGER, rows_rejected INTEGER,
+            status VARCHAR NOT NULL DEFAULT 'committed', undone_at TIMESTAMP, undone_by VARCHAR,
+            summary VARCHAR
+        );
+        CREATE TABLE import_issue (
+            batch_id INTEGER, file_name VARCHAR, row_number INTEGER, column_name VARCHAR,
+            severity VARCHAR, message VARCHAR
+        );
+
+        CREATE TABLE neighbour (
+            model_year INTEGER, area_code VARCHAR, rank INTEGER, neighbour_code VARCHAR,
+            closeness VARCHAR, batch_id INTEGER,
+            PRIMARY KEY (model_year, area_code, rank, batch_id)
+        );
+
+        CREATE SEQUENCE metric_value_id START 1;
+        CREATE TABLE metric_value (
+            id BIGINT PRIMARY KEY DEFAULT nextval('metric_value_id'),
+            metric_id VARCHAR NOT NULL, area_code VARCHAR NOT NULL, period_label VARCHAR NOT NULL,
+            value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+            status VARCHAR NOT NULL, note VARCHAR,
+            source_id VARCHAR NOT NULL, batch_id INTEGER NOT NULL,
+            source_file VARCHAR, source_row INTEGER, published_area VARCHAR,
+            is_current BOOLEAN NOT NULL DEFAULT FALSE
+        );
+        """,
+    ),
+]

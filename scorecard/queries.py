@@ -1,0 +1,115 @@
+"""Read the store. Every query is parameterised; pages and reports call these, never SQL."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+_VALUES_SQL = """
+    SELECT v.metric_id, v.area_code, a.la_number, a.name AS area_name, a.level, a.region_code, a.is_current AS area_is_current,
+           v.period_label AS period, p.kind AS period_kind, p.start_date, p.end_date,
+           v.value, v.numerator, v.denominator, v.status, v.note, v.source_id, s.title AS source,
+           s.released AS source_released, v.batch_id, v.source_file, v.source_row
+    FROM metric_value v
+    JOIN area a ON a.code = v.area_code
+    JOIN period p ON p.label = v.period_label
+    LEFT JOIN source_release s ON s.id = v.source_id
+    WHERE v.is_current AND v.metric_id = ?
+    ORDER BY p.end_date, a.level, a.name
+"""
+
+
+def metric_values(con, metric_id: str) -> pd.DataFrame:
+    """Current figures for one metric: every area and period, with area, period and source details."""
+    df = con.execute(_VALUES_SQL, [metric_id]).df()
+    for col in ("start_date", "end_date"):
+        df[col] = pd.to_datetime(df[col]).dt.date
+    return df
+
+
+def values_for_metrics(con, metric_ids: list[str]) -> pd.DataFrame:
+    frames = [metric_values(con, m) for m in metric_ids]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else metric_values(con, "")
+
+
+def value_history(con, metric_id: str, area_code: str, period: str) -> pd.DataFrame:
+    """Every release's figure for one metric, area and period: the revision history."""
+    return con.execute(
+        """SELECT v.value, v.numerator, v.denominator, v.status, v.note, v.source_id, s.title AS source,
+                  v.batch_id, b.file_name, b.imported_at, v.is_current
+           FROM metric_value v LEFT JOIN source_release s ON s.id = v.source_id
+           LEFT JOIN import_batch b ON b.id = v.batch_id
+           WHERE v.metric_id = ? AND v.area_code = ? AND v.period_label = ?
+           ORDER BY v.is_current DESC, s.release_date DESC, v.batch_id DESC""",
+        [metric_id, area_code, period],
+    ).df()
+
+
+def neighbour_links(con, model_year: int | None = None) -> pd.DataFrame:
+    """Statistical neighbours from each model's latest committed batch."""
+    return con.execute(
+        """SELECT n.model_year, n.area_code, n.rank, n.neighbour_code, n.closeness, a.name AS neighbour_name
+           FROM neighbour n JOIN area a ON a.code = n.neighbour_code
+           WHERE n.batch_id = (SELECT max(batch_id) FROM neighbour m WHERE m.model_year = n.model_year)
+             AND (? IS NULL OR n.model_year = ?)
+           ORDER BY n.model_year, n.area_code, n.rank""",
+        [model_year, model_year],
+    ).df()
+
+
+def neighbour_models(con) -> list[int]:
+    return [r[0] for r in con.execute("SELECT DISTINCT model_year FROM neighbour ORDER BY 1 DESC").fetchall()]
+
+
+def batches(con) -> pd.DataFrame:
+    return con.execute(
+        """SELECT id AS batch, file_name, format, source_id, imported_at, imported_by, rows_added, rows_changed,
+                  rows_unchanged, rows_rejected, status, undone_at, undone_by, sha256
+           FROM import_batch ORDER BY id"""
+    ).df()
+
+
+def batch_issues(con, batch_id: int | None = None) -> pd.DataFrame:
+    return con.execute(
+        """SELECT batch_id AS batch, file_name, row_number AS row, column_name AS column, severity, message
+           FROM import_issue WHERE ? IS NULL OR batch_id = ? ORDER BY batch_id, row_number""",
+        [batch_id, batch_id],
+    ).df()
+
+
+def sources(con) -> pd.DataFrame:
+    """Each source release with what the store holds from it."""
+    return con.execute(
+        """SELECT r.id, p.publisher, r.title, r.released, r.release_date, r.url, r.licence, r.attribution,
+                  p.cadence, p.cadence_month, r.publication_id,
+                  count(v.id) FILTER (WHERE v.is_current) AS current_figures,
+                  count(v.id) AS all_figures,
+                  min(pe.start_date) AS covers_from, max(pe.end_date) AS covers_to,
+                  string_agg(DISTINCT v.metric_id, ', ' ORDER BY v.metric_id) AS metrics
+           FROM source_release r JOIN publication p ON p.id = r.publication_id
+           LEFT JOIN metric_value v ON v.source_id = r.id
+           LEFT JOIN period pe ON pe.label = v.period_label
+           GROUP BY ALL
+           HAVING count(v.id) > 0 OR r.id IN (SELECT source_id FROM import_batch WHERE source_id IS NOT NULL)
+           ORDER BY p.publisher, r.release_date DESC"""
+    ).df()
+
+
+def periods_of(con, metric_id: str | None = None) -> pd.DataFrame:
+    return con.execute(
+        """SELECT DISTINCT p.label, p.kind, p.start_date, p.end_date FROM period p
+           JOIN metric_value v ON v.period_label = p.label AND v.is_current
+           WHERE ? IS NULL OR v.metric_id = ? ORDER BY p.end_date""",
+        [metric_id, metric_id],
+    ).df()
+
+
+def series_breaks(con, metric_id: str) -> list[tuple[str, str]]:
+    return [tuple(r) for r in con.execute(
+        "SELECT period_label, note FROM series_break WHERE metric_id = ?", [metric_id]).fetchall()]
+
+
+def data_as_at(con):
+    """When the store last changed: the newest committed import."""
+    row = con.execute("SELECT max(imported_at) FROM import_batch WHERE status = 'committed'").fetchone()
+    return row[0]

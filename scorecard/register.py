@@ -1,0 +1,219 @@
+"""The metric register: metric definitions as data (data/metrics.toml), and the publications and
+releases they come from (data/sources.toml). A board's own metrics are added to the same table."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import config
+
+UNITS = ("%", "count", "rate per 100", "days", "£")
+POLARITIES = ("higher", "lower", "context")
+THEMES = ("timeliness", "demand", "disagreement", "inclusion", "workforce")
+THEME_TITLES = {
+    "timeliness": "Timeliness",
+    "demand": "Demand",
+    "disagreement": "Disagreement and redress",
+    "inclusion": "Inclusion and elective home education",
+    "workforce": "Workforce",
+}
+_ID = re.compile(r"[a-z][a-z0-9_]{1,60}")
+LICENCE_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
+
+
+class RegisterError(ValueError):
+    """The register file is not valid."""
+
+
+@dataclass(frozen=True)
+class Read:
+    """How to read one metric from one kind of published file."""
+
+    publication: str
+    value: str
+    file: str = ""
+    numerator: tuple[str, ...] = ()
+    denominator: tuple[str, ...] = ()
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    period_kind: str | None = None
+    compute_missing: bool = False
+
+    @property
+    def columns(self) -> set[str]:
+        return {self.value, *self.numerator, *self.denominator, *(c for c, _ in self.filters)}
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    unit: str
+    polarity: str
+    decimals: int
+    short_name: str = ""
+    description: str = ""
+    theme: str = "demand"
+    national: bool = False
+    national_equivalent: str | None = None
+    cadence: str = ""
+    breaks: tuple[tuple[str, str], ...] = ()
+    reads: tuple[Read, ...] = ()
+    origin: str = "register"
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def is_count(self) -> bool:
+        return self.unit == "count"
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def metric_from_dict(d: dict, where: str = "register", origin: str = "register") -> Metric:
+    """Build and check one metric definition. Errors name the file and the metric."""
+    mid = str(d.get("id", "")).strip()
+    prefix = f"{where}: metric {mid or '(no id)'}"
+    if not _ID.fullmatch(mid):
+        raise RegisterError(f"{prefix}: id must be lower-case letters, digits and underscores")
+    for key in ("name", "unit", "polarity"):
+        if not str(d.get(key, "")).strip():
+            raise RegisterError(f"{prefix}: '{key}' is required")
+    if d["unit"] not in UNITS:
+        raise RegisterError(f"{prefix}: unit {d['unit']!r} must be one of {', '.join(UNITS)}")
+    if d["polarity"] not in POLARITIES:
+        raise RegisterError(f"{prefix}: polarity {d['polarity']!r} must be one of {', '.join(POLARITIES)}")
+    theme = d.get("theme", "demand")
+    if theme not in THEMES:
+        raise RegisterError(f"{prefix}: theme {theme!r} must be one of {', '.join(THEMES)}")
+    try:
+        decimals = int(d.get("decimals", 0 if d["unit"] == "count" else 1))
+    except (TypeError, ValueError):
+        raise RegisterError(f"{prefix}: decimals must be a whole number") from None
+    if not 0 <= decimals <= 4:
+        raise RegisterError(f"{prefix}: decimals must be between 0 and 4")
+    reads = []
+    for r in d.get("read", []):
+        if not r.get("publication") or not r.get("value"):
+            raise RegisterError(f"{prefix}: each read needs 'publication' and 'value'")
+        filters = tuple((str(k), _as_tuple(v)) for k, v in (r.get("filters") or {}).items())
+        reads.append(
+            Read(
+                publication=r["publication"],
+                value=r["value"],
+                file=r.get("file", ""),
+                numerator=_as_tuple(r.get("numerator")),
+                denominator=_as_tuple(r.get("denominator")),
+                filters=filters,
+                period_kind=r.get("period_kind"),
+                compute_missing=bool(r.get("compute_missing", False)),
+            )
+        )
+    breaks = tuple((str(b["period"]), str(b.get("note", ""))) for b in d.get("breaks", []))
+    return Metric(
+        id=mid,
+        name=str(d["name"]).strip(),
+        unit=d["unit"],
+        polarity=d["polarity"],
+        decimals=decimals,
+        short_name=str(d.get("short_name", "")).strip(),
+        description=str(d.get("description", "")).strip(),
+        theme=theme,
+        national=bool(d.get("national", False)),
+        national_equivalent=d.get("national_equivalent"),
+        cadence=str(d.get("cadence", "")),
+        breaks=breaks,
+        reads=tuple(reads),
+        origin=origin,
+    )
+
+
+def load_register(path: Path | str = config.REGISTER_FILE, origin: str = "register") -> list[Metric]:
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RegisterError(f"{path.name}: not valid TOML ({exc})") from None
+    metrics = [metric_from_dict(m, where=path.name, origin=origin) for m in data.get("metric", [])]
+    seen = set()
+    for m in metrics:
+        if m.id in seen:
+            raise RegisterError(f"{path.name}: metric {m.id} is defined twice")
+        seen.add(m.id)
+    return metrics
+
+
+def load_sources(path: Path | str = config.SOURCES_FILE) -> tuple[list[dict], list[dict]]:
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return data.get("publication", []), data.get("release", [])
+
+
+def attribution(publisher: str, title: str) -> str:
+    return f"{LICENCE_ATTRIBUTION} Source: {publisher}, {title}."
+
+
+def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path | str = config.SOURCES_FILE) -> None:
+    """Write the register and the known sources into the store (inside the caller's transaction)."""
+    metrics = load_register() if metrics is None else metrics
+    ids = [m.id for m in metrics]
+    con.execute("DELETE FROM series_break WHERE metric_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+    for order, m in enumerate(metrics):
+        con.execute("DELETE FROM metric WHERE id = ?", [m.id])
+        con.execute(
+            "INSERT INTO metric VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [m.id, m.name, m.short_name, m.description, m.unit, m.polarity, m.decimals, m.theme,
+             m.national, m.national_equivalent, m.cadence, m.origin,
+             json.dumps([asdict(r) for r in m.reads]), order],
+        )
+        for period_label, note in m.breaks:
+            con.execute("INSERT INTO series_break VALUES (?, ?, ?)", [m.id, period_label, note])
+    publications, releases = load_sources(sources_path)
+    pubs = {p["id"]: p for p in publications}
+    for p in publications:
+        con.execute("INSERT OR REPLACE INTO publication VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [p["id"], p["publisher"], p["title"], p.get("url", ""), p.get("licence", ""),
+                     p.get("cadence", ""), p.get("cadence_month")])
+    for r in releases:
+        pub = pubs[r["publication"]]
+        con.execute(
+            "INSERT OR REPLACE INTO source_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
+            [r["id"], r["publication"], r["title"], r.get("released", ""), r.get("release_date"),
+             json.dumps(r.get("covers_to", [])), r.get("url", pub.get("url", "")),
+             pub.get("licence", ""), attribution(pub["publisher"], r["title"])],
+        )
+
+
+def metrics_from_store(con) -> dict[str, Metric]:
+    """Every metric in the store (register and board-defined), keyed by id, in register order."""
+    rows = con.execute(
+        "SELECT id, name, short_name, description, unit, polarity, decimals, theme, national, "
+        "national_equivalent, cadence, origin, reads_json FROM metric ORDER BY sort_order, id"
+    ).fetchall()
+    breaks: dict[str, list] = {}
+    for mid, label, note in con.execute("SELECT metric_id, period_label, note FROM series_break").fetchall():
+        breaks.setdefault(mid, []).append((label, note))
+    out = {}
+    for (mid, name, short, desc, unit, pol, dec, theme, national, equiv, cadence, origin, reads_json) in rows:
+        reads = tuple(
+            Read(**{**r, "numerator": tuple(r["numerator"]), "denominator": tuple(r["denominator"]),
+                    "filters": tuple((k, tuple(v)) for k, v in r["filters"])})
+            for r in json.loads(reads_json or "[]")
+        )
+        out[mid] = Metric(mid, name, unit, pol, dec, short or "", desc or "", theme, bool(national), equiv,
+                          cadence or "", tuple(breaks.get(mid, [])), reads, origin)
+    return out

@@ -1,0 +1,72 @@
+"""Shared fixtures. Stores are built once per session from the committed seed and copied per test,
+so every test starts from the same real figures and can change them freely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scorecard import config, seed, store
+from scorecard.areas import AreaIndex
+from scorecard.importers import ImportContext
+
+RAW = config.RAW_DATA_DIR
+
+
+def raw_path(relative: str) -> Path:
+    """A raw published file from ../shared/data; the test is skipped, saying why, if it is absent."""
+    path = RAW / relative
+    if not path.exists():
+        pytest.skip(f"needs the raw release {relative} in {RAW} (the shared data folder beside the checkout)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "seeded.duckdb"
+    con = store.connect(str(path))
+    seed.init(con)
+    con.close()
+    return path
+
+
+@pytest.fixture
+def db_path(seeded_template, tmp_path) -> Path:
+    path = tmp_path / "scorecard.duckdb"
+    shutil.copy(seeded_template, path)
+    return path
+
+
+@pytest.fixture
+def con(db_path):
+    connection = store.connect(str(db_path))
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def empty_con(tmp_path):
+    """A migrated store with the register and areas but no figures: for importing raw files."""
+    connection = store.connect(str(tmp_path / "empty.duckdb"))
+    frames = {name: seed.read_table(config.SEED_DIR, name).df() for name in ("areas", "area_aliases", "area_changes")}
+    from scorecard import register
+
+    with store.transaction(connection):
+        register.sync_to_store(connection)
+        seed._insert_frame(connection, "area", frames["areas"])
+        seed._insert_frame(connection, "area_alias", frames["area_aliases"])
+        seed._insert_frame(connection, "area_change", frames["area_changes"])
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def ctx(con) -> ImportContext:
+    return ImportContext.from_store(con)
+
+
+@pytest.fixture
+def areas(con) -> AreaIndex:
+    return AreaIndex.from_store(con)

@@ -1,0 +1,136 @@
+"""Every kind of bad input fails with a message naming the file, row and column, and the store is
+left exactly as it was."""
+
+import io
+import zipfile
+
+import pytest
+
+from scorecard import cli, ingest, store
+from scorecard.importers import SourceFile
+from scorecard.importers.base import ImportFailure
+
+HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+          "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,plans_issued_den_ex,plans_issued_20_weeks_ex,"
+          "PC_plans_issued_20_weeks_ex")
+GOOD_ROW = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
+            "All EHC plans issued,All EHC plans issued,400,100,25")
+REQUESTS_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+                   "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,requests_received_in_year")
+
+
+def _state(con):
+    return (con.execute("SELECT count(*), sum(value) FROM metric_value").fetchone(),
+            con.execute("SELECT count(*) FROM import_batch").fetchone()[0], store.data_version(con))
+
+
+def _write(tmp_path, name, content) -> str:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return str(path)
+
+
+def _fails(con, path, *needles):
+    before = _state(con)
+    with pytest.raises(ImportFailure) as exc:
+        ingest.import_source(con, SourceFile.from_path(path))
+    message = str(exc.value)
+    for needle in needles:
+        assert needle in message, message
+    assert _state(con) == before, "a failed import must leave the store exactly as it was"
+    return message
+
+
+def test_unknown_format(con, tmp_path):
+    _fails(con, _write(tmp_path, "notes.csv", "hello,world\n1,2\n"), "notes.csv", "unknown format")
+
+
+def test_empty_file(con, tmp_path):
+    _fails(con, _write(tmp_path, "empty.csv", ""), "empty.csv", "empty")
+
+
+def test_truncated_zip(con, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("data/timeliness_20_week.csv", f"{HEADER}\n{GOOD_ROW}\n" * 50)
+    data = buffer.getvalue()
+    _fails(con, _write(tmp_path, "release.zip", data[: len(data) // 2]), "release.zip", "corrupt or truncated")
+
+
+def test_non_utf8_bytes_name_the_row(con, tmp_path):
+    bad = f"{HEADER}\n{GOOD_ROW.replace('Plymouth', 'Plym')}\n".encode() + \
+        b"2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plym\xe9,x,x,1,1,1\n"
+    _fails(con, _write(tmp_path, "latin1.csv", bad), "latin1.csv", "row 3", "not UTF-8")
+
+
+def test_missing_required_column(con, tmp_path):
+    header = HEADER.replace("time_identifier,", "")
+    row = GOOD_ROW.replace("Calendar year,", "")
+    _fails(con, _write(tmp_path, "nocol.csv", f"{header}\n{row}\n"), "nocol.csv", "time_identifier", "missing")
+
+
+def test_percentage_outside_0_to_100(con, tmp_path):
+    bristol = ('2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000023,801,'
+               '"Bristol, City of",All EHC plans issued,All EHC plans issued,400,100,604')
+    _fails(con, _write(tmp_path, "pct.csv", f"{HEADER}\n{GOOD_ROW}\n{bristol}\n"),
+           "pct.csv", "row 3", "'PC_plans_issued_20_weeks_ex'", "outside 0–100")
+
+
+@pytest.mark.parametrize("count,needle", [("-5", "negative"), ("12.5", "not a whole number")])
+def test_negative_or_fractional_count(con, tmp_path, count, needle):
+    row = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
+           f"All requests for EHC needs assessments,All requests for EHC needs assessments,{count}")
+    _fails(con, _write(tmp_path, "requests.csv", f"{REQUESTS_HEADER}\n{row}\n"), "requests.csv", "row 2",
+           "'requests_received_in_year'", needle)
+
+
+def test_unknown_la_code(con, tmp_path):
+    row = GOOD_ROW.replace("E06000026,879", "E06009999,999")
+    _fails(con, _write(tmp_path, "la.csv", f"{HEADER}\n{row}\n"), "la.csv", "row 2", "'new_la_code'", "E06009999")
+
+
+def test_code_and_number_that_contradict(con, tmp_path):
+    row = GOOD_ROW.replace("E06000026,879", "E06000026,801")
+    _fails(con, _write(tmp_path, "clash.csv", f"{HEADER}\n{row}\n"), "clash.csv", "row 2", "contradicts")
+
+
+def test_duplicate_rows(con, tmp_path):
+    _fails(con, _write(tmp_path, "dupe.csv", f"{HEADER}\n{GOOD_ROW}\n{GOOD_ROW}\n"), "dupe.csv", "row 3",
+           "duplicate row", "row 2")
+
+
+def test_one_bad_member_stops_the_whole_zip(con, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("data/timeliness_20_week.csv", f"{HEADER}\n{GOOD_ROW}\n")
+        z.writestr("data/requests.csv", f"{REQUESTS_HEADER}\n" + GOOD_ROW.rsplit(",", 5)[0] +
+                   ",All requests for EHC needs assessments,All requests for EHC needs assessments,-1\n")
+    _fails(con, _write(tmp_path, "mixed.zip", buffer.getvalue()), "mixed.zip:data/requests.csv", "negative")
+
+
+def test_same_file_twice_is_a_no_op(con, tmp_path):
+    path = _write(tmp_path, "good.csv", f"{HEADER}\n{GOOD_ROW}\n")
+    first = ingest.import_source(con, SourceFile.from_path(path))
+    assert first.added == 1
+    after_first = _state(con)
+    second = ingest.import_source(con, SourceFile.from_path(path))
+    assert second.already_batch == first.batch_id and "nothing changed" in second.summary()
+    assert _state(con) == after_first
+
+
+def test_cli_exits_non_zero_and_names_the_problem(db_path, tmp_path, capsys):
+    path = _write(tmp_path, "la.csv", f"{HEADER}\n{GOOD_ROW.replace('E06000026,879', 'E06009999,999')}\n")
+    code = cli.main(["--db", str(db_path), "import", path])
+    err = capsys.readouterr().err
+    assert code == 1 and "la.csv, row 2, column 'new_la_code'" in err and "nothing was written" in err
+
+
+def test_dry_run_writes_nothing(con, db_path, tmp_path, capsys):
+    path = _write(tmp_path, "good.csv", f"{HEADER}\n{GOOD_ROW}\n")
+    before = _state(con)
+    con.close()
+    assert cli.main(["--db", str(db_path), "import", "--dry-run", path]) == 0
+    assert "would import: 1 added" in capsys.readouterr().out
+    again = store.connect(str(db_path))
+    assert _state(again) == before
+    again.close()

@@ -1,0 +1,84 @@
+"""The MoJ appeal-rate table, CSV and ODS, as published."""
+
+import pytest
+
+from scorecard import ingest, queries
+from scorecard.importers import ImportContext, SourceFile, read_file
+from tests.conftest import raw_path
+
+CSV = "moj/SEND Tribunals and appeal rate 2014-2024.csv"
+ODS = "moj/send_appeal_rate_table_2022.ods"
+
+
+def _figure(con, metric, area, year):
+    t = queries.metric_values(con, metric)
+    return t[(t["area_code"] == area) & (t["period"] == year)].iloc[0]
+
+
+def test_durham_2014_and_plymouth_2024(con):
+    durham = _figure(con, "tribunal_appeal_rate_pct", "E06000047", "2014")
+    assert (durham.numerator, durham.denominator, durham.value) == (34, 2533, 1.3)
+    plymouth = _figure(con, "tribunal_appeal_rate_pct", "E06000026", "2024")
+    assert (plymouth.numerator, plymouth.denominator, plymouth.value) == (252, 3089, 8.2)
+    assert _figure(con, "tribunal_appeals", "E06000026", "2024").value == 252
+
+
+def test_in_development_columns_are_a_separate_metric(con):
+    durham = _figure(con, "tribunal_appeal_rate_dev_pct", "E06000047", "2024")
+    assert (durham.value, durham.denominator) == (11.0, 3124)
+    assert _figure(con, "tribunal_appeal_rate_pct", "E06000047", "2024").value == 5.9
+    plymouth_dev = _figure(con, "tribunal_appeal_rate_dev_pct", "E06000026", "2024")
+    assert plymouth_dev.status == "not_available" and plymouth_dev.value != plymouth_dev.value
+
+
+def test_nil_dash_is_zero_and_dots_are_not_available(con):
+    t = queries.metric_values(con, "tribunal_appeals")
+    hartlepool = t[(t["area_name"] == "Hartlepool") & (t["period"] == "2014")].iloc[0]
+    assert hartlepool.value == 0 and hartlepool.status == "published"
+    cumbria_2023 = t[(t["area_code"] == "E10000006") & (t["period"] == "2023")].iloc[0]
+    assert cumbria_2023.status == "not_available" and cumbria_2023.value != cumbria_2023.value
+    cumberland = t[t["area_code"] == "E06000063"]
+    assert set(cumberland["period"]) == {"2023", "2024"}, "'..' for years before Cumberland existed is not stored"
+
+
+def test_number_and_name_disagreement_is_reported(empty_con):
+    plan = read_file(SourceFile.from_path(raw_path(CSV)), ImportContext.from_store(empty_con))
+    messages = [str(w) for w in plan.warnings]
+    northants = [m for m in messages if "row 68" in m]
+    assert northants and "LA number 892 is Nottingham" in northants[0] and "Northamptonshire" in northants[0]
+    result = ingest.commit(empty_con, plan)
+    issues = queries.batch_issues(empty_con, result.batch_id)
+    assert (issues["message"].str.contains("data-quality problem")).sum() == 5
+    # Taken by name: Northamptonshire's 2014 figure is 41 of 4,248, not Nottingham's 18 of 671.
+    t = queries.metric_values(empty_con, "tribunal_appeals")
+    assert t[(t["area_code"] == "E10000021") & (t["period"] == "2014")]["value"].item() == 41
+    assert t[(t["area_name"] == "Nottingham") & (t["period"] == "2014")]["value"].item() == 18
+
+
+def test_ods_edition_reads_fractions_as_percentages(empty_con):
+    plan = read_file(SourceFile.from_path(raw_path(ODS)), ImportContext.from_store(empty_con))
+    assert plan.format == "moj-appeal-rate-ods"
+    ingest.commit(empty_con, plan)
+    durham = _figure(empty_con, "tribunal_appeal_rate_pct", "E06000047", "2014")
+    assert durham.value == pytest.approx(100 * 34 / 2533)
+    assert durham.source_id == "moj-send-appeal-rate-2022"
+
+
+def test_dorset_before_2019_belongs_to_the_old_county(con):
+    t = queries.metric_values(con, "tribunal_appeals")
+    assert t[(t["area_code"] == "E10000009") & (t["period"] == "2014")]["value"].item() == 20
+    assert t[(t["area_code"] == "E06000059") & (t["period"] == "2014")].empty
+    assert t[(t["area_code"] == "E06000059") & (t["period"] == "2019")]["value"].item() == 57
+
+
+def test_region_is_a_ratio_of_sums_when_not_published(con):
+    from scorecard.comparators import region_values
+    from scorecard.register import metrics_from_store
+
+    metric = metrics_from_store(con)["tribunal_appeal_rate_pct"]
+    t = queries.metric_values(con, metric.id)
+    regions = region_values(t, metric)
+    ne = regions[(regions["region_code"] == "E12000001") & (regions["period"] == "2024")].iloc[0]
+    las = t[(t["region_code"] == "E12000001") & (t["period"] == "2024") & (t["level"] == "la")]
+    assert ne.region == pytest.approx(100 * las["numerator"].sum() / las["denominator"].sum())
+    assert "sum of numerators" in ne.region_note

@@ -1,0 +1,77 @@
+"""The committed seed is what the code builds from the raw releases, and the CLI serves it."""
+
+import json
+
+import pytest
+
+from scorecard import cli, config, seed, store
+from tests.conftest import raw_path
+
+
+def test_committed_seed_is_rebuilt_byte_for_byte_from_the_raw_releases(tmp_path):
+    raw_path("README.md")
+    manifest = seed.build(config.RAW_DATA_DIR, tmp_path, log=lambda *_: None)
+    committed = json.loads((config.SEED_DIR / "manifest.json").read_text())
+    assert manifest == committed, "data/seed is stale: run `scorecard seed build` and commit the result"
+    for name in seed.TABLES:
+        assert (tmp_path / f"{name}.csv.gz").read_bytes() == (config.SEED_DIR / f"{name}.csv.gz").read_bytes()
+
+
+def test_every_seeded_figure_has_a_source_with_an_ogl_attribution():
+    values = seed.read_table(config.SEED_DIR, "values").df()
+    sources = seed.read_table(config.SEED_DIR, "sources").df().set_index("id")
+    assert set(values["source_id"]) <= set(sources.index)
+    for source_id in set(values["source_id"]):
+        s = sources.loc[source_id]
+        assert "Open Government Licence v3.0" in s["attribution"] and s["publisher"] and s["url"]
+
+
+def test_init_is_idempotent(tmp_path, capsys):
+    db = str(tmp_path / "s.duckdb")
+    assert cli.main(["--db", db, "init"]) == 0
+    assert "Loaded the seed" in capsys.readouterr().out
+    con = store.connect(db)
+    counts = con.execute("SELECT count(*), count(DISTINCT batch_id) FROM metric_value").fetchone()
+    con.close()
+    assert cli.main(["--db", db, "init"]) == 0
+    assert "already loaded" in capsys.readouterr().out
+    con = store.connect(db)
+    assert con.execute("SELECT count(*), count(DISTINCT batch_id) FROM metric_value").fetchone() == counts
+    assert store.schema_version(con) >= 1
+    con.close()
+
+
+def test_show_plymouth_20_week_timeliness(db_path, capsys):
+    assert cli.main(["--db", str(db_path), "show", "--metric", "ehcp_20wk_pct", "--area", "Plymouth",
+                     "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["period"] for r in rows] == [str(y) for y in range(2014, 2025)]
+    last = rows[-1]
+    assert last["area_code"] == "E06000026" and last["la_number"] == "879"
+    assert last["value"] == 6.0 and last["england"] == 46.4 and last["rank"] == 147 and last["rank_of"] == 151
+    assert last["region"] is not None and last["sn_count"] == 10 and last["quartile"] == "D"
+    assert list(rows[0]) == ["area_code", "la_number", "area_name", "period", "value", "numerator", "denominator",
+                             "status", "source", "england", "region", "sn_mean", "sn_count", "rank", "rank_of",
+                             "quartile"]
+
+
+def test_show_all_areas_as_csv(db_path, capsys):
+    assert cli.main(["--db", str(db_path), "show", "--metric", "tribunal_appeal_rate_pct", "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("area_code,la_number,area_name,period")
+    assert len(lines) > 150 * 10
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["show", "--metric", "nope"], "unknown metric 'nope'"),
+    (["show", "--metric", "ehcp_20wk_pct", "--area", "Narnia"], "unknown area 'Narnia'"),
+])
+def test_show_refuses_unknown_metric_or_area(db_path, capsys, args, needle):
+    assert cli.main(["--db", str(db_path), *args]) == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_store_path_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DB", str(tmp_path / "env.duckdb"))
+    assert config.db_path() == str(tmp_path / "env.duckdb")
+    assert config.db_path("explicit.duckdb") == "explicit.duckdb"
