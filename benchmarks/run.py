@@ -106,6 +106,17 @@ def bench_store(raw: Path, repeat: int) -> None:
         con.close()
 
 
+def bench_sections(repeat: int) -> None:
+    """The dashboard pages, local-return validation and report packs each time themselves."""
+    import importlib
+
+    for name in ("pages", "local_returns", "reports"):
+        module = importlib.import_module(f"benchmarks.{name}")
+        for label, median, target in module.bench(repeat):
+            RESULTS.append((label, median, target))
+            print(f"{label:<48} {median:>9.1f} ms   {target}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--raw", default=str(config.RAW_DATA_DIR))
@@ -113,6 +124,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"SEND Scorecard benchmarks (median of {args.repeat} runs unless stated)\n")
     bench_store(Path(args.raw), args.repeat)
+    bench_sections(args.repeat)
     return 0
 
 

@@ -46,14 +46,91 @@ def cmd_import(args) -> int:
     failed = 0
     for path in args.paths:
         try:
-            result = ingest.import_source(con, SourceFile.from_path(path), dry_run=args.dry_run,
-                                          model_year=args.model_year)
+            source = SourceFile.from_path(path)
+            existing = ingest.committed_batch_for(con, source.sha256)
+            if existing is not None:
+                result = ingest.BatchResult(source.name, "already imported", already_batch=existing,
+                                            dry_run=args.dry_run)
+            else:
+                plan = ingest.read_source(con, source, model_year=args.model_year)
+                if plan.format.startswith("local-return"):
+                    result = _preview_local_return(con, plan, args.dry_run, args.yes)
+                else:
+                    result = ingest.dry_run_result(con, plan) if args.dry_run else ingest.commit(con, plan)
         except ImportFailure as exc:
             failed += 1
             print(f"Not imported; nothing was written.\n{exc}", file=sys.stderr)
             continue
+        if result is None:
+            failed += 1
+            continue
         print(result.summary())
     return 1 if failed else 0
+
+
+def _preview_local_return(con, plan, dry_run: bool, yes: bool):
+    """A local return is shown before it is written, and written only when confirmed."""
+    from . import local_returns
+
+    diff = ingest.preview(con, plan)
+    print(local_returns.describe_preview(plan, diff))
+    if dry_run:
+        return ingest.dry_run_result(con, plan)
+    if not yes and sys.stdin.isatty():
+        try:
+            yes = input("Commit these figures? [y/N] ").strip().lower() in ("y", "yes")
+        except EOFError:
+            yes = False
+    if not yes:
+        print("Nothing written: re-run with --yes to commit", file=sys.stderr)
+        return None
+    return ingest.commit(con, plan, seen=diff)
+
+
+def cmd_template(args) -> int:
+    from . import local_returns, periods, template
+
+    con = _open(args)
+    index = AreaIndex.from_store(con)
+    try:
+        area = index.resolve(args.area)
+        terms = [periods.parse(t) for t in args.terms] if args.terms else local_returns.default_terms()
+    except (AreaNotFound, periods.PeriodError) as exc:
+        raise CommandError(str(exc)) from None
+    if problem := local_returns.area_problem(index, area):
+        raise CommandError(problem)
+    metrics = [_metric(con, m) for m in args.metrics] if args.metrics else \
+        local_returns.local_metrics(register.metrics_from_store(con))
+    try:
+        data = template.build_template(metrics, area, terms)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    Path(args.out).write_bytes(data)
+    print(f"Wrote {args.out}: {len(metrics)} metrics by {len(terms)} terms "
+          f"({terms[0].label} to {terms[-1].label}) for {area.name}. "
+          f"Fill it in, then `scorecard import {args.out}`.")
+    return 0
+
+
+def cmd_sample_load(args) -> int:
+    from . import local_returns
+
+    con = _open(args)
+    result = local_returns.load_sample(con)
+    print(result.summary())
+    batch = result.batch_id if result.batch_id is not None else result.already_batch
+    print(f"These figures are illustrative, not real data. Remove them with `scorecard undo {batch}`.")
+    return 0
+
+
+def cmd_metric_add(args) -> int:
+    from . import board_metrics
+
+    con = _open(args)
+    added = board_metrics.load_board_register(con, args.path)
+    for m in added:
+        print(f"Board metric {m.id} ({m.name}, {m.unit}) is ready to use in local returns.")
+    return 0
 
 
 def cmd_imports(args) -> int:
@@ -123,11 +200,75 @@ def cmd_areas(args) -> int:
     return 0
 
 
+def _area_code(con, text: str) -> str:
+    try:
+        return AreaIndex.from_store(con).resolve(text).code
+    except AreaNotFound as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _term(text: str | None):
+    from datetime import date
+
+    from . import periods
+
+    if not text:
+        return periods.term_for_date(date.today())
+    try:
+        return periods.parse(text)
+    except periods.PeriodError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def cmd_card(args) -> int:
+    from . import card, narrative
+
+    con = _open(args)
+    built = card.build(con, _area_code(con, args.area), _term(args.term), public=args.public,
+                       baseline=_term(args.baseline) if args.baseline else None)
+    frame = built.frame()
+    if args.format == "table":
+        print(f"{built.area_name}: scorecard for {built.term.describe()}\n")
+        for line in narrative.summary(built):
+            print(line)
+        print()
+        shown = frame[card.CARD_COLUMNS].drop(columns=["commentary", "rag_reason", "flags"]).astype(object)
+        for col in ("value", "previous", "change", "target", "england", "region", "sn_mean"):
+            shown[col] = [("" if pd.isna(v) else f"{v:,.{d}f}") for v, d in zip(frame[col], frame["decimals"])]
+        for col in ("rank", "rank_of", "sn_count"):
+            shown[col] = ["" if pd.isna(v) else f"{int(v)}" for v in frame[col]]
+        _print_frame(shown, "plain", 1)
+        flagged = frame[frame["flags"] != ""]
+        if len(flagged):
+            print("\nFlags:")
+            for r in flagged.itertuples():
+                print(f"  {r.metric}: {r.flags}")
+    else:
+        _print_frame(frame[card.CARD_COLUMNS], args.format, 1)
+    return 0
+
+
+def cmd_targets_import(args) -> int:
+    from . import targets
+
+    con = _open(args)
+    try:
+        count = targets.import_csv(con, SourceFile.from_path(args.path), who=ingest._os_user())
+    except ImportFailure as exc:
+        print(f"Not imported; nothing was written.\n{exc}", file=sys.stderr)
+        return 1
+    print(f"{count} targets saved from {Path(args.path).name}.")
+    return 0
+
+
 def _print_frame(df: pd.DataFrame, fmt: str, decimals: int) -> None:
     if fmt == "csv":
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
         print(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")), indent=1))
+    elif fmt == "plain":
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 250):
+            print(df.astype(object).where(df.notna(), "").to_string(index=False))
     else:
         shown = df.copy()
         for col in ("value", "england", "region", "sn_mean"):
@@ -161,7 +302,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
     p.add_argument("--model-year", type=int, help="statistical-neighbour model year, if it cannot be read from the file")
+    p.add_argument("--yes", action="store_true", help="commit a local return without asking")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("template", help="write an Excel local-return template for one area")
+    p.add_argument("--area", required=True, help="ONS code, DfE LA number or name")
+    p.add_argument("--terms", nargs="+", metavar="TERM",
+                   help="e.g. 'Spring 2025/26' 'Summer 2025/26' (default: the latest three terms)")
+    p.add_argument("--metrics", nargs="+", metavar="ID", help="metric ids (default: the local-only metrics)")
+    p.add_argument("--out", required=True, help="the .xlsx file to write")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("sample", help="illustrative sample data")
+    sample_sub = p.add_subparsers(dest="sample_command", required=True)
+    s = sample_sub.add_parser("load", help="load an illustrative Plymouth local return (undo removes it)")
+    s.set_defaults(func=cmd_sample_load)
+
+    p = sub.add_parser("metric", help="a board's own metrics")
+    metric_sub = p.add_subparsers(dest="metric_command", required=True)
+    m = metric_sub.add_parser("add", help="add board metrics from a TOML file of [[metric]] entries")
+    m.add_argument("path", metavar="FILE.toml")
+    m.set_defaults(func=cmd_metric_add)
 
     p = sub.add_parser("imports", help="list import batches")
     p.add_argument("--issues", type=int, metavar="BATCH", help="list the warnings recorded for a batch")
@@ -176,6 +337,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area", help="ONS code, DfE LA number or name; all areas if left out")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("card", help="print an area's scorecard for a term (what the home page shows)")
+    p.add_argument("--area", required=True, help="ONS code, DfE LA number or name")
+    p.add_argument("--term", help="e.g. 'Autumn 2026/27' (default: the current term)")
+    p.add_argument("--baseline", help="a baseline term or year, for change since the baseline")
+    p.add_argument("--public", action="store_true", help="leave out internal-only commentary")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_card)
+
+    p = sub.add_parser("targets", help="local targets and trajectories")
+    targets_sub = p.add_subparsers(dest="targets_command", required=True)
+    t = targets_sub.add_parser("import", help="import targets: area, metric, period | from_period, to_period, "
+                                             "target, tolerance[, baseline_period]")
+    t.add_argument("path")
+    t.set_defaults(func=cmd_targets_import)
 
     for name, func, text in (("metrics", cmd_metrics, "list the metric register"),
                              ("areas", cmd_areas, "list areas, past and present")):

@@ -36,40 +36,40 @@ def region_values(df: pd.DataFrame, metric: Metric) -> pd.DataFrame:
     """Region figure for every period and region: published where there is a regional row,
     otherwise calculated from the region's LAs. Columns: period, region_code, region, region_note."""
     published = df[df["level"] == "region"][["period", "area_code", "value", "status"]]
-    published = published.rename(columns={"area_code": "region_code", "value": "region"})
+    published = published.rename(columns={"area_code": "region_code", "value": "region", "status": "region_status"})
     published["region_note"] = None
     las = df[(df["level"] == "la") & df["region_code"].notna()]
-    have = set(zip(published["period"], published["region_code"]))
-    rows = []
-    for (period, region), group in las.groupby(["period", "region_code"]):
-        if (period, region) in have:
-            continue
-        value, note = _sum_of_parts(group, metric)
-        rows.append({"period": period, "region_code": region, "region": value, "status": "computed",
-                     "region_note": note})
-    calculated = pd.DataFrame(rows, columns=["period", "region_code", "region", "status", "region_note"])
-    out = pd.concat([d for d in (published, calculated) if len(d)], ignore_index=True) if rows or len(published) \
-        else calculated
-    return out.rename(columns={"status": "region_status"})
-
-
-def _sum_of_parts(group: pd.DataFrame, metric: Metric) -> tuple[float | None, str]:
-    n = len(group)
-    if metric.unit in ("%", "rate per 100"):
-        parts = group.dropna(subset=["numerator", "denominator"])
-        parts = parts[parts["denominator"] > 0]
-        if not len(parts):
-            return None, f"no regional figure is published, and the {n} LAs' counts are not available to calculate one"
-        value = 100 * parts["numerator"].sum() / parts["denominator"].sum()
-        return value, (f"calculated from {len(parts)} of {n} local authorities "
-                       "(sum of numerators ÷ sum of denominators); no regional figure is published")
-    if metric.unit == "count":
-        have = group.dropna(subset=["value"])
-        if not len(have):
-            return None, f"no regional figure is published, and none of the {n} LAs has a figure"
-        return float(have["value"].sum()), (f"sum of {len(have)} of {n} local authorities; "
-                                            "no regional figure is published")
-    return None, "no regional figure is published"
+    have = pd.MultiIndex.from_frame(published[["period", "region_code"]])
+    las = las[~pd.MultiIndex.from_frame(las[["period", "region_code"]]).isin(have)]
+    if not len(las):
+        return published
+    ratio = metric.unit in ("%", "rate per 100")
+    parts_ok = las["numerator"].notna() & las["denominator"].gt(0)
+    grouped = las.assign(
+        num=las["numerator"].where(parts_ok), den=las["denominator"].where(parts_ok),
+    ).groupby(["period", "region_code"])
+    calc = grouped.agg(n=("area_code", "size"), num=("num", "sum"), den=("den", "sum"),
+                       with_parts=("num", "count"), total=("value", "sum"), with_value=("value", "count"))
+    calc = calc.reset_index()
+    if ratio:
+        calc["region"] = (100 * calc["num"] / calc["den"]).where(calc["with_parts"] > 0)
+        calc["region_note"] = [
+            f"calculated from {k} of {n} local authorities (sum of numerators ÷ sum of denominators); "
+            "no regional figure is published" if k else
+            f"no regional figure is published, and the {n} LAs' counts are not available to calculate one"
+            for k, n in zip(calc["with_parts"], calc["n"])]
+    elif metric.unit == "count":
+        calc["region"] = calc["total"].where(calc["with_value"] > 0)
+        calc["region_note"] = [
+            f"sum of {k} of {n} local authorities; no regional figure is published" if k else
+            f"no regional figure is published, and none of the {n} LAs has a figure"
+            for k, n in zip(calc["with_value"], calc["n"])]
+    else:
+        calc["region"] = None
+        calc["region_note"] = "no regional figure is published"
+    calc["region_status"] = "computed"
+    columns = ["period", "region_code", "region", "region_status", "region_note"]
+    return pd.concat([d[columns] for d in (published, calc) if len(d)], ignore_index=True)
 
 
 def add_comparators(df: pd.DataFrame, metric: Metric, links: pd.DataFrame) -> pd.DataFrame:
@@ -78,6 +78,14 @@ def add_comparators(df: pd.DataFrame, metric: Metric, links: pd.DataFrame) -> pd
     out = df.copy()
     england = out[out["area_code"] == ENGLAND].set_index("period")["value"]
     out["england"] = out["period"].map(england)
+    if not metric.national:
+        # Local returns come from one or a few boards: a "region", rank or neighbour mean built from
+        # them would describe the boards that happen to use this tool, not the region.
+        for col in ("region", "region_note", "sn_mean", "quartile"):
+            out[col] = None
+        for col in ("sn_count", "sn_of", "rank", "rank_of"):
+            out[col] = pd.array([None] * len(out), dtype="Int64")
+        return out
 
     regions = region_values(out, metric)
     out = out.merge(regions[["period", "region_code", "region", "region_note"]], how="left",
@@ -90,10 +98,10 @@ def add_comparators(df: pd.DataFrame, metric: Metric, links: pd.DataFrame) -> pd
     counts = ranked.groupby("period")["value"].transform("count")
     out["rank"] = ranks.reindex(out.index).astype("Int64")
     out["rank_of"] = counts.reindex(out.index).astype("Int64")
-    out["quartile"] = [
-        quartile_band(r, n) if metric.polarity != "context" and not pd.isna(r) else None
-        for r, n in zip(out["rank"], out["rank_of"])
-    ]
+    if metric.polarity == "context":
+        out["quartile"] = None
+    else:
+        out["quartile"] = [quartile_band(r, n) for r, n in zip(out["rank"], out["rank_of"])]
 
     nmap = neighbour_map(links)
     values = ranked[["area_code", "period", "value"]].rename(columns={"area_code": "neighbour_code",
@@ -110,7 +118,7 @@ def add_comparators(df: pd.DataFrame, metric: Metric, links: pd.DataFrame) -> pd
 
 
 def quartile_band(rank, rank_of) -> str | None:
-    if rank is None or rank_of is None or pd.isna(rank) or pd.isna(rank_of) or not rank_of:
+    if rank is None or rank_of is None or pd.isna(rank) or pd.isna(rank_of) or int(rank_of) < 4:
         return None
     return BANDS[min(3, max(0, math.ceil(int(rank) * 4 / int(rank_of)) - 1))]
 

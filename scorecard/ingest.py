@@ -295,3 +295,11 @@ def import_source(con, source, dry_run: bool = False, who: str | None = None,
         return BatchResult(source.name, "already imported", already_batch=existing, dry_run=dry_run)
     plan = read_file(source, ImportContext.from_store(con), model_year=model_year)
     return dry_run_result(con, plan) if dry_run else commit(con, plan, who=who)
+
+
+def read_source(con, source, model_year: int | None = None) -> ImportPlan:
+    """Read any supported file into a plan against the store as it is now, writing nothing:
+    preview it (`preview`), show the changes, then `commit(con, plan, seen=...)`."""
+    from .importers import ImportContext, read_file
+
+    return read_file(source, ImportContext.from_store(con), model_year=model_year)

@@ -72,4 +72,39 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "the board's scorecard: RAG rules, targets and trajectories, commentary and exception notes, priority areas",
+        """
+        ALTER TABLE metric ADD COLUMN rag_rule VARCHAR DEFAULT 'default';
+        ALTER TABLE metric ADD COLUMN summary VARCHAR;
+        ALTER TABLE metric ADD COLUMN on_scorecard BOOLEAN DEFAULT TRUE;
+
+        CREATE SEQUENCE target_id START 1;
+        CREATE TABLE target (
+            id INTEGER PRIMARY KEY DEFAULT nextval('target_id'),
+            area_code VARCHAR NOT NULL, metric_id VARCHAR NOT NULL,
+            period_label VARCHAR, from_period VARCHAR, to_period VARCHAR,
+            target DOUBLE NOT NULL, tolerance DOUBLE NOT NULL DEFAULT 0,
+            baseline_period VARCHAR, set_by VARCHAR, set_at TIMESTAMP
+        );
+
+        CREATE SEQUENCE commentary_id START 1;
+        CREATE TABLE commentary (
+            id INTEGER PRIMARY KEY DEFAULT nextval('commentary_id'),
+            area_code VARCHAR NOT NULL, metric_id VARCHAR NOT NULL, period_label VARCHAR NOT NULL,
+            text VARCHAR, author VARCHAR, written_at TIMESTAMP NOT NULL, internal BOOLEAN NOT NULL DEFAULT FALSE,
+            cause VARCHAR, action VARCHAR, owner VARCHAR, recovery_period VARCHAR
+        );
+
+        CREATE TABLE priority (
+            area_code VARCHAR NOT NULL, number INTEGER NOT NULL, title VARCHAR NOT NULL,
+            PRIMARY KEY (area_code, number)
+        );
+        CREATE TABLE priority_metric (
+            area_code VARCHAR NOT NULL, number INTEGER NOT NULL, metric_id VARCHAR NOT NULL, position INTEGER,
+            PRIMARY KEY (area_code, metric_id)
+        );
+        """,
+    ),
 ]

@@ -63,6 +63,9 @@ class Metric:
     breaks: tuple[tuple[str, str], ...] = ()
     reads: tuple[Read, ...] = ()
     origin: str = "register"
+    rag_rule: str = "default"
+    summary: str = ""  # a sentence template for the plain-English summary; see narrative.py
+    on_scorecard: bool = True  # False for supporting measures (denominators, experimental rates)
 
     @property
     def label(self) -> str:
@@ -125,6 +128,11 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
             )
         )
     breaks = tuple((str(b["period"]), str(b.get("note", ""))) for b in d.get("breaks", []))
+    rag_rule = d.get("rag_rule", "default")
+    from .rag import RULES
+
+    if rag_rule not in RULES:
+        raise RegisterError(f"{prefix}: rag_rule {rag_rule!r} must be one of {', '.join(RULES)}")
     return Metric(
         id=mid,
         name=str(d["name"]).strip(),
@@ -140,6 +148,9 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
         breaks=breaks,
         reads=tuple(reads),
         origin=origin,
+        rag_rule=rag_rule,
+        summary=str(d.get("summary", "")).strip(),
+        on_scorecard=bool(d.get("on_scorecard", True)),
     )
 
 
@@ -174,12 +185,7 @@ def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path |
     con.execute("DELETE FROM series_break WHERE metric_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
     for order, m in enumerate(metrics):
         con.execute("DELETE FROM metric WHERE id = ?", [m.id])
-        con.execute(
-            "INSERT INTO metric VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [m.id, m.name, m.short_name, m.description, m.unit, m.polarity, m.decimals, m.theme,
-             m.national, m.national_equivalent, m.cadence, m.origin,
-             json.dumps([asdict(r) for r in m.reads]), order],
-        )
+        insert_metric(con, m, order)
         for period_label, note in m.breaks:
             con.execute("INSERT INTO series_break VALUES (?, ?, ?)", [m.id, period_label, note])
     publications, releases = load_sources(sources_path)
@@ -198,22 +204,36 @@ def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path |
         )
 
 
+def insert_metric(con, m: Metric, order: int) -> None:
+    con.execute(
+        "INSERT INTO metric (id, name, short_name, description, unit, polarity, decimals, theme, national, "
+        "national_equivalent, cadence, origin, reads_json, sort_order, rag_rule, summary, on_scorecard) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [m.id, m.name, m.short_name, m.description, m.unit, m.polarity, m.decimals, m.theme,
+         m.national, m.national_equivalent, m.cadence, m.origin,
+         json.dumps([asdict(r) for r in m.reads]), order, m.rag_rule, m.summary, m.on_scorecard],
+    )
+
+
 def metrics_from_store(con) -> dict[str, Metric]:
     """Every metric in the store (register and board-defined), keyed by id, in register order."""
     rows = con.execute(
         "SELECT id, name, short_name, description, unit, polarity, decimals, theme, national, "
-        "national_equivalent, cadence, origin, reads_json FROM metric ORDER BY sort_order, id"
+        "national_equivalent, cadence, origin, reads_json, rag_rule, summary, on_scorecard "
+        "FROM metric ORDER BY sort_order, id"
     ).fetchall()
     breaks: dict[str, list] = {}
     for mid, label, note in con.execute("SELECT metric_id, period_label, note FROM series_break").fetchall():
         breaks.setdefault(mid, []).append((label, note))
     out = {}
-    for (mid, name, short, desc, unit, pol, dec, theme, national, equiv, cadence, origin, reads_json) in rows:
+    for (mid, name, short, desc, unit, pol, dec, theme, national, equiv, cadence, origin, reads_json,
+         rag_rule, summary, on_scorecard) in rows:
         reads = tuple(
             Read(**{**r, "numerator": tuple(r["numerator"]), "denominator": tuple(r["denominator"]),
                     "filters": tuple((k, tuple(v)) for k, v in r["filters"])})
             for r in json.loads(reads_json or "[]")
         )
         out[mid] = Metric(mid, name, unit, pol, dec, short or "", desc or "", theme, bool(national), equiv,
-                          cadence or "", tuple(breaks.get(mid, [])), reads, origin)
+                          cadence or "", tuple(breaks.get(mid, [])), reads, origin, rag_rule or "default",
+                          summary or "", on_scorecard is not False)
     return out

@@ -117,3 +117,22 @@ def test_importing_the_2025_zip_into_an_empty_store(empty_con):
     assert result.added > 10000 and result.batch_id
     tribunal = queries.metric_values(empty_con, "tribunal_appeals")
     assert len(tribunal), "the MoJ table in supporting-files/ is imported too"
+
+
+def test_termly_census_layout_is_accepted(con, tmp_path):
+    """DfE's termly EHE census file is not in the shared data, but it follows the same standard."""
+    path = tmp_path / "ehe_census_termly.csv"
+    path.write_text(
+        "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+        "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,child_count,rate_per_100\n"
+        "202526,Autumn term,National,E92000001,England,,,,,,Total,Total,111700,1.3\n"
+        "202526,Autumn term,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
+        "Total,Total,640,1.64\n"
+        "202526,Autumn term,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
+        "Sex,Girls,310,c\n")
+    result = ingest.import_source(con, SourceFile.from_path(path))
+    assert result.added == 4
+    t = queries.metric_values(con, "ehe_census")
+    row = t[(t["area_code"] == "E06000026")].iloc[0]
+    assert (row.period, row.period_kind, row.value) == ("Autumn 2025/26", "term", 640)
+    assert queries.metric_values(con, "ehe_census_rate")["value"].max() == 1.64

@@ -1,0 +1,345 @@
+"""The scorecard: one row per metric for an area and term. The home page, `scorecard card` and every
+pack use this one function, so they always show the same numbers.
+
+For each metric the row holds the latest figure at or before the end of the term and its period,
+the previous figure of the same kind and the change, the target and RAG rating with its reason,
+England, the region and the neighbour mean each with its own period, the rank and quartile, the
+commentary, and flags: a stale figure or comparator, a series break or boundary change in the
+window, illustrative or calculated figures, a red rating without an exception note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+from . import commentary, periods, priorities, queries, rag, targets
+from .areas import ENGLAND, AreaIndex
+from .comparators import BAND_WORDS, rank_words, sn_words
+from .formatting import change_words, direction, fmt, is_missing
+from .published import COMPUTED, ILLUSTRATIVE, status_words
+from .register import THEME_TITLES, Metric, metrics_from_store
+from .tables import metric_table
+
+STALE_MONTHS = 18
+TREND_POINTS = 8
+CARD_COLUMNS = [
+    "metric", "value", "period", "previous", "previous_period", "change", "target", "rag", "rag_reason",
+    "england", "england_period", "region", "sn_mean", "sn_count", "rank", "rank_of", "quartile", "commentary", "flags",
+]
+
+
+@dataclass
+class CardRow:
+    metric: Metric
+    group: str
+    value: float | None = None
+    status: str | None = None
+    period: periods.Period | None = None
+    source: str | None = None
+    note: str | None = None
+    previous: float | None = None
+    previous_status: str | None = None
+    previous_period: periods.Period | None = None
+    last_year: float | None = None
+    last_year_period: str | None = None
+    baseline: float | None = None
+    baseline_period: str | None = None
+    comparator_metric: Metric | None = None
+    comparator_period: periods.Period | None = None
+    england: float | None = None
+    region: float | None = None
+    region_name: str | None = None
+    region_note: str | None = None
+    sn_mean: float | None = None
+    sn_count: int | None = None
+    sn_of: int | None = None
+    rank: int | None = None
+    rank_of: int | None = None
+    quartile: str | None = None
+    target: targets.Target | None = None
+    rating: rag.Rating = field(default_factory=lambda: rag.Rating(None, ""))
+    comment: commentary.Comment | None = None
+    trend: list[dict] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def change(self) -> float | None:
+        if is_missing(self.value) or is_missing(self.previous):
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_since_baseline(self) -> float | None:
+        if is_missing(self.value) or is_missing(self.baseline):
+            return None
+        return self.value - self.baseline
+
+    @property
+    def trajectory_progress(self) -> float | None:
+        """Share of the way from the baseline to the target, in per cent (stocktake packs)."""
+        if self.target is None or is_missing(self.baseline) or is_missing(self.value):
+            return None
+        distance = self.target.target - self.baseline
+        return None if distance == 0 else 100 * (self.value - self.baseline) / distance
+
+    def words(self, value) -> str:
+        return fmt(value, self.metric)
+
+    @property
+    def value_words(self) -> str:
+        return fmt(self.value, self.metric, self.status)
+
+    @property
+    def comparator_period_words(self) -> str:
+        return self.comparator_period.describe() if self.comparator_period else ""
+
+    @property
+    def needs_exception_note(self) -> bool:
+        return self.rating.rag == rag.RED and not (self.comment and self.comment.has_exception_note)
+
+
+@dataclass
+class Card:
+    area_code: str
+    area_name: str
+    term: periods.Period
+    rows: list[CardRow]
+    as_at: object = None  # when the store last changed
+    baseline: periods.Period | None = None
+
+    def groups(self) -> list[tuple[str, list[CardRow]]]:
+        order: dict[str, list[CardRow]] = {}
+        for row in self.rows:
+            order.setdefault(row.group, []).append(row)
+        return list(order.items())
+
+    def rag_counts(self, rows: list[CardRow] | None = None) -> dict[str, int]:
+        rows = self.rows if rows is None else rows
+        return {r: sum(1 for x in rows if x.rating.rag == r) for r in (rag.RED, rag.AMBER, rag.GREEN)}
+
+    def frame(self) -> pd.DataFrame:
+        """The scorecard as data (the columns `scorecard card` prints), plus detail columns."""
+        return pd.DataFrame([_as_record(r) for r in self.rows])
+
+
+def _as_record(r: CardRow) -> dict:
+    cp = r.comparator_period.label if r.comparator_period else None
+    comment = r.comment
+    return {
+        "metric": r.metric.id, "value": r.value, "period": r.period.label if r.period else None,
+        "previous": r.previous, "previous_period": r.previous_period.label if r.previous_period else None,
+        "change": r.change, "target": r.target.target if r.target else None, "rag": r.rating.rag,
+        "rag_reason": r.rating.reason, "england": r.england, "england_period": cp, "region": r.region,
+        "sn_mean": r.sn_mean, "sn_count": r.sn_count, "rank": r.rank, "rank_of": r.rank_of, "quartile": r.quartile,
+        "commentary": comment.text if comment else None, "flags": "; ".join(r.flags),
+        # detail
+        "metric_name": r.metric.name, "group": r.group, "unit": r.metric.unit, "polarity": r.metric.polarity,
+        "decimals": r.metric.decimals, "status": r.status, "status_words": status_words(r.status),
+        "source": r.source, "region_period": cp, "region_name": r.region_name, "region_note": r.region_note,
+        "sn_period": cp, "sn_of": r.sn_of, "comparator_metric": r.comparator_metric.id if r.comparator_metric else None,
+        "tolerance": r.target.tolerance if r.target else None, "change_words": change_words(r.change, r.metric),
+        "direction": direction(r.change, r.metric), "last_year": r.last_year, "last_year_period": r.last_year_period,
+        "baseline": r.baseline, "baseline_period": r.baseline_period, "change_since_baseline": r.change_since_baseline,
+        "trajectory_progress": r.trajectory_progress,
+        "exception_note": comment.exception_words() if comment else None,
+        "commentary_author": comment.author if comment else None,
+        "commentary_date": comment.written_at if comment else None,
+        "commentary_internal": comment.internal if comment else None,
+    }
+
+
+def _period(row) -> periods.Period:
+    return periods.Period(row.period, row.period_kind, row.start_date, row.end_date)
+
+
+def _area_series(con, area_code: str, as_of: date) -> pd.DataFrame:
+    df = con.execute(
+        """SELECT v.metric_id, v.period_label AS period, p.kind AS period_kind, p.start_date, p.end_date,
+                  v.value, v.status, v.note, s.title AS source
+           FROM metric_value v JOIN period p ON p.label = v.period_label
+           LEFT JOIN source_release s ON s.id = v.source_id
+           WHERE v.is_current AND v.area_code = ? AND p.end_date <= ?
+           ORDER BY v.metric_id, p.end_date, p.start_date""",
+        [area_code, as_of]).df()
+    for col in ("start_date", "end_date"):
+        df[col] = pd.to_datetime(df[col]).dt.date
+    return df
+
+
+def _metrics_with_national_data(con) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT DISTINCT metric_id FROM metric_value WHERE is_current AND area_code = ?", [ENGLAND]).fetchall()}
+
+
+def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str] | None = None,
+          public: bool = False, baseline: str | periods.Period | None = None, table_for=None) -> Card:
+    """Build the scorecard for an area and term. `table_for(metric_id)` may supply cached metric tables."""
+    term = periods.parse(term) if isinstance(term, str) else term
+    baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
+    metrics = metrics_from_store(con)
+    index = AreaIndex.from_store(con)
+    area = index.get(area_code)
+    series = _area_series(con, area.code, term.end)
+    local_targets = targets.targets_for(con, area.code)
+    comments = commentary.latest(con, area.code, term.label)
+    plan = priorities.priorities_for(con, area.code)
+    group_of = {m: p.heading for p in plan for m in p.metric_ids}
+    national_data = _metrics_with_national_data(con)
+    links = None
+
+    def default_table(metric_id):
+        nonlocal links
+        if links is None:
+            links = queries.neighbour_links(con)
+        from .comparators import add_comparators
+
+        return add_comparators(queries.metric_values(con, metric_id), metrics[metric_id], links)
+
+    table_for = table_for or default_table
+    if metric_ids is None:
+        have = set(series["metric_id"]) | set(local_targets["metric_id"])
+        metric_ids = [m.id for m in metrics.values() if m.on_scorecard and (m.id in have or m.id in national_data)]
+    ordered = _order(metric_ids, metrics, plan)
+    rows = []
+    for mid in ordered:
+        metric = metrics[mid]
+        group = group_of.get(mid) or (f"Other measures" if plan else THEME_TITLES.get(metric.theme, metric.theme))
+        row = CardRow(metric, group)
+        _fill_values(row, series[series["metric_id"] == mid], term, baseline)
+        _fill_comparators(row, metric, metrics, area, term, table_for, national_data)
+        target = targets.target_for(local_targets, mid, row.period) if row.period else None
+        row.target = target
+        row.rating = rag.rate(row.value, target.target if target else None, target.tolerance if target else None,
+                              metric.polarity, row.previous, metric.rag_rule, metric.decimals, metric.unit)
+        comment = comments.get(mid)
+        row.comment = None if (comment and public and comment.internal) else comment
+        _flag(row, area, index, term)
+        rows.append(row)
+    as_at = queries.data_as_at(con)
+    return Card(area.code, area.name, term, rows, as_at, baseline)
+
+
+def _order(metric_ids, metrics, plan) -> list[str]:
+    if plan:
+        mapped = [m for p in plan for m in p.metric_ids if m in metric_ids]
+        rest = [m for m in metric_ids if m not in mapped]
+        return mapped + sorted(rest, key=lambda m: list(metrics).index(m))
+    themes = list(THEME_TITLES)
+    return sorted(metric_ids, key=lambda m: (themes.index(metrics[m].theme) if metrics[m].theme in themes else 99,
+                                             list(metrics).index(m)))
+
+
+def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, baseline) -> None:
+    if not len(series):
+        return
+    latest = series.iloc[-1]
+    row.value = None if is_missing(latest.value) else float(latest.value)
+    row.status, row.period, row.source, row.note = latest.status, _period(latest), latest.source, latest.note
+    same_kind = series[series["period_kind"] == latest.period_kind]
+    if len(same_kind) >= 2:
+        prev = same_kind.iloc[-2]
+        row.previous = None if is_missing(prev.value) else float(prev.value)
+        row.previous_status, row.previous_period = prev.status, _period(prev)
+    if latest.period_kind == "term":
+        name, year = latest.period.split(" ", 1)
+        start = int(year[:4]) - 1
+        label = f"{name} {start}/{(start + 1) % 100:02d}"
+        match = series[series["period"] == label]
+        if len(match):
+            row.last_year, row.last_year_period = match["value"].iloc[0], label
+    row.trend = [{"period": r.period, "value": None if is_missing(r.value) else float(r.value), "status": r.status}
+                 for r in same_kind.tail(TREND_POINTS).itertuples()]
+    if baseline is not None:
+        before = same_kind[same_kind["end_date"] <= baseline.end]
+        if len(before):
+            b = before.iloc[-1]
+            row.baseline = None if is_missing(b.value) else float(b.value)
+            row.baseline_period = b.period
+
+
+def _fill_comparators(row: CardRow, metric: Metric, metrics, area, term, table_for, national_data) -> None:
+    nat_id = metric.id if metric.national else metric.national_equivalent
+    if not nat_id or nat_id not in national_data:
+        return
+    table = table_for(nat_id)
+    row.comparator_metric = metrics[nat_id]
+    england = table[(table["area_code"] == ENGLAND) & table["value"].notna() & (table["end_date"] <= term.end)]
+    if not len(england):
+        return
+    latest = england.sort_values("end_date").iloc[-1]
+    row.comparator_period = _period(latest)
+    row.england = None if area.code == ENGLAND else float(latest.value)
+    mine = table[(table["area_code"] == area.code) & (table["period"] == latest.period)]
+    if area.level == "la" and len(mine):
+        r = mine.iloc[0]
+        row.region = None if is_missing(r.region) else float(r.region)
+        row.region_note = r.region_note if not is_missing(r.region_note) else None
+        row.region_name = area.region_name
+        row.sn_mean = None if is_missing(r.sn_mean) else float(r.sn_mean)
+        row.sn_count = None if is_missing(r.sn_count) else int(r.sn_count)
+        row.sn_of = None if is_missing(r.sn_of) else int(r.sn_of)
+        if metric.id == nat_id:
+            row.rank = None if is_missing(r["rank"]) else int(r["rank"])
+            row.rank_of = None if is_missing(r.rank_of) else int(r.rank_of)
+            row.quartile = None if is_missing(r.quartile) else r.quartile
+
+
+def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
+    m = row.metric
+    if row.period is None:
+        preds = [index.get(p).name for p, kind in index.lineage(area.code) if kind != "code change"]
+        if preds and m.national:
+            row.flags.append(f"No figure yet for {area.name}, formed in {area.valid_from:%B %Y}: earlier figures "
+                             f"are for {', '.join(preds)}")
+        else:
+            row.flags.append("No figure yet for this area" + ("" if m.national else ": add it with a local return"))
+        return
+    if row.value is None:
+        row.flags.append(f"No figure for {row.period.describe()}: {status_words(row.status)}")
+    lag = periods.months_between(row.period.end, term.end)
+    if lag > STALE_MONTHS:
+        row.flags.append(f"Latest figure is for {row.period.describe()}, {lag} months before the end of {term.describe()}")
+    if row.comparator_period:
+        gap = periods.months_between(row.comparator_period.end, row.period.end)
+        if gap > STALE_MONTHS:
+            row.flags.append(f"Comparators are for {row.comparator_period.describe()}, {gap} months older than this "
+                             "figure: stale")
+    elif area.level != "england":
+        row.flags.append("No national comparator for this measure")
+    if row.trend:
+        first = periods.from_label(row.trend[0]["period"])
+        for label, note in m.breaks:
+            try:
+                brk = periods.parse(label)
+            except periods.PeriodError:
+                continue
+            if first.end < brk.end <= row.period.end:
+                row.flags.append(f"Series break at {label}: {note}")
+        if area.valid_from and first.start < area.valid_from <= row.period.end:
+            preds = ", ".join(index.get(p).name for p, _ in index.lineage(area.code))
+            row.flags.append(f"Boundary change: {area.name} was formed in {area.valid_from:%B %Y}"
+                             + (f" (from {preds})" if preds else ""))
+    if row.status == ILLUSTRATIVE or any(t["status"] == ILLUSTRATIVE for t in row.trend):
+        row.flags.append("Illustrative figures, not real data")
+    if row.status == COMPUTED:
+        row.flags.append("Calculated from published counts (the release printed no rate)")
+    if row.needs_exception_note:
+        row.flags.append("Red without an exception note")
+
+
+def describe_comparators(row: CardRow) -> dict[str, str]:
+    """Words for each comparator with its own period, for tables and packs."""
+    p = f" ({row.comparator_period_words})" if row.comparator_period else ""
+    cm = row.comparator_metric or row.metric
+    out = {
+        "england": (fmt(row.england, cm) + p) if not is_missing(row.england) else "—",
+        "region": (fmt(row.region, cm) + p) if not is_missing(row.region) else "—",
+        "neighbours": (f"{fmt(row.sn_mean, cm)} ({sn_words(row.sn_count, row.sn_of)}){p}"
+                       if not is_missing(row.sn_mean) else ("—" if row.sn_of is None else f"none of {row.sn_of} has a figure")),
+        "rank": rank_words(row.rank, row.rank_of, row.metric.polarity) if row.rank else "—",
+        "quartile": BAND_WORDS.get(row.quartile, "—") if row.quartile else "—",
+    }
+    return out

@@ -1,0 +1,81 @@
+"""Commentary on a metric for an area and term: text, author and date, kept with its history.
+A red rating asks for an exception note: cause, action, owner and the term it is expected back on track.
+Internal-only commentary is left out of public packs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from . import periods, store
+
+EXCEPTION_FIELDS = ("cause", "action", "owner", "recovery_period")
+
+
+class CommentaryError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    author: str
+    written_at: datetime
+    internal: bool
+    cause: str | None = None
+    action: str | None = None
+    owner: str | None = None
+    recovery_period: str | None = None
+
+    @property
+    def has_exception_note(self) -> bool:
+        return all(getattr(self, f) for f in EXCEPTION_FIELDS)
+
+    def exception_words(self) -> str:
+        if not self.has_exception_note:
+            return ""
+        return (f"Cause: {self.cause}. Action: {self.action}. Owner: {self.owner}. "
+                f"Expected back on track: {self.recovery_period}.")
+
+
+def add(con, area_code: str, metric_id: str, period_label: str, text: str, author: str, internal: bool = False,
+        cause: str | None = None, action: str | None = None, owner: str | None = None,
+        recovery_period: str | None = None) -> None:
+    text = (text or "").strip()
+    fields = {"cause": cause, "action": action, "owner": owner, "recovery_period": recovery_period}
+    fields = {k: (v or "").strip() or None for k, v in fields.items()}
+    if not text and not any(fields.values()):
+        raise CommentaryError("write a commentary or an exception note")
+    if not (author or "").strip():
+        raise CommentaryError("say who wrote it")
+    if any(fields.values()) and not all(fields.values()):
+        missing = [k.replace("_", " ") for k, v in fields.items() if not v]
+        raise CommentaryError(f"an exception note needs all of cause, action, owner and recovery term; missing {', '.join(missing)}")
+    if fields["recovery_period"]:
+        fields["recovery_period"] = periods.parse(fields["recovery_period"]).label
+    with store.transaction(con):
+        con.execute(
+            "INSERT INTO commentary (area_code, metric_id, period_label, text, author, written_at, internal, cause, "
+            "action, owner, recovery_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [area_code, metric_id, period_label, text, author.strip(), datetime.now(), internal,
+             fields["cause"], fields["action"], fields["owner"], fields["recovery_period"]])
+        store.bump_data_version(con)
+
+
+def latest(con, area_code: str, period_label: str) -> dict[str, Comment]:
+    """The newest commentary for each metric of an area's scorecard for one term."""
+    rows = con.execute(
+        "SELECT metric_id, text, author, written_at, internal, cause, action, owner, recovery_period FROM commentary "
+        "WHERE area_code = ? AND period_label = ? "
+        "QUALIFY row_number() OVER (PARTITION BY metric_id ORDER BY written_at DESC, id DESC) = 1",
+        [area_code, period_label]).fetchall()
+    return {r[0]: Comment(r[1] or "", r[2], r[3], bool(r[4]), *r[5:]) for r in rows}
+
+
+def history(con, area_code: str, metric_id: str) -> pd.DataFrame:
+    return con.execute(
+        "SELECT period_label AS term, text, author, written_at, internal, cause, action, owner, recovery_period "
+        "FROM commentary WHERE area_code = ? AND metric_id = ? ORDER BY written_at DESC, id DESC",
+        [area_code, metric_id]).df()

@@ -1,0 +1,237 @@
+"""The Excel template for a local return: one area, metrics down the side, terms across the top.
+
+Officers fill it in and import it like the long CSV; the grid is turned into the same long rows and
+goes through the same checks (scorecard.local_returns.build_plan), with problems named by cell.
+The sheet "Return" carries a marker in A1 and the area code in B2; the metric ids sit in a
+hidden column, so renaming a metric's words does not break the return.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .areas import Area
+from .importers.base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .local_returns import MISSING_STATUSES, LongRows, status_key, build_plan
+from .periods import Period
+from .register import Metric
+
+FORMAT = "local-return-xlsx"
+SHEET = "Return"
+DEFINITIONS = "Definitions"
+MARKER = "SEND Scorecard local return"
+AREA_CODE_CELL, AREA_NAME_CELL, GENERATED_CELL = "B2", "B3", "B4"
+HEADER_ROW, FIRST_ROW = 6, 7
+NAME_COL, UNIT_COL, ID_COL, FIRST_TERM_COL = 1, 2, 3, 4
+ID_LETTER = get_column_letter(ID_COL)
+
+UNIT_WORDS = {"%": "Percentage, 0 to 100", "count": "Count (whole number)", "rate per 100": "Rate per 100",
+              "days": "Days", "£": "Pounds (£)"}
+POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better",
+                  "context": "Context: neither direction is better"}
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # light grey: black text keeps high contrast
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_MISSING_HINT = "Leave blank if you have no figure, or type suppressed or not available to say why."
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+def build_template(metrics: list[Metric], area: Area, terms: list[Period], today: date | None = None) -> bytes:
+    """An .xlsx return for one area: a row per metric, a column per term, and a Definitions sheet."""
+    if not metrics:
+        raise ValueError("choose at least one metric for the template")
+    if not terms:
+        raise ValueError("choose at least one term for the template")
+    labels = [t.label for t in terms]
+    if len(set(labels)) != len(labels):
+        raise ValueError("each term should appear once in the template")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _fill_return(ws, metrics, area, terms, today or date.today())
+    _fill_definitions(wb.create_sheet(DEFINITIONS), metrics)
+    wb.properties.title = f"{MARKER}: {area.name}"
+    wb.properties.creator = "SEND Scorecard"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], today: date) -> None:
+    ws["A1"] = MARKER
+    ws["A1"].font = Font(bold=True, size=14)
+    for cell, label, value in (("A2", "Area code", area.code), ("A3", "Area", area.name),
+                               ("A4", "Generated", today.isoformat())):
+        ws[cell] = label
+        ws[cell].font = _BOLD
+        ws[cell.replace("A", "B")] = value
+    ws["A5"] = ("Type each figure in its metric's row, under its term. Percentages as 68.5, not 0.685. "
+                + _MISSING_HINT + " Definitions are on the next sheet. Do not use formulas.")
+    ws["A5"].alignment = _WRAP
+    ws.row_dimensions[5].height = 45
+
+    headers = {NAME_COL: "Metric", UNIT_COL: "Unit", ID_COL: "Metric id"}
+    headers.update({FIRST_TERM_COL + i: t.label for i, t in enumerate(terms)})
+    for col, text in headers.items():
+        cell = ws.cell(HEADER_ROW, col, text)
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
+
+    last_col = FIRST_TERM_COL + len(terms) - 1
+    validations = {unit: _validation(unit) for unit in {m.unit for m in metrics}}
+    for i, m in enumerate(metrics):
+        row = FIRST_ROW + i
+        ws.cell(row, NAME_COL, m.name).alignment = _WRAP
+        ws.cell(row, UNIT_COL, UNIT_WORDS.get(m.unit, m.unit)).alignment = _WRAP
+        ws.cell(row, ID_COL, m.id)
+        for col in range(FIRST_TERM_COL, last_col + 1):
+            ws.cell(row, col).number_format = "0" if m.decimals == 0 else "0." + "0" * m.decimals
+        validations[m.unit].add(f"{get_column_letter(FIRST_TERM_COL)}{row}:{get_column_letter(last_col)}{row}")
+    for dv in validations.values():
+        ws.add_data_validation(dv)
+
+    ws.column_dimensions["A"].width = 55
+    ws.column_dimensions["B"].width = 22
+    ws.column_dimensions[ID_LETTER].width = 28
+    ws.column_dimensions[ID_LETTER].hidden = True
+    for col in range(FIRST_TERM_COL, last_col + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 16
+    ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_TERM_COL).coordinate
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+
+
+def _validation(unit: str) -> DataValidation:
+    if unit == "%":
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
+        title, prompt = "Percentage, 0 to 100", "Type the percentage as a number from 0 to 100: 68.5 for 68.5%."
+    elif unit == "count":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
+        title, prompt = "Count", "Type a whole number of 0 or more."
+    else:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
+        title, prompt = UNIT_WORDS.get(unit, unit).capitalize(), "Type a number of 0 or more."
+    dv.showInputMessage = dv.showErrorMessage = True
+    dv.allow_blank = True
+    dv.promptTitle, dv.prompt = title[:32], f"{prompt} {_MISSING_HINT}"[:255]
+    # A warning, not a stop, so a reason such as "suppressed" can still be typed.
+    dv.errorStyle, dv.errorTitle, dv.error = "warning", "Check this figure", f"{prompt} {_MISSING_HINT}"[:255]
+    return dv
+
+
+def _fill_definitions(ws, metrics: list[Metric]) -> None:
+    headers = ("Metric id", "Name", "Description", "Unit", "Polarity", "Decimals")
+    widths = (28, 45, 80, 22, 24, 10)
+    for col, (text, width) in enumerate(zip(headers, widths), start=1):
+        cell = ws.cell(1, col, text)
+        cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for row, m in enumerate(metrics, start=2):
+        values = (m.id, m.name, m.description, UNIT_WORDS.get(m.unit, m.unit),
+                  POLARITY_WORDS.get(m.polarity, m.polarity), m.decimals)
+        for col, value in enumerate(values, start=1):
+            ws.cell(row, col, value).alignment = _WRAP
+    ws.freeze_panes = "A2"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading back
+
+
+def looks_like_template(source: SourceFile) -> bool:
+    """An .xlsx with a "Return" sheet whose A1 is the template's marker."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as z:
+            if f'name="{SHEET}"'.encode() not in z.read("xl/workbook.xml"):
+                return False
+        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
+        try:
+            return SHEET in wb.sheetnames and wb[SHEET]["A1"].value == MARKER
+        finally:
+            wb.close()
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def read_template(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
+    """Turn a filled-in template into an import plan, with the same checks as the CSV.
+    Blank cells are skipped; formulas are refused. Raises ImportFailure naming each cell."""
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(source.data), data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFailure(Issue(source.name, f"cannot be read as an Excel workbook ({exc})")) from None
+    if SHEET not in wb.sheetnames or wb[SHEET]["A1"].value != MARKER:
+        raise ImportFailure(Issue(source.name, f"is not a SEND Scorecard return: no sheet {SHEET!r} with "
+                                  f"{MARKER!r} in A1"))
+    ws = wb[SHEET]
+    issues = [Issue(source.name, "is a formula; type the figure itself (formulas are not imported)",
+                    row=cell.row, column=cell.coordinate)
+              for row in ws.iter_rows() for cell in row if cell.data_type == "f"]
+    records = _records(ws, source.name, issues)
+    if not records and not issues:
+        raise ImportFailure(Issue(source.name, "no figures have been filled in", row=FIRST_ROW))
+    plan = None
+    if records:
+        try:
+            plan = build_plan(LongRows(source.name, records, {}), ctx, source, FORMAT, illustrative)
+        except ImportFailure as exc:
+            issues += exc.issues
+    if issues:
+        raise ImportFailure(sorted(issues, key=lambda i: i.row or 0))
+    return plan
+
+
+def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
+    """One long row per filled value cell (not formulas: those are already reported)."""
+    terms = []
+    for col in range(FIRST_TERM_COL, ws.max_column + 1):
+        heading = ws.cell(HEADER_ROW, col).value
+        if heading is None or not str(heading).strip():
+            break
+        terms.append((col, str(heading).strip()))
+    area_text = ws[AREA_CODE_CELL].value
+    records = []
+    for row in range(FIRST_ROW, ws.max_row + 1):
+        metric_id = ws.cell(row, ID_COL).value
+        for col, term in terms:
+            cell = ws.cell(row, col)
+            value = cell.value
+            if value is None or (isinstance(value, str) and not value.strip()) or cell.data_type == "f":
+                continue
+            where = f"{term} ({cell.coordinate})"
+            if isinstance(value, str) and value.strip().startswith(("=", "+", "-", "@")):
+                issues.append(Issue(file_name, "starts like a formula; type the figure itself",
+                                    row=row, column=where))
+                continue
+            records.append({
+                "area": "" if area_text is None else str(area_text),
+                "metric": "" if metric_id is None else str(metric_id),
+                "period": term, "numerator": None, "denominator": None, "note": "",
+                **_value_and_status(cell),
+                "_row": row,
+                "_cells": {"area": (2, f"Area code ({AREA_CODE_CELL})"),
+                           "metric": (row, f"Metric id ({ID_LETTER}{row})"),
+                           "period": (HEADER_ROW, f"{term} ({get_column_letter(col)}{HEADER_ROW})"),
+                           "value": (row, where), "status": (row, where)},
+            })
+    return records
+
+
+def _value_and_status(cell) -> dict:
+    value = cell.value
+    if isinstance(value, str) and status_key(value) in MISSING_STATUSES:
+        return {"value": None, "status": value}
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        # Typed as 68.5% in a cell formatted as a percentage: Excel stores 0.685.
+        return {"value": repr(round(value * 100, 10)).removesuffix(".0") + "%", "status": ""}
+    return {"value": value, "status": ""}
