@@ -5,9 +5,21 @@ import streamlit as st
 
 def run() -> None:
     st.set_page_config(page_title="SEND Scorecard", page_icon=":bar_chart:", layout="wide")
-    pages = [
-        st.Page("pages/explore.py", title="Explore a metric", icon=":material/table_chart:", default=True),
-    ]
+    pages = {
+        "Scorecard": [
+            st.Page("pages/scorecard.py", title="Scorecard", icon=":material/fact_check:", default=True),
+            st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:"),
+            st.Page("pages/compare.py", title="Compare", icon=":material/leaderboard:"),
+        ],
+        "Board": [
+            st.Page("pages/local_data.py", title="Local returns", icon=":material/upload_file:"),
+            st.Page("pages/targets.py", title="Targets and commentary", icon=":material/flag:"),
+        ],
+        "About": [
+            st.Page("pages/data_sources.py", title="Data and sources", icon=":material/source:"),
+            st.Page("pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:"),
+        ],
+    }
     st.navigation(pages).run()
 
 

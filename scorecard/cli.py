@@ -46,17 +46,8 @@ def cmd_import(args) -> int:
     failed = 0
     for path in args.paths:
         try:
-            source = SourceFile.from_path(path)
-            existing = ingest.committed_batch_for(con, source.sha256)
-            if existing is not None:
-                result = ingest.BatchResult(source.name, "already imported", already_batch=existing,
-                                            dry_run=args.dry_run)
-            else:
-                plan = ingest.read_source(con, source, model_year=args.model_year)
-                if plan.format.startswith("local-return"):
-                    result = _preview_local_return(con, plan, args.dry_run, args.yes)
-                else:
-                    result = ingest.dry_run_result(con, plan) if args.dry_run else ingest.commit(con, plan)
+            result = ingest.import_source(con, SourceFile.from_path(path), dry_run=args.dry_run,
+                                          model_year=args.model_year, confirm=_confirmer(args.yes))
         except ImportFailure as exc:
             failed += 1
             print(f"Not imported; nothing was written.\n{exc}", file=sys.stderr)
@@ -68,23 +59,23 @@ def cmd_import(args) -> int:
     return 1 if failed else 0
 
 
-def _preview_local_return(con, plan, dry_run: bool, yes: bool):
+def _confirmer(yes: bool):
     """A local return is shown before it is written, and written only when confirmed."""
     from . import local_returns
 
-    diff = ingest.preview(con, plan)
-    print(local_returns.describe_preview(plan, diff))
-    if dry_run:
-        return ingest.dry_run_result(con, plan)
-    if not yes and sys.stdin.isatty():
-        try:
-            yes = input("Commit these figures? [y/N] ").strip().lower() in ("y", "yes")
-        except EOFError:
-            yes = False
-    if not yes:
-        print("Nothing written: re-run with --yes to commit", file=sys.stderr)
-        return None
-    return ingest.commit(con, plan, seen=diff)
+    def confirm(plan, diff) -> bool:
+        print(local_returns.describe_preview(plan, diff))
+        answer = yes
+        if not answer and sys.stdin.isatty():
+            try:
+                answer = input("Commit these figures? [y/N] ").strip().lower() in ("y", "yes")
+            except EOFError:
+                answer = False
+        if not answer:
+            print("Nothing written: re-run with --yes to commit", file=sys.stderr)
+        return answer
+
+    return confirm
 
 
 def cmd_template(args) -> int:
@@ -261,6 +252,26 @@ def cmd_targets_import(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from . import reports
+
+    started = time.perf_counter()
+    con = _open(args, read_only=True)
+    area_code = _area_code(con, args.area)
+    term = _term(args.term)
+    baseline = _term(args.baseline) if args.baseline else None
+    try:
+        data, name, _ = reports.pack_bytes(con, area_code, term, args.format, public=args.public,
+                                           baseline=baseline, threshold=args.threshold)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    out = Path(args.out or name)
+    out.write_bytes(data)
+    print(f"Wrote {out} ({len(data) / 1024:,.0f} KB, {time.perf_counter() - started:.1f} s)"
+          + (f": public version, figures below {args.threshold} suppressed." if args.public else "."))
+    return 0
+
+
 def _print_frame(df: pd.DataFrame, fmt: str, decimals: int) -> None:
     if fmt == "csv":
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -352,6 +363,18 @@ def build_parser() -> argparse.ArgumentParser:
                                              "target, tolerance[, baseline_period]")
     t.add_argument("path")
     t.set_defaults(func=cmd_targets_import)
+
+    p = sub.add_parser("report", help="write a committee or stocktake pack: PDF, PowerPoint, Word or Excel")
+    p.add_argument("--area", required=True, help="ONS code, DfE LA number or name")
+    p.add_argument("--term", help="e.g. 'Autumn 2026/27' (default: the current term)")
+    p.add_argument("--format", choices=("pdf", "pptx", "docx", "xlsx"), default="pdf")
+    p.add_argument("--public", action="store_true",
+                   help="the version published with committee papers: small numbers suppressed, no internal commentary")
+    p.add_argument("--threshold", type=int, default=5, metavar="N",
+                   help="with --public, suppress counts below N and rates built on them (default 5)")
+    p.add_argument("--baseline", help="a baseline term or year: makes a stocktake pack (change since the baseline)")
+    p.add_argument("--out", help="the file to write (default: a name made from the area, term and format)")
+    p.set_defaults(func=cmd_report)
 
     for name, func, text in (("metrics", cmd_metrics, "list the metric register"),
                              ("areas", cmd_areas, "list areas, past and present")):

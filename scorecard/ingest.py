@@ -116,7 +116,7 @@ def preview(con, plan: ImportPlan) -> Preview:
     incoming = _incoming(plan)
     if not len(incoming):
         return Preview(incoming.assign(change=pd.Series(dtype=str)))
-    con.register("incoming", incoming)
+    store.register_frame(con, "incoming", incoming)
     rows = con.execute(
         f"""
         SELECT i.*, v.value AS old_value, v.numerator AS old_numerator, v.denominator AS old_denominator,
@@ -173,7 +173,7 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
     _insert_periods(con, plan)
     incoming = _incoming(plan)
     if len(incoming):
-        con.register("incoming", incoming)
+        store.register_frame(con, "incoming", incoming)
         con.execute(
             f"""
             INSERT INTO metric_value (metric_id, area_code, period_label, value, numerator, denominator,
@@ -193,7 +193,7 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
     if plan.neighbours is not None and len(plan.neighbours):
         nb = plan.neighbours.assign(batch_id=batch_id)[
             ["model_year", "area_code", "rank", "neighbour_code", "closeness", "batch_id"]]
-        con.register("incoming_neighbours", nb)
+        store.register_frame(con, "incoming_neighbours", nb)
         con.execute("INSERT INTO neighbour SELECT * FROM incoming_neighbours")
         con.unregister("incoming_neighbours")
         result.neighbours = len(nb)
@@ -286,15 +286,19 @@ def _os_user() -> str:
 
 
 def import_source(con, source, dry_run: bool = False, who: str | None = None,
-                  model_year: int | None = None) -> BatchResult:
-    """Read any supported file and commit it (or, with dry_run, say what it would do)."""
-    from .importers import ImportContext, read_file
-
+                  model_year: int | None = None, confirm=None) -> BatchResult | None:
+    """Read any supported file and commit it (or, with dry_run, say what it would do).
+    `confirm(plan, preview) -> bool` is asked first for local returns; None means commit."""
     existing = committed_batch_for(con, source.sha256)
     if existing is not None:
         return BatchResult(source.name, "already imported", already_batch=existing, dry_run=dry_run)
-    plan = read_file(source, ImportContext.from_store(con), model_year=model_year)
-    return dry_run_result(con, plan) if dry_run else commit(con, plan, who=who)
+    plan = read_source(con, source, model_year=model_year)
+    if dry_run:
+        return dry_run_result(con, plan)
+    if confirm is not None and plan.format.startswith("local-return"):
+        seen = preview(con, plan)
+        return commit(con, plan, who=who, seen=seen) if confirm(plan, seen) else None
+    return commit(con, plan, who=who)
 
 
 def read_source(con, source, model_year: int | None = None) -> ImportPlan:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import config, periods, published
 from .areas import ENGLAND, Area, AreaIndex, AreaNotFound
-from .importers.base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, values_frame
+from .importers.base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 from .register import Metric
 from .validation import parts_problem, value_problem
 
@@ -186,13 +186,8 @@ def _plan(source: SourceFile, fmt: str, records: list[dict], used: dict[str, per
     latest = max(used.values(), key=lambda p: p.sort_key)
     release = {"id": f"{PUBLICATION}-{source.sha256[:10]}", "publication_id": PUBLICATION,
                "covers_to": [latest.label], "title": f"Local return {source.name}", "new": True}
-    plan.new_releases.append(release)
-    plan.source_id = release["id"]
-    for r in records:
-        r["source_id"] = release["id"]
-    plan.values = values_frame(records)
     plan.periods = dict(used)
-    return plan
+    return plan.set_values(records, release)
 
 
 def _unique(issues: list[Issue]) -> list[Issue]:

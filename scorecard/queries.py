@@ -113,3 +113,14 @@ def data_as_at(con):
     """When the store last changed: the newest committed import."""
     row = con.execute("SELECT max(imported_at) FROM import_batch WHERE status = 'committed'").fetchone()
     return row[0]
+
+
+def area_counts(con, area_code: str) -> pd.DataFrame:
+    """The numerators and denominators behind one area's current figures: public packs suppress
+    small counts and the rates built on them."""
+    return con.execute(
+        """SELECT metric_id, period_label AS period, numerator, denominator FROM metric_value
+           WHERE is_current AND area_code = ? AND (numerator IS NOT NULL OR denominator IS NOT NULL)
+           ORDER BY metric_id, period_label""",
+        [area_code],
+    ).df()

@@ -132,7 +132,7 @@ _CLEAR = {t: "DELETE FROM " + t for t in ("area", "area_alias", "area_change")}
 
 
 def _insert_frame(con, table: str, df: pd.DataFrame) -> None:
-    con.register("frame", df)
+    store.register_frame(con, "frame", df)
     con.execute(_INSERT[table])
     con.unregister("frame")
 

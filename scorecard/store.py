@@ -106,3 +106,12 @@ def get_meta(con, key: str) -> str | None:
 
 def set_meta(con, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def register_frame(con, name: str, frame) -> None:
+    """Register a DataFrame as a view. DuckDB 2 refuses while an earlier result on the connection is
+    unread (a fetchone() leaves one), so finish that result first."""
+    finish = getattr(con, "complete", None)
+    if finish is not None:
+        finish()
+    con.register(name, frame)

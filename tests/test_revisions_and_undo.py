@@ -58,3 +58,14 @@ def test_undo_from_the_command_line(db_path, tmp_path, capsys):
     assert cli.main(["--db", str(db_path), "undo", str(batch)]) == 2
     assert "already undone" in capsys.readouterr().err
     assert cli.main(["--db", str(db_path), "undo", "9999"]) == 2
+
+
+def test_preview_after_an_unread_result_on_the_same_connection(con, tmp_path):
+    """DuckDB 2 refuses to register a frame while a fetchone() result is unread; previews must cope."""
+    from scorecard.importers import ImportContext, read_file
+
+    path = tmp_path / "new.csv"
+    path.write_text(f"{HEADER}\n{_row(30.0, '2025')}\n")
+    plan = read_file(SourceFile.from_path(path), ImportContext.from_store(con))
+    con.execute("SELECT 1 UNION ALL SELECT 2").fetchone()
+    assert ingest.preview(con, plan).added == 1

@@ -143,6 +143,16 @@ class ImportPlan:
     source_id: str | None = None
     rows_rejected: int = 0
 
+    def set_values(self, records: list[dict], release: dict) -> "ImportPlan":
+        """Attribute every record to `release` (registering it if it is new) and keep them."""
+        if release.get("new") and release not in self.new_releases:
+            self.new_releases.append(release)
+        for r in records:
+            r["source_id"] = release["id"]
+        self.source_id = release["id"]
+        self.values = values_frame(records)
+        return self
+
     def add(self, other: "ImportPlan") -> None:
         """Fold a member file's plan into this one (a ZIP is one batch)."""
         self.values = pd.concat([d for d in (self.values, other.values) if len(d)], ignore_index=True) \

@@ -17,7 +17,7 @@ from .. import periods, published
 from ..areas import ENGLAND, name_key
 from ..register import Metric, Read
 from ..validation import parts_problem, value_problem
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, values_frame
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 FORMAT = "ees-csv"
 REQUIRED = ("time_period", "time_identifier", "geographic_level")
@@ -137,14 +137,7 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
         raise ImportFailure(Issue(source.name, "no headline rows found for any register metric"))
 
     latest = max((plan.periods[r["period_label"]] for r in records), key=lambda p: p.sort_key)
-    release = ctx.release_for(publications.pop(), latest.label, title_hint)
-    if release.get("new"):
-        plan.new_releases.append(release)
-    for r in records:
-        r["source_id"] = release["id"]
-    plan.source_id = release["id"]
-    plan.values = values_frame(records)
-    return plan
+    return plan.set_values(records, ctx.release_for(publications.pop(), latest.label, title_hint))
 
 
 def _deduplicate(header: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import periods, published
 from ..areas import ENGLAND, strip_footnote
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, values_frame
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 FORMAT_CSV = "moj-appeal-rate-csv"
 FORMAT_ODS = "moj-appeal-rate-ods"
@@ -196,14 +196,7 @@ def _read_grid(source, ctx: ImportContext, grid, line_numbers, fmt: str, fractio
     if not records:
         raise ImportFailure(Issue(name, "no figures found in the table"))
     latest = max(int(r["period_label"]) for r in records)
-    release = ctx.release_for(PUBLICATION, str(latest))
-    if release.get("new"):
-        plan.new_releases.append(release)
-    for r in records:
-        r["source_id"] = release["id"]
-    plan.source_id = release["id"]
-    plan.values = values_frame(records)
-    return plan
+    return plan.set_values(records, ctx.release_for(PUBLICATION, str(latest)))
 
 
 def _column_name(grid, header_at: int, j: int) -> str:

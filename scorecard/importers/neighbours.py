@@ -93,11 +93,7 @@ def read(source: SourceFile, ctx: ImportContext, model_year: int | None = None) 
     plan = ImportPlan(name, source.sha256, FORMAT)
     plan.neighbours = pd.DataFrame.from_records(records).assign(model_year=year)
     plan.neighbour_model_year = year
-    release = ctx.release_for("dfe-statistical-neighbours", str(year))
-    plan.source_id = release["id"]
-    if release.get("new"):
-        plan.new_releases.append(release)
-    return plan
+    return plan.set_values([], ctx.release_for("dfe-statistical-neighbours", str(year)))
 
 
 def _number(value) -> str:

@@ -53,3 +53,114 @@ def _metric_table(metric_id: str, version: int):
 def metric_frame(metric_id: str):
     """Every area and period for a metric, with comparators (cached until the next import)."""
     return _metric_table(metric_id, data_version())
+
+
+# --- Board and data pages (Data and sources, Local returns, Targets) --------------------------
+@st.cache_data(show_spinner=False)
+def _sources(version: int):
+    from .. import queries
+
+    return queries.sources(cursor())
+
+
+def sources():
+    """Each source release with what the store holds from it (queries.sources), cached."""
+    return _sources(data_version())
+
+
+@st.cache_data(show_spinner=False)
+def _batches(version: int):
+    from .. import queries
+
+    return queries.batches(cursor())
+
+
+def batches():
+    return _batches(data_version())
+
+
+@st.cache_data(show_spinner=False)
+def _batch_issues(version: int):
+    from .. import queries
+
+    return queries.batch_issues(cursor())
+
+
+def batch_issues():
+    """Data-quality warnings recorded with every import batch, cached."""
+    return _batch_issues(data_version())
+# --- end board and data pages -----------------------------------------------------------------
+
+
+# --- Scorecard, Trends and Compare pages -------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=256)
+def _card(area_code: str, term_label: str, version: int):
+    from .. import card as card_module, periods
+
+    term = periods.parse(term_label)
+    return card_module.build(cursor(), area_code, term, table_for=lambda m: card_table(m, term.end))
+
+
+def card_table(metric_id: str, term_end):
+    """What card.build reads from a metric's table: England's figures, and every area's figures with
+    comparators for England's latest period up to `term_end`. Comparators are worked out period by
+    period, so these rows are the same as the full table's; building them takes a fraction of the time
+    (this is what makes the first scorecard fast)."""
+    from .. import queries
+    from ..areas import ENGLAND
+    from ..comparators import add_comparators
+
+    values = queries.metric_values(cursor(), metric_id)
+    england = values[(values["area_code"] == ENGLAND) & values["value"].notna() & (values["end_date"] <= term_end)]
+    if len(england):
+        latest = england.sort_values("end_date")["period"].iloc[-1]
+        values = values[(values["period"] == latest) | (values["area_code"] == ENGLAND)]
+    return add_comparators(_plain_strings(values.reset_index(drop=True)), metrics()[metric_id],
+                           _plain_strings(neighbour_links()))
+
+
+def _plain_strings(frame):
+    """Object strings: pandas' Arrow-backed strings make these small frames' merges several times slower."""
+    return frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})
+
+
+def card(area_code: str, term_label: str):
+    """The scorecard (card.Card) for an area and term, the same as card.build's; cached until the next
+    change to the store."""
+    return _card(area_code, term_label, data_version())
+
+
+@st.cache_data(show_spinner=False)
+def _neighbour_links(version: int):
+    from .. import queries
+
+    return queries.neighbour_links(cursor())
+
+
+def neighbour_links():
+    """Every neighbour model's links with closeness words (queries.neighbour_links), cached."""
+    return _neighbour_links(data_version())
+
+
+@st.cache_data(show_spinner=False)
+def _area_targets(area_code: str, version: int):
+    from .. import targets
+
+    return targets.targets_for(cursor(), area_code)
+
+
+def area_targets(area_code: str):
+    """The area's targets and trajectories (targets.targets_for), cached."""
+    return _area_targets(area_code, data_version())
+
+
+@st.cache_data(show_spinner=False)
+def _series_breaks(metric_id: str, version: int) -> list[tuple[str, str]]:
+    from .. import queries
+
+    return queries.series_breaks(cursor(), metric_id)
+
+
+def series_breaks(metric_id: str) -> list[tuple[str, str]]:
+    return _series_breaks(metric_id, data_version())
+# --- end Scorecard, Trends and Compare pages ---------------------------------------------------

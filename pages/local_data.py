@@ -1,0 +1,130 @@
+"""Local returns: upload a return, check it in full, preview the changes, then confirm; download the
+template or an example; load the illustrative sample; define the board's own metrics."""
+
+import streamlit as st
+
+from scorecard import ingest, local_returns, template
+from scorecard.importers.base import ImportFailure, SourceFile
+from scorecard.register import THEME_TITLES, RegisterError
+from scorecard.ui import admin, data
+from scorecard.ui.choosers import choose_area, choose_term
+from scorecard.ui.widgets import csv_bytes, set_title
+
+
+def undo_button(batch_id: int, key: str) -> None:
+    if st.button(f"Undo batch {batch_id}", key=key):
+        try:
+            st.session_state["local_message"] = ingest.undo(data.cursor(), batch_id, who=admin.WHO)
+        except ingest.UndoError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()
+
+
+area = choose_area()
+term = choose_term()
+set_title(area.name, "Local returns")
+metrics = data.metrics()
+st.title("Local returns")
+st.markdown(
+    "Termly figures come from the local authority's own return. Upload the filled-in Excel template, or a "
+    "CSV in the long format (one row per figure: `area, metric, period, value` or `numerator` and "
+    "`denominator`, with optional `status` and `note`). Every row is checked first; if anything is wrong, "
+    "every problem is listed and nothing is written.")
+if "local_message" in st.session_state:
+    st.success(st.session_state.pop("local_message"))
+
+st.header("Upload a return")
+upload = st.file_uploader("Return file (CSV or Excel template)", type=["csv", "xlsx"], key="return_upload")
+if upload is not None:
+    content = upload.getvalue()
+    try:
+        plan = admin.read_upload(data.cursor(), upload.name, content)
+    except ImportFailure as failure:
+        st.error(f"{upload.name} cannot be imported: {len(failure.issues)} problem(s) found. Nothing was written. "
+                 "Correct the file and upload it again.")
+        problems = admin.problems_frame(failure.issues)
+        st.dataframe(problems, hide_index=True, key="problems_table")
+        st.download_button("Download the problems (CSV)", csv_bytes(problems),
+                           file_name="return_problems.csv", mime="text/csv")
+    else:
+        existing = ingest.committed_batch_for(data.cursor(), SourceFile(upload.name, content).sha256)
+        if existing is not None:
+            st.info(f"{upload.name} has been imported as batch {existing}. The scorecard shows its figures.")
+            undo_button(existing, "undo_upload")
+        else:
+            preview = ingest.preview(data.cursor(), plan)
+            st.subheader(f"Preview of {upload.name}")
+            st.markdown(admin.preview_words(preview))
+            for change, table in admin.preview_tables(preview, metrics, data.areas()).items():
+                with st.expander(f"{admin.PREVIEW_HEADINGS[change]}: {len(table)}", expanded=change != "unchanged"):
+                    st.dataframe(table, hide_index=True, key=f"preview_{change}")
+            if plan.warnings:
+                st.warning("Warnings (the file can still be imported):")
+                st.dataframe(admin.problems_frame(plan.warnings), hide_index=True, key="warnings_table")
+            if st.button("Confirm and import", type="primary"):
+                result = ingest.commit(data.cursor(), plan, who=admin.WHO, seen=preview)
+                st.session_state["local_message"] = admin.commit_words(result)
+                st.rerun()
+
+st.header("Download the template")
+st.markdown(f"An Excel return for **{area.name}**: a row per measure, a column per term, and a sheet of "
+            "definitions. Fill it in and upload it above.")
+local = local_returns.local_metrics(metrics)
+chosen_metrics = st.multiselect("Measures in the template", list(metrics), default=[m.id for m in local],
+                                format_func=lambda m: metrics[m].name, key="template_metrics")
+term_choices = {p.label: p for p in local_returns.default_terms(term.end, count=6)}
+chosen_terms = st.multiselect("Terms in the template", list(term_choices), default=list(term_choices)[-3:],
+                              key="template_terms")
+if chosen_metrics and chosen_terms:
+    picked_metrics = [metrics[m] for m in chosen_metrics]
+    picked_terms = [term_choices[t] for t in chosen_terms]
+    st.download_button(f"Download the Excel template for {area.name}",
+                       template.build_template(picked_metrics, area, picked_terms),
+                       file_name=f"return_{area.code}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.download_button("Download an example in the long CSV format",
+                       admin.long_format_example(area, picked_metrics, picked_terms),
+                       file_name=f"return_example_{area.code}.csv", mime="text/csv")
+else:
+    st.markdown("Choose at least one measure and one term to download the template.")
+
+st.header("Illustrative sample return")
+sample_batch = ingest.committed_batch_for(data.cursor(), SourceFile.from_path(local_returns.SAMPLE_RETURN).sha256)
+st.markdown("A made-up return for Plymouth, to see how termly figures, targets and ratings look. **Every figure in "
+            "it is illustrative, not Plymouth's data**, and is marked so on the scorecard. Undo removes it.")
+if sample_batch is None:
+    if st.button("Load the illustrative sample return"):
+        result = local_returns.load_sample(data.cursor(), who=admin.WHO)
+        st.session_state["local_message"] = "Illustrative sample loaded. " + admin.commit_words(result)
+        st.rerun()
+else:
+    st.info(f"The illustrative sample is loaded (batch {sample_batch}).")
+    undo_button(sample_batch, "undo_sample")
+
+st.header("The board's own measures")
+st.markdown("A measure that no national list has, defined here once and then used in returns at once.")
+board = admin.board_metrics_table(metrics)
+if len(board):
+    st.dataframe(board, hide_index=True, key="board_metrics_table")
+with st.form("board_metric", clear_on_submit=False):
+    name = st.text_input("Name", help="For example: Supported internships with employment outcomes")
+    metric_id = st.text_input("Id (optional)", help="Lower-case letters, digits and underscores. "
+                              "Left blank, it is made from the name.")
+    unit = st.selectbox("Unit", admin.BOARD_METRIC_CHOICES["unit"])
+    polarity = st.selectbox("Which direction is better", admin.BOARD_METRIC_CHOICES["polarity"],
+                            format_func=lambda p: admin.POLARITY_WORDS[p])
+    decimals = st.number_input("Decimal places", min_value=0, max_value=4, value=1, step=1)
+    theme = st.selectbox("Theme", admin.BOARD_METRIC_CHOICES["theme"], format_func=lambda t: THEME_TITLES[t])
+    description = st.text_area("Description", help="What is counted, and how.")
+    if st.form_submit_button("Add the measure"):
+        try:
+            added = admin.add_board_metric(data.cursor(), name=name, unit=unit, polarity=polarity,
+                                           decimals=int(decimals), description=description, theme=theme,
+                                           metric_id=metric_id)
+        except RegisterError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["local_message"] = (f"Added {added.name} ({added.id}). It can be used in a return "
+                                                  "now, and is in the template.")
+            st.rerun()

@@ -1,0 +1,54 @@
+"""Committee and stocktake packs: PDF for the committee paper, PowerPoint for the board, Word for
+officers' report templates and Excel for the data behind them. Every pack is built from the same
+scorecard as the home page (card.build), through one content model (content.build_pack).
+
+    data, filename, mime = pack_bytes(con, "E06000026", "Autumn 2026/27", "pdf", public=True)
+
+A download button can defer the work until it is clicked (Streamlit runs the callable on another
+thread, so give it a cursor of its own):
+
+    st.download_button(LABELS["pdf"], file_name=file_name(area.name, term, "pdf", public),
+                       mime=MIME["pdf"], data=lambda: pack_bytes(connection().cursor(), area.code, term, "pdf",
+                                                                  public=public)[0])
+"""
+
+from __future__ import annotations
+
+from . import docx_pack, pdf, pptx_pack, xlsx_pack
+from .content import Pack, build_pack, file_name
+from .suppression import DEFAULT_THRESHOLD
+
+FORMATS = {
+    "pdf": (pdf.render, "application/pdf", "PDF (committee paper)"),
+    "pptx": (pptx_pack.render, "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             "PowerPoint (board slides)"),
+    "docx": (docx_pack.render, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "Word (for report templates)"),
+    "xlsx": (xlsx_pack.render, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "Excel (the data)"),
+}
+
+
+MIME = {fmt: spec[1] for fmt, spec in FORMATS.items()}
+LABELS = {fmt: spec[2] for fmt, spec in FORMATS.items()}
+
+
+def render(pack: Pack, fmt: str) -> tuple[bytes, str, str]:
+    """One format of a built pack: (bytes, file name, MIME type)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown pack format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    writer, mime, _ = FORMATS[fmt]
+    return writer(pack), pack.filename(fmt), mime
+
+
+def pack_bytes(con, area_code: str, term, fmt: str, public: bool = False, baseline=None,
+               threshold: int = DEFAULT_THRESHOLD) -> tuple[bytes, str, str]:
+    """A pack for one area and term in one format, for download buttons and the CLI:
+    (bytes, file name, MIME type). Raises AreaNotFound, PeriodError or ValueError on bad input."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown pack format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    pack = build_pack(con, area_code, term, public=public, baseline=baseline, threshold=threshold)
+    return render(pack, fmt)
+
+
+__all__ = ["FORMATS", "LABELS", "MIME", "Pack", "build_pack", "file_name", "pack_bytes", "render"]

@@ -1,0 +1,363 @@
+"""The logic behind the board pages (Local returns, Targets and commentary, Data and sources):
+frames for the editors and tables, example files, and turning form input into API calls.
+No Streamlit here, so every rule is tested without a browser."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pandas as pd
+
+from .. import board_metrics, commentary, ingest, local_returns, periods, priorities, rag, targets
+from ..areas import Area, AreaIndex
+from ..card import Card, CardRow
+from ..formatting import fmt, is_missing
+from ..importers import ImportContext, read_file
+from ..importers.base import ImportPlan, Issue, SourceFile
+from ..register import POLARITIES, THEME_TITLES, UNITS, Metric
+
+WHO = "dashboard"
+PROBLEM_COLUMNS = ["file", "row", "column", "message"]
+PREVIEW_COLUMNS = {"added": ["metric", "area", "period", "new"],
+                   "changed": ["metric", "area", "period", "old", "new"],
+                   "history": ["metric", "area", "period", "old", "new"],
+                   "unchanged": ["metric", "area", "period", "new"]}
+PREVIEW_HEADINGS = {"added": "New figures", "changed": "Revised figures (old and new side by side)",
+                    "history": "Kept as history (an older release than the figure shown now)",
+                    "unchanged": "Unchanged figures"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems, whatever raised them
+
+
+def problems_frame(issues: list[Issue]) -> pd.DataFrame:
+    """Every problem as a row: file, row, column, message (row and column blank when not known)."""
+    return pd.DataFrame(
+        [{"file": i.file, "row": "" if i.row is None else str(i.row), "column": i.column or "",
+          "message": i.message} for i in issues],
+        columns=PROBLEM_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Local returns
+
+
+def read_upload(con, name: str, data: bytes) -> ImportPlan:
+    """Read an uploaded return (long CSV or the filled Excel template) into a plan, writing
+    nothing. Raises ImportFailure listing every problem."""
+    return read_file(SourceFile(name, data), ImportContext.from_store(con))
+
+
+def preview_tables(preview: ingest.Preview, metrics: dict[str, Metric],
+                   areas: AreaIndex | None = None) -> dict[str, pd.DataFrame]:
+    """The preview split by kind of change, with metric and area names; empty kinds left out."""
+    table = local_returns.changes_frame(preview)
+    table = table.assign(metric=[metrics[m].name if m in metrics else m for m in table["metric"]])
+    if areas is not None:
+        table = table.assign(area=[areas.get(a).name if a in areas.by_code else a for a in table["area"]])
+    out = {}
+    for change, columns in PREVIEW_COLUMNS.items():
+        part = table[table["change"] == change]
+        if len(part):
+            out[change] = part[columns].reset_index(drop=True)
+    return out
+
+
+def preview_words(preview: ingest.Preview) -> str:
+    parts = [f"{preview.added} new", f"{preview.changed} revised", f"{preview.unchanged} unchanged"]
+    if preview.history:
+        parts.append(f"{preview.history} kept as history")
+    return "This file would add " + ", ".join(parts) + " figures. Nothing has been written yet."
+
+
+def commit_words(result: ingest.BatchResult) -> str:
+    if result.already_batch is not None:
+        return f"This file was already imported as batch {result.already_batch}; nothing changed."
+    return (f"Imported as batch {result.batch_id}: {result.added} new, {result.changed} revised, "
+            f"{result.unchanged} unchanged figures.")
+
+
+def long_format_example(area: Area, metrics: list[Metric], terms: list[periods.Period]) -> bytes:
+    """A CSV in the long format for one area: each way of giving a figure (a value; a numerator and
+    denominator; a reason it is missing). Figures are marked illustrative: replace them and clear
+    the status before importing real data."""
+    if not metrics or not terms:
+        raise ValueError("the example needs at least one metric and one term")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["area", "metric", "period", "value", "numerator", "denominator", "status", "note"])
+    percentage = next((m for m in metrics if m.unit == "%"), None)
+    others = [m for m in metrics if m is not percentage]
+    first = True
+    for term in terms:
+        note = "Example row: replace the figure with your own and clear the status" if first else ""
+        if percentage:
+            writer.writerow([area.code, percentage.id, term.label, "", 60, 120, "illustrative", note])
+            note = ""
+        for m in others[:2]:
+            writer.writerow([area.code, m.id, term.label, 12, "", "", "illustrative", note])
+            note = ""
+        first = False
+    labels = {t.label for t in terms}
+    earlier = min(terms, key=lambda t: t.sort_key)
+    while earlier.label in labels:
+        earlier = periods.previous_term(earlier)
+    writer.writerow([area.code, (others or [percentage])[0].id, earlier.label, "", "", "", "suppressed",
+                     "Fewer than 5 cases: the status says why there is no figure"])
+    return out.getvalue().encode("utf-8")
+
+
+def metric_id_from_name(name: str) -> str:
+    """'Supported internships: employment outcomes' -> 'supported_internships_employment_outcomes'."""
+    slug = re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+    if slug and not slug[0].isalpha():
+        slug = "m_" + slug
+    return slug[:60].rstrip("_")
+
+
+def board_metric_definition(name: str, unit: str, polarity: str, decimals: int, description: str = "",
+                            theme: str = "demand", metric_id: str = "") -> dict:
+    """A board metric's definition (the register's fields) from the page's form."""
+    name = str(name or "").strip()
+    return {"id": str(metric_id or "").strip() or metric_id_from_name(name), "name": name, "unit": unit,
+            "polarity": polarity, "decimals": int(decimals), "description": str(description or "").strip(),
+            "theme": theme, "national": False, "cadence": "Termly local return (board-defined)"}
+
+
+def add_board_metric(con, **form) -> Metric:
+    """Store a board metric from the form. Raises register.RegisterError naming what is wrong."""
+    return board_metrics.add_board_metric(con, board_metric_definition(**form))
+
+
+def board_metrics_table(metrics: dict[str, Metric]) -> pd.DataFrame:
+    """The board's own metrics (origin 'board') as the Local returns page lists them."""
+    board = {k: m for k, m in metrics.items() if m.origin == board_metrics.ORIGIN}
+    return register_table(board)[["id", "name", "unit", "better", "decimals", "theme", "description"]]
+
+
+BOARD_METRIC_CHOICES = {"unit": UNITS, "polarity": POLARITIES, "theme": tuple(THEME_TITLES)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Import batches
+
+
+def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
+    """Import batches for people, newest first, with whether each can be undone here."""
+    if not len(batches):
+        return batches.assign(can_undo=pd.Series(dtype=bool))
+    table = batches.sort_values("batch", ascending=False).reset_index(drop=True)
+    # The seed is the whole published base: `scorecard init --force` reloads it, not an undo.
+    return table.assign(can_undo=table["status"].eq("committed") & table["format"].ne("seed"))
+
+
+def undoable(batches: pd.DataFrame) -> list[int]:
+    table = batches_table(batches)
+    return [int(b) for b in table.loc[table["can_undo"], "batch"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets
+
+
+def targets_editor_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """An area's targets (targets.targets_for) as the editor shows them: targets.COLUMNS, with text
+    columns as text and numbers as numbers, so a new row can be typed in."""
+    out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(dtype=object) for c in targets.COLUMNS})
+    for col in ("metric_id", "period_label", "from_period", "to_period", "baseline_period"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    for col in ("target", "tolerance"):
+        out[col] = pd.to_numeric(out[col]).astype("float64")
+    return out.reset_index(drop=True)
+
+
+def editor_rows(edited: pd.DataFrame) -> pd.DataFrame:
+    """The edited table with every blank cell as None (the editor gives NaN or '' for blanks)."""
+    out = edited.astype(object).where(edited.notna(), None)
+    for col in out.columns:
+        out[col] = pd.Series([None if isinstance(v, str) and not v.strip() else v for v in out[col]],
+                             index=out.index, dtype=object)
+    return out
+
+
+def save_targets_editor(con, area_code: str, edited: pd.DataFrame) -> int:
+    """Save the editor (replacing the area's targets). Raises ImportFailure naming each row and column."""
+    return targets.save_editor(con, area_code, editor_rows(edited), who=WHO)
+
+
+def targets_example_csv(area: Area, metrics: list[Metric], terms: list[periods.Period]) -> bytes:
+    """A targets CSV for one area: a standing target and a trajectory with a point per term."""
+    rated = [m for m in metrics if m.polarity != "context"]
+    if not rated or not terms:
+        raise ValueError("the example needs a metric with a better direction and at least one term")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["area", "metric", "period", "from_period", "to_period", "target", "tolerance",
+                     "baseline_period"])
+    standing = rated[0]
+    start = 50.0 if standing.unit == "%" else 10.0
+    writer.writerow([area.code, standing.id, "", terms[0].label, "", _example_target(standing, 60.0), 2.5,
+                     terms[0].label])
+    trajectory = rated[1] if len(rated) > 1 else rated[0]
+    step = 5.0 if trajectory.polarity == "higher" else -1.0
+    for i, term in enumerate(terms):
+        writer.writerow([area.code, trajectory.id, term.label, "", "", _example_target(trajectory, start + i * step),
+                         2.5 if trajectory.unit == "%" else 1, ""])
+    return out.getvalue().encode("utf-8")
+
+
+def _example_target(metric: Metric, value: float) -> float:
+    return value if metric.unit == "%" else max(0.0, round(value))
+
+
+def rated_metric_ids(metrics: dict[str, Metric]) -> list[str]:
+    """Metrics a target can rate: context (demand) measures have no better direction."""
+    return [m.id for m in metrics.values() if m.polarity != "context"]
+
+
+RULE_COLUMNS = ["metric", "polarity", "rule", "how it is rated"]
+
+
+def rag_rules_table(metrics: dict[str, Metric]) -> pd.DataFrame:
+    """Each metric's RAG rule in words (context metrics are never rated)."""
+    rows = []
+    for m in metrics.values():
+        if m.polarity == "context":
+            words = "Not rated: a context measure (demand), where neither higher nor lower is better."
+        else:
+            better = "Higher is better" if m.polarity == "higher" else "Lower is better"
+            words = f"{better}. {rag.RULES[m.rag_rule]}"
+        rows.append({"metric": m.name, "polarity": m.polarity, "rule": m.rag_rule, "how it is rated": words})
+    return pd.DataFrame(rows, columns=RULE_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Commentary and exception notes
+
+
+def row_for(card: Card, metric_id: str) -> CardRow | None:
+    return next((r for r in card.rows if r.metric.id == metric_id), None)
+
+
+def is_red(row: CardRow | None) -> bool:
+    """A red rating asks for an exception note with the commentary."""
+    return row is not None and row.rating.rag == rag.RED
+
+
+def rating_words(row: CardRow | None) -> str:
+    if row is None:
+        return "This measure is not on the scorecard for this area and term."
+    value = fmt(row.value, row.metric, row.status) if row.period else "no figure yet"
+    period = f" ({row.period.describe()})" if row.period else ""
+    return f"{row.rating.label}: {value}{period}. {row.rating.reason}"
+
+
+REDS_COLUMNS = ["metric", "figure", "period", "target", "why it is red"]
+
+
+def reds_without_note(card: Card) -> pd.DataFrame:
+    """The scorecard's red ratings that still need an exception note."""
+    rows = [{"metric": r.metric.name, "figure": fmt(r.value, r.metric, r.status),
+             "period": r.period.describe() if r.period else "",
+             "target": fmt(r.target.target, r.metric) if r.target else "",
+             "why it is red": r.rating.reason}
+            for r in card.rows if r.needs_exception_note]
+    return pd.DataFrame(rows, columns=REDS_COLUMNS)
+
+
+def save_commentary(con, area_code: str, metric_id: str, term: periods.Period, text: str, author: str,
+                    internal: bool = False, cause: str = "", action: str = "", owner: str = "",
+                    recovery_period: str = "") -> str:
+    """Store commentary (and an exception note when its fields are given); returns what was saved.
+    Raises commentary.CommentaryError, or periods.PeriodError for a recovery term not understood."""
+    commentary.add(con, area_code, metric_id, term.label, text, author, internal=internal, cause=cause,
+                   action=action, owner=owner, recovery_period=recovery_period)
+    kind = "Exception note and commentary" if (cause or action or owner or recovery_period) and text.strip() else (
+        "Exception note" if cause or action or owner or recovery_period else "Commentary")
+    audience = " (internal only: left out of public packs)" if internal else ""
+    return f"{kind} saved for {term.describe()}{audience}."
+
+
+def recovery_term_options(term: periods.Period, count: int = 6) -> list[str]:
+    """Terms an exception note may name for recovery: this term and the next few."""
+    out, current = [], term if term.kind == "term" else periods.term_for_date(term.end)
+    for _ in range(count):
+        out.append(current.label)
+        current = periods.next_term(current)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Priority areas
+
+
+PRIORITY_COLUMNS = ["number", "title", "metrics"]
+
+
+def priorities_editor_frame(plan: list[priorities.Priority]) -> pd.DataFrame:
+    return pd.DataFrame([{"number": p.number, "title": p.title, "metrics": list(p.metric_ids)} for p in plan],
+                        columns=PRIORITY_COLUMNS).astype({"number": "Int64"})
+
+
+def priorities_from_editor(edited: pd.DataFrame) -> list[priorities.Priority]:
+    """Priority areas from the editor. Raises PriorityError for a row without a number or title."""
+    out = []
+    for i, r in enumerate(editor_rows(edited).to_dict("records"), start=1):
+        number, title, metric_ids = r.get("number"), r.get("title"), r.get("metrics")
+        if number is None and title is None and not _listed(metric_ids):
+            continue
+        if number is None:
+            raise priorities.PriorityError(f"row {i}: give the priority area a number")
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise priorities.PriorityError(f"row {i}: the number {number!r} is not a whole number") from None
+        out.append(priorities.Priority(number, str(title or ""), _listed(metric_ids)))
+    return sorted(out, key=lambda p: p.number)
+
+
+def _listed(value) -> list[str]:
+    if value is None or (not isinstance(value, (list, tuple)) and is_missing(value)):
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [str(v) for v in list(value)]
+
+
+def save_priorities(con, area_code: str, edited: pd.DataFrame, known_metrics: set[str]) -> int:
+    plan = priorities_from_editor(edited)
+    priorities.save(con, area_code, plan, known_metrics)
+    return len(plan)
+
+
+# ---------------------------------------------------------------------------------------------
+# The metric register and the store's date
+
+
+REGISTER_COLUMNS = ["id", "name", "description", "unit", "decimals", "better", "cadence", "theme", "source",
+                    "national_equivalent", "rag_rule", "series_breaks"]
+POLARITY_WORDS = {"higher": "higher", "lower": "lower", "context": "neither (context)"}
+
+
+def register_table(metrics: dict[str, Metric]) -> pd.DataFrame:
+    """The metric register as a table: definitions, unit, polarity, cadence and series breaks."""
+    rows = [{"id": m.id, "name": m.name, "description": m.description, "unit": m.unit, "decimals": m.decimals,
+             "better": POLARITY_WORDS.get(m.polarity, m.polarity), "cadence": m.cadence,
+             "theme": THEME_TITLES.get(m.theme, m.theme),
+             "source": "board's own metric" if m.origin == board_metrics.ORIGIN else (
+                 "national and local" if m.national else "local returns"),
+             "national_equivalent": m.national_equivalent or "", "rag_rule": m.rag_rule,
+             "series_breaks": "; ".join(f"{label}: {note}" for label, note in m.breaks)}
+            for m in metrics.values()]
+    return pd.DataFrame(rows, columns=REGISTER_COLUMNS)
+
+
+def as_at_words(batches: pd.DataFrame) -> str:
+    """When the store last took in figures: the newest committed import."""
+    committed = batches[batches["status"] == "committed"] if len(batches) else batches
+    if not len(committed):
+        return "The store holds no figures yet."
+    return f"The store last took in figures on {committed['imported_at'].max():%d %B %Y at %H:%M}."

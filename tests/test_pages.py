@@ -1,0 +1,199 @@
+"""The Scorecard, Trends and Compare pages, run headless with streamlit.testing.v1.AppTest on a copy of the
+seeded store, with the area, term and metric given as URL query parameters.
+
+The pages run under a small router of their own (st.navigation over the three page files), as in
+app.py, so links between pages and st.set_page_config behave as they do in the app; app.py itself
+also lists the board and about pages, which other tests cover.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import streamlit
+from streamlit.testing.v1 import AppTest
+
+from scorecard import card, config, local_returns, targets
+
+PAGES = config.PROJECT_ROOT / "pages"
+ROUTER = f"""
+import streamlit as st
+st.navigation([st.Page({str(PAGES / "scorecard.py")!r}, title="Scorecard", default=True),
+               st.Page({str(PAGES / "trends.py")!r}, title="Trends"),
+               st.Page({str(PAGES / "compare.py")!r}, title="Compare")]).run()
+"""
+PLYMOUTH, CUMBERLAND, SCILLY, CITY, ENGLAND = "E06000026", "E06000063", "E06000053", "E09000001", "E92000001"
+ILLUSTRATIVE = "Illustrative figures, not real data"
+NAMES = {PLYMOUTH: "Plymouth", CUMBERLAND: "Cumberland", SCILLY: "Isles of Scilly", ENGLAND: "England"}
+
+
+@pytest.fixture
+def open_page(db_path, monkeypatch):
+    """open_page(page, **query_params) -> a run AppTest; open_page.titles lists each browser title set."""
+    monkeypatch.setenv("SCORECARD_DB", str(db_path))
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    titles: list[str] = []
+    real = streamlit.set_page_config
+
+    def record(*args, **kwargs):
+        titles.append(kwargs.get("page_title"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "set_page_config", record)
+
+    def open_(page: str, **params) -> AppTest:
+        at = AppTest.from_string(ROUTER, default_timeout=180)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()  # the scorecard (default page) runs first and registers the pages
+        if page != "scorecard":
+            at.switch_page(str(PAGES / f"{page}.py")).run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    open_.titles = titles
+    yield open_
+    streamlit.cache_resource.clear()
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def title_of(fig: dict) -> str:
+    return fig["layout"]["title"]["text"].replace("<br>", " ")
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [m.value for m in at.metric]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", ["scorecard", "trends", "compare"])
+@pytest.mark.parametrize("code", [PLYMOUTH, CUMBERLAND, SCILLY, ENGLAND])
+def test_every_page_runs_for_edge_areas_and_names_them_in_the_title(open_page, page, code):
+    at = open_page(page, area=code)
+    assert at.query_params["area"] == code
+    assert open_page.titles[-1] == f"{NAMES[code]} – {page.capitalize()} – SEND Scorecard"
+    if page != "scorecard":
+        assert len(at.tabs) >= 2 and [t.label for t in at.tabs][:2] == ["Chart", "Table"]
+        assert at.get("download_button")
+
+
+def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
+    at = open_page("scorecard", area=PLYMOUTH, term="Autumn 2026/27")
+    assert at.title[0].value == "Plymouth: SEND scorecard"
+    first = at.metric[0]
+    assert first.value == "6.0%" and first.proto.delta == "down 11.8 points: worse"
+    words = texts(at)
+    assert "- England: 46.4% (calendar year 2024)" in words
+    assert "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)" in words
+    assert "Rank: 147th of 151" in words and "Band: D (worst quarter)" in words
+    assert "Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024" in words  # the summary, read aloud
+    assert [s.value for s in at.subheader][:2] == ["Timeliness", "Demand"]
+    table = at.dataframe[0].value.set_index("Measure")
+    assert table.loc["EHC plans issued within 20 weeks", "Rank"] == "147th of 151"
+
+
+def test_scorecard_rates_against_targets_and_flags_a_red_without_an_exception_note(open_page, con):
+    local_returns.load_sample(con)
+    rows, problems = targets.check_rows(con, [
+        {"metric": "ehcp_20wk_pct", "target": "50", "tolerance": "0"},
+        {"metric": "ehcp_20wk_term_pct", "target": "60", "tolerance": "5"}], "t.csv", area_code=PLYMOUTH)
+    assert not problems
+    targets.save_targets(con, rows, "test")
+    at = open_page("scorecard", area=PLYMOUTH)
+    words = texts(at)
+    assert "Red without an exception note" in words
+    assert "■ Red" in words and "● Green" in words
+    assert "6.0% misses the target of 50.0% and has not improved on 17.8%." in words
+    assert "■ Red 1 · ▲ Amber 0 · ● Green 1" in words
+    assert "Illustrative figures" in at.warning[0].value
+    badges = [m.value for m in at.markdown if "badge[" in m.value]
+    flagged = [r for r in card.build(con, PLYMOUTH, "Autumn 2026/27").rows if ILLUSTRATIVE in r.flags]
+    assert len(flagged) == 9 and len(badges) == len(flagged) and all(ILLUSTRATIVE in b for b in badges)
+
+
+def test_edge_areas_say_why_a_figure_is_missing(open_page):
+    scilly = texts(open_page("scorecard", area=SCILLY))
+    assert "Academic year 2024/25: no published figure (rounds to zero)." in scilly
+    england = texts(open_page("scorecard", area=ENGLAND))
+    assert "Not ranked: only local authorities are ranked" in england
+    city = open_page("trends", area=CITY)
+    fig = figures(city)[0]
+    assert title_of(fig).startswith("City of London has no published figure for EHC plans issued within 20 weeks "
+                                    "in 2024: not available")
+    assert "not available" in {a["text"] for a in fig["layout"]["annotations"]}
+
+
+def test_trends_page_states_the_finding_and_marks_the_boundary_change(open_page):
+    at = open_page("trends", area=PLYMOUTH, metric="ehcp_20wk_pct")
+    fig = figures(at)[0]
+    assert title_of(fig) == ("Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024, down from 17.8% in 2023 "
+                             "and below England (46.4%)")
+    assert [d["name"] for d in fig["data"]] == ["Plymouth", "England", "South West", "Statistical neighbours (mean)"]
+    table = at.dataframe[0].value.set_index("Period")
+    assert table.loc["2024", "England"] == "46.4%"
+    cumberland = open_page("trends", area=CUMBERLAND)
+    assert "Cumberland formed April 2023 from Cumbria" in texts(cumberland)
+    names = {s.get("name") for s in figures(cumberland)[0]["layout"]["shapes"]}
+    assert {"boundary_change", "series_break"} <= names
+
+
+def test_compare_page_ranks_plymouth_and_lists_its_neighbours(open_page):
+    at = open_page("compare", area=PLYMOUTH, metric="ehcp_20wk_pct", period="2024")
+    ranking, hexes = figures(at)
+    assert title_of(ranking) == ("Plymouth ranks 147th of 151 local authorities on EHC plans issued within 20 weeks "
+                                 "in 2024 (6.0%; England 46.4%)")
+    labels = next(d for d in hexes["data"] if d.get("name") == "labels")
+    assert len(labels["text"]) == 153
+    neighbours = at.dataframe[-1].value
+    assert len(neighbours) == 10 and set(neighbours["Closeness"]) <= {
+        "Extremely close", "Very close", "Close", "Somewhat close", "Not close"}
+    assert "Mean of the 10 of 10 neighbours with a figure: 48.5%." in texts(at)
+
+
+def test_choosing_another_area_metric_or_term_updates_the_url(open_page):
+    at = open_page("trends", area=PLYMOUTH)
+    at.selectbox(key="chooser_area").select(CUMBERLAND).run()
+    assert at.query_params["area"] == CUMBERLAND
+    assert title_of(figures(at)[0]).startswith("Cumberland issued 42.6%")
+    at.selectbox(key="chooser_metric").select("ehcp_caseload").run()
+    assert at.query_params["metric"] == "ehcp_caseload"
+    at.selectbox(key="chooser_term").select("Summer 2025/26").run()
+    assert at.query_params["term"] == "Summer 2025/26"
+    at.switch_page(str(PAGES / "scorecard.py")).run()  # the choice goes with the user to the next page
+    assert at.title[0].value == "Cumberland: SEND scorecard" and at.query_params["area"] == CUMBERLAND
+
+
+def test_a_link_restores_the_view(open_page):
+    at = open_page("trends", area="Cumberland", metric="ehcp_caseload", term="Spring 2025/26")
+    assert at.selectbox(key="chooser_area").value == CUMBERLAND
+    assert at.query_params["area"] == CUMBERLAND  # a name in the link becomes the ONS code
+    assert at.selectbox(key="chooser_metric").value == "ehcp_caseload"
+    assert at.selectbox(key="chooser_term").value == "Spring 2025/26"
+    unknown = open_page("scorecard", area="E99999999")
+    assert "does not know (E99999999)" in unknown.warning[0].value
+    assert unknown.query_params["area"] == PLYMOUTH
+    local = open_page("compare", metric="ehcp_20wk_term_pct")  # a local measure: Compare uses its national one
+    assert local.selectbox(key="chooser_metric").value == "ehcp_20wk_pct"
+
+
+@pytest.mark.parametrize("code", [PLYMOUTH, CUMBERLAND, CITY, ENGLAND])
+def test_the_cached_scorecard_is_the_same_as_card_build(open_page, con, code):
+    from scorecard.ui import data
+
+    fast = data.card(code, "Autumn 2026/27").frame()
+    full = card.build(con, code, "Autumn 2026/27").frame()
+    pd.testing.assert_frame_equal(fast, full)
+
+
+def test_a_new_authority_says_why_it_has_no_earlier_figures(open_page):
+    at = open_page("trends", area=CUMBERLAND, metric="mediation_cases")
+    assert at.info[0].value == ("No figures yet for mediation cases in Cumberland up to the end of Autumn term "
+                                "2026/27: Cumberland formed April 2023 from Cumbria, and earlier figures are for the "
+                                "old authority.")
