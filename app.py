@@ -7,7 +7,7 @@ def run() -> None:
     st.set_page_config(page_title="SEND Scorecard", page_icon=":bar_chart:", layout="wide")
     pages = {
         "Scorecard": [
-            st.Page("pages/scorecard.py", title="Scorecard", icon=":material/fact_check:", default=True),
+            st.Page("pages/home.py", title="Scorecard", icon=":material/fact_check:", default=True),
             st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:"),
             st.Page("pages/compare.py", title="Compare", icon=":material/leaderboard:"),
         ],

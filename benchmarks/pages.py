@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 PAGES = ROOT / "pages"
 ROUTER = f"""
 import streamlit as st
-st.navigation([st.Page({str(PAGES / "scorecard.py")!r}, title="Scorecard", default=True),
+st.navigation([st.Page({str(PAGES / "home.py")!r}, title="Scorecard", default=True),
                st.Page({str(PAGES / "trends.py")!r}, title="Trends"),
                st.Page({str(PAGES / "compare.py")!r}, title="Compare")]).run()
 """

@@ -9,7 +9,9 @@ from scorecard import charts, hexmap, periods
 from scorecard.areas import ENGLAND
 from scorecard.comparators import neighbour_map
 from scorecard.formatting import fmt
-from scorecard.ui import choosers, data, widgets
+from scorecard.ui import choosers, data, navigation, widgets
+
+navigation.through_app()
 
 area = choosers.choose_area()
 term = choosers.choose_term()

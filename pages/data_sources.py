@@ -7,8 +7,10 @@ import streamlit as st
 
 from scorecard import ingest, sources_info
 from scorecard.register import LICENCE_ATTRIBUTION
-from scorecard.ui import admin, data
+from scorecard.ui import admin, data, navigation
 from scorecard.ui.widgets import APP_NAME, csv_bytes
+
+navigation.through_app()
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 

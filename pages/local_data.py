@@ -6,9 +6,11 @@ import streamlit as st
 from scorecard import ingest, local_returns, template
 from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.register import THEME_TITLES, RegisterError
-from scorecard.ui import admin, data
+from scorecard.ui import admin, data, navigation
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import csv_bytes, set_title
+
+navigation.through_app()
 
 
 def undo_button(batch_id: int, key: str) -> None:

@@ -5,9 +5,11 @@ import streamlit as st
 
 from scorecard import commentary, local_returns, periods, priorities, targets
 from scorecard.importers.base import ImportFailure, SourceFile
-from scorecard.ui import admin, data
+from scorecard.ui import admin, data, navigation
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import set_title
+
+navigation.through_app()
 
 
 def show_problems(failure: ImportFailure, what: str) -> None:

@@ -14,7 +14,9 @@ named after that metric, each row with its own period. A missing figure carries 
 import streamlit as st
 
 from scorecard import charts
-from scorecard.ui import choosers, data, widgets
+from scorecard.ui import choosers, data, navigation, widgets
+
+navigation.through_app()
 
 area = choosers.choose_area()
 term = choosers.choose_term()

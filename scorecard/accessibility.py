@@ -53,14 +53,6 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         criterion="1.3.1 Info and Relationships",
         plan="As for the list of pages: a fix in Streamlit."),
     KnownIssue(
-        rule="color-contrast", within='[data-testid="stCaptionContainer"]',
-        where="Captions: the small grey notes under headings, figures and charts",
-        problem="The grey text has a contrast ratio of 3.9 to 1 against the white background, below the 4.5 to 1 "
-                "that small text needs, so it may be hard to read for people with low vision.",
-        criterion="1.4.3 Contrast (Minimum)",
-        plan="Darken the dashboard's text colour (Streamlit theme setting textColor #0b0c0c), which brings the "
-             "captions to 5.2 to 1."),
-    KnownIssue(
         rule="", within="", where="Tables (every table of figures, and the targets and priority-area editors)",
         problem="Tables are drawn by Streamlit on a canvas. Keyboard users can move through the cells with the "
                 "arrow keys, but the Tab key steps through a table's columns one by one before leaving it, screen "

@@ -20,7 +20,7 @@ from scorecard import card, config, local_returns, targets
 PAGES = config.PROJECT_ROOT / "pages"
 ROUTER = f"""
 import streamlit as st
-st.navigation([st.Page({str(PAGES / "scorecard.py")!r}, title="Scorecard", default=True),
+st.navigation([st.Page({str(PAGES / "home.py")!r}, title="Scorecard", default=True),
                st.Page({str(PAGES / "trends.py")!r}, title="Trends"),
                st.Page({str(PAGES / "compare.py")!r}, title="Compare")]).run()
 """
@@ -166,7 +166,7 @@ def test_choosing_another_area_metric_or_term_updates_the_url(open_page):
     assert at.query_params["metric"] == "ehcp_caseload"
     at.selectbox(key="chooser_term").select("Summer 2025/26").run()
     assert at.query_params["term"] == "Summer 2025/26"
-    at.switch_page(str(PAGES / "scorecard.py")).run()  # the choice goes with the user to the next page
+    at.switch_page(str(PAGES / "home.py")).run()  # the choice goes with the user to the next page
     assert at.title[0].value == "Cumberland: SEND scorecard" and at.query_params["area"] == CUMBERLAND
 
 

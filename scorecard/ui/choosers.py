@@ -144,3 +144,11 @@ def choose_period(options: list[periods.Period], default: str | None = None, whe
                      lambda p: by_label[p].describe()[:1].upper() + by_label[p].describe()[1:], resolve, where,
                      unknown=lambda wanted, shown: f"There are no figures for {wanted}; showing {shown}.")
     return by_label[chosen]
+
+
+def baseline_options(term: periods.Period, years: int = 6) -> list[periods.Period]:
+    """Baselines a stocktake may start from: earlier terms, then calendar years (national figures are
+    annual), newest first."""
+    earlier_terms = [p for p in term_options() if p.end < term.end]
+    calendar = [periods.calendar_year(y) for y in range(term.start.year - 1, term.start.year - 1 - years, -1)]
+    return earlier_terms + calendar

@@ -61,6 +61,18 @@ def test_a_charts_table_view_downloads_its_figures_as_csv(page, app_server):
     assert england["ehcp_20wk_pct"].tolist() == ["46.4"]
 
 
+def test_the_scorecard_page_downloads_a_committee_pack(page, app_server):
+    open_page(page, app_server, **PLYMOUTH)
+    page.get_by_text("Download the committee or stocktake pack").click()
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="PDF (committee paper)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(download.value.path()).pages[:4])
+    assert "Plymouth" in text and "46.4%" in text
+
+
 @pytest.fixture(scope="module")
 def scans(chromium, app_server):
     """Every page scanned once with axe-core: page title -> serious and critical violations."""

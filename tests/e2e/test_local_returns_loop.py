@@ -31,18 +31,17 @@ def loop_server(chromium, seeded_template, tmp_path_factory):
 
 
 def _sidebar_pages(page) -> list[str]:
-    return [t.strip() for t in page.get_by_test_id("stSidebarNavLink").all_inner_texts()]
+    """The menu's page titles (each link's text also holds its icon's ligature name, first)."""
+    return [t.strip().split("\n")[-1] for t in page.get_by_test_id("stSidebarNavLink").all_inner_texts()]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit runs a fresh server in its old multipage mode (the pages/ folder, without app.py's navigation) "
-    "until the first visit to the home page: a deep link opened first gets the wrong menu and layout. "
-    "Fix: move the page scripts out of a folder named pages/ (e.g. views/) and update app.py."))
 def test_a_deep_link_opened_first_on_a_fresh_server_gets_the_apps_navigation(page, loop_server):
     """Must run first on its server (it does: tests in a module run in file order)."""
     try:
         open_page(page, loop_server, "targets", **AREA)
         assert "Targets and commentary" in _sidebar_pages(page)
+        assert "/targets" in page.url and "area=E06000026" in page.url
+        expect(page.get_by_role("heading", name="Targets and commentary", exact=False).first).to_be_visible()
     finally:
         # Whatever happened, the home page runs app.py, which puts the server into the app's navigation.
         open_page(page, loop_server, **AREA)

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from scorecard import narrative
-from scorecard.ui import choosers, data, widgets
+from scorecard import narrative, reports
+from scorecard.ui import choosers, data, navigation, widgets
+
+navigation.through_app()
 
 area = choosers.choose_area()
 term = choosers.choose_term()
@@ -33,8 +35,24 @@ st.markdown(summary[0])
 with st.expander("Read the summary aloud", icon=":material/record_voice_over:"):
     st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(summary[1:], start=1)))
 
-# The report packs (scorecard.reports.pack_bytes) put their download buttons in this container.
-pack_area = st.container(key="pack_downloads")
+with st.container(key="pack_downloads"):
+    with st.expander("Download the committee or stocktake pack", icon=":material/download:"):
+        st.caption("The same figures as this page, as a committee paper (PDF), board slides with editable charts "
+                   "(PowerPoint), a report section (Word) or the data behind it (Excel).")
+        public = st.toggle("Public version: counts below 5, and rates built on them, shown as c; internal "
+                           "commentary left out", key="pack_public")
+        baseline = st.selectbox("Stocktake baseline (change since, and progress along the trajectory)",
+                                [None, *choosers.baseline_options(term)],
+                                format_func=lambda p: "No baseline" if p is None else p.describe(),
+                                key="pack_baseline")
+        buttons = st.columns(len(reports.FORMATS))
+        for column, fmt in zip(buttons, reports.FORMATS):
+            column.download_button(
+                reports.LABELS[fmt],
+                data=lambda fmt=fmt: reports.pack_bytes(data.cursor(), area.code, term.label, fmt, public=public,
+                                                        baseline=baseline.label if baseline else None)[0],
+                file_name=reports.file_name(area.name, term, fmt, public=public, baseline=baseline),
+                mime=reports.MIME[fmt], key=f"pack_{fmt}", icon=":material/description:")
 PAGES = Path(__file__).parent  # links work however the app is started
 
 
