@@ -5,17 +5,16 @@ Run alone: python benchmarks/local_returns.py [--repeat 5]; benchmarks/run.py ma
 
 from __future__ import annotations
 
-import argparse
 import csv
 import random
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import median_ms, run_section  # noqa: E402
 
 from scorecard import ingest, local_returns, periods, register, seed, store  # noqa: E402
 from scorecard.areas import AreaIndex  # noqa: E402
@@ -64,23 +63,10 @@ def bench(repeat: int) -> list[tuple[str, float, str]]:
             assert diff.added == ROWS, diff.added
 
         validate_and_preview()  # warm: imports, DuckDB's first query
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            validate_and_preview()
-            times.append((time.perf_counter() - started) * 1000)
+        median = median_ms(validate_and_preview, repeat)
         con.close()
-    return [(LABEL, statistics.median(times), TARGET)]
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    for label, ms, target in bench(args.repeat):
-        print(f"{label:<48} {ms:>9.1f} ms   {target}")
-    return 0
+    return [(LABEL, median, TARGET)]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_section(bench, __doc__))

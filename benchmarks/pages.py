@@ -10,7 +10,6 @@ Run alone: python benchmarks/pages.py [--repeat 5]; benchmarks/run.py calls benc
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import subprocess
@@ -21,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import median_ms, run_section  # noqa: E402
 
 PAGES = ROOT / "pages"
 ROUTER = f"""
@@ -44,15 +45,6 @@ assert at.metric[0].value == "6.0%", at.metric[0].value
 """
 
 
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def warm_runs(db_path: Path, repeat: int) -> list[tuple[str, float, str]]:
     import streamlit
     from streamlit.testing.v1 import AppTest
@@ -70,7 +62,7 @@ def warm_runs(db_path: Path, repeat: int) -> list[tuple[str, float, str]]:
         at.run()  # warm-up
         if at.exception:
             raise RuntimeError(f"{page}: {[e.value for e in at.exception]}")
-        results.append((f"page {page}, Plymouth (warm run)", _median_ms(at.run, repeat), WARM_TARGET))
+        results.append((f"page {page}, Plymouth (warm run)", median_ms(at.run, repeat), WARM_TARGET))
     streamlit.cache_resource.clear()
     return results
 
@@ -101,14 +93,5 @@ def bench(repeat: int) -> list[tuple[str, float, str]]:
     return results
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    for label, ms, target in bench(args.repeat):
-        print(f"{label:<48} {ms:>9.1f} ms   {target}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_section(bench, __doc__))

@@ -6,15 +6,14 @@ Run alone: python benchmarks/reports.py [--repeat 3]; benchmarks/run.py calls be
 
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import median_ms, run_section  # noqa: E402
 
 from scorecard import local_returns, periods, seed, store  # noqa: E402
 from scorecard.areas import AreaIndex  # noqa: E402
@@ -34,26 +33,15 @@ def bench(repeat: int) -> list[tuple[str, float, str]]:
         pack_bytes(con, plymouth, term, "pdf")  # warm: imports, fonts, DuckDB's first queries
         cases = [(fmt, False) for fmt in FORMATS] + [("pdf", True)]
         for fmt, public in cases:
-            times = []
-            for _ in range(repeat):
-                started = time.perf_counter()
+            def one_pack(fmt=fmt, public=public):
                 data, _, _ = pack_bytes(con, plymouth, term, fmt, public=public)
-                times.append((time.perf_counter() - started) * 1000)
                 assert len(data) > 5000
+
             label = f"report pack {fmt}{' (public)' if public else ''}, Plymouth"
-            results.append((label, statistics.median(times), TARGET))
+            results.append((label, median_ms(one_pack, repeat), TARGET))
         con.close()
     return results
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    for label, ms, target in bench(args.repeat):
-        print(f"{label:<48} {ms:>9.1f} ms   {target}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_section(bench, __doc__, default_repeat=3))

@@ -12,16 +12,16 @@ Later sections time the dashboard pages, local-return validation and report pack
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import duckdb  # noqa: E402
+
+from benchmarks.common import line, median_ms  # noqa: E402
 
 from scorecard import config, ingest, register, seed, store  # noqa: E402
 from scorecard.areas import AreaIndex  # noqa: E402
@@ -35,14 +35,9 @@ LENIENT_READ = ("SELECT * FROM read_csv(?, all_varchar = true, null_padding = tr
 
 
 def timed(label: str, fn, repeat: int, target: str = "") -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    median = statistics.median(times)
+    median = median_ms(fn, repeat)
     RESULTS.append((label, median, target))
-    print(f"{label:<48} {median:>9.1f} ms   {target}", flush=True)
+    print(line(label, median, target), flush=True)
     return median
 
 
@@ -114,7 +109,7 @@ def bench_sections(repeat: int) -> None:
         module = importlib.import_module(f"benchmarks.{name}")
         for label, median, target in module.bench(repeat):
             RESULTS.append((label, median, target))
-            print(f"{label:<48} {median:>9.1f} ms   {target}", flush=True)
+            print(line(label, median, target), flush=True)
 
 
 def main() -> int:

@@ -188,17 +188,7 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
     plan = priorities.priorities_for(con, area.code)
     group_of = {m: p.heading for p in plan for m in p.metric_ids}
     national_data = _metrics_with_national_data(con)
-    links = None
-
-    def default_table(metric_id):
-        nonlocal links
-        if links is None:
-            links = queries.neighbour_links(con)
-        from .comparators import add_comparators
-
-        return add_comparators(queries.metric_values(con, metric_id), metrics[metric_id], links)
-
-    table_for = table_for or default_table
+    table_for = table_for or (lambda metric_id: metric_table(con, metrics[metric_id]))
     if metric_ids is None:
         have = set(series["metric_id"]) | set(local_targets["metric_id"])
         metric_ids = [m.id for m in metrics.values() if m.on_scorecard and (m.id in have or m.id in national_data)]
@@ -206,7 +196,7 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
     rows = []
     for mid in ordered:
         metric = metrics[mid]
-        group = group_of.get(mid) or (f"Other measures" if plan else THEME_TITLES.get(metric.theme, metric.theme))
+        group = group_of.get(mid) or ("Other measures" if plan else THEME_TITLES.get(metric.theme, metric.theme))
         row = CardRow(metric, group)
         _fill_values(row, series[series["metric_id"] == mid], term, baseline)
         _fill_comparators(row, metric, metrics, area, term, table_for, national_data)

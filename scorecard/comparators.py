@@ -16,7 +16,6 @@ import math
 
 import pandas as pd
 
-from .areas import ENGLAND
 from .register import Metric
 
 BANDS = "ABCD"
@@ -32,88 +31,99 @@ def neighbour_map(links: pd.DataFrame) -> pd.DataFrame:
     return links[links["model_year"] == newest][["area_code", "neighbour_code", "rank", "closeness", "model_year"]]
 
 
-def region_values(df: pd.DataFrame, metric: Metric) -> pd.DataFrame:
-    """Region figure for every period and region: published where there is a regional row,
-    otherwise calculated from the region's LAs. Columns: period, region_code, region, region_note."""
-    published = df[df["level"] == "region"][["period", "area_code", "value", "status"]]
-    published = published.rename(columns={"area_code": "region_code", "value": "region", "status": "region_status"})
-    published["region_note"] = None
-    las = df[(df["level"] == "la") & df["region_code"].notna()]
-    have = pd.MultiIndex.from_frame(published[["period", "region_code"]])
-    las = las[~pd.MultiIndex.from_frame(las[["period", "region_code"]]).isin(have)]
-    if not len(las):
-        return published
-    ratio = metric.unit in ("%", "rate per 100")
-    parts_ok = las["numerator"].notna() & las["denominator"].gt(0)
-    grouped = las.assign(
-        num=las["numerator"].where(parts_ok), den=las["denominator"].where(parts_ok),
-    ).groupby(["period", "region_code"])
-    calc = grouped.agg(n=("area_code", "size"), num=("num", "sum"), den=("den", "sum"),
-                       with_parts=("num", "count"), total=("value", "sum"), with_value=("value", "count"))
-    calc = calc.reset_index()
-    if ratio:
-        calc["region"] = (100 * calc["num"] / calc["den"]).where(calc["with_parts"] > 0)
-        calc["region_note"] = [
-            f"calculated from {k} of {n} local authorities (sum of numerators ÷ sum of denominators); "
-            "no regional figure is published" if k else
-            f"no regional figure is published, and the {n} LAs' counts are not available to calculate one"
-            for k, n in zip(calc["with_parts"], calc["n"])]
-    elif metric.unit == "count":
-        calc["region"] = calc["total"].where(calc["with_value"] > 0)
-        calc["region_note"] = [
-            f"sum of {k} of {n} local authorities; no regional figure is published" if k else
-            f"no regional figure is published, and none of the {n} LAs has a figure"
-            for k, n in zip(calc["with_value"], calc["n"])]
-    else:
-        calc["region"] = None
-        calc["region_note"] = "no regional figure is published"
-    calc["region_status"] = "computed"
-    columns = ["period", "region_code", "region", "region_status", "region_note"]
-    return pd.concat([d[columns] for d in (published, calc) if len(d)], ignore_index=True)
+# One query computes every comparator for every area and period of a metric. Parameters, in order:
+# metric id, polarity sign (+1: higher ranks first; -1: lower ranks first), unit.
+COMPARATORS_SQL = """
+WITH v AS (
+    SELECT v.metric_id, v.area_code, a.la_number, a.name AS area_name, a.level, a.region_code,
+           a.is_current AS area_is_current, v.period_label AS period, p.kind AS period_kind,
+           p.start_date, p.end_date, v.value, v.numerator, v.denominator, v.status, v.note, v.source_id,
+           s.title AS source, s.released AS source_released, v.batch_id, v.source_file, v.source_row
+    FROM metric_value v
+    JOIN area a ON a.code = v.area_code
+    JOIN period p ON p.label = v.period_label
+    LEFT JOIN source_release s ON s.id = v.source_id
+    WHERE v.is_current AND v.metric_id = $1
+),
+la AS (SELECT * FROM v WHERE level = 'la'),
+england AS (SELECT period, value AS england FROM v WHERE area_code = 'E92000001'),
+published_region AS (SELECT period, area_code AS region_code, value AS region FROM v WHERE level = 'region'),
+calculated_region AS (
+    SELECT period, region_code, count(*) AS n,
+           count(*) FILTER (WHERE numerator IS NOT NULL AND denominator > 0) AS with_parts,
+           sum(numerator) FILTER (WHERE numerator IS NOT NULL AND denominator > 0) AS num,
+           sum(denominator) FILTER (WHERE numerator IS NOT NULL AND denominator > 0) AS den,
+           count(value) AS with_value, sum(value) AS total
+    FROM la WHERE region_code IS NOT NULL GROUP BY ALL
+),
+region AS (
+    SELECT c.period, c.region_code,
+           CASE WHEN pr.region_code IS NOT NULL THEN pr.region
+                WHEN $3 IN ('%', 'rate per 100') AND c.with_parts > 0 THEN 100 * c.num / c.den
+                WHEN $3 = 'count' AND c.with_value > 0 THEN c.total END AS region,
+           CASE WHEN pr.region_code IS NOT NULL THEN NULL
+                WHEN $3 IN ('%', 'rate per 100') AND c.with_parts > 0 THEN format(
+                    'calculated from {} of {} local authorities (sum of numerators ÷ sum of denominators); '
+                    || 'no regional figure is published', c.with_parts, c.n)
+                WHEN $3 IN ('%', 'rate per 100') THEN format(
+                    'no regional figure is published, and the {} LAs'' counts are not available to calculate one', c.n)
+                WHEN $3 = 'count' AND c.with_value > 0 THEN format(
+                    'sum of {} of {} local authorities; no regional figure is published', c.with_value, c.n)
+                WHEN $3 = 'count' THEN format(
+                    'no regional figure is published, and none of the {} LAs has a figure', c.n)
+                ELSE 'no regional figure is published' END AS region_note
+    FROM calculated_region c
+    LEFT JOIN published_region pr USING (period, region_code)
+),
+ranked AS (
+    SELECT area_code, period,
+           rank() OVER (PARTITION BY period ORDER BY value * $2 DESC) AS rank,
+           count(*) OVER (PARTITION BY period) AS rank_of
+    FROM la WHERE value IS NOT NULL
+),
+latest_batch AS (SELECT model_year, max(batch_id) AS batch_id FROM neighbour GROUP BY model_year),
+links AS (SELECT n.* FROM neighbour n JOIN latest_batch USING (model_year, batch_id)),
+newest_model AS (SELECT area_code, max(model_year) AS model_year FROM links GROUP BY area_code),
+neighbours AS (SELECT area_code, neighbour_code FROM links JOIN newest_model USING (area_code, model_year)),
+sn_of AS (SELECT area_code, count(*) AS sn_of FROM neighbours GROUP BY area_code),
+sn AS (
+    SELECT nb.area_code, x.period, round(avg(x.value), 9) AS sn_mean, count(*) AS sn_count  -- rounding drops float noise
+    FROM neighbours nb JOIN la x ON x.area_code = nb.neighbour_code
+    WHERE x.value IS NOT NULL GROUP BY ALL
+)
+SELECT v.*, e.england,
+       CASE WHEN v.level = 'la' THEN r.region END AS region,
+       CASE WHEN v.level = 'la' THEN r.region_note END AS region_note,
+       sn.sn_mean,
+       CASE WHEN v.level = 'la' AND so.sn_of IS NOT NULL THEN coalesce(sn.sn_count, 0) END AS sn_count,
+       so.sn_of, k.rank, k.rank_of
+FROM v
+LEFT JOIN england e USING (period)
+LEFT JOIN region r ON r.period = v.period AND r.region_code = v.region_code
+LEFT JOIN sn ON sn.area_code = v.area_code AND sn.period = v.period
+LEFT JOIN sn_of so ON so.area_code = v.area_code
+LEFT JOIN ranked k ON k.area_code = v.area_code AND k.period = v.period
+ORDER BY v.end_date, v.level, v.area_name
+"""
 
 
-def add_comparators(df: pd.DataFrame, metric: Metric, links: pd.DataFrame) -> pd.DataFrame:
-    """Add england, region, region_note, sn_mean, sn_count, sn_of, rank, rank_of and quartile
-    to every row of a metric's figures (as returned by queries.metric_values)."""
-    out = df.copy()
-    england = out[out["area_code"] == ENGLAND].set_index("period")["value"]
-    out["england"] = out["period"].map(england)
+def comparators_table(con, metric: Metric) -> pd.DataFrame:
+    """Every current figure for a metric with england, region, region_note, sn_mean, sn_count, sn_of,
+    rank, rank_of and quartile for the same period (the definitions above)."""
+    sign = -1 if metric.polarity == "lower" else 1
+    out = con.execute(COMPARATORS_SQL, [metric.id, sign, metric.unit]).df()
+    for col in ("start_date", "end_date"):
+        out[col] = pd.to_datetime(out[col]).dt.date
+    for col in ("sn_count", "sn_of", "rank", "rank_of", "source_row"):
+        out[col] = out[col].astype("Int64")
     if not metric.national:
         # Local returns come from one or a few boards: a "region", rank or neighbour mean built from
         # them would describe the boards that happen to use this tool, not the region.
-        for col in ("region", "region_note", "sn_mean", "quartile"):
-            out[col] = None
+        out[["region", "region_note", "sn_mean"]] = None
         for col in ("sn_count", "sn_of", "rank", "rank_of"):
             out[col] = pd.array([None] * len(out), dtype="Int64")
-        return out
-
-    regions = region_values(out, metric)
-    out = out.merge(regions[["period", "region_code", "region", "region_note"]], how="left",
-                    on=["period", "region_code"])
-    out.loc[out["level"] != "la", ["region", "region_note"]] = None
-
-    ranked = out[(out["level"] == "la") & out["value"].notna()]
-    ascending = metric.polarity == "lower"
-    ranks = ranked.groupby("period")["value"].rank(method="min", ascending=ascending)
-    counts = ranked.groupby("period")["value"].transform("count")
-    out["rank"] = ranks.reindex(out.index).astype("Int64")
-    out["rank_of"] = counts.reindex(out.index).astype("Int64")
-    if metric.polarity == "context":
-        out["quartile"] = None
-    else:
-        out["quartile"] = [quartile_band(r, n) for r, n in zip(out["rank"], out["rank_of"])]
-
-    nmap = neighbour_map(links)
-    values = ranked[["area_code", "period", "value"]].rename(columns={"area_code": "neighbour_code",
-                                                                      "value": "nb_value"})
-    joined = nmap.merge(values, on="neighbour_code")
-    stats = joined.groupby(["area_code", "period"])["nb_value"].agg(sn_mean="mean", sn_count="count").reset_index()
-    out = out.merge(stats, how="left", on=["area_code", "period"])
-    sizes = nmap.groupby("area_code").size()
-    out["sn_of"] = out["area_code"].map(sizes).astype("Int64")
-    out["sn_count"] = out["sn_count"].astype("Int64")
-    has_model = out["sn_of"].notna() & (out["level"] == "la")
-    out.loc[has_model & out["sn_count"].isna(), "sn_count"] = 0
+    out["quartile"] = None if metric.polarity == "context" else \
+        [quartile_band(r, n) for r, n in zip(out["rank"], out["rank_of"])]
     return out
 
 

@@ -1,6 +1,6 @@
 """A hex map of England's upper-tier local authorities as they are now (153 LAs).
 
-Open Innovations' UK upper-tier hexjson (MIT licence, data/geo/LICENSE-odileeds-hexmaps.txt) predates
+Open Innovations' UK upper-tier hexjson (MIT licence, notice kept in data/geo/NOTICE-odileeds-hexmaps.txt) predates
 the reorganisations of 2020 to 2023. `build` turns it into this project's own copy,
 data/geo/england-upper-tier-2025.hexjson, using the boundary changes the project already records
 (data/boundary_changes.csv):

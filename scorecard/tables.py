@@ -1,12 +1,11 @@
-"""The metric table behind `scorecard show` and every chart's table view: one row per area and
-period, with the row's comparators."""
+"""The metric table behind `scorecard show`, the scorecard, the packs and every chart's table view:
+one row per area and period, with the row's comparators."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from . import queries
-from .comparators import add_comparators
+from .comparators import comparators_table
 from .register import Metric
 
 SHOW_COLUMNS = [
@@ -18,9 +17,7 @@ SHOW_COLUMNS = [
 def metric_table(con, metric: Metric, area_code: str | None = None) -> pd.DataFrame:
     """Every current figure for a metric (or one area's), with England, region, neighbour mean,
     rank and quartile for the same period."""
-    values = queries.metric_values(con, metric.id)
-    links = queries.neighbour_links(con)
-    table = add_comparators(values, metric, links)
+    table = comparators_table(con, metric)
     if area_code is not None:
         table = table[table["area_code"] == area_code]
     return table.reset_index(drop=True)

@@ -4,7 +4,8 @@ import openpyxl
 import pytest
 
 from scorecard import queries
-from scorecard.comparators import add_comparators, quartile_band, rank_words, sn_words
+from scorecard.comparators import quartile_band, rank_words, sn_words
+from scorecard.tables import metric_table
 from scorecard.importers import ImportContext, SourceFile, read_file
 from scorecard.register import metrics_from_store
 from tests.conftest import raw_path
@@ -41,7 +42,7 @@ def test_plymouth_neighbours_match_the_workbook(con, areas):
 def test_neighbour_mean_is_the_mean_of_those_with_a_value(con, areas):
     metric = metrics_from_store(con)["ehcp_20wk_pct"]
     values = queries.metric_values(con, metric.id)
-    table = add_comparators(values, metric, queries.neighbour_links(con))
+    table = metric_table(con, metric)
     row = table[(table["area_code"] == "E06000026") & (table["period"] == "2024")].iloc[0]
     numbers = _raw_neighbours("neighbours/sn_may_2025.xlsx", "879")
     neighbour_values = []
@@ -56,7 +57,7 @@ def test_neighbour_mean_is_the_mean_of_those_with_a_value(con, areas):
 
 def test_mean_counts_only_neighbours_with_a_figure(con):
     metric = metrics_from_store(con)["ehcp_20wk_pct"]
-    table = add_comparators(queries.metric_values(con, metric.id), metric, queries.neighbour_links(con))
+    table = metric_table(con, metric)
     # Dorset's 2024 rate is 'x'; so an LA with Dorset as a neighbour averages fewer than 10.
     partial = table[(table["period"] == "2024") & (table["sn_count"] < table["sn_of"])]
     assert len(partial) > 0
@@ -65,7 +66,7 @@ def test_mean_counts_only_neighbours_with_a_figure(con):
 def test_ranks_follow_polarity_and_ties_take_the_lowest(con):
     metrics = metrics_from_store(con)
     higher = metrics["ehcp_20wk_pct"]
-    table = add_comparators(queries.metric_values(con, higher.id), higher, queries.neighbour_links(con))
+    table = metric_table(con, higher)
     y = table[(table["period"] == "2024") & (table["level"] == "la") & table["value"].notna()]
     best = y.sort_values("value", ascending=False).iloc[0]
     assert best["rank"] == 1 and best["quartile"] == "A"
@@ -77,14 +78,14 @@ def test_ranks_follow_polarity_and_ties_take_the_lowest(con):
     assert (plymouth["rank"], plymouth["rank_of"], plymouth["quartile"]) == (147, 151, "D")
 
     lower = metrics["tribunal_appeal_rate_pct"]
-    t = add_comparators(queries.metric_values(con, lower.id), lower, queries.neighbour_links(con))
+    t = metric_table(con, lower)
     y = t[(t["period"] == "2024") & (t["level"] == "la") & t["value"].notna()]
     assert y.sort_values("value").iloc[0]["rank"] == 1
 
 
 def test_context_metrics_get_no_quartile(con):
     metric = metrics_from_store(con)["ehcp_requests"]
-    t = add_comparators(queries.metric_values(con, metric.id), metric, queries.neighbour_links(con))
+    t = metric_table(con, metric)
     assert t["quartile"].isna().all()
 
 

@@ -113,8 +113,6 @@ def _read_grid(source, ctx: ImportContext, grid, line_numbers, fmt: str, fractio
         raise ImportFailure(problems)
 
     plan = ImportPlan(source.name, source.sha256, fmt)
-    raw: dict[tuple[str, int], dict] = {}  # (area, year) -> {metric: (value, status, row, col)}
-    row_of_area: dict[str, int] = {}
     named_rows: list[tuple[int, str, str, str]] = []  # (index, name, number, text)
     for i in range(header_at + 2, len(grid)):
         row = grid[i]

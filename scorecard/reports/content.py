@@ -17,7 +17,7 @@ import pandas as pd
 from .. import card as card_module
 from .. import narrative, periods, queries, rag, targets
 from ..areas import ENGLAND, AreaIndex
-from ..comparators import add_comparators
+from ..tables import metric_table
 from ..formatting import change_words, fmt, is_missing
 from ..published import status_words
 from ..register import LICENCE_ATTRIBUTION, Metric, metrics_from_store
@@ -296,14 +296,11 @@ class _Tables:
     """Each metric's table (all areas, with comparators), computed once per pack."""
 
     def __init__(self, con, metrics: dict[str, Metric]):
-        self.con, self.metrics, self._links, self._cache = con, metrics, None, {}
+        self.con, self.metrics, self._cache = con, metrics, {}
 
     def __call__(self, metric_id: str) -> pd.DataFrame:
         if metric_id not in self._cache:
-            if self._links is None:
-                self._links = queries.neighbour_links(self.con)
-            self._cache[metric_id] = add_comparators(queries.metric_values(self.con, metric_id),
-                                                     self.metrics[metric_id], self._links)
+            self._cache[metric_id] = metric_table(self.con, self.metrics[metric_id])
         return self._cache[metric_id]
 
 

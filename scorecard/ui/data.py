@@ -95,33 +95,9 @@ def batch_issues():
 # --- Scorecard, Trends and Compare pages -------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=256)
 def _card(area_code: str, term_label: str, version: int):
-    from .. import card as card_module, periods
+    from .. import card as card_module
 
-    term = periods.parse(term_label)
-    return card_module.build(cursor(), area_code, term, table_for=lambda m: card_table(m, term.end))
-
-
-def card_table(metric_id: str, term_end):
-    """What card.build reads from a metric's table: England's figures, and every area's figures with
-    comparators for England's latest period up to `term_end`. Comparators are worked out period by
-    period, so these rows are the same as the full table's; building them takes a fraction of the time
-    (this is what makes the first scorecard fast)."""
-    from .. import queries
-    from ..areas import ENGLAND
-    from ..comparators import add_comparators
-
-    values = queries.metric_values(cursor(), metric_id)
-    england = values[(values["area_code"] == ENGLAND) & values["value"].notna() & (values["end_date"] <= term_end)]
-    if len(england):
-        latest = england.sort_values("end_date")["period"].iloc[-1]
-        values = values[(values["period"] == latest) | (values["area_code"] == ENGLAND)]
-    return add_comparators(_plain_strings(values.reset_index(drop=True)), metrics()[metric_id],
-                           _plain_strings(neighbour_links()))
-
-
-def _plain_strings(frame):
-    """Object strings: pandas' Arrow-backed strings make these small frames' merges several times slower."""
-    return frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})
+    return card_module.build(cursor(), area_code, term_label, table_for=metric_frame)
 
 
 def card(area_code: str, term_label: str):

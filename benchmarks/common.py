@@ -1,0 +1,37 @@
+"""What every benchmark section shares: timing a callable, and running a section on its own."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def median_ms(fn, repeat: int) -> float:
+    """Median wall time of `repeat` calls, in milliseconds."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def line(label: str, ms: float, target: str) -> str:
+    return f"{label:<48} {ms:>9.1f} ms   {target}"
+
+
+def run_section(bench, doc: str, default_repeat: int = 5) -> int:
+    """`python benchmarks/<section>.py [--repeat N]`: print one section's results."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=default_repeat)
+    args = parser.parse_args()
+    for label, ms, target in bench(args.repeat):
+        print(line(label, ms, target), flush=True)
+    return 0
