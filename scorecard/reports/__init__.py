@@ -14,17 +14,20 @@ thread, so give it a cursor of its own):
 
 from __future__ import annotations
 
-from . import docx_pack, pdf, pptx_pack, xlsx_pack
+import importlib
+
 from .content import Pack, build_pack, file_name
 from .suppression import DEFAULT_THRESHOLD
 
+# Format -> (module that renders it, MIME type, button label). The renderers load their libraries
+# (ReportLab, python-pptx, python-docx, matplotlib) only when a pack is made, not when a page starts.
 FORMATS = {
-    "pdf": (pdf.render, "application/pdf", "PDF (committee paper)"),
-    "pptx": (pptx_pack.render, "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "pdf": ("pdf", "application/pdf", "PDF (committee paper)"),
+    "pptx": ("pptx_pack", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
              "PowerPoint (board slides)"),
-    "docx": (docx_pack.render, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "docx": ("docx_pack", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "Word (for report templates)"),
-    "xlsx": (xlsx_pack.render, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": ("xlsx_pack", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "Excel (the data)"),
 }
 
@@ -37,7 +40,8 @@ def render(pack: Pack, fmt: str) -> tuple[bytes, str, str]:
     """One format of a built pack: (bytes, file name, MIME type)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown pack format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    writer, mime, _ = FORMATS[fmt]
+    module, mime, _ = FORMATS[fmt]
+    writer = importlib.import_module(f"{__name__}.{module}").render
     return writer(pack), pack.filename(fmt), mime
 
 
