@@ -39,7 +39,11 @@ POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better",
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # light grey: black text keeps high contrast
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_MISSING_HINT = "Leave blank if you have no figure, or type suppressed or not available to say why."
+_MISSING_HINT = ("Leave blank if you have no figure, and choose why in the term's 'reason if blank' column "
+                 "(or type suppressed or not available here).")
+REASON_SUFFIX = ": reason if blank"
+# The reasons offered in the drop-down lists, in the words of scorecard.published.
+REASONS = ("suppressed", "not available", "not applicable", "low")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -82,11 +86,18 @@ def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], tod
 
     headers = {NAME_COL: "Metric", UNIT_COL: "Unit", ID_COL: "Metric id"}
     headers.update({FIRST_TERM_COL + i: t.label for i, t in enumerate(terms)})
+    # After the figures, a drop-down per term for why a figure is missing.
+    first_reason_col = FIRST_TERM_COL + len(terms)
+    headers.update({first_reason_col + i: f"{t.label}{REASON_SUFFIX}" for i, t in enumerate(terms)})
     for col, text in headers.items():
         cell = ws.cell(HEADER_ROW, col, text)
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
 
     last_col = FIRST_TERM_COL + len(terms) - 1
+    reasons = _reason_list()
+    reasons.add(f"{get_column_letter(first_reason_col)}{FIRST_ROW}:"
+                f"{get_column_letter(first_reason_col + len(terms) - 1)}{FIRST_ROW + len(metrics) - 1}")
+    ws.add_data_validation(reasons)
     validations = {unit: _validation(unit) for unit in {m.unit for m in metrics}}
     for i, m in enumerate(metrics):
         row = FIRST_ROW + i
@@ -103,12 +114,20 @@ def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], tod
     ws.column_dimensions["B"].width = 22
     ws.column_dimensions[ID_LETTER].width = 28
     ws.column_dimensions[ID_LETTER].hidden = True
-    for col in range(FIRST_TERM_COL, last_col + 1):
+    for col in range(FIRST_TERM_COL, last_col + 1 + len(terms)):
         ws.column_dimensions[get_column_letter(col)].width = 16
     ws.freeze_panes = ws.cell(FIRST_ROW, FIRST_TERM_COL).coordinate
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
+
+
+def _reason_list() -> DataValidation:
+    dv = DataValidation(type="list", formula1='"' + ",".join(REASONS) + '"', allow_blank=True)
+    dv.showInputMessage = dv.showErrorMessage = True
+    dv.promptTitle, dv.prompt = "Reason if blank", "If this term's figure is blank, choose why it is missing."
+    dv.errorTitle, dv.error = "Choose a reason", "Choose one of: " + ", ".join(REASONS) + "."
+    return dv
 
 
 def _validation(unit: str) -> DataValidation:
@@ -193,12 +212,16 @@ def read_template(source: SourceFile, ctx: ImportContext, illustrative: bool = F
 
 def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
     """One long row per filled value cell (not formulas: those are already reported)."""
-    terms = []
+    terms, reason_col = [], {}
     for col in range(FIRST_TERM_COL, ws.max_column + 1):
         heading = ws.cell(HEADER_ROW, col).value
         if heading is None or not str(heading).strip():
             break
-        terms.append((col, str(heading).strip()))
+        heading = str(heading).strip()
+        if heading.endswith(REASON_SUFFIX):
+            reason_col[heading.removesuffix(REASON_SUFFIX)] = col
+        else:
+            terms.append((col, heading))
     area_text = ws[AREA_CODE_CELL].value
     records = []
     for row in range(FIRST_ROW, ws.max_row + 1):
@@ -206,9 +229,18 @@ def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
         for col, term in terms:
             cell = ws.cell(row, col)
             value = cell.value
+            reason = ws.cell(row, reason_col[term]) if term in reason_col else None
+            reason_text = str(reason.value).strip() if reason is not None and reason.value is not None else ""
+            where = f"{term} ({cell.coordinate})"
+            if reason_text and value not in (None, "") and cell.data_type != "f":
+                issues.append(Issue(file_name, f"has a figure and a reason it is missing ({reason_text}, "
+                                    f"{reason.coordinate}); keep one", row=row, column=where))
+                continue
+            if reason_text and value in (None, ""):
+                value = reason_text
+                cell = reason
             if value is None or (isinstance(value, str) and not value.strip()) or cell.data_type == "f":
                 continue
-            where = f"{term} ({cell.coordinate})"
             if isinstance(value, str) and value.strip().startswith(("=", "+", "-", "@")):
                 issues.append(Issue(file_name, "starts like a formula; type the figure itself",
                                     row=row, column=where))

@@ -311,6 +311,9 @@ def test_the_template_lays_out_one_area_metrics_by_terms(con):
     assert rules["D8:F8"] == ("whole", "greaterThanOrEqual", "0", None)
     assert rules["D9:F9"] == ("decimal", "greaterThanOrEqual", "0", None)
     assert all(dv.prompt for dv in ws.data_validations.dataValidation)
+    # A drop-down per term for why a figure is missing, after the figures.
+    assert [ws.cell(6, c).value for c in (7, 8, 9)] == [f"{t}: reason if blank" for t in TERMS]
+    assert rules["G7:I9"] == ("list", None, '"suppressed,not available,not applicable,low"', None)
     definitions = wb["Definitions"]
     assert [c.value for c in definitions[1]] == ["Metric id", "Name", "Description", "Unit", "Polarity", "Decimals"]
     assert [c.value for c in definitions[2]][:2] == ["perm_staff_pct", "Permanent staffing in the SEND service"]
@@ -498,7 +501,8 @@ def test_cli_template_sample_and_board_metric(db_path, tmp_path, capsys):
     assert cli.main(["--db", str(db_path), "template", "--area", "879", "--terms", "Spring 2025/26",
                      "Summer 2025/26", "--metrics", "perm_staff_pct", "ep_vacancies", "--out", str(out)]) == 0
     ws = openpyxl.load_workbook(out)["Return"]
-    assert [ws.cell(6, c).value for c in (4, 5, 6)] == ["Spring 2025/26", "Summer 2025/26", None]
+    assert [ws.cell(6, c).value for c in (4, 5, 6, 7, 8)] == [
+        "Spring 2025/26", "Summer 2025/26", "Spring 2025/26: reason if blank", "Summer 2025/26: reason if blank", None]
     assert [ws.cell(r, 3).value for r in (7, 8, 9)] == ["perm_staff_pct", "ep_vacancies", None]
 
     default = tmp_path / "default.xlsx"
@@ -518,3 +522,20 @@ def test_cli_template_sample_and_board_metric(db_path, tmp_path, capsys):
     assert cli.main(["--db", str(db_path), "metric", "add", board]) == 0
     assert "short_breaks_offered" in capsys.readouterr().out
     assert cli.main(["--db", str(db_path), "metric", "add", _write(tmp_path, "bad.toml", "[[metric]]\nid = 'x'")]) == 1
+
+
+def test_a_reason_chosen_from_the_drop_down_records_why_a_figure_is_missing(con):
+    data = _template(con)
+    plan = template.read_template(_filled(data, {"D7": 88.5, "H7": "suppressed"}), ImportContext.from_store(con))
+    stored = plan.values.set_index("period_label")
+    assert stored.loc["Spring 2025/26", "value"] == 88.5
+    assert stored.loc["Summer 2025/26", "status"] == "suppressed"
+    assert stored.loc["Summer 2025/26", "value"] != stored.loc["Summer 2025/26", "value"]  # NaN, never 0
+
+
+def test_a_figure_and_a_reason_together_are_refused(con):
+    with pytest.raises(ImportFailure) as exc:
+        template.read_template(_filled(_template(con), {"D7": 88.5, "G7": "not available"}),
+                               ImportContext.from_store(con))
+    assert "row 7, column 'Spring 2025/26 (D7)': has a figure and a reason it is missing (not available, G7)" \
+        in str(exc.value)
