@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import config, register, seed, store
+from .. import card as card_module
+from .. import config, queries, register, seed, store, targets
 from ..areas import AreaIndex
 from ..tables import metric_table
 
@@ -27,116 +28,73 @@ def data_version() -> int:
     return store.data_version(cursor())
 
 
-@st.cache_data(show_spinner=False)
-def _metrics(version: int) -> dict:
-    return register.metrics_from_store(cursor())
+# Each cached read: a name, and the function of (cursor, *args) that answers it.
+_READS = {
+    "metrics": register.metrics_from_store,
+    "areas": AreaIndex.from_store,
+    "metric_table": lambda con, metric_id: metric_table(con, metrics()[metric_id]),
+    "card": lambda con, area_code, term_label: card_module.build(con, area_code, term_label,
+                                                                 table_for=metric_frame),
+    "sources": queries.sources,
+    "batches": queries.batches,
+    "batch_issues": queries.batch_issues,
+    "neighbour_links": queries.neighbour_links,
+    "area_targets": targets.targets_for,
+    "series_breaks": queries.series_breaks,
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _read(name: str, args: tuple, version: int):
+    return _READS[name](cursor(), *args)
+
+
+def _cached(name: str, *args):
+    """The read's result, computed once per store version (an import or an edit bumps it)."""
+    return _read(name, args, data_version())
 
 
 def metrics() -> dict:
-    return _metrics(data_version())
-
-
-@st.cache_data(show_spinner=False)
-def _areas(version: int) -> AreaIndex:
-    return AreaIndex.from_store(cursor())
+    return _cached("metrics")
 
 
 def areas() -> AreaIndex:
-    return _areas(data_version())
-
-
-@st.cache_data(show_spinner=False)
-def _metric_table(metric_id: str, version: int):
-    return metric_table(cursor(), metrics()[metric_id])
+    return _cached("areas")
 
 
 def metric_frame(metric_id: str):
-    """Every area and period for a metric, with comparators (cached until the next import)."""
-    return _metric_table(metric_id, data_version())
-
-
-# --- Board and data pages (Data and sources, Local returns, Targets) --------------------------
-@st.cache_data(show_spinner=False)
-def _sources(version: int):
-    from .. import queries
-
-    return queries.sources(cursor())
-
-
-def sources():
-    """Each source release with what the store holds from it (queries.sources), cached."""
-    return _sources(data_version())
-
-
-@st.cache_data(show_spinner=False)
-def _batches(version: int):
-    from .. import queries
-
-    return queries.batches(cursor())
-
-
-def batches():
-    return _batches(data_version())
-
-
-@st.cache_data(show_spinner=False)
-def _batch_issues(version: int):
-    from .. import queries
-
-    return queries.batch_issues(cursor())
-
-
-def batch_issues():
-    """Data-quality warnings recorded with every import batch, cached."""
-    return _batch_issues(data_version())
-# --- end board and data pages -----------------------------------------------------------------
-
-
-# --- Scorecard, Trends and Compare pages -------------------------------------------------------
-@st.cache_data(show_spinner=False, max_entries=256)
-def _card(area_code: str, term_label: str, version: int):
-    from .. import card as card_module
-
-    return card_module.build(cursor(), area_code, term_label, table_for=metric_frame)
+    """Every area and period for a metric, with comparators (tables.metric_table)."""
+    return _cached("metric_table", metric_id)
 
 
 def card(area_code: str, term_label: str):
-    """The scorecard (card.Card) for an area and term, the same as card.build's; cached until the next
-    change to the store."""
-    return _card(area_code, term_label, data_version())
+    """The scorecard (card.Card) for an area and term, as card.build gives it."""
+    return _cached("card", area_code, term_label)
 
 
-@st.cache_data(show_spinner=False)
-def _neighbour_links(version: int):
-    from .. import queries
+def sources():
+    """Each source release with what the store holds from it (queries.sources)."""
+    return _cached("sources")
 
-    return queries.neighbour_links(cursor())
+
+def batches():
+    return _cached("batches")
+
+
+def batch_issues():
+    """Data-quality warnings recorded with every import batch."""
+    return _cached("batch_issues")
 
 
 def neighbour_links():
-    """Every neighbour model's links with closeness words (queries.neighbour_links), cached."""
-    return _neighbour_links(data_version())
-
-
-@st.cache_data(show_spinner=False)
-def _area_targets(area_code: str, version: int):
-    from .. import targets
-
-    return targets.targets_for(cursor(), area_code)
+    """Every neighbour model's links with closeness words (queries.neighbour_links)."""
+    return _cached("neighbour_links")
 
 
 def area_targets(area_code: str):
-    """The area's targets and trajectories (targets.targets_for), cached."""
-    return _area_targets(area_code, data_version())
-
-
-@st.cache_data(show_spinner=False)
-def _series_breaks(metric_id: str, version: int) -> list[tuple[str, str]]:
-    from .. import queries
-
-    return queries.series_breaks(cursor(), metric_id)
+    """The area's targets and trajectories (targets.targets_for)."""
+    return _cached("area_targets", area_code)
 
 
 def series_breaks(metric_id: str) -> list[tuple[str, str]]:
-    return _series_breaks(metric_id, data_version())
-# --- end Scorecard, Trends and Compare pages ---------------------------------------------------
+    return _cached("series_breaks", metric_id)
