@@ -5,6 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from scorecard import card as card_module
 from scorecard import narrative, reports
 from scorecard.ui import choosers, data, navigation, widgets
 
@@ -25,7 +26,7 @@ if not card.rows:
             "local figures come from the Local returns page.")
     st.stop()
 
-ILLUSTRATIVE, NO_EXCEPTION_NOTE = "Illustrative figures, not real data", "Red without an exception note"  # card flags
+ILLUSTRATIVE, NO_EXCEPTION_NOTE = card_module.FLAG_ILLUSTRATIVE, card_module.FLAG_NO_EXCEPTION_NOTE
 if any(ILLUSTRATIVE in r.flags for r in card.rows):
     st.warning("Illustrative figures: some measures here use made-up sample figures to show how the scorecard "
                "works. They are labelled on each measure and are not real data.", icon=":material/science:")

@@ -24,6 +24,8 @@ from .register import THEME_TITLES, Metric, metrics_from_store
 from .tables import metric_table
 
 STALE_MONTHS = 18
+FLAG_ILLUSTRATIVE = "Illustrative figures, not real data"
+FLAG_NO_EXCEPTION_NOTE = "Red without an exception note"
 TREND_POINTS = 8
 CARD_COLUMNS = [
     "metric", "value", "period", "previous", "previous_period", "change", "target", "rag", "rag_reason",
@@ -313,11 +315,11 @@ def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
             row.flags.append(f"Boundary change: {area.name} was formed in {area.valid_from:%B %Y}"
                              + (f" (from {preds})" if preds else ""))
     if row.status == ILLUSTRATIVE or any(t["status"] == ILLUSTRATIVE for t in row.trend):
-        row.flags.append("Illustrative figures, not real data")
+        row.flags.append(FLAG_ILLUSTRATIVE)
     if row.status == COMPUTED:
         row.flags.append("Calculated from published counts (the release printed no rate)")
     if row.needs_exception_note:
-        row.flags.append("Red without an exception note")
+        row.flags.append(FLAG_NO_EXCEPTION_NOTE)
 
 
 def describe_comparators(row: CardRow) -> dict[str, str]:
