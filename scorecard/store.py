@@ -31,7 +31,7 @@ def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPy
         if "lock" in str(exc).lower():
             raise StoreBusy(
                 f"The store {target} is open in another process (is the dashboard running?). "
-                "Import through the dashboard's Data page, or stop the dashboard and try again. "
+                "Import through the dashboard's Local returns page, or stop the dashboard and try again. "
                 "Nothing was changed."
             ) from exc
         raise

@@ -134,3 +134,27 @@ def test_dry_run_writes_nothing(con, db_path, tmp_path, capsys):
     again = store.connect(str(db_path))
     assert _state(again) == before
     again.close()
+
+
+def test_an_import_while_another_process_holds_the_store_fails_clearly(db_path, tmp_path, capsys):
+    """DuckDB allows one writing process: the dashboard owns the store while it runs."""
+    import subprocess
+    import sys
+    import time
+
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from scorecard import store; c = store.connect(sys.argv[1]); "
+        "print('open', flush=True); time.sleep(30)"), str(db_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        path = _write(tmp_path, "good.csv", f"{HEADER}\n{GOOD_ROW}\n")
+        assert cli.main(["--db", str(db_path), "import", path]) == 1
+        err = capsys.readouterr().err
+        assert "open in another process" in err and "Nothing was changed" in err
+    finally:
+        holder.kill()
+        holder.wait()
+    time.sleep(0.1)
+    con = store.connect(str(db_path))
+    assert con.execute("SELECT count(*) FROM import_batch WHERE file_name = 'good.csv'").fetchone()[0] == 0
+    con.close()
