@@ -7,7 +7,7 @@ import streamlit as st
 
 from scorecard import ingest, sources_info
 from scorecard.register import LICENCE_ATTRIBUTION
-from scorecard.ui import admin, data, navigation
+from scorecard.ui import admin, data, navigation, session
 from scorecard.ui.widgets import APP_NAME, csv_bytes
 
 navigation.through_app()
@@ -64,7 +64,7 @@ if choices:
             f"Batch {b}: {batches.loc[batches['batch'] == b, 'file_name'].iloc[0]}"))
         if st.form_submit_button("Undo this batch"):
             try:
-                st.session_state["undo_message"] = ingest.undo(data.cursor(), int(batch_id), who=admin.WHO)
+                st.session_state["undo_message"] = ingest.undo(data.cursor(), int(batch_id), who=session.who())
             except ingest.UndoError as exc:
                 st.error(str(exc))
             else:

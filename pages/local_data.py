@@ -6,7 +6,7 @@ import streamlit as st
 from scorecard import ingest, local_returns, template
 from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.register import THEME_TITLES, RegisterError
-from scorecard.ui import admin, data, navigation
+from scorecard.ui import admin, data, navigation, session
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import csv_bytes, set_title
 
@@ -16,7 +16,7 @@ navigation.through_app()
 def undo_button(batch_id: int, key: str) -> None:
     if st.button(f"Undo batch {batch_id}", key=key):
         try:
-            st.session_state["local_message"] = ingest.undo(data.cursor(), batch_id, who=admin.WHO)
+            st.session_state["local_message"] = ingest.undo(data.cursor(), batch_id, who=session.who())
         except ingest.UndoError as exc:
             st.error(str(exc))
         else:
@@ -65,7 +65,7 @@ if upload is not None:
                 st.warning("Warnings (the file can still be imported):")
                 st.dataframe(admin.problems_frame(plan.warnings), hide_index=True, key="warnings_table")
             if st.button("Confirm and import", type="primary"):
-                result = ingest.commit(data.cursor(), plan, who=admin.WHO, seen=preview)
+                result = ingest.commit(data.cursor(), plan, who=session.who(), seen=preview)
                 st.session_state["local_message"] = admin.commit_words(result)
                 st.rerun()
 
@@ -97,7 +97,7 @@ st.markdown("A made-up return for Plymouth, to see how termly figures, targets a
             "it is illustrative, not Plymouth's data**, and is marked so on the scorecard. Undo removes it.")
 if sample_batch is None:
     if st.button("Load the illustrative sample return"):
-        result = local_returns.load_sample(data.cursor(), who=admin.WHO)
+        result = local_returns.load_sample(data.cursor(), who=session.who())
         st.session_state["local_message"] = "Illustrative sample loaded. " + admin.commit_words(result)
         st.rerun()
 else:

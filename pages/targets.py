@@ -5,7 +5,7 @@ import streamlit as st
 
 from scorecard import commentary, local_returns, periods, priorities, targets
 from scorecard.importers.base import ImportFailure, SourceFile
-from scorecard.ui import admin, data, navigation
+from scorecard.ui import admin, data, navigation, session
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import set_title
 
@@ -60,7 +60,7 @@ edited = st.data_editor(
     })
 if st.button("Save targets", type="primary"):
     try:
-        saved = admin.save_targets_editor(data.cursor(), area.code, edited)
+        saved = admin.save_targets_editor(data.cursor(), area.code, edited, who=session.who())
     except ImportFailure as failure:
         show_problems(failure, "The targets were not saved")
     else:
@@ -78,7 +78,7 @@ with st.expander("Import targets from a CSV file"):
     if targets_file is not None and st.button("Import the targets"):
         try:
             count = targets.import_csv(data.cursor(), SourceFile(targets_file.name, targets_file.getvalue()),
-                                       who=admin.WHO)
+                                       who=session.who())
         except ImportFailure as failure:
             show_problems(failure, f"{targets_file.name} was not imported")
         else:

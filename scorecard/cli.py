@@ -244,7 +244,7 @@ def cmd_targets_import(args) -> int:
 
     con = _open(args)
     try:
-        count = targets.import_csv(con, SourceFile.from_path(args.path), who=ingest._os_user())
+        count = targets.import_csv(con, SourceFile.from_path(args.path), who=ingest.os_user())
     except ImportFailure as exc:
         print(f"Not imported; nothing was written.\n{exc}", file=sys.stderr)
         return 1

@@ -165,7 +165,7 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
         "INSERT INTO import_batch (file_name, sha256, format, source_id, imported_at, imported_by, "
         "rows_added, rows_changed, rows_unchanged, rows_rejected, summary) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [plan.file_name, plan.sha256, plan.format, plan.source_id, datetime.now(), who or _os_user(),
+        [plan.file_name, plan.sha256, plan.format, plan.source_id, datetime.now(), who or os_user(),
          result.added, result.changed, result.unchanged + result.history, result.rejected,
          json.dumps({"skipped": plan.skipped, "history": result.history})],
     ).fetchone()[0]
@@ -256,7 +256,7 @@ def undo(con, batch_id: int, who: str | None = None) -> str:
         con.execute("DELETE FROM neighbour WHERE batch_id = ?", [batch_id])
         recompute_current(con, metrics)
         con.execute("UPDATE import_batch SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
-                    [datetime.now(), who or _os_user(), batch_id])
+                    [datetime.now(), who or os_user(), batch_id])
         store.bump_data_version(con)
     return f"Batch {batch_id} ({file_name}) undone: {removed} figures removed; what they replaced is current again."
 
@@ -278,7 +278,7 @@ def _insert_periods(con, plan: ImportPlan) -> None:
         con.execute("INSERT OR IGNORE INTO period VALUES (?, ?, ?, ?)", [p.label, p.kind, p.start, p.end])
 
 
-def _os_user() -> str:
+def os_user() -> str:
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers

@@ -154,7 +154,7 @@ def load(con, seed_dir: Path | str = config.SEED_DIR, who: str = "scorecard init
     """Load the seed into the store in one transaction. Loading the same seed again is a no-op."""
     seed_dir = Path(seed_dir)
     sha = fingerprint(seed_dir)
-    if store.get_meta(con, "seed_sha256") == sha:
+    if store.get_meta(con, "seed_sha256") == sha and ingest.committed_batch_for(con, sha) is not None:
         return "The seed is already loaded; nothing changed."
     frames = {name: read_table(seed_dir, name).df() for name in TYPES}
     plan = ImportPlan(f"seed ({seed_dir.name}/values.csv.gz)", sha, "seed")

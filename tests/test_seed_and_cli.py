@@ -75,3 +75,18 @@ def test_store_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("SCORECARD_DB", str(tmp_path / "env.duckdb"))
     assert config.db_path() == str(tmp_path / "env.duckdb")
     assert config.db_path("explicit.duckdb") == "explicit.duckdb"
+
+
+def test_init_reloads_a_seed_that_was_undone(db_path, capsys):
+    con = store.connect(str(db_path))
+    seed_batch = con.execute("SELECT id FROM import_batch WHERE format = 'seed'").fetchone()[0]
+    from scorecard import ingest
+
+    ingest.undo(con, seed_batch)
+    assert con.execute("SELECT count(*) FROM metric_value").fetchone()[0] == 0
+    con.close()
+    assert cli.main(["--db", str(db_path), "init"]) == 0
+    assert "Loaded the seed" in capsys.readouterr().out
+    con = store.connect(str(db_path))
+    assert con.execute("SELECT count(*) FROM metric_value WHERE is_current").fetchone()[0] > 20000
+    con.close()

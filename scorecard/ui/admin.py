@@ -18,7 +18,6 @@ from ..importers import ImportContext, read_file
 from ..importers.base import ImportPlan, Issue, SourceFile
 from ..register import POLARITIES, THEME_TITLES, UNITS, Metric
 
-WHO = "dashboard"
 PROBLEM_COLUMNS = ["file", "row", "column", "message"]
 PREVIEW_COLUMNS = {"added": ["metric", "area", "period", "new"],
                    "changed": ["metric", "area", "period", "old", "new"],
@@ -150,7 +149,7 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
     if not len(batches):
         return batches.assign(can_undo=pd.Series(dtype=bool))
     table = batches.sort_values("batch", ascending=False).reset_index(drop=True)
-    # The seed is the whole published base: `scorecard init --force` reloads it, not an undo.
+    # The seed is the whole published base: it is reloaded by `scorecard init`, not undone here.
     return table.assign(can_undo=table["status"].eq("committed") & table["format"].ne("seed"))
 
 
@@ -183,9 +182,9 @@ def editor_rows(edited: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def save_targets_editor(con, area_code: str, edited: pd.DataFrame) -> int:
+def save_targets_editor(con, area_code: str, edited: pd.DataFrame, who: str) -> int:
     """Save the editor (replacing the area's targets). Raises ImportFailure naming each row and column."""
-    return targets.save_editor(con, area_code, editor_rows(edited), who=WHO)
+    return targets.save_editor(con, area_code, editor_rows(edited), who=who)
 
 
 def targets_example_csv(area: Area, metrics: list[Metric], terms: list[periods.Period]) -> bytes:
