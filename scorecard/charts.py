@@ -286,13 +286,8 @@ def trend_chart(frame: pd.DataFrame, metric: Metric, title: str, breaks: list[tu
     if len(frame):
         first, last = frame["x"].min(), frame["x"].max()
         marks = []
-        for label, note in breaks:
-            try:
-                at = pd.Timestamp(periods.parse(label).start)
-            except periods.PeriodError:
-                continue
-            if first < at <= last:
-                marks.append((at, f"Series break {label}", note, "series_break"))
+        for label, note, at in breaks_in_window(breaks, first, last):
+            marks.append((at, f"Series break {label}", note, "series_break"))
         if boundary is not None and first < pd.Timestamp(boundary[0]) <= last:
             marks.append((pd.Timestamp(boundary[0]), boundary[1], boundary[1], "boundary_change"))
         for i, mark in enumerate(marks):
@@ -625,6 +620,20 @@ def hex_chart(hexes: dict[str, dict], frame: pd.DataFrame, metric: Metric, title
 
 # ---------------------------------------------------------------- text alternatives
 
+def breaks_in_window(breaks, first, last) -> list[tuple[str, str, pd.Timestamp]]:
+    """The series breaks (period label, note) that start after `first` and by `last`, with where
+    each starts on the chart's time axis."""
+    out = []
+    for label, note in breaks:
+        try:
+            at = pd.Timestamp(periods.parse(label).start)
+        except periods.PeriodError:
+            continue
+        if first < at <= last:
+            out.append((label, note, at))
+    return out
+
+
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -654,13 +663,8 @@ def trend_description(frame: pd.DataFrame, metric: Metric, breaks: list[tuple[st
         text += " No figure for " + _join([f"{period_phrase(p, k)} ({status_words(s) or 'no figure'})" for p, k, s in
                                            zip(missing["period"], missing["period_kind"], missing["status"])]) + "."
     lo, hi = frame["x"].min(), frame["x"].max()
-    for label, note in breaks:
-        try:
-            at = pd.Timestamp(periods.parse(label).start)
-        except periods.PeriodError:
-            continue
-        if lo < at <= hi:
-            text += f" A dotted line marks the series break at {label}: {note}"
+    for label, note, _ in breaks_in_window(breaks, lo, hi):
+        text += f" A dotted line marks the series break at {label}: {note}"
     if boundary is not None and lo < pd.Timestamp(boundary[0]) <= hi:
         text += f" A dotted line marks the boundary change: {boundary[1]}."
     return text

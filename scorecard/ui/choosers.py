@@ -87,6 +87,14 @@ def term_options(today: date | None = None) -> list[periods.Period]:
     return list(reversed(periods.terms_back(current, TERMS_SHOWN)))
 
 
+def _period_label(text: str) -> str | None:
+    """The canonical label of a period written in a link, or None if it is not a period."""
+    try:
+        return periods.parse(text).label
+    except periods.PeriodError:
+        return None
+
+
 def choose_term(where=st.sidebar) -> periods.Period:
     options = term_options()
     wanted = _param("term")
@@ -97,14 +105,8 @@ def choose_term(where=st.sidebar) -> periods.Period:
     if asked is not None and asked.kind == "term" and asked.label not in [p.label for p in options]:
         options.append(asked)  # an older term named in a link
     by_label = {p.label: p for p in options}
-
-    def resolve(text: str) -> str | None:
-        try:
-            return periods.parse(text).label
-        except periods.PeriodError:
-            return None
-
-    label = _choose("term", "Term", list(by_label), options[0].label, lambda t: by_label[t].describe(), resolve,
+    label = _choose("term", "Term", list(by_label), options[0].label, lambda t: by_label[t].describe(),
+                    _period_label,
                     where, help="The scorecard shows each measure's latest figure up to the end of this term.",
                     unknown=lambda wanted, shown: f"The link names a term this tool cannot show ({wanted}); "
                                                   f"showing {shown}.")
@@ -133,15 +135,9 @@ def choose_period(options: list[periods.Period], default: str | None = None, whe
                   label: str = "Period") -> periods.Period:
     """One of a metric's periods (newest first), mirrored in the `period` query parameter."""
     by_label = {p.label: p for p in options}
-
-    def resolve(text: str) -> str | None:
-        try:
-            return periods.parse(text).label
-        except periods.PeriodError:
-            return text
-
     chosen = _choose("period", label, list(by_label), default or options[0].label,
-                     lambda p: by_label[p].describe()[:1].upper() + by_label[p].describe()[1:], resolve, where,
+                     lambda p: by_label[p].describe()[:1].upper() + by_label[p].describe()[1:],
+                     lambda text: _period_label(text) or text, where,
                      unknown=lambda wanted, shown: f"There are no figures for {wanted}; showing {shown}.")
     return by_label[chosen]
 
