@@ -13,6 +13,16 @@ from scorecard.areas import AreaIndex
 from scorecard.importers import ImportContext
 
 RAW = config.RAW_DATA_DIR
+TIERS = ("unit", "store", "pages", "e2e", "raw")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test carries its tier as a marker, taken from its folder: `pytest -m unit` runs one tier."""
+    root = Path(__file__).parent
+    for item in items:
+        parts = Path(str(item.fspath)).relative_to(root).parts
+        if parts and parts[0] in TIERS:
+            item.add_marker(getattr(pytest.mark, parts[0]))
 
 
 def raw_path(relative: str) -> Path:

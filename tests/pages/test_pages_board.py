@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from scorecard import accessibility, card, ingest, local_returns, periods, priorities, queries, store, template
+from scorecard import accessibility, card, config, ingest, local_returns, periods, priorities, queries, store, template
 from scorecard.areas import AreaIndex
 from scorecard.importers.base import SourceFile
 from scorecard.register import RegisterError, metrics_from_store
@@ -35,7 +35,7 @@ def open_page(db_path, monkeypatch):
 
     def run(page: str, area: str = PLYMOUTH, term: str = TERM) -> AppTest:
         # "app" is the whole app through its router, which opens on the Scorecard page.
-        path = "../app.py" if page == "app" else f"../pages/{page}.py"
+        path = "../../app.py" if page == "app" else f"../../pages/{page}.py"
         at = AppTest.from_file(path, default_timeout=90)
         at.query_params["area"] = area
         at.query_params["term"] = term

@@ -2,9 +2,7 @@
 
 import pytest
 
-from scorecard import ingest, queries
-from scorecard.importers import ImportContext, SourceFile, read_file
-from tests.conftest import raw_path
+from scorecard import queries
 
 CSV = "moj/SEND Tribunals and appeal rate 2014-2024.csv"
 ODS = "moj/send_appeal_rate_table_2022.ods"
@@ -41,29 +39,6 @@ def test_nil_dash_is_zero_and_dots_are_not_available(con):
     assert set(cumberland["period"]) == {"2023", "2024"}, "'..' for years before Cumberland existed is not stored"
 
 
-def test_number_and_name_disagreement_is_reported(empty_con):
-    plan = read_file(SourceFile.from_path(raw_path(CSV)), ImportContext.from_store(empty_con))
-    messages = [str(w) for w in plan.warnings]
-    northants = [m for m in messages if "row 68" in m]
-    assert northants and "LA number 892 is Nottingham" in northants[0] and "Northamptonshire" in northants[0]
-    result = ingest.commit(empty_con, plan)
-    issues = queries.batch_issues(empty_con, result.batch_id)
-    assert (issues["message"].str.contains("data-quality problem")).sum() == 5
-    # Taken by name: Northamptonshire's 2014 figure is 41 of 4,248, not Nottingham's 18 of 671.
-    t = queries.metric_values(empty_con, "tribunal_appeals")
-    assert t[(t["area_code"] == "E10000021") & (t["period"] == "2014")]["value"].item() == 41
-    assert t[(t["area_name"] == "Nottingham") & (t["period"] == "2014")]["value"].item() == 18
-
-
-def test_ods_edition_reads_fractions_as_percentages(empty_con):
-    plan = read_file(SourceFile.from_path(raw_path(ODS)), ImportContext.from_store(empty_con))
-    assert plan.format == "moj-appeal-rate-ods"
-    ingest.commit(empty_con, plan)
-    durham = _figure(empty_con, "tribunal_appeal_rate_pct", "E06000047", "2014")
-    assert durham.value == pytest.approx(100 * 34 / 2533)
-    assert durham.source_id == "moj-send-appeal-rate-2022"
-
-
 def test_dorset_before_2019_belongs_to_the_old_county(con):
     t = queries.metric_values(con, "tribunal_appeals")
     assert t[(t["area_code"] == "E10000009") & (t["period"] == "2014")]["value"].item() == 20
@@ -82,3 +57,4 @@ def test_region_is_a_ratio_of_sums_when_not_published(con):
     assert durham.region == pytest.approx(100 * las["numerator"].sum() / las["denominator"].sum())
     assert durham.region_note.startswith(f"calculated from {len(las)} of {len(las)} local authorities")
     assert "sum of numerators" in durham.region_note
+
