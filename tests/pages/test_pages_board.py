@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from scorecard import accessibility, card, config, ingest, local_returns, periods, priorities, queries, store, template
+from scorecard import accessibility, card, ingest, local_returns, periods, priorities, queries, store, template
 from scorecard.areas import AreaIndex
 from scorecard.importers.base import SourceFile
 from scorecard.register import RegisterError, metrics_from_store
