@@ -18,7 +18,7 @@ from benchmarks.common import median_ms, run_section  # noqa: E402
 
 from scorecard import ingest, local_returns, periods, register, seed, store  # noqa: E402
 from scorecard.areas import AreaIndex  # noqa: E402
-from scorecard.importers import ImportContext, SourceFile  # noqa: E402
+from scorecard.importers import ImportContext, SourceFile, local_csv  # noqa: E402
 
 ROWS = 5_000
 LABEL = "validate + preview a 5,000-row return"
@@ -58,7 +58,7 @@ def bench(repeat: int) -> list[tuple[str, float, str]]:
         source = SourceFile.from_path(path)
 
         def validate_and_preview():
-            plan = local_returns.read_csv(source, ImportContext.from_store(con))
+            plan = local_csv.read(source, ImportContext.from_store(con))
             diff = ingest.preview(con, plan)
             assert diff.added == ROWS, diff.added
 

@@ -80,6 +80,7 @@ def _confirmer(yes: bool):
 
 def cmd_template(args) -> int:
     from . import local_returns, periods, template
+    from .importers import local_rows
 
     con = _open(args)
     index = AreaIndex.from_store(con)
@@ -88,7 +89,7 @@ def cmd_template(args) -> int:
         terms = [periods.parse(t) for t in args.terms] if args.terms else local_returns.default_terms()
     except (AreaNotFound, periods.PeriodError) as exc:
         raise CommandError(str(exc)) from None
-    if problem := local_returns.area_problem(index, area):
+    if problem := local_rows.area_problem(index, area):
         raise CommandError(problem)
     metrics = [_metric(con, m) for m in args.metrics] if args.metrics else \
         local_returns.local_metrics(register.metrics_from_store(con))

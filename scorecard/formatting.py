@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import math
 
-from .published import status_words
+from .published import is_missing, status_words
 from .register import Metric
-
-
-def is_missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan")
 
 
 def number(value, decimals: int = 0) -> str:

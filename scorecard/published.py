@@ -85,5 +85,10 @@ def parse_cell(raw, symbols: dict[str, str] = EES_SYMBOLS, percent_text: bool = 
     return float(text.replace(",", "")), PUBLISHED
 
 
+def is_missing(value) -> bool:
+    """No figure: None, NaN or pandas' NA (a missing value is never read as 0)."""
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan")
+
+
 def status_words(status: str | None) -> str:
     return STATUS_WORDS.get(status or "", status or "")

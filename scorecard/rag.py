@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formatting import is_missing
+from .published import is_missing
 
 GREEN, AMBER, RED = "Green", "Amber", "Red"
 ICONS = {GREEN: "●", AMBER: "▲", RED: "■"}  # distinct shapes, so RAG never relies on colour

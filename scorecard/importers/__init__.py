@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from . import ees_csv, ees_zip, moj_tribunal, neighbours
+from . import ees_csv, ees_zip, local_csv, local_template, moj_tribunal, neighbours
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 KNOWN_FORMATS = (
@@ -29,19 +29,15 @@ def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = N
         if "xl/workbook.xml" in names:
             if neighbours.looks_like(source):
                 return neighbours.read(source, ctx, model_year)
-            from .. import template  # imported here: local returns build on this package
-
-            if template.looks_like_template(source):
-                return template.read_template(source, ctx)
+            if local_template.looks_like(source):
+                return local_template.read(source, ctx)
             raise ImportFailure(Issue(source.name, f"is an Excel workbook of unknown layout; expected {KNOWN_FORMATS}"))
         return ees_zip.read(source, ctx)
     text = source.text()
     header = ees_csv.header_of(text)
-    from .. import local_returns  # imported here: local returns build on this package
-
     # Before the EES check: a local return may use EES's time_period and time_identifier columns.
-    if local_returns.looks_like_csv(header):
-        return local_returns.read_csv(source, ctx)
+    if local_csv.looks_like(header):
+        return local_csv.read(source, ctx)
     if ees_csv.looks_like(header):
         return ees_csv.read(source, ctx)
     if moj_tribunal.looks_like_csv(text):

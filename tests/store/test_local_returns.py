@@ -9,7 +9,7 @@ import pytest
 
 from scorecard import board_metrics, cli, ingest, local_returns, periods, queries, store, template
 from scorecard.areas import AreaIndex
-from scorecard.importers import ImportContext, SourceFile, read_file
+from scorecard.importers import ImportContext, SourceFile, local_csv, local_template, read_file
 from scorecard.importers.base import ImportFailure
 from scorecard.register import RegisterError, metrics_from_store
 
@@ -136,13 +136,13 @@ def test_rows_are_counted_as_a_spreadsheet_shows_them(con, tmp_path):
 def test_a_file_that_is_not_a_usable_return_is_refused(con, tmp_path, content, message):
     source = SourceFile.from_path(_write(tmp_path, "return.csv", content))
     with pytest.raises(ImportFailure) as exc:
-        local_returns.read_csv(source, ImportContext.from_store(con))
+        local_csv.read(source, ImportContext.from_store(con))
     assert any(message in i.message for i in exc.value.issues), [str(i) for i in exc.value.issues]
 
 
 def test_a_csv_without_a_period_column_is_not_taken_for_a_return(con, tmp_path):
-    assert local_returns.looks_like_csv([" Area", "METRIC", "time_period", "time_identifier", "value"])
-    assert not local_returns.looks_like_csv(["area", "metric", "value"])
+    assert local_csv.looks_like([" Area", "METRIC", "time_period", "time_identifier", "value"])
+    assert not local_csv.looks_like(["area", "metric", "value"])
     issues = _refused(con, _write(tmp_path, "return.csv", "area,metric,value\nPlymouth,perm_staff_pct,90\n"))
     assert "a local return (a CSV with area, metric, period and value columns" in issues[0].message
 
@@ -187,7 +187,7 @@ def test_a_percentage_is_worked_out_from_its_parts_and_missing_values_keep_their
 ])
 def test_periods_as_people_write_them(con, tmp_path, written, label, kind):
     path = _return(tmp_path, f"Plymouth,ep_vacancies,{written},4,,,,")
-    plan = local_returns.read_csv(SourceFile.from_path(path), ImportContext.from_store(con))
+    plan = local_csv.read(SourceFile.from_path(path), ImportContext.from_store(con))
     assert list(plan.values["period_label"]) == [label] and plan.periods[label].kind == kind
     ingest.commit(con, plan)
     assert con.execute("SELECT kind FROM period WHERE label = ?", [label]).fetchone() == (kind,)
@@ -270,7 +270,7 @@ def test_a_return_marked_illustrative_is_stored_as_illustrative(con, tmp_path):
     ingest.import_source(con, SourceFile.from_path(path))
     assert _current(con, "ep_vacancies", "Spring 2025/26")[3] == "illustrative"
     assert _current(con, "perm_staff_pct", "Autumn 2025/26")[3] == "local"
-    plan = local_returns.read_csv(SourceFile.from_path(path), ImportContext.from_store(con), illustrative=True)
+    plan = local_csv.read(SourceFile.from_path(path), ImportContext.from_store(con), illustrative=True)
     assert set(plan.values["status"]) == {"illustrative"}
 
 
@@ -323,7 +323,7 @@ def test_the_template_lays_out_one_area_metrics_by_terms(con):
 def test_template_round_trip(con):
     source = _filled(_template(con), {"D7": 91.5, "E7": 70, "F7": None, "D8": 12, "E8": "not available",
                                       "F9": 1.25})
-    assert template.looks_like_template(source)
+    assert local_template.looks_like(source)
     plan = read_file(source, ImportContext.from_store(con))
     assert plan.format == "local-return-xlsx" and len(plan.values) == 5
     preview = ingest.preview(con, plan)
@@ -342,7 +342,7 @@ def test_template_round_trip(con):
 
 def test_percent_formatted_cells_are_read_as_percentages(con):
     source = _filled(_template(con), {"D7": 0.915}, {"D7": "0.0%"})
-    plan = template.read_template(source, ImportContext.from_store(con))
+    plan = local_template.read(source, ImportContext.from_store(con))
     assert plan.values["value"].tolist() == [pytest.approx(91.5)]
 
 
@@ -351,7 +351,7 @@ def test_template_problems_name_the_cell_and_formulas_are_refused(con):
     source = _filled(_template(con), {"D7": 0.685, "E7": "=D7*2", "D8": 2.5, "E8": "+5", "F9": "lots",
                                       "B2": "E10000006"})
     with pytest.raises(ImportFailure) as exc:
-        template.read_template(source, ImportContext.from_store(con))
+        local_template.read(source, ImportContext.from_store(con))
     found = {(i.row, i.column): i.message for i in exc.value.issues}
     assert "looks like a fraction" in found[(7, "Spring 2025/26 (D7)")]
     assert "formula" in found[(7, "E7")]
@@ -375,7 +375,7 @@ def test_an_unknown_workbook_is_still_refused(con):
     out = io.BytesIO()
     wb.save(out)
     source = SourceFile("other.xlsx", out.getvalue())
-    assert not template.looks_like_template(source)
+    assert not local_template.looks_like(source)
     with pytest.raises(ImportFailure, match="unknown layout"):
         read_file(source, ImportContext.from_store(con))
 
@@ -526,7 +526,7 @@ def test_cli_template_sample_and_board_metric(db_path, tmp_path, capsys):
 
 def test_a_reason_chosen_from_the_drop_down_records_why_a_figure_is_missing(con):
     data = _template(con)
-    plan = template.read_template(_filled(data, {"D7": 88.5, "H7": "suppressed"}), ImportContext.from_store(con))
+    plan = local_template.read(_filled(data, {"D7": 88.5, "H7": "suppressed"}), ImportContext.from_store(con))
     stored = plan.values.set_index("period_label")
     assert stored.loc["Spring 2025/26", "value"] == 88.5
     assert stored.loc["Summer 2025/26", "status"] == "suppressed"
@@ -535,7 +535,7 @@ def test_a_reason_chosen_from_the_drop_down_records_why_a_figure_is_missing(con)
 
 def test_a_figure_and_a_reason_together_are_refused(con):
     with pytest.raises(ImportFailure) as exc:
-        template.read_template(_filled(_template(con), {"D7": 88.5, "G7": "not available"}),
+        local_template.read(_filled(_template(con), {"D7": 88.5, "G7": "not available"}),
                                ImportContext.from_store(con))
     assert "row 7, column 'Spring 2025/26 (D7)': has a figure and a reason it is missing (not available, G7)" \
         in str(exc.value)

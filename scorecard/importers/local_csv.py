@@ -1,0 +1,78 @@
+"""A local return in the long CSV format, the contract: one row per figure, with columns area,
+metric and period (or EES's time_period and time_identifier), then value, or numerator and
+denominator, and an optional status and note."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .local_rows import FIELDS, LongRows, build_plan
+
+FORMAT = "local-return-csv"
+
+
+def _key(name: str) -> str:
+    return str(name).strip().lower()
+
+
+def looks_like(header: list[str]) -> bool:
+    """A local return: area, metric and a period (or the EES pair time_period + time_identifier)."""
+    cols = {_key(h) for h in header}
+    has_period = "period" in cols or {"time_period", "time_identifier"} <= cols
+    return {"area", "metric"} <= cols and has_period
+
+
+def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
+    """Read a long-format local return into a plan. Raises ImportFailure, listing every problem."""
+    rows, warnings = _csv_rows(source)
+    plan = build_plan(rows, ctx, source, FORMAT, illustrative)
+    plan.warnings = warnings + plan.warnings
+    return plan
+
+
+def _csv_rows(source: SourceFile) -> tuple[LongRows, list[Issue]]:
+    name = source.name
+    text = source.text()
+    if not text.strip():
+        raise ImportFailure(Issue(name, "the file is empty"))
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    keys = [_key(h) for h in header]
+    problems, warnings = _header_problems(name, header, keys)
+    if problems:
+        raise ImportFailure(problems)
+    position = {k: i for i, k in enumerate(keys) if k in FIELDS}
+    records = []
+    line = reader.line_num
+    for cells in reader:
+        row, line = line + 1, reader.line_num  # a quoted field may span lines: the row is where it starts
+        if not any(c.strip() for c in cells):
+            continue
+        rec = {f: (cells[i] if i < len(cells) else "") for f, i in position.items()}
+        rec["_row"] = row
+        records.append(rec)
+    if not records:
+        raise ImportFailure(Issue(name, "the file has a header but no rows of figures", row=1))
+    columns = {k: header[i].strip() for k, i in position.items()}
+    return LongRows(name, records, columns), warnings
+
+
+def _header_problems(name: str, header: list[str], keys: list[str]) -> tuple[list[Issue], list[Issue]]:
+    problems, warnings = [], []
+    for k in sorted({k for k in keys if keys.count(k) > 1 and k in FIELDS}):
+        problems.append(Issue(name, "this column appears more than once", row=1, column=k))
+    missing = [c for c in ("area", "metric") if c not in keys]
+    if "period" not in keys and not {"time_period", "time_identifier"} <= set(keys):
+        missing.append("period (or time_period and time_identifier)")
+    if missing:
+        problems.append(Issue(name, f"required column(s) missing: {', '.join(missing)}", row=1))
+    if "value" not in keys and not {"numerator", "denominator"} <= set(keys):
+        problems.append(Issue(name, "needs a 'value' column, or 'numerator' and 'denominator' columns", row=1))
+    for h, k in zip(header, keys):
+        if k not in FIELDS and k:
+            warnings.append(Issue(name, "column not used (a local return reads area, metric, period, value, "
+                                  "numerator, denominator, status and note)", row=1, column=h.strip(),
+                                  severity="warning"))
+    return problems, warnings

@@ -1,0 +1,133 @@
+"""The SEND Scorecard Excel template for a local return, read back: one area, metrics down the side,
+terms across the top. The grid is turned into the same long rows as the CSV and goes through the
+same checks (local_rows.build_plan), with problems named by cell.
+
+The sheet "Return" carries a marker in A1 and the area code in B2; the metric ids sit in a hidden
+column, so renaming a metric's words does not break the return. scorecard.template builds it.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .local_rows import MISSING_STATUSES, LongRows, build_plan, status_key
+
+FORMAT = "local-return-xlsx"
+SHEET = "Return"
+DEFINITIONS = "Definitions"
+MARKER = "SEND Scorecard local return"
+AREA_CODE_CELL, AREA_NAME_CELL, GENERATED_CELL = "B2", "B3", "B4"
+HEADER_ROW, FIRST_ROW = 6, 7
+NAME_COL, UNIT_COL, ID_COL, FIRST_TERM_COL = 1, 2, 3, 4
+ID_LETTER = get_column_letter(ID_COL)
+REASON_SUFFIX = ": reason if blank"
+# The reasons offered in the drop-down lists, in the words of scorecard.published.
+REASONS = ("suppressed", "not available", "not applicable", "low")
+
+
+
+def looks_like(source: SourceFile) -> bool:
+    """An .xlsx with a "Return" sheet whose A1 is the template's marker."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(source.data)) as z:
+            if f'name="{SHEET}"'.encode() not in z.read("xl/workbook.xml"):
+                return False
+        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
+        try:
+            return SHEET in wb.sheetnames and wb[SHEET]["A1"].value == MARKER
+        finally:
+            wb.close()
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
+    """Turn a filled-in template into an import plan, with the same checks as the CSV.
+    Blank cells are skipped; formulas are refused. Raises ImportFailure naming each cell."""
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(source.data), data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFailure(Issue(source.name, f"cannot be read as an Excel workbook ({exc})")) from None
+    if SHEET not in wb.sheetnames or wb[SHEET]["A1"].value != MARKER:
+        raise ImportFailure(Issue(source.name, f"is not a SEND Scorecard return: no sheet {SHEET!r} with "
+                                  f"{MARKER!r} in A1"))
+    ws = wb[SHEET]
+    issues = [Issue(source.name, "is a formula; type the figure itself (formulas are not imported)",
+                    row=cell.row, column=cell.coordinate)
+              for row in ws.iter_rows() for cell in row if cell.data_type == "f"]
+    records = _records(ws, source.name, issues)
+    if not records and not issues:
+        raise ImportFailure(Issue(source.name, "no figures have been filled in", row=FIRST_ROW))
+    plan = None
+    if records:
+        try:
+            plan = build_plan(LongRows(source.name, records, {}), ctx, source, FORMAT, illustrative)
+        except ImportFailure as exc:
+            issues += exc.issues
+    if issues:
+        raise ImportFailure(sorted(issues, key=lambda i: i.row or 0))
+    return plan
+
+
+def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
+    """One long row per filled value cell (not formulas: those are already reported)."""
+    terms, reason_col = [], {}
+    for col in range(FIRST_TERM_COL, ws.max_column + 1):
+        heading = ws.cell(HEADER_ROW, col).value
+        if heading is None or not str(heading).strip():
+            break
+        heading = str(heading).strip()
+        if heading.endswith(REASON_SUFFIX):
+            reason_col[heading.removesuffix(REASON_SUFFIX)] = col
+        else:
+            terms.append((col, heading))
+    area_text = ws[AREA_CODE_CELL].value
+    records = []
+    for row in range(FIRST_ROW, ws.max_row + 1):
+        metric_id = ws.cell(row, ID_COL).value
+        for col, term in terms:
+            cell = ws.cell(row, col)
+            value = cell.value
+            reason = ws.cell(row, reason_col[term]) if term in reason_col else None
+            reason_text = str(reason.value).strip() if reason is not None and reason.value is not None else ""
+            where = f"{term} ({cell.coordinate})"
+            if reason_text and value not in (None, "") and cell.data_type != "f":
+                issues.append(Issue(file_name, f"has a figure and a reason it is missing ({reason_text}, "
+                                    f"{reason.coordinate}); keep one", row=row, column=where))
+                continue
+            if reason_text and value in (None, ""):
+                value = reason_text
+                cell = reason
+            if value is None or (isinstance(value, str) and not value.strip()) or cell.data_type == "f":
+                continue
+            if isinstance(value, str) and value.strip().startswith(("=", "+", "-", "@")):
+                issues.append(Issue(file_name, "starts like a formula; type the figure itself",
+                                    row=row, column=where))
+                continue
+            records.append({
+                "area": "" if area_text is None else str(area_text),
+                "metric": "" if metric_id is None else str(metric_id),
+                "period": term, "numerator": None, "denominator": None, "note": "",
+                **_value_and_status(cell),
+                "_row": row,
+                "_cells": {"area": (2, f"Area code ({AREA_CODE_CELL})"),
+                           "metric": (row, f"Metric id ({ID_LETTER}{row})"),
+                           "period": (HEADER_ROW, f"{term} ({get_column_letter(col)}{HEADER_ROW})"),
+                           "value": (row, where), "status": (row, where)},
+            })
+    return records
+
+
+def _value_and_status(cell) -> dict:
+    value = cell.value
+    if isinstance(value, str) and status_key(value) in MISSING_STATUSES:
+        return {"value": None, "status": value}
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        # Typed as 68.5% in a cell formatted as a percentage: Excel stores 0.685.
+        return {"value": repr(round(value * 100, 10)).removesuffix(".0") + "%", "status": ""}
+    return {"value": value, "status": ""}
