@@ -47,7 +47,8 @@ def cmd_import(args) -> int:
     for path in args.paths:
         try:
             result = ingest.import_source(con, SourceFile.from_path(path), dry_run=args.dry_run,
-                                          model_year=args.model_year, confirm=_confirmer(args.yes))
+                                          model_year=args.model_year, confirm=_confirmer(args.yes),
+                                          partial=args.partial)
         except ImportFailure as exc:
             failed += 1
             print(f"Not imported; nothing was written.\n{exc}", file=sys.stderr)
@@ -315,6 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
     p.add_argument("--model-year", type=int, help="statistical-neighbour model year, if it cannot be read from the file")
     p.add_argument("--yes", action="store_true", help="commit a local return without asking")
+    p.add_argument("--partial", action="store_true",
+                   help="import a release even if a column the register maps is missing; lists what was not read")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("template", help="write an Excel local-return template for one area")

@@ -5,6 +5,8 @@
   (sum of numerators / sum of denominators), never as a mean of rates, and says how many LAs it used.
 * Statistical neighbours: DfE's ten nearest LAs (the newest model that includes the area). The
   neighbour average is the unweighted mean of the neighbours that have a value, with the count.
+* Only the publishers' figures are ranked, averaged or summed: a board's own figure (a local or
+  provisional figure, or an illustrative one) is shown, but never compared as if it were published.
 * Rank: among LAs with a value, 1 = best by polarity, ties take the lowest rank ("12th of 150").
   Context metrics are ranked from the highest, and get no quartile.
 * Quartile band: A (best quarter) to D (worst), by polarity.
@@ -45,7 +47,7 @@ WITH v AS (
     LEFT JOIN source_release s ON s.id = v.source_id
     WHERE v.is_current AND v.metric_id = $1
 ),
-la AS (SELECT * FROM v WHERE level = 'la'),
+la AS (SELECT * FROM v WHERE level = 'la' AND status NOT IN ('local', 'provisional', 'illustrative')),
 england AS (SELECT period, value AS england FROM v WHERE area_code = 'E92000001'),
 published_region AS (SELECT period, area_code AS region_code, value AS region FROM v WHERE level = 'region'),
 calculated_region AS (

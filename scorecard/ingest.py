@@ -16,7 +16,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from . import store
-from .importers.base import VALUE_COLUMNS, ImportPlan, Issue
+from .importers.base import LOCAL_PUBLICATION, VALUE_COLUMNS, ImportPlan, Issue
 
 _SAME_FIGURE = (
     "v.value IS NOT DISTINCT FROM i.value AND v.status = i.status "
@@ -63,6 +63,7 @@ class BatchResult:
     neighbours: int = 0
     already_batch: int | None = None
     skipped: list[str] = field(default_factory=list)
+    not_read: list[str] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     dry_run: bool = False
 
@@ -79,6 +80,7 @@ class BatchResult:
         if self.neighbours:
             parts.append(f"{self.neighbours} statistical-neighbour links")
         lines = [f"{self.file_name} ({self.format}): {verb}: " + ", ".join(parts) + "."]
+        lines += [f"  NOT READ (imported with --partial): {s}" for s in self.not_read]
         lines += [f"  skipped: {s}" for s in self.skipped]
         lines += [f"  warning: {w}" for w in self.warnings[:10]]
         if len(self.warnings) > 10:
@@ -135,6 +137,12 @@ def preview(con, plan: ImportPlan) -> Preview:
          for new, old in zip(rows["source_id"], rows["old_source_id"])],
         index=rows.index, dtype=bool)
     rows.loc[older, "change"] = "history"
+    publications = dict(con.execute("SELECT id, publication_id FROM source_release").fetchall())
+    publications.update({r["id"]: r["publication_id"] for r in plan.new_releases})
+    board_under_publisher = rows["change"].eq("changed") & pd.Series(
+        [publications.get(new) == LOCAL_PUBLICATION and old is not None and publications.get(old) != LOCAL_PUBLICATION
+         for new, old in zip(rows["source_id"], rows["old_source_id"])], index=rows.index, dtype=bool)
+    rows.loc[board_under_publisher, "change"] = "history"
     calculated_over_printed = rows["change"].eq("changed") & rows["status"].eq("computed") & \
         rows["old_status"].notna() & rows["old_status"].ne("computed")
     rows.loc[calculated_over_printed, "change"] = "history"
@@ -144,7 +152,7 @@ def preview(con, plan: ImportPlan) -> Preview:
 def commit(con, plan: ImportPlan, who: str | None = None, seen: Preview | None = None) -> BatchResult:
     """Write the plan as one batch, in one transaction. Re-importing the same file is a no-op."""
     result = BatchResult(plan.file_name, plan.format, skipped=list(plan.skipped), warnings=list(plan.warnings),
-                         rejected=plan.rows_rejected)
+                         rejected=plan.rows_rejected, not_read=list(plan.not_read))
     existing = committed_batch_for(con, plan.sha256)
     if existing is not None:
         result.already_batch = existing
@@ -167,7 +175,7 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [plan.file_name, plan.sha256, plan.format, plan.source_id, datetime.now(), who or os_user(),
          result.added, result.changed, result.unchanged + result.history, result.rejected,
-         json.dumps({"skipped": plan.skipped, "history": result.history})],
+         json.dumps({"skipped": plan.skipped, "not_read": plan.not_read, "history": result.history})],
     ).fetchone()[0]
     result.batch_id = batch_id
     _insert_periods(con, plan)
@@ -205,7 +213,7 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
 
 def dry_run_result(con, plan: ImportPlan) -> BatchResult:
     result = BatchResult(plan.file_name, plan.format, skipped=list(plan.skipped), warnings=list(plan.warnings),
-                         rejected=plan.rows_rejected, dry_run=True)
+                         rejected=plan.rows_rejected, not_read=list(plan.not_read), dry_run=True)
     existing = committed_batch_for(con, plan.sha256)
     if existing is not None:
         result.already_batch = existing
@@ -219,20 +227,22 @@ def dry_run_result(con, plan: ImportPlan) -> BatchResult:
 
 def recompute_current(con, metric_ids: list[str]) -> None:
     """Mark, for each metric, area and period, the figure from the newest release as current.
-    A figure the release printed beats one calculated from its counts."""
+    A publisher's figure beats a board's own (a provisional local figure gives way when the release
+    arrives, and stays in history), and a figure the release printed beats one calculated from its counts."""
     con.execute(
         """
         UPDATE metric_value SET is_current = ranked.rn = 1
         FROM (
             SELECT v.id, row_number() OVER (
                 PARTITION BY v.metric_id, v.area_code, v.period_label
-                ORDER BY (v.status = 'computed'), s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC) AS rn
+                ORDER BY (s.publication_id IS NOT DISTINCT FROM ?), (v.status = 'computed'),
+                         s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC) AS rn
             FROM metric_value v LEFT JOIN source_release s ON s.id = v.source_id
             WHERE v.metric_id IN (SELECT unnest(?::VARCHAR[]))
         ) ranked
         WHERE metric_value.id = ranked.id AND metric_value.is_current IS DISTINCT FROM (ranked.rn = 1)
         """,
-        [list(metric_ids)],
+        [LOCAL_PUBLICATION, list(metric_ids)],
     )
 
 
@@ -286,13 +296,13 @@ def os_user() -> str:
 
 
 def import_source(con, source, dry_run: bool = False, who: str | None = None,
-                  model_year: int | None = None, confirm=None) -> BatchResult | None:
+                  model_year: int | None = None, confirm=None, partial: bool = False) -> BatchResult | None:
     """Read any supported file and commit it (or, with dry_run, say what it would do).
     `confirm(plan, preview) -> bool` is asked first for local returns; None means commit."""
     existing = committed_batch_for(con, source.sha256)
     if existing is not None:
         return BatchResult(source.name, "already imported", already_batch=existing, dry_run=dry_run)
-    plan = read_source(con, source, model_year=model_year)
+    plan = read_source(con, source, model_year=model_year, partial=partial)
     if dry_run:
         return dry_run_result(con, plan)
     if confirm is not None and plan.format.startswith("local-return"):
@@ -301,9 +311,11 @@ def import_source(con, source, dry_run: bool = False, who: str | None = None,
     return commit(con, plan, who=who)
 
 
-def read_source(con, source, model_year: int | None = None) -> ImportPlan:
+def read_source(con, source, model_year: int | None = None, partial: bool = False) -> ImportPlan:
     """Read any supported file into a plan against the store as it is now, writing nothing:
     preview it (`preview`), show the changes, then `commit(con, plan, seen=...)`."""
     from .importers import ImportContext, read_file
 
-    return read_file(source, ImportContext.from_store(con), model_year=model_year)
+    ctx = ImportContext.from_store(con)
+    ctx.partial = partial
+    return read_file(source, ctx, model_year=model_year)

@@ -12,7 +12,8 @@ import re
 # Status of a stored value. Values present carry one of the first three.
 PUBLISHED = "published"
 COMPUTED = "computed"  # worked out from a published numerator and denominator
-LOCAL = "local"  # a local return
+LOCAL = "local"  # a local return, for a local measure
+PROVISIONAL = "provisional"  # a board's own figure for a national measure, before the publisher's release
 ILLUSTRATIVE = "illustrative"  # sample figures, never real data
 SUPPRESSED = "suppressed"
 NOT_APPLICABLE = "not_applicable"
@@ -20,7 +21,10 @@ NOT_AVAILABLE = "not_available"
 LOW = "low"
 LOW_RELIABILITY = "low_reliability"
 
-VALUE_STATUSES = (PUBLISHED, COMPUTED, LOCAL, ILLUSTRATIVE)
+VALUE_STATUSES = (PUBLISHED, COMPUTED, LOCAL, PROVISIONAL, ILLUSTRATIVE)
+# Figures a board supplied: never ranked, averaged or summed with the publisher's, and always giving
+# way to the publisher's figure for the same measure, area and period.
+BOARD_STATUSES = (LOCAL, PROVISIONAL, ILLUSTRATIVE)
 MISSING_STATUSES = (SUPPRESSED, NOT_APPLICABLE, NOT_AVAILABLE, LOW, LOW_RELIABILITY)
 ALL_STATUSES = VALUE_STATUSES + MISSING_STATUSES
 
@@ -28,6 +32,7 @@ STATUS_WORDS = {
     PUBLISHED: "published",
     COMPUTED: "calculated from published counts",
     LOCAL: "local return",
+    PROVISIONAL: "local (provisional)",
     ILLUSTRATIVE: "illustrative figure",
     SUPPRESSED: "suppressed",
     NOT_APPLICABLE: "not applicable",

@@ -41,6 +41,9 @@ class Read:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     period_kind: str | None = None
     compute_missing: bool = False
+    # Periods for which the publisher printed estimated (fractional) counts: their rates are kept,
+    # without the counts, and a warning says so. Any other fractional count refuses the file.
+    estimated_count_periods: tuple[str, ...] = ()
 
     @property
     def columns(self) -> set[str]:
@@ -125,6 +128,7 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
                 filters=filters,
                 period_kind=r.get("period_kind"),
                 compute_missing=bool(r.get("compute_missing", False)),
+                estimated_count_periods=_as_tuple(r.get("estimated_count_periods")),
             )
         )
     breaks = tuple((str(b["period"]), str(b.get("note", ""))) for b in d.get("breaks", []))
@@ -230,7 +234,8 @@ def metrics_from_store(con) -> dict[str, Metric]:
          rag_rule, summary, on_scorecard) in rows:
         reads = tuple(
             Read(**{**r, "numerator": tuple(r["numerator"]), "denominator": tuple(r["denominator"]),
-                    "filters": tuple((k, tuple(v)) for k, v in r["filters"])})
+                    "filters": tuple((k, tuple(v)) for k, v in r["filters"]),
+                    "estimated_count_periods": tuple(r.get("estimated_count_periods", ()))})
             for r in json.loads(reads_json or "[]")
         )
         out[mid] = Metric(mid, name, unit, pol, dec, short or "", desc or "", theme, bool(national), equiv,

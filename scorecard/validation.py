@@ -36,3 +36,9 @@ def parts_problem(metric: Metric, numerator: float | None, denominator: float | 
     if numerator is not None and denominator is not None and metric.unit == "%" and numerator > denominator:
         return f"numerator {_fmt(numerator)} is greater than denominator {_fmt(denominator)}"
     return None
+
+
+def only_fractional(numerator: float | None, denominator: float | None) -> bool:
+    """The parts are non-negative but not whole: a publisher's estimate, not an error in itself."""
+    parts = [v for v in (numerator, denominator) if v is not None]
+    return bool(parts) and all(v >= 0 for v in parts) and any(v != int(v) for v in parts)

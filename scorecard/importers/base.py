@@ -14,6 +14,8 @@ from ..areas import AreaIndex
 from ..periods import Period
 from ..register import Metric
 
+# Every local return is a release of this publication; the others are publishers' releases.
+LOCAL_PUBLICATION = "local-return"
 VALUE_COLUMNS = [
     "metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status", "note",
     "source_id", "source_file", "source_row", "source_column", "published_area",
@@ -92,6 +94,11 @@ class ImportContext:
     metrics: dict[str, Metric]
     areas: AreaIndex
     releases: list[dict]  # known source releases: id, publication_id, covers_to (list), title
+    # For each metric, the periods its publisher has released: period label -> (period kind, publisher).
+    # A local return may not give a figure for these (the published figure stands).
+    released: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
+    # Import what a recognised file holds even when a mapped column is missing, listing what was not read.
+    partial: bool = False
 
     @classmethod
     def from_store(cls, con) -> "ImportContext":
@@ -106,7 +113,14 @@ class ImportContext:
              "publisher": r[4], "publication_title": r[5]}
             for r in rows
         ]
-        return cls(metrics_from_store(con), AreaIndex.from_store(con), releases)
+        released: dict[str, dict[str, tuple[str, str]]] = {}
+        for metric_id, period_label, kind, publisher in con.execute(
+                "SELECT v.metric_id, v.period_label, any_value(p.kind), any_value(pub.publisher) "
+                "FROM metric_value v JOIN period p ON p.label = v.period_label "
+                "JOIN source_release s ON s.id = v.source_id JOIN publication pub ON pub.id = s.publication_id "
+                "WHERE s.publication_id <> ? GROUP BY ALL", [LOCAL_PUBLICATION]).fetchall():
+            released.setdefault(metric_id, {})[period_label] = (kind, publisher)
+        return cls(metrics_from_store(con), AreaIndex.from_store(con), releases, released)
 
     def release_for(self, publication_id: str, latest_period: str, title_hint: str | None = None) -> dict:
         """The known release of a publication that covers up to `latest_period`, or a new one."""
@@ -137,6 +151,7 @@ class ImportPlan:
     periods: dict[str, Period] = field(default_factory=dict)
     warnings: list[Issue] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    not_read: list[str] = field(default_factory=list)  # with --partial: measures a recognised file lacked
     new_releases: list[dict] = field(default_factory=list)
     neighbours: pd.DataFrame | None = None
     neighbour_model_year: int | None = None
@@ -160,6 +175,7 @@ class ImportPlan:
         self.periods.update(other.periods)
         self.warnings += other.warnings
         self.skipped += other.skipped
+        self.not_read += other.not_read
         self.new_releases += [r for r in other.new_releases if r not in self.new_releases]
         self.rows_rejected += other.rows_rejected
         self.source_id = self.source_id or other.source_id

@@ -16,7 +16,7 @@ import pandas as pd
 from .. import periods, published
 from ..areas import ENGLAND, name_key
 from ..register import Metric, Read
-from ..validation import parts_problem, value_problem
+from ..validation import only_fractional, parts_problem, value_problem
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 FORMAT = "ees-csv"
@@ -48,6 +48,40 @@ def matching_reads(header: list[str], metrics: dict[str, Metric]) -> list[tuple[
     return out
 
 
+def unmatched_reads(header: list[str], metrics: dict[str, Metric],
+                    matches: list[tuple[Metric, Read]]) -> list[tuple[Metric, Read, list[str]]]:
+    """Reads the register maps for a file it recognises, whose columns are not all there: each with the
+    missing columns. A file is recognised by any read that matches it in full; every other read of the
+    same file (its register `file`) is then expected too."""
+    columns = set(header)
+    files = {read.file for _, read in matches if read.file}
+    matched = {metric.id for metric, _ in matches}
+    out = []
+    for metric in metrics.values():
+        if metric.id in matched:
+            continue
+        for read in metric.reads:
+            if read.file in files:
+                out.append((metric, read, sorted(read.columns - columns)))
+                break
+    return out
+
+
+def missing_column_issues(file_name: str, missing: list[tuple[Metric, Read, list[str]]]) -> list[Issue]:
+    """One problem per missing column, naming the measures it feeds, then how to map a renamed one."""
+    feeds: dict[str, list[Metric]] = {}
+    for metric, _, columns in missing:
+        for column in columns:
+            feeds.setdefault(column, []).append(metric)
+    issues = [Issue(file_name, "the register reads this column for " + ", ".join(f"{m.id} ({m.label})" for m in ms)
+                    + ", but the file does not have it", row=1, column=column)
+              for column, ms in feeds.items()]
+    issues.append(Issue(file_name, "If the publisher renamed a column, add a [[metric.read]] with the new name "
+                        "under its metric in data/metrics.toml. To import the rest and leave those measures out, "
+                        "import with --partial.", row=1))
+    return issues
+
+
 def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) -> ImportPlan:
     """Read one EES CSV into a plan. Raises ImportFailure, naming file, row and column, on bad input."""
     text = source.text()
@@ -61,11 +95,15 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
     if not matches:
         raise ImportFailure(Issue(source.name, "no metric in the register reads this file's columns", row=1))
     plan = ImportPlan(source.name, source.sha256, FORMAT)
+    missing = unmatched_reads(header, ctx.metrics, matches)
+    if missing and not ctx.partial:
+        raise ImportFailure(missing_column_issues(source.name, missing))
+    plan.not_read += [f"{source.name}: {metric.id} ({metric.label}): column(s) {', '.join(columns)} missing"
+                      for metric, _, columns in missing]
 
     duplicated = [c for c, n in Counter(header).items() if n > 1]
     unique_names = _deduplicate(header)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=0, names=unique_names)
-    frame.insert(0, "_row", frame.index + 2)
+    frame = _frame(source.name, text, unique_names)
     problems: list[Issue] = []
     for col in duplicated:
         copies = [n for n, h in zip(unique_names, header) if h == col]
@@ -119,7 +157,7 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
                                       f"is also on row {seen[key]}", row=rec["_row"], column=rd.value))
                 continue
             seen[key] = rec["_row"]
-            record, issue = _value_record(metric, rd, rec, source.name)
+            record, issue = _value_record(metric, rd, rec, source.name, period.label)
             if issue and issue.severity == "error":
                 problems.append(issue)
                 continue
@@ -138,6 +176,28 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
 
     latest = max((plan.periods[r["period_label"]] for r in records), key=lambda p: p.sort_key)
     return plan.set_values(records, ctx.release_for(publications.pop(), latest.label, title_hint))
+
+
+def _frame(file_name: str, text: str, names: list[str]) -> pd.DataFrame:
+    """The file's rows as text, with each row's line number in `_row`. A row with more or fewer
+    cells than the header (a file cut short, or a stray comma) refuses the file."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    rows, lines, line = [], [], reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if not cells or not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(names):
+            more_or_fewer = "more" if len(cells) > len(names) else "fewer"
+            raise ImportFailure(Issue(file_name, f"this row has {len(cells)} cells, {more_or_fewer} cells than the "
+                                      f"header's {len(names)} columns: the file is damaged or cut short",
+                                      row=start))
+        rows.append(cells)
+        lines.append(start)
+    frame = pd.DataFrame(rows, columns=names, dtype=str)
+    frame.insert(0, "_row", lines)
+    return frame
 
 
 def _deduplicate(header: list[str]) -> list[str]:
@@ -221,7 +281,11 @@ def _sum_cells(rec: dict, columns: tuple[str, ...]) -> tuple[float | None, str |
     return total, None
 
 
-def _value_record(metric: Metric, rd: Read, rec: dict, file_name: str) -> tuple[dict, Issue | None]:
+def _value_record(metric: Metric, rd: Read, rec: dict, file_name: str,
+                  period_label: str) -> tuple[dict, Issue | None]:
+    """One published figure with its parts. A release is all or nothing: a value out of range, a
+    negative count, a fractional count (unless the register declares the publisher's estimates for
+    that period) or a numerator above its denominator is an error that refuses the whole file."""
     row = rec["_row"]
     try:
         value, status = published.parse_cell(rec[rd.value])
@@ -232,20 +296,31 @@ def _value_record(metric: Metric, rd: Read, rec: dict, file_name: str) -> tuple[
         denominator = _sum_cells(rec, rd.denominator)[0] if rd.denominator else None
     except published.CellError as exc:
         return {}, Issue(file_name, str(exc), row=row, column=(rd.numerator + rd.denominator)[0])
+    parts_column = (rd.numerator or rd.denominator or (rd.value,))[0]
+    problem = parts_problem(metric, numerator, denominator)
+    negative = any(v is not None and v < 0 for v in (numerator, denominator))
+    if problem and value is None and not negative and not only_fractional(numerator, denominator):
+        # A numerator above its denominator (Cheshire East's 36 exclusions on a headcount of 0), where no
+        # rate is published (z, x, c …): the counts are not stored, so they cannot mislead.
+        record = {"value": None, "numerator": None, "denominator": None, "status": status, "note": None}
+        return record, Issue(file_name, f"{problem}; no rate is published for this row ({rec[rd.value].strip()!r}), "
+                             "so its counts are not kept", row=row, column=parts_column, severity="warning")
+    if problem and period_label in rd.estimated_count_periods and only_fractional(numerator, denominator):
+        problem = value_problem(metric, value)
+        if problem:
+            return {}, Issue(file_name, problem, row=row, column=rd.value)
+        record = {"value": value, "numerator": None, "denominator": None, "status": status, "note": None}
+        return record, Issue(file_name, f"the counts for {period_label} are the publisher's estimates "
+                             f"({numerator:g} of {denominator:g}); the published rate is kept without them",
+                             row=row, column=parts_column, severity="warning")
+    if problem:
+        return {}, Issue(file_name, problem, row=row, column=parts_column)
     note = None
-    if (value is None and rd.compute_missing and numerator is not None and denominator):
+    if value is None and rd.compute_missing and numerator is not None and denominator:
         note = (f"Calculated as {rd.numerator[0]} / {' + '.join(rd.denominator)}; "
                 f"the release prints {rec[rd.value].strip()!r} for the rate")
         value, status = 100 * numerator / denominator, published.COMPUTED
     problem = value_problem(metric, value)
     if problem:
         return {}, Issue(file_name, problem, row=row, column=rd.value)
-    record = {"value": value, "numerator": numerator, "denominator": denominator, "status": status, "note": note}
-    problem = parts_problem(metric, numerator, denominator)
-    if problem:
-        # Published counts are sometimes estimates (fractional) or inconsistent with their base;
-        # the published rate stands, but its parts are not kept for ratio-of-sums comparators.
-        record.update(numerator=None, denominator=None)
-        return record, Issue(file_name, f"{problem}; the published figure is kept without its numerator "
-                             "and denominator", row=row, column=(rd.numerator or rd.denominator)[0], severity="warning")
-    return record, None
+    return {"value": value, "numerator": numerator, "denominator": denominator, "status": status, "note": note}, None

@@ -17,14 +17,14 @@ from .. import periods, published
 from ..areas import ENGLAND, Area, AreaIndex, AreaNotFound
 from ..register import Metric
 from ..validation import parts_problem, value_problem
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .base import LOCAL_PUBLICATION, ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
-PUBLICATION = "local-return"
+PUBLICATION = LOCAL_PUBLICATION
 FIELDS = ("area", "metric", "period", "time_period", "time_identifier",
           "value", "numerator", "denominator", "status", "note")
 NOTE_LIMIT = 2000
 # Statuses a local return may give, by the words people write for them.
-VALUE_STATUSES = (published.LOCAL, published.ILLUSTRATIVE)
+VALUE_STATUSES = (published.LOCAL, published.PROVISIONAL, published.ILLUSTRATIVE)
 MISSING_STATUSES = published.MISSING_STATUSES
 _FORMULA_START = ("=", "+", "-", "@")
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?|[-+]?\.(\d+)")
@@ -77,6 +77,10 @@ def build_plan(rows: LongRows, ctx: ImportContext, source: SourceFile, fmt: str,
         period, message = resolve.period(rec, period_field)
         if message:
             problem(rec, period_field, message)
+        if metric and period:
+            message = publisher_problem(ctx, metric, period)
+            if message:
+                problem(rec, "metric", message)
         note = str(rec.get("note", "") or "").strip()
         message = note_problem(note)
         if message:
@@ -184,15 +188,49 @@ class _Resolver:
 
 
 def area_problem(index: AreaIndex, area: Area) -> str | None:
-    """Why a local return cannot be for this area: only current LAs, regions and England can."""
-    if area.code == ENGLAND or area.level == "region" or (area.level == "la" and area.is_current):
+    """Why a local return cannot be for this area: only a current local authority can have one.
+    England's and the regions' figures are the publishers' alone."""
+    if area.level == "la" and area.is_current:
         return None
+    if area.code == ENGLAND or area.level == "region":
+        return (f"{area.name} is {'a region' if area.level == 'region' else 'the national total'}: its figures "
+                "come only from the publishers' releases. A local return is for one local authority.")
     successors = [index.get(code) for code, _ in index.successors.get(area.code, [])]
     now = ", ".join(f"{a.name} ({a.code})" for a in successors if a.is_current)
     ended = f" on {area.valid_to:%d %B %Y}" if area.valid_to else ""
     became = f"; it is now {now}" if now else ""
     return (f"{area.name} ({area.code}) no longer exists: it was abolished{ended}{became}. "
-            "A local return is for a current local authority, a region or England.")
+            "A local return is for a current local authority.")
+
+
+def publisher_problem(ctx: ImportContext, metric: Metric, period: periods.Period) -> str | None:
+    """Why a local return may not give this measure for this period, or None.
+
+    A local measure is the board's own. A national measure belongs to its publisher: a board may give
+    its own figure only for a period the publisher has not released yet, of the kind the publisher
+    uses (a calendar year, say), and it is kept as "local (provisional)" until the release arrives."""
+    if not metric.national:
+        return None
+    released = ctx.released.get(metric.id, {})
+    if period.label in released:
+        publisher = released[period.label][1]
+        return (f"the published figure stands: {publisher} has released {metric.id} for {period.describe()}, and "
+                "only its own releases may change it. A local return gives local measures"
+                + _local_alternative(ctx, metric) + ", or a provisional figure for a period not yet published.")
+    kinds = {kind for kind, _ in released.values()}
+    if kinds and period.kind not in kinds:
+        published_as = " or ".join(sorted(periods.KIND_WORDS.get(k, k) for k in kinds))
+        local = _local_alternative(ctx, metric, lead="")
+        return (f"{metric.id} is published by {published_as}, so a provisional local figure must be for a "
+                f"{published_as}, not {period.describe()}."
+                + (f" For a figure by {periods.KIND_WORDS.get(period.kind, period.kind)} use{local}." if local else ""))
+    return None
+
+
+def _local_alternative(ctx: ImportContext, metric: Metric, lead: str = " such as") -> str:
+    """' such as ehcp_20wk_term_pct': the local measures compared with this national one."""
+    local = [m.id for m in ctx.metrics.values() if m.national_equivalent == metric.id]
+    return f"{lead} {' or '.join(local)}" if local else ""
 
 
 def note_problem(note: str) -> str | None:
@@ -325,7 +363,10 @@ def _figure(metric: Metric, rec: dict, illustrative: bool) -> tuple[dict | None,
         if ratio is not None and metric.unit in ("%", "rate per 100") and not _agrees(value, ratio):
             return None, [("value", f"{value.text} does not match numerator ÷ denominator: "
                                     f"100 × {numerator:g} ÷ {denominator:g} = {ratio:.{max(value.decimals, 1)}f}")]
-    stored = published.ILLUSTRATIVE if illustrative or status == published.ILLUSTRATIVE else published.LOCAL
+    if illustrative or status == published.ILLUSTRATIVE:
+        stored = published.ILLUSTRATIVE
+    else:
+        stored = published.PROVISIONAL if metric.national else published.LOCAL
     return {"value": figure, "numerator": numerator, "denominator": denominator, "status": stored,
             "from": source}, []
 

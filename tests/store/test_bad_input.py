@@ -12,11 +12,14 @@ from scorecard.importers.base import ImportFailure
 
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
           "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,plans_issued_den_ex,plans_issued_20_weeks_ex,"
-          "PC_plans_issued_20_weeks_ex")
+          "PC_plans_issued_20_weeks_ex,plans_issued_den,plans_issued_within_20_weeks,pc_plans_issued_within_20_weeks")
 GOOD_ROW = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
-            "All EHC plans issued,All EHC plans issued,400,100,25")
+            "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8")
 REQUESTS_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
-                   "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,requests_received_in_year")
+                   "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,request_not_assess_pc,"
+                   "requests_decided_not_to_assess,request_outcome_six_weeks_pc,request_outcome_six_weeks,"
+                   "request_outcome_over_6_weeks,mediation_related_request,requests_received_in_year")
+OTHER_REQUEST_CELLS = "x,x,x,x,x,x,"  # every other column the register maps for requests.csv, not published
 
 
 def _state(con):
@@ -71,7 +74,7 @@ def test_missing_required_column(con, tmp_path):
 
 def test_percentage_outside_0_to_100(con, tmp_path):
     bristol = ('2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000023,801,'
-               '"Bristol, City of",All EHC plans issued,All EHC plans issued,400,100,604')
+               '"Bristol, City of",All EHC plans issued,All EHC plans issued,400,100,604,420,104,24.8')
     _fails(con, _write(tmp_path, "pct.csv", f"{HEADER}\n{GOOD_ROW}\n{bristol}\n"),
            "pct.csv", "row 3", "'PC_plans_issued_20_weeks_ex'", "outside 0–100")
 
@@ -79,7 +82,7 @@ def test_percentage_outside_0_to_100(con, tmp_path):
 @pytest.mark.parametrize("count,needle", [("-5", "negative"), ("12.5", "not a whole number")])
 def test_negative_or_fractional_count(con, tmp_path, count, needle):
     row = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
-           f"All requests for EHC needs assessments,All requests for EHC needs assessments,{count}")
+           f"All requests for EHC needs assessments,All requests for EHC needs assessments,{OTHER_REQUEST_CELLS}{count}")
     _fails(con, _write(tmp_path, "requests.csv", f"{REQUESTS_HEADER}\n{row}\n"), "requests.csv", "row 2",
            "'requests_received_in_year'", needle)
 
@@ -103,15 +106,15 @@ def test_one_bad_member_stops_the_whole_zip(con, tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("data/timeliness_20_week.csv", f"{HEADER}\n{GOOD_ROW}\n")
-        z.writestr("data/requests.csv", f"{REQUESTS_HEADER}\n" + GOOD_ROW.rsplit(",", 5)[0] +
-                   ",All requests for EHC needs assessments,All requests for EHC needs assessments,-1\n")
+        z.writestr("data/requests.csv", f"{REQUESTS_HEADER}\n" + GOOD_ROW.rsplit(",", 8)[0] +
+                   f",All requests for EHC needs assessments,All requests for EHC needs assessments,{OTHER_REQUEST_CELLS}-1\n")
     _fails(con, _write(tmp_path, "mixed.zip", buffer.getvalue()), "mixed.zip:data/requests.csv", "negative")
 
 
 def test_same_file_twice_is_a_no_op(con, tmp_path):
     path = _write(tmp_path, "good.csv", f"{HEADER}\n{GOOD_ROW}\n")
     first = ingest.import_source(con, SourceFile.from_path(path))
-    assert first.added == 1
+    assert first.added == 2  # ehcp_20wk_pct and ehcp_20wk_incl_exc_pct
     after_first = _state(con)
     second = ingest.import_source(con, SourceFile.from_path(path))
     assert second.already_batch == first.batch_id and "nothing changed" in second.summary()
@@ -130,7 +133,7 @@ def test_dry_run_writes_nothing(con, db_path, tmp_path, capsys):
     before = _state(con)
     con.close()
     assert cli.main(["--db", str(db_path), "import", "--dry-run", path]) == 0
-    assert "would import: 1 added" in capsys.readouterr().out
+    assert "would import: 2 added" in capsys.readouterr().out
     again = store.connect(str(db_path))
     assert _state(again) == before
     again.close()
@@ -158,3 +161,56 @@ def test_an_import_while_another_process_holds_the_store_fails_clearly(db_path, 
     con = store.connect(str(db_path))
     assert con.execute("SELECT count(*) FROM import_batch WHERE file_name = 'good.csv'").fetchone()[0] == 0
     con.close()
+
+
+# A release is all or nothing: one wrong cell refuses the whole file and writes nothing.
+
+FULL_HEADER, FULL_ROW = HEADER, GOOD_ROW
+
+
+@pytest.mark.parametrize("den,num,pct,needle,column", [
+    ("-400", "100", "25", "must be a whole number of 0 or more", "plans_issued_20_weeks_ex"),
+    ("400", "100.5", "25", "must be a whole number of 0 or more", "plans_issued_20_weeks_ex"),
+    ("400", "500", "25", "numerator 500 is greater than denominator 400", "plans_issued_20_weeks_ex"),
+    ("400", "100", "125", "outside 0–100", "PC_plans_issued_20_weeks_ex"),
+])
+def test_a_release_with_one_bad_cell_is_refused_whole(con, tmp_path, den, num, pct, needle, column):
+    bad = GOOD_ROW.replace(",400,100,25", f",{den},{num},{pct}").replace("E06000026,879,Plymouth", "E06000027,880,Torbay")
+    message = _fails(con, _write(tmp_path, "timeliness_20_week.csv", f"{FULL_HEADER}\n{FULL_ROW}\n{bad}\n"),
+                     "timeliness_20_week.csv", "row 3", repr(column), needle)
+    assert "Plymouth" not in message  # the good row is not the problem, but it is not written either
+
+
+def test_a_release_missing_a_mapped_column_is_refused_naming_it_and_its_measures(con, tmp_path):
+    header = FULL_HEADER.replace(",PC_plans_issued_20_weeks_ex", "")
+    row = FULL_ROW.replace(",100,25,", ",100,")
+    message = _fails(con, _write(tmp_path, "timeliness_20_week.csv", f"{header}\n{row}\n"),
+                     "timeliness_20_week.csv", "row 1", "'PC_plans_issued_20_weeks_ex'", "ehcp_20wk_pct", "does not have it",
+                     "[[metric.read]]", "--partial")
+    assert "ehcp_20wk_incl_exc_pct" not in message
+
+
+def test_partial_imports_the_rest_and_lists_what_was_not_read(con, tmp_path, capsys, db_path):
+    con.close()
+    header = FULL_HEADER.replace(",PC_plans_issued_20_weeks_ex", "")
+    row = FULL_ROW.replace(",100,25,", ",100,")
+    path = _write(tmp_path, "timeliness_20_week.csv", f"{header}\n{row}\n")
+    assert cli.main(["--db", str(db_path), "import", path, "--partial"]) == 0
+    out = capsys.readouterr().out
+    assert "1 added" in out and "NOT READ" in out and "ehcp_20wk_pct" in out and "PC_plans_issued_20_weeks_ex" in out
+
+
+def test_counts_of_a_rate_the_release_does_not_publish_are_dropped_not_refused(con, tmp_path):
+    row = FULL_ROW.replace(",400,100,25,", ",0,36,z,")
+    result = ingest.import_source(con, SourceFile.from_path(_write(tmp_path, "timeliness_20_week.csv",
+                                                                   f"{FULL_HEADER}\n{row}\n")))
+    stored = con.execute("SELECT value, numerator, denominator, status FROM metric_value WHERE batch_id = ? "
+                         "AND metric_id = 'ehcp_20wk_pct'", [result.batch_id]).fetchone()
+    assert stored == (None, None, None, "not_applicable")
+    assert any("no rate is published" in w.message for w in result.warnings)
+
+
+@pytest.mark.parametrize("extra", [",999", ",999,998"])
+def test_a_row_with_more_cells_than_the_header_is_refused(con, tmp_path, extra):
+    _fails(con, _write(tmp_path, "ragged.csv", f"{HEADER}\n{GOOD_ROW}{extra}\n"), "ragged.csv", "row 2",
+           "more cells than the header")

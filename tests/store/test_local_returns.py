@@ -88,8 +88,8 @@ BAD_ROWS = [
     ("formula note @", "Plymouth,ep_vacancies,Spring 2025/26,4,,,,@SUM(A1)", "note", "formula"),
     ("script note", "Plymouth,ep_vacancies,Spring 2025/26,4,,,,see <SCRIPT>alert(1)</script>", "note", "script"),
     ("javascript note", "Plymouth,ep_vacancies,Spring 2025/26,4,,,,javascript:alert(1)", "note", "script"),
-    ("unknown status", "Plymouth,ep_vacancies,Spring 2025/26,4,,,provisional,", "status",
-     "unknown status 'provisional'"),
+    ("unknown status", "Plymouth,ep_vacancies,Spring 2025/26,4,,,draft,", "status",
+     "unknown status 'draft'"),
     ("published status", "Plymouth,ep_vacancies,Spring 2025/26,4,,,published,", "status",
      "for published statistics"),
     ("no figure", "Plymouth,ep_vacancies,Spring 2025/26,,,,,", "value", "no figure"),
@@ -206,11 +206,12 @@ def test_the_ees_pair_of_period_columns(con, tmp_path):
     assert (issue.row, issue.column) == (2, "time_period") and "6 digits" in issue.message
 
 
-def test_regions_and_england_are_valid_areas(con, tmp_path):
+def test_england_and_regions_are_refused_row_by_row(con, tmp_path):
     path = _return(tmp_path, "England,ep_vacancies,Spring 2025/26,40,,,,",
-                   "South West,ep_vacancies,Spring 2025/26,12,,,,", "990,ep_vacancies,Summer 2025/26,11,,,,")
-    plan = ingest.read_source(con, SourceFile.from_path(path))
-    assert list(plan.values["area_code"]) == ["E92000001", "E12000009", "E12000009"]
+                   "South West,ep_vacancies,Spring 2025/26,12,,,,", "Plymouth,ep_vacancies,Summer 2025/26,11,,,,")
+    issues = _refused(con, path)
+    assert [(i.row, i.column) for i in issues] == [(2, "area"), (3, "area")]
+    assert "national total" in issues[0].message and "a region" in issues[1].message
 
 
 def test_preview_then_commit(con, tmp_path):
