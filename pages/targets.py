@@ -4,7 +4,7 @@ term, the improvement plan's priority areas, and how each measure is rated."""
 import streamlit as st
 
 from scorecard import commentary, local_returns, periods, priorities, targets
-from scorecard.importers.base import ImportFailure, SourceFile
+from scorecard.importers.base import ImportFailure
 from scorecard.ui import admin, data, navigation, session
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import set_title
@@ -77,12 +77,12 @@ with st.expander("Import targets from a CSV file"):
     targets_file = st.file_uploader("Targets CSV", type=["csv"], key="targets_upload")
     if targets_file is not None and st.button("Import the targets"):
         try:
-            count = targets.import_csv(data.cursor(), SourceFile(targets_file.name, targets_file.getvalue()),
-                                       who=session.who())
+            message = admin.import_targets(data.cursor(), targets_file.name, targets_file.getvalue(),
+                                           who=session.who())
         except ImportFailure as failure:
             show_problems(failure, f"{targets_file.name} was not imported")
         else:
-            st.session_state["targets_message"] = f"Imported {count} target(s) from {targets_file.name}."
+            st.session_state["targets_message"] = message
             st.rerun()
 
 st.header("Commentary and exception notes")

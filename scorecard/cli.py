@@ -242,15 +242,15 @@ def cmd_card(args) -> int:
 
 
 def cmd_targets_import(args) -> int:
-    from . import targets
+    from .importers import targets_csv as targets
 
     con = _open(args)
     try:
-        count = targets.import_csv(con, SourceFile.from_path(args.path), who=ingest.os_user())
+        result = ingest.import_source(con, SourceFile.from_path(args.path), expect=targets.FORMAT)
     except ImportFailure as exc:
         print(f"Not imported; nothing was written.\n{exc}", file=sys.stderr)
         return 1
-    print(f"{count} targets saved from {Path(args.path).name}.")
+    print(result.summary())
     return 0
 
 

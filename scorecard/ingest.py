@@ -15,8 +15,9 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from . import store
-from .importers.base import LOCAL_PUBLICATION, VALUE_COLUMNS, ImportPlan, Issue
+from . import store, targets
+from .importers.base import LOCAL_PUBLICATION, VALUE_COLUMNS, ImportFailure, ImportPlan, Issue
+from .importers.targets_csv import FORMAT as TARGETS_FORMAT
 
 _SAME_FIGURE = (
     "v.value IS NOT DISTINCT FROM i.value AND v.status = i.status "
@@ -72,6 +73,8 @@ class BatchResult:
             return (f"{self.file_name}: already imported as batch {self.already_batch}; "
                     "nothing changed.")
         verb = "would import" if self.dry_run else f"imported as batch {self.batch_id}"
+        if self.format == TARGETS_FORMAT:
+            return f"{self.file_name} (targets): {verb}: {self.added} targets set."
         parts = [f"{self.added} added", f"{self.changed} revised", f"{self.unchanged} unchanged"]
         if self.history:
             parts.append(f"{self.history} kept as history (an older release than the current figure)")
@@ -178,6 +181,9 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
          json.dumps({"skipped": plan.skipped, "not_read": plan.not_read, "history": result.history})],
     ).fetchone()[0]
     result.batch_id = batch_id
+    if plan.targets is not None:
+        result.added = targets.write_targets(con, plan.targets, who or os_user(), datetime.now(), batch_id=batch_id)
+        con.execute("UPDATE import_batch SET rows_added = ? WHERE id = ?", [result.added, batch_id])
     _insert_periods(con, plan)
     incoming = _incoming(plan)
     if len(incoming):
@@ -222,6 +228,8 @@ def dry_run_result(con, plan: ImportPlan) -> BatchResult:
     result.added, result.changed, result.unchanged, result.history = (
         diff.added, diff.changed, diff.unchanged, diff.history)
     result.neighbours = 0 if plan.neighbours is None else len(plan.neighbours)
+    if plan.targets is not None:
+        result.added = len(plan.targets)
     return result
 
 
@@ -252,10 +260,10 @@ class UndoError(ValueError):
 
 def undo(con, batch_id: int, who: str | None = None) -> str:
     """Remove a batch's figures and neighbour links, restoring whatever they had replaced."""
-    row = con.execute("SELECT file_name, status FROM import_batch WHERE id = ?", [batch_id]).fetchone()
+    row = con.execute("SELECT file_name, status, format FROM import_batch WHERE id = ?", [batch_id]).fetchone()
     if row is None:
         raise UndoError(f"there is no import batch {batch_id}; `scorecard imports` lists them")
-    file_name, status = row
+    file_name, status, fmt = row
     if status != "committed":
         raise UndoError(f"batch {batch_id} ({file_name}) was already undone")
     with store.transaction(con):
@@ -265,10 +273,14 @@ def undo(con, batch_id: int, who: str | None = None) -> str:
         con.execute("DELETE FROM metric_value WHERE batch_id = ?", [batch_id])
         con.execute("DELETE FROM neighbour WHERE batch_id = ?", [batch_id])
         recompute_current(con, metrics)
+        now = datetime.now()
+        if fmt == TARGETS_FORMAT:
+            removed = targets.undo_batch(con, batch_id, who or os_user(), now)
         con.execute("UPDATE import_batch SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
-                    [datetime.now(), who or os_user(), batch_id])
+                    [now, who or os_user(), batch_id])
         store.bump_data_version(con)
-    return f"Batch {batch_id} ({file_name}) undone: {removed} figures removed; what they replaced is current again."
+    what = "targets" if fmt == TARGETS_FORMAT else "figures"
+    return f"Batch {batch_id} ({file_name}) undone: {removed} {what} removed; what they replaced is current again."
 
 
 def _insert_release(con, r: dict) -> None:
@@ -296,13 +308,17 @@ def os_user() -> str:
 
 
 def import_source(con, source, dry_run: bool = False, who: str | None = None,
-                  model_year: int | None = None, confirm=None, partial: bool = False) -> BatchResult | None:
+                  model_year: int | None = None, confirm=None, partial: bool = False,
+                  expect: str | None = None) -> BatchResult | None:
     """Read any supported file and commit it (or, with dry_run, say what it would do).
-    `confirm(plan, preview) -> bool` is asked first for local returns; None means commit."""
+    `confirm(plan, preview) -> bool` is asked first for local returns; None means commit.
+    `expect` (a format, such as TARGETS_FORMAT) refuses any other kind of file."""
     existing = committed_batch_for(con, source.sha256)
     if existing is not None:
         return BatchResult(source.name, "already imported", already_batch=existing, dry_run=dry_run)
     plan = read_source(con, source, model_year=model_year, partial=partial)
+    if expect is not None and plan.format != expect:
+        raise ImportFailure(Issue(source.name, f"is a {plan.format} file, not a {expect} file"))
     if dry_run:
         return dry_run_result(con, plan)
     if confirm is not None and plan.format.startswith("local-return"):

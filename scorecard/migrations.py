@@ -107,4 +107,14 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "targets keep their history: a replaced target is marked, never deleted; a targets file is a batch",
+        """
+        ALTER TABLE target ADD COLUMN replaced_at TIMESTAMP;
+        ALTER TABLE target ADD COLUMN replaced_by VARCHAR;
+        ALTER TABLE target ADD COLUMN replaced_by_batch INTEGER;
+        ALTER TABLE target ADD COLUMN batch_id INTEGER;
+        """,
+    ),
 ]

@@ -1,21 +1,18 @@
 """Local targets: a single target (optionally over a range of periods) or a trajectory (a target per
-term), each with a tolerance and an optional baseline period. Set in the app or imported from CSV:
-    area, metric, period | from_period, to_period, target, tolerance[, baseline_period]
-"""
+term), each with a tolerance and an optional baseline period. Set in the app's editor, or imported
+as a CSV (scorecard.importers.targets_csv) like any other file. Targets are never deleted: a replaced
+target keeps when and by whom it was replaced."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
 
 from . import periods, store
-from .areas import AreaIndex, AreaNotFound
-from .importers.base import ImportFailure, Issue, SourceFile
-from .register import metrics_from_store
+from .importers import targets_csv
+from .importers.base import ImportContext, ImportFailure
 
 COLUMNS = ["metric_id", "period_label", "from_period", "to_period", "target", "tolerance", "baseline_period"]
 
@@ -41,7 +38,8 @@ def targets_for(con, area_code: str) -> pd.DataFrame:
     """All targets set for an area, one row each (the frame the app's editor shows)."""
     return con.execute(
         "SELECT metric_id, period_label, from_period, to_period, target, tolerance, baseline_period, set_by, set_at "
-        "FROM target WHERE area_code = ? ORDER BY metric_id, period_label NULLS FIRST, from_period",
+        "FROM target WHERE area_code = ? AND replaced_at IS NULL "
+        "ORDER BY metric_id, period_label NULLS FIRST, from_period",
         [area_code],
     ).df()
 
@@ -76,116 +74,56 @@ def _target(r) -> Target:
                   get("to_period") if _given(get("to_period")) else None)
 
 
-def check_rows(con, rows: list[dict], file_name: str, area_code: str | None = None) -> tuple[list[dict], list[Issue]]:
-    """Validate target rows (dicts with area?, metric, period/from/to, target, tolerance, baseline).
-    Returns clean rows and every problem, each naming its row and column."""
-    metrics = metrics_from_store(con)
-    index = AreaIndex.from_store(con)
-    clean, problems = [], []
-    seen: dict[tuple, int] = {}
+def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: str | None = None,
+                  batch_id: int | None = None) -> int:
+    """Write checked target rows inside the caller's transaction. A target is never deleted: the one it
+    replaces is marked replaced (when, by whom, by which batch), so the targets as they stood on any
+    date can be shown again. With replace_area, every current target of that area is replaced (the
+    app's editor); otherwise each row replaces the target for the same area, metric and period."""
+    if replace_area:
+        con.execute("UPDATE target SET replaced_at = ?, replaced_by = ?, replaced_by_batch = ? "
+                    "WHERE area_code = ? AND replaced_at IS NULL", [now, who, batch_id, replace_area])
     for r in rows:
-        line = r.get("_row")
-
-        def problem(column, message):
-            problems.append(Issue(file_name, message, row=line, column=column))
-
-        code = area_code
-        if not code:
-            try:
-                code = index.resolve(str(r.get("area", ""))).code
-            except AreaNotFound as exc:
-                problem("area", str(exc))
-                continue
-        metric = metrics.get(str(r.get("metric", "")).strip())
-        if metric is None:
-            problem("metric", f"unknown metric {r.get('metric')!r}")
-            continue
-        labels = {}
-        for col in ("period", "from_period", "to_period", "baseline_period"):
-            text = str(r.get(col) or "").strip()
-            if text:
-                try:
-                    labels[col] = periods.parse(text).label
-                except periods.PeriodError as exc:
-                    problem(col, str(exc))
-        if "period" in labels and ("from_period" in labels or "to_period" in labels):
-            problem("period", "give either period (a trajectory point) or from_period/to_period, not both")
-            continue
-        try:
-            target = float(str(r.get("target", "")).strip())
-        except ValueError:
-            problem("target", f"{r.get('target')!r} is not a number")
-            continue
-        tolerance_text = str(r.get("tolerance") or "0").strip()
-        try:
-            tolerance = float(tolerance_text)
-        except ValueError:
-            problem("tolerance", f"{tolerance_text!r} is not a number")
-            continue
-        if metric.unit == "%" and not 0 <= target <= 100:
-            problem("target", f"{target:g} is outside 0–100, but {metric.id} is a percentage")
-            continue
-        if metric.unit == "%" and 0 < target < 1:
-            problem("target", f"{target:g} looks like a fraction; write a percentage such as {target * 100:g}")
-            continue
-        if tolerance < 0:
-            problem("tolerance", "the tolerance cannot be negative")
-            continue
-        key = (code, metric.id, labels.get("period"), labels.get("from_period"), labels.get("to_period"))
-        if key in seen:
-            problem("metric", f"duplicate target: the same area, metric and period as row {seen[key]}")
-            continue
-        seen[key] = line
-        clean.append({"area_code": code, "metric_id": metric.id, "period_label": labels.get("period"),
-                      "from_period": labels.get("from_period"), "to_period": labels.get("to_period"),
-                      "target": target, "tolerance": tolerance, "baseline_period": labels.get("baseline_period")})
-    return clean, problems
-
-
-def save_targets(con, rows: list[dict], who: str, replace_area: str | None = None) -> int:
-    """Write checked target rows in one transaction. With replace_area, the area's targets are replaced
-    (the app's editor); otherwise each row replaces any target for the same area, metric and period."""
-    now = datetime.now()
-    with store.transaction(con):
-        if replace_area:
-            con.execute("DELETE FROM target WHERE area_code = ?", [replace_area])
-        for r in rows:
-            if not replace_area:
-                con.execute(
-                    "DELETE FROM target WHERE area_code = ? AND metric_id = ? AND period_label IS NOT DISTINCT FROM ? "
-                    "AND from_period IS NOT DISTINCT FROM ? AND to_period IS NOT DISTINCT FROM ?",
-                    [r["area_code"], r["metric_id"], r["period_label"], r["from_period"], r["to_period"]])
+        if not replace_area:
             con.execute(
-                "INSERT INTO target (area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
-                "baseline_period, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [r["area_code"], r["metric_id"], r["period_label"], r["from_period"], r["to_period"], r["target"],
-                 r["tolerance"], r["baseline_period"], who, now])
-        store.bump_data_version(con)
+                "UPDATE target SET replaced_at = ?, replaced_by = ?, replaced_by_batch = ? "
+                "WHERE replaced_at IS NULL AND area_code = ? AND metric_id = ? "
+                "AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
+                "AND to_period IS NOT DISTINCT FROM ?",
+                [now, who, batch_id, r["area_code"], r["metric_id"], r["period_label"], r["from_period"],
+                 r["to_period"]])
+        con.execute(
+            "INSERT INTO target (area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
+            "baseline_period, set_by, set_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [r["area_code"], r["metric_id"], r["period_label"], r["from_period"], r["to_period"], r["target"],
+             r["tolerance"], r["baseline_period"], who, now, batch_id])
     return len(rows)
 
 
-def import_csv(con, source: SourceFile, who: str) -> int:
-    """Import a targets CSV; every row is checked first and nothing is written if any is wrong."""
-    text = source.text()
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise ImportFailure(Issue(source.name, "the file is empty"))
-    fields = [f.strip().lower() for f in reader.fieldnames]
-    missing = [c for c in ("area", "metric", "target") if c not in fields]
-    if missing or not ({"period", "from_period", "to_period"} & set(fields)):
-        need = missing or ["period (or from_period and to_period)"]
-        raise ImportFailure(Issue(source.name, f"required column(s) {', '.join(need)} missing", row=1))
-    rows = []
-    for line, raw in enumerate(reader, start=2):
-        r = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-        if any(r.values()):
-            rows.append({**r, "_row": line})
-    clean, problems = check_rows(con, rows, source.name)
-    if problems:
-        raise ImportFailure(problems)
-    if not clean:
-        raise ImportFailure(Issue(source.name, "no targets in the file"))
-    return save_targets(con, clean, who)
+def save_targets(con, rows: list[dict], who: str, replace_area: str | None = None) -> int:
+    """Write checked target rows in one transaction (see write_targets)."""
+    with store.transaction(con):
+        count = write_targets(con, rows, who, datetime.now(), replace_area)
+        store.bump_data_version(con)
+    return count
+
+
+def undo_batch(con, batch_id: int, who: str, now: datetime) -> int:
+    """Inside the caller's transaction: retire the targets a batch set, and bring back those it replaced
+    (unless a later change has set another target for the same area, metric and period)."""
+    removed = con.execute("SELECT count(*) FROM target WHERE batch_id = ? AND replaced_at IS NULL",
+                          [batch_id]).fetchone()[0]
+    con.execute("UPDATE target SET replaced_at = ?, replaced_by = ? WHERE batch_id = ? AND replaced_at IS NULL",
+                [now, who, batch_id])
+    con.execute(
+        """UPDATE target SET replaced_at = NULL, replaced_by = NULL, replaced_by_batch = NULL
+           WHERE replaced_by_batch = ? AND NOT EXISTS (
+               SELECT 1 FROM target c WHERE c.replaced_at IS NULL AND c.area_code = target.area_code
+                 AND c.metric_id = target.metric_id AND c.period_label IS NOT DISTINCT FROM target.period_label
+                 AND c.from_period IS NOT DISTINCT FROM target.from_period
+                 AND c.to_period IS NOT DISTINCT FROM target.to_period)""",
+        [batch_id])
+    return removed
 
 
 def save_editor(con, area_code: str, frame: pd.DataFrame, who: str) -> int:
@@ -199,7 +137,8 @@ def save_editor(con, area_code: str, frame: pd.DataFrame, who: str) -> int:
                      "target": "" if not _given(r.get("target")) else r.get("target"),
                      "tolerance": "" if not _given(r.get("tolerance")) else r.get("tolerance"),
                      "baseline_period": r.get("baseline_period") or "", "_row": i})
-    clean, problems = check_rows(con, rows, "targets table", area_code=area_code)
+    clean, problems = targets_csv.check_rows(ImportContext.from_store(con), rows, "targets table",
+                                             area_code=area_code)
     if problems:
         raise ImportFailure(problems)
     return save_targets(con, clean, who, replace_area=area_code)

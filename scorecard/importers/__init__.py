@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 import zipfile
 
-from . import ees_csv, ees_zip, local_csv, local_template, moj_tribunal, neighbours
+from . import ees_csv, ees_zip, local_csv, local_template, moj_tribunal, neighbours, targets_csv
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 KNOWN_FORMATS = (
     "an EES open-data CSV or ZIP, the MoJ SEND Tribunal appeal-rate table (CSV or ODS), "
-    "a DfE statistical-neighbour workbook, or a local return (a CSV with area, metric, period and "
-    "value columns, or the SEND Scorecard Excel template)"
+    "a DfE statistical-neighbour workbook, a local return (a CSV with area, metric, period and "
+    "value columns, or the SEND Scorecard Excel template), or a targets CSV (area, metric, period, target)"
 )
 
 
@@ -35,6 +35,8 @@ def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = N
         return ees_zip.read(source, ctx)
     text = source.text()
     header = ees_csv.header_of(text)
+    if targets_csv.looks_like(header):
+        return targets_csv.read(source, ctx)
     # Before the EES check: a local return may use EES's time_period and time_identifier columns.
     if local_csv.looks_like(header):
         return local_csv.read(source, ctx)

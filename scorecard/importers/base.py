@@ -155,6 +155,7 @@ class ImportPlan:
     new_releases: list[dict] = field(default_factory=list)
     neighbours: pd.DataFrame | None = None
     neighbour_model_year: int | None = None
+    targets: list[dict] | None = None  # a targets file: checked rows for scorecard.targets
     source_id: str | None = None
     rows_rejected: int = 0
 

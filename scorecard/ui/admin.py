@@ -16,6 +16,7 @@ from ..card import Card, CardRow
 from ..formatting import fmt, is_missing
 from ..importers import ImportContext, read_file
 from ..importers.base import ImportPlan, Issue, SourceFile
+from ..importers.targets_csv import FORMAT as TARGETS_FORMAT
 from ..register import POLARITIES, THEME_TITLES, UNITS, Metric
 
 PROBLEM_COLUMNS = ["file", "row", "column", "message"]
@@ -151,6 +152,14 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
     table = batches.sort_values("batch", ascending=False).reset_index(drop=True)
     # The seed is the whole published base: it is reloaded by `scorecard init`, not undone here.
     return table.assign(can_undo=table["status"].eq("committed") & table["format"].ne("seed"))
+
+
+def import_targets(con, name: str, data: bytes, who: str) -> str:
+    """Import a targets CSV as one batch (undo removes it); raises ImportFailure naming every bad row."""
+    result = ingest.import_source(con, SourceFile(name, data), who=who, expect=TARGETS_FORMAT)
+    if result.already_batch is not None:
+        return f"{name} was already imported as batch {result.already_batch}; nothing changed."
+    return f"Imported {result.added} target(s) from {name} as batch {result.batch_id}. Undo removes them."
 
 
 def undoable(batches: pd.DataFrame) -> list[int]:

@@ -16,6 +16,7 @@ import streamlit
 from streamlit.testing.v1 import AppTest
 
 from scorecard import card, config, local_returns, targets
+from scorecard.importers import ImportContext, targets_csv
 
 PAGES = config.PROJECT_ROOT / "pages"
 ROUTER = f"""
@@ -101,7 +102,7 @@ def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
 
 def test_scorecard_rates_against_targets_and_flags_a_red_without_an_exception_note(open_page, con):
     local_returns.load_sample(con)
-    rows, problems = targets.check_rows(con, [
+    rows, problems = targets_csv.check_rows(ImportContext.from_store(con), [
         {"metric": "ehcp_20wk_pct", "target": "50", "tolerance": "0"},
         {"metric": "ehcp_20wk_term_pct", "target": "60", "tolerance": "5"}], "t.csv", area_code=PLYMOUTH)
     assert not problems

@@ -2,10 +2,15 @@
 
 import pytest
 
-from scorecard import card, commentary, narrative, priorities, targets
+from scorecard import card, commentary, ingest, narrative, priorities, targets
+from scorecard.importers import targets_csv
 from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.periods import parse
 
+
+def _import_targets(con, source) -> int:
+    """A targets CSV through the one import path: every row checked, then written as one batch."""
+    return ingest.import_source(con, source, who="test", expect=targets_csv.FORMAT).added
 
 def _targets_csv(tmp_path, text):
     path = tmp_path / "targets.csv"
@@ -27,7 +32,7 @@ def test_trajectory_point_beats_a_standing_target(con, tmp_path):
     source = _targets_csv(tmp_path, "area,metric,period,from_period,to_period,target,tolerance\n"
                                     "Plymouth,ehcp_20wk_pct,,2020,,80,0\n"
                                     "879,ehcp_20wk_pct,2024,,,5,0\n")
-    assert targets.import_csv(con, source, who="test") == 2
+    assert _import_targets(con, source) == 2
     frame = targets.targets_for(con, "E06000026")
     assert targets.target_for(frame, "ehcp_20wk_pct", parse("2024")).target == 5
     assert targets.target_for(frame, "ehcp_20wk_pct", parse("2023")).target == 80
@@ -45,7 +50,7 @@ def test_bad_targets_are_refused_by_row_and_column(con, tmp_path):
                                     "Plymouth,ehcp_20wk_pct,2023,150,0\n"
                                     "Plymouth,ehcp_20wk_pct,2022,fifty,0\n")
     with pytest.raises(ImportFailure) as exc:
-        targets.import_csv(con, source, who="test")
+        _import_targets(con, source)
     text = str(exc.value)
     for needle in ("row 2, column 'area'", "row 3, column 'metric'", "row 4, column 'period'",
                    "row 5, column 'target': 0.6 looks like a fraction", "row 6, column 'target'", "row 7, column 'target'"):
@@ -131,3 +136,43 @@ def test_baseline_gives_change_and_trajectory_progress(con):
     assert (row.baseline, row.baseline_period) == (5.8, "2022")
     assert row.change_since_baseline == pytest.approx(2.4)
     assert row.trajectory_progress == pytest.approx(100 * (8.2 - 5.8) / (2.0 - 5.8))
+
+
+def test_scorecard_import_recognises_a_targets_file_and_undo_restores_the_old_targets(con, tmp_path, db_path, capsys):
+    from scorecard import cli
+
+    targets.save_targets(con, [{"area_code": "E06000026", "metric_id": "ehcp_20wk_pct", "period_label": None,
+                                "from_period": None, "to_period": None, "target": 40.0, "tolerance": 0,
+                                "baseline_period": None}], who="editor")
+    con.close()
+    path = tmp_path / "board_targets.csv"
+    path.write_text("area,metric,from_period,to_period,target,tolerance\nPlymouth,ehcp_20wk_pct,,,60,5\n")
+    assert cli.main(["--db", str(db_path), "import", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "board_targets.csv (targets)" in out and "1 targets set" in out
+    from scorecard import store
+
+    con = store.connect(str(db_path))
+    assert targets.target_for(targets.targets_for(con, "E06000026"), "ehcp_20wk_pct", parse("2024")).target == 60
+    history = con.execute("SELECT target, replaced_at IS NOT NULL, set_by FROM target ORDER BY id").fetchall()
+    assert history == [(40.0, True, "editor"), (60.0, False, history[1][2])], "the old target is kept, marked replaced"
+    batch = con.execute("SELECT max(id) FROM import_batch WHERE format = 'targets-csv'").fetchone()[0]
+    con.close()
+    assert cli.main(["--db", str(db_path), "undo", str(batch)]) == 0
+    assert "1 targets removed" in capsys.readouterr().out
+    con = store.connect(str(db_path))
+    assert targets.target_for(targets.targets_for(con, "E06000026"), "ehcp_20wk_pct", parse("2024")).target == 40
+    con.close()
+
+
+def test_a_targets_file_for_england_is_refused(con, tmp_path):
+    source = _targets_csv(tmp_path, "area,metric,period,target\nEngland,ehcp_20wk_pct,2024,50\n")
+    with pytest.raises(ImportFailure, match="row 2, column 'area'"):
+        _import_targets(con, source)
+
+
+def test_the_targets_page_path_refuses_a_local_return(con, tmp_path):
+    path = tmp_path / "return.csv"
+    path.write_text("area,metric,period,value\nPlymouth,perm_staff_pct,Autumn 2025/26,88\n")
+    with pytest.raises(ImportFailure, match="not a targets-csv file"):
+        _import_targets(con, SourceFile.from_path(path))

@@ -10,6 +10,7 @@ import pytest
 from scorecard import card, charts, hexmap, local_returns, queries, targets
 from scorecard.areas import AreaIndex
 from scorecard.comparators import neighbour_map
+from scorecard.importers import ImportContext, targets_csv
 from scorecard.register import metrics_from_store
 from scorecard.tables import metric_table
 from scorecard.ui import widgets
@@ -89,7 +90,7 @@ def test_series_break_and_boundary_change_are_marked(con, metrics, timeliness):
 
 
 def test_target_line_is_drawn_when_a_target_is_set(con, metrics, timeliness):
-    rows, problems = targets.check_rows(con, [{"metric": "ehcp_20wk_pct", "target": "50", "tolerance": "0"}],
+    rows, problems = targets_csv.check_rows(ImportContext.from_store(con), [{"metric": "ehcp_20wk_pct", "target": "50", "tolerance": "0"}],
                                         "targets.csv", area_code=PLYMOUTH)
     assert not problems
     targets.save_targets(con, rows, "test")
