@@ -214,11 +214,19 @@ def _term(text: str | None):
 
 
 def cmd_card(args) -> int:
-    from . import card, narrative
+    from . import card, narrative, suppression
 
     con = _open(args)
-    built = card.build(con, _area_code(con, args.area), _term(args.term), public=args.public,
-                       baseline=_term(args.baseline) if args.baseline else None)
+    area_code, term = _area_code(con, args.area), _term(args.term)
+    baseline = _term(args.baseline) if args.baseline else None
+    if args.public:
+        try:
+            threshold = suppression.check_threshold(args.threshold)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        built, hidden = suppression.public_card(con, area_code, term, threshold, baseline=baseline)
+    else:
+        built, hidden = card.build(con, area_code, term, baseline=baseline), {}
     frame = built.frame()
     if args.format == "table":
         print(f"{built.area_name}: scorecard for {built.term.describe()}\n")
@@ -228,6 +236,7 @@ def cmd_card(args) -> int:
         shown = frame[card.CARD_COLUMNS].drop(columns=["commentary", "rag_reason", "flags"]).astype(object)
         for col in ("value", "previous", "change", "target", "england", "region", "sn_mean"):
             shown[col] = [("" if pd.isna(v) else f"{v:,.{d}f}") for v, d in zip(frame[col], frame["decimals"])]
+        _mark_suppressed(shown, hidden)
         for col in ("rank", "rank_of", "sn_count"):
             shown[col] = ["" if pd.isna(v) else f"{int(v)}" for v in frame[col]]
         _print_frame(shown, "plain", 1)
@@ -237,8 +246,22 @@ def cmd_card(args) -> int:
             for r in flagged.itertuples():
                 print(f"  {r.metric}: {r.flags}")
     else:
-        _print_frame(frame[card.CARD_COLUMNS], args.format, 1)
+        shown = frame[card.CARD_COLUMNS].astype(object)
+        _mark_suppressed(shown, hidden)
+        _print_frame(shown, args.format, 1)
+    if args.public:
+        print(f"\n{suppression.note(threshold)}", file=sys.stderr if args.format != "table" else sys.stdout)
     return 0
+
+
+def _mark_suppressed(frame: pd.DataFrame, hidden: dict[str, set[str]]) -> None:
+    """Show each figure suppressed in the public version as "c", never as a blank or 0."""
+    from . import suppression
+
+    for i, metric_id in enumerate(frame["metric"]):
+        for field in hidden.get(metric_id, ()):
+            if field in frame.columns:
+                frame.iat[i, frame.columns.get_loc(field)] = suppression.MARK
 
 
 def cmd_targets_import(args) -> int:
@@ -357,7 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area", required=True, help="ONS code, DfE LA number or name")
     p.add_argument("--term", help="e.g. 'Autumn 2026/27' (default: the current term)")
     p.add_argument("--baseline", help="a baseline term or year, for change since the baseline")
-    p.add_argument("--public", action="store_true", help="leave out internal-only commentary")
+    p.add_argument("--public", action="store_true",
+                   help="the public version: small numbers suppressed (shown as c), no internal commentary")
+    p.add_argument("--threshold", type=int, default=5, metavar="N",
+                   help="with --public, suppress counts below N and rates built on them (default 5)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=cmd_card)
 

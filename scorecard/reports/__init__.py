@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib
 
 from .content import Pack, build_pack, file_name
-from .suppression import DEFAULT_THRESHOLD
+from ..suppression import DEFAULT_THRESHOLD
 
 # Format -> (module that renders it, MIME type, button label). The renderers load their libraries
 # (ReportLab, python-pptx, python-docx, matplotlib) only when a pack is made, not when a page starts.

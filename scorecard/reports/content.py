@@ -21,7 +21,7 @@ from ..tables import metric_table
 from ..formatting import change_words, fmt, is_missing
 from ..published import status_words
 from ..register import LICENCE_ATTRIBUTION, Metric, metrics_from_store
-from . import suppression
+from .. import suppression
 
 NOT_RATED = "Not rated"
 ROLE_NAMES = {"england": "England", "region": "Region", "neighbours": "Statistical neighbours (mean)",
@@ -439,10 +439,11 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     area = AreaIndex.from_store(con).resolve(area_code)
     metrics = metrics_from_store(con)
     tables = _Tables(con, metrics)
-    built = card_module.build(con, area.code, term, public=public, baseline=baseline, table_for=tables)
-    hidden: dict[str, set[str]] = {r.metric.id: set() for r in built.rows}
     if public:
-        built, hidden = suppression.suppress_card(built, queries.area_counts(con, area.code), threshold)
+        built, hidden = suppression.public_card(con, area.code, term, threshold, baseline=baseline, table_for=tables)
+    else:
+        built = card_module.build(con, area.code, term, baseline=baseline, table_for=tables)
+        hidden = {r.metric.id: set() for r in built.rows}
     views = [RowView(r, hidden[r.metric.id], row_words(r, hidden[r.metric.id])) for r in built.rows]
     target_frame = targets.targets_for(con, area.code)
     sections = [section(v, built, tables, target_frame, public, threshold) for v in views]

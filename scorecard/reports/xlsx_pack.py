@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..formatting import is_missing
 from .content import Pack, RowView
-from .suppression import MARK
+from ..suppression import MARK
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="12436D")

@@ -16,7 +16,8 @@ from pypdf import PdfReader
 
 from scorecard import card, cli, commentary, queries, register, store, targets
 from scorecard.areas import ENGLAND
-from scorecard.reports import build_pack, file_name, pack_bytes, render, suppression
+from scorecard import suppression
+from scorecard.reports import build_pack, file_name, pack_bytes, render
 from scorecard.reports.content import progress_words
 from scorecard.reports.xlsx_pack import neutralise
 
@@ -383,3 +384,25 @@ def test_cli_report_refuses_bad_input(db, tmp_path, capsys, args, message):
     assert code == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_card_public_suppresses_exactly_what_the_public_pack_suppresses(db_path, capsys):
+    import csv as csv_module
+    import io
+
+    from scorecard import cli, store
+
+    con = store.connect(str(db_path))
+    pack = build_pack(con, "E06000053", "Autumn 2026/27", public=True)
+    con.close()
+    hidden = {v.metric.id: v.hidden for v in pack.rows}
+    assert any(hidden.values()), "the Isles of Scilly has small numbers to suppress"
+    assert cli.main(["--db", str(db_path), "card", "--area", "Isles of Scilly", "--term", "Autumn 2026/27",
+                     "--public", "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    rows = {r["metric"]: r for r in csv_module.DictReader(io.StringIO(captured.out))}
+    for metric_id, fields in hidden.items():
+        for field in fields & {"value", "previous", "change", "england", "region", "sn_mean"}:
+            assert rows[metric_id][field] == "c", (metric_id, field)
+    assert rows["tribunal_appeals"]["value"] == "c"
+    assert "suppressed to protect individuals" not in captured.out and "suppressed to protect individuals" in captured.err

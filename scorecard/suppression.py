@@ -19,10 +19,11 @@ from dataclasses import replace
 
 import pandas as pd
 
-from ..card import Card, CardRow
-from ..formatting import is_missing
-from ..rag import Rating
-from ..register import Metric
+from . import queries
+from .card import Card, CardRow, build
+from .formatting import is_missing
+from .rag import Rating
+from .register import Metric
 
 MARK = "c"
 DEFAULT_THRESHOLD = 5
@@ -167,3 +168,12 @@ def suppress_frame(frame: pd.DataFrame, metric: Metric, threshold: int = DEFAULT
             parts = [count_is_small(v, threshold) for v in out[col]]
             out[col] = out[col].astype("float64").where(~(small_parts | pd.Series(parts, index=out.index)))
     return out, mask
+
+
+def public_card(con, area_code: str, term, threshold: int = DEFAULT_THRESHOLD, **build_options
+                ) -> tuple[Card, dict[str, set[str]]]:
+    """The scorecard as the public may see it (`card --public`, public packs, the public view):
+    internal commentary left out, and small counts and the rates built on them suppressed. Returns
+    the card and, for each metric, the fields shown as "c"."""
+    built = build(con, area_code, term, public=True, **build_options)
+    return suppress_card(built, queries.area_counts(con, built.area_code), threshold)
