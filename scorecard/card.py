@@ -205,7 +205,8 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         target = targets.target_for(local_targets, mid, row.period) if row.period else None
         row.target = target
         row.rating = rag.rate(row.value, target.target if target else None, target.tolerance if target else None,
-                              metric.polarity, row.previous, metric.rag_rule, metric.decimals, metric.unit)
+                              metric.polarity, row.previous, metric.rag_rule, metric.decimals, metric.unit,
+                              metric.amber_margin)
         comment = comments.get(mid)
         row.comment = None if (comment and public and comment.internal) else comment
         _flag(row, area, index, term)

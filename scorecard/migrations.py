@@ -117,4 +117,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE target ADD COLUMN batch_id INTEGER;
         """,
     ),
+    (
+        4,
+        "RAG by distance to target: an amber margin per metric",
+        """
+        ALTER TABLE metric ADD COLUMN amber_margin DOUBLE;
+        """,
+    ),
 ]

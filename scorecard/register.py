@@ -66,7 +66,8 @@ class Metric:
     breaks: tuple[tuple[str, str], ...] = ()
     reads: tuple[Read, ...] = ()
     origin: str = "register"
-    rag_rule: str = "default"
+    rag_rule: str = "distance"
+    amber_margin: float | None = None  # per cent of the target value (distance rule); None means the default
     summary: str = ""  # a sentence template for the plain-English summary; see narrative.py
     on_scorecard: bool = True  # False for supporting measures (denominators, experimental rates)
 
@@ -132,11 +133,19 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
             )
         )
     breaks = tuple((str(b["period"]), str(b.get("note", ""))) for b in d.get("breaks", []))
-    rag_rule = d.get("rag_rule", "default")
-    from .rag import RULES
+    from .rag import RULES, rule_name
 
+    rag_rule = rule_name(d.get("rag_rule"))
     if rag_rule not in RULES:
-        raise RegisterError(f"{prefix}: rag_rule {rag_rule!r} must be one of {', '.join(RULES)}")
+        raise RegisterError(f"{prefix}: rag_rule {d.get('rag_rule')!r} must be one of {', '.join(RULES)}")
+    amber_margin = d.get("amber_margin")
+    if amber_margin is not None:
+        try:
+            amber_margin = float(amber_margin)
+        except (TypeError, ValueError):
+            raise RegisterError(f"{prefix}: amber_margin must be a number (a percentage of the target)") from None
+        if not 0 <= amber_margin <= 100:
+            raise RegisterError(f"{prefix}: amber_margin must be between 0 and 100 (a percentage of the target)")
     return Metric(
         id=mid,
         name=str(d["name"]).strip(),
@@ -153,6 +162,7 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
         reads=tuple(reads),
         origin=origin,
         rag_rule=rag_rule,
+        amber_margin=amber_margin,
         summary=str(d.get("summary", "")).strip(),
         on_scorecard=bool(d.get("on_scorecard", True)),
     )
@@ -211,11 +221,11 @@ def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path |
 def insert_metric(con, m: Metric, order: int) -> None:
     con.execute(
         "INSERT INTO metric (id, name, short_name, description, unit, polarity, decimals, theme, national, "
-        "national_equivalent, cadence, origin, reads_json, sort_order, rag_rule, summary, on_scorecard) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "national_equivalent, cadence, origin, reads_json, sort_order, rag_rule, summary, on_scorecard, amber_margin) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [m.id, m.name, m.short_name, m.description, m.unit, m.polarity, m.decimals, m.theme,
          m.national, m.national_equivalent, m.cadence, m.origin,
-         json.dumps([asdict(r) for r in m.reads]), order, m.rag_rule, m.summary, m.on_scorecard],
+         json.dumps([asdict(r) for r in m.reads]), order, m.rag_rule, m.summary, m.on_scorecard, m.amber_margin],
     )
 
 
@@ -223,15 +233,17 @@ def metrics_from_store(con) -> dict[str, Metric]:
     """Every metric in the store (register and board-defined), keyed by id, in register order."""
     rows = con.execute(
         "SELECT id, name, short_name, description, unit, polarity, decimals, theme, national, "
-        "national_equivalent, cadence, origin, reads_json, rag_rule, summary, on_scorecard "
+        "national_equivalent, cadence, origin, reads_json, rag_rule, summary, on_scorecard, amber_margin "
         "FROM metric ORDER BY sort_order, id"
     ).fetchall()
     breaks: dict[str, list] = {}
     for mid, label, note in con.execute("SELECT metric_id, period_label, note FROM series_break").fetchall():
         breaks.setdefault(mid, []).append((label, note))
     out = {}
+    from .rag import rule_name
+
     for (mid, name, short, desc, unit, pol, dec, theme, national, equiv, cadence, origin, reads_json,
-         rag_rule, summary, on_scorecard) in rows:
+         rag_rule, summary, on_scorecard, amber_margin) in rows:
         reads = tuple(
             Read(**{**r, "numerator": tuple(r["numerator"]), "denominator": tuple(r["denominator"]),
                     "filters": tuple((k, tuple(v)) for k, v in r["filters"]),
@@ -239,6 +251,6 @@ def metrics_from_store(con) -> dict[str, Metric]:
             for r in json.loads(reads_json or "[]")
         )
         out[mid] = Metric(mid, name, unit, pol, dec, short or "", desc or "", theme, bool(national), equiv,
-                          cadence or "", tuple(breaks.get(mid, [])), reads, origin, rag_rule or "default",
-                          summary or "", on_scorecard is not False)
+                          cadence or "", tuple(breaks.get(mid, [])), reads, origin, rule_name(rag_rule),
+                          None if amber_margin is None else float(amber_margin), summary or "", on_scorecard is not False)
     return out

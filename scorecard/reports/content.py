@@ -457,7 +457,7 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     notes.append("Comparators (England, region, statistical neighbours) are the latest published figures, each "
                  "labelled with its own period; a comparator more than 18 months older than the figure is "
                  "flagged as stale.")
-    notes.append("RAG ratings are against the board's local targets. " + rag.RULES["default"]
+    notes.append("RAG ratings are against the board's local targets. " + rag.RULES[rag.DEFAULT_RULE]
                  + " Measures without a target are not rated.")
     ids = {r.metric.id for r in built.rows} | {r.comparator_metric.id for r in built.rows if r.comparator_metric}
     return Pack(card=built, public=public, threshold=threshold, produced=produced or date.today(),

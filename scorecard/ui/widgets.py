@@ -15,8 +15,6 @@ from ..formatting import arrow, change_words, direction, fmt, is_missing
 from ..published import status_words
 
 APP_NAME = "SEND Scorecard"
-# Text colour on each RAG colour with at least 4.5:1 contrast (WCAG 2.2 AA).
-RAG_TEXT = {rag.GREEN: "#0B0C0C", rag.AMBER: "#0B0C0C", rag.RED: "#FFFFFF"}
 
 
 def page_title(area_name: str, page: str) -> str:
@@ -51,7 +49,7 @@ def rag_badge_html(rating: rag.Rating) -> str:
     """The rating in words and shape, on its Analysis Function colour; 'Not rated' in plain text."""
     if not rating.rag:
         return html.escape(rating.label)
-    return (f'<span style="background:{rag.COLOURS[rating.rag]};color:{RAG_TEXT[rating.rag]};padding:0.1em 0.5em;'
+    return (f'<span style="background:{rag.COLOURS[rating.rag]};color:{rag.TEXT_ON[rating.rag]};padding:0.1em 0.5em;'
             f'border-radius:0.3em;font-weight:600">{html.escape(rating.label)}</span>')
 
 

@@ -111,7 +111,7 @@ def test_scorecard_rates_against_targets_and_flags_a_red_without_an_exception_no
     words = texts(at)
     assert "Red without an exception note" in words
     assert "■ Red" in words and "● Green" in words
-    assert "6.0% misses the target of 50.0% and has not improved on 17.8%." in words
+    assert "6.0% misses the target of 50.0% by 44.0 points, more than the amber margin of 5.0 points" in words
     assert "■ Red 1 · ▲ Amber 0 · ● Green 1" in words
     assert "Illustrative figures" in at.warning[0].value
     badges = [m.value for m in at.markdown if "badge[" in m.value]

@@ -24,7 +24,7 @@ def test_single_target_rates_the_latest_figure(con):
                                 "baseline_period": "2023"}], who="test")
     row = next(r for r in card.build(con, "E06000026", "Autumn 2026/27").rows if r.metric.id == "ehcp_20wk_pct")
     assert row.target.target == 20.0
-    assert row.rating.rag == "Red" and "not improved on 17.8%" in row.rating.reason
+    assert row.rating.rag == "Red" and "by 14.0 points, more than the amber margin" in row.rating.reason
     assert "Red without an exception note" in row.flags
 
 
