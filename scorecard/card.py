@@ -20,12 +20,13 @@ from .areas import ENGLAND, AreaIndex
 from .comparators import BAND_WORDS, rank_words, sn_words
 from .formatting import change_words, direction, fmt, is_missing
 from .published import COMPUTED, ILLUSTRATIVE, status_words
-from .register import THEME_TITLES, Metric, metrics_from_store
+from .register import THEME_TITLES, Metric, metrics_from_store, settings
 from .tables import metric_table
 
 STALE_MONTHS = 18
 FLAG_ILLUSTRATIVE = "Illustrative figures, not real data"
 FLAG_NO_EXCEPTION_NOTE = "Red without an exception note"
+FLAG_SMALL_NUMBERS = "Small numbers: treat with caution"
 TREND_POINTS = 8
 CARD_COLUMNS = [
     "metric", "value", "period", "previous", "previous_period", "change", "target", "rag", "rag_reason",
@@ -39,12 +40,16 @@ class CardRow:
     group: str
     value: float | None = None
     status: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    small_numbers: bool = False  # a rate on a denominator below the small-number threshold
     period: periods.Period | None = None
     source: str | None = None
     note: str | None = None
     previous: float | None = None
     previous_status: str | None = None
     previous_period: periods.Period | None = None
+    previous_small_numbers: bool = False
     last_year: float | None = None
     last_year_period: str | None = None
     baseline: float | None = None
@@ -72,6 +77,25 @@ class CardRow:
         if is_missing(self.value) or is_missing(self.previous):
             return None
         return self.value - self.previous
+
+    @property
+    def direction(self) -> str:
+        """'better', 'worse', 'no change', 'changed' or 'unknown'. A change to or from a figure on small
+        numbers is never called better or worse, nor is a change of a measure with no better direction."""
+        how = direction(self.change, self.metric)
+        if how in ("better", "worse") and (self.small_numbers or self.previous_small_numbers):
+            return "changed"
+        return how
+
+    @property
+    def comparable(self) -> bool:
+        """Whether the national figures compare like with like: the same unit and the same kind of
+        period, and not a count (England's count is a national total). Otherwise they are context only,
+        "not directly comparable", with no difference and no better or worse."""
+        cm, cp = self.comparator_metric, self.comparator_period
+        if cm is None or cp is None or self.period is None:
+            return False
+        return cm.unit == self.metric.unit and cp.kind == self.period.kind and self.metric.unit != "count"
 
     @property
     def change_since_baseline(self) -> float | None:
@@ -131,7 +155,8 @@ def _as_record(r: CardRow) -> dict:
     cp = r.comparator_period.label if r.comparator_period else None
     comment = r.comment
     return {
-        "metric": r.metric.id, "value": r.value, "period": r.period.label if r.period else None,
+        "metric": r.metric.id, "value": r.value, "numerator": r.numerator, "denominator": r.denominator,
+        "small_numbers": r.small_numbers, "period": r.period.label if r.period else None,
         "previous": r.previous, "previous_period": r.previous_period.label if r.previous_period else None,
         "change": r.change, "target": r.target.target if r.target else None, "rag": r.rating.rag,
         "rag_reason": r.rating.reason, "england": r.england, "england_period": cp, "region": r.region,
@@ -143,7 +168,7 @@ def _as_record(r: CardRow) -> dict:
         "source": r.source, "region_period": cp, "region_name": r.region_name, "region_note": r.region_note,
         "sn_period": cp, "sn_of": r.sn_of, "comparator_metric": r.comparator_metric.id if r.comparator_metric else None,
         "tolerance": r.target.tolerance if r.target else None, "change_words": change_words(r.change, r.metric),
-        "direction": direction(r.change, r.metric), "last_year": r.last_year, "last_year_period": r.last_year_period,
+        "direction": r.direction, "comparable": r.comparable, "last_year": r.last_year, "last_year_period": r.last_year_period,
         "baseline": r.baseline, "baseline_period": r.baseline_period, "change_since_baseline": r.change_since_baseline,
         "trajectory_progress": r.trajectory_progress,
         "exception_note": comment.exception_words() if comment else None,
@@ -160,7 +185,7 @@ def _period(row) -> periods.Period:
 def _area_series(con, area_code: str, as_of: date) -> pd.DataFrame:
     df = con.execute(
         """SELECT v.metric_id, v.period_label AS period, p.kind AS period_kind, p.start_date, p.end_date,
-                  v.value, v.status, v.note, s.title AS source
+                  v.value, v.numerator, v.denominator, v.status, v.note, s.title AS source
            FROM metric_value v JOIN period p ON p.label = v.period_label
            LEFT JOIN source_release s ON s.id = v.source_id
            WHERE v.is_current AND v.area_code = ? AND p.end_date <= ?
@@ -182,6 +207,7 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
     term = periods.parse(term) if isinstance(term, str) else term
     baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
     metrics = metrics_from_store(con)
+    small_threshold = settings().small_number_threshold
     index = AreaIndex.from_store(con)
     area = index.get(area_code)
     series = _area_series(con, area.code, term.end)
@@ -200,7 +226,7 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         metric = metrics[mid]
         group = group_of.get(mid) or ("Other measures" if plan else THEME_TITLES.get(metric.theme, metric.theme))
         row = CardRow(metric, group)
-        _fill_values(row, series[series["metric_id"] == mid], term, baseline)
+        _fill_values(row, series[series["metric_id"] == mid], term, baseline, small_threshold)
         _fill_comparators(row, metric, metrics, area, term, table_for, national_data)
         target = targets.target_for(local_targets, mid, row.period) if row.period else None
         row.target = target
@@ -225,17 +251,25 @@ def _order(metric_ids, metrics, plan) -> list[str]:
                                              list(metrics).index(m)))
 
 
-def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, baseline) -> None:
+def _small(metric: Metric, denominator, threshold: int) -> bool:
+    return metric.unit in ("%", "rate per 100") and not is_missing(denominator) and float(denominator) < threshold
+
+
+def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, baseline, small_threshold: int) -> None:
     if not len(series):
         return
     latest = series.iloc[-1]
     row.value = None if is_missing(latest.value) else float(latest.value)
     row.status, row.period, row.source, row.note = latest.status, _period(latest), latest.source, latest.note
+    row.numerator = None if is_missing(latest.numerator) else float(latest.numerator)
+    row.denominator = None if is_missing(latest.denominator) else float(latest.denominator)
+    row.small_numbers = _small(row.metric, latest.denominator, small_threshold)
     same_kind = series[series["period_kind"] == latest.period_kind]
     if len(same_kind) >= 2:
         prev = same_kind.iloc[-2]
         row.previous = None if is_missing(prev.value) else float(prev.value)
         row.previous_status, row.previous_period = prev.status, _period(prev)
+        row.previous_small_numbers = _small(row.metric, prev.denominator, small_threshold)
     if latest.period_kind == "term":
         name, year = latest.period.split(" ", 1)
         start = int(year[:4]) - 1
@@ -317,6 +351,8 @@ def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
                              + (f" (from {preds})" if preds else ""))
     if row.status == ILLUSTRATIVE or any(t["status"] == ILLUSTRATIVE for t in row.trend):
         row.flags.append(FLAG_ILLUSTRATIVE)
+    if row.small_numbers:
+        row.flags.append(FLAG_SMALL_NUMBERS)
     if row.status == COMPUTED:
         row.flags.append("Calculated from published counts (the release printed no rate)")
     if row.needs_exception_note:

@@ -437,12 +437,25 @@ def ranking_frame(table: pd.DataFrame, period: str, metric: Metric, current_code
     rows["band"] = [quartile_band(r, n) if context else (None if is_missing(q) else q)
                     for r, n, q in zip(rows["rank"], rows["rank_of"], rows["quartile"])]
     words = CONTEXT_BAND_WORDS if context else BAND_WORDS
-    rows["band_words"] = rows["band"].map(lambda b: words.get(b, "no band: no figure") if b else "no band: no figure")
+    small = rows["small_numbers"] if "small_numbers" in rows else pd.Series(False, index=rows.index)
+    rows["band_words"] = [words[b] if b in words else no_band_words(metric, v, s)
+                          for b, v, s in zip(rows["band"], rows["value"], small)]
     rows["value_words"] = [fmt(v, metric, s) for v, s in zip(rows["value"], rows["status"])]
     rows["rank_words"] = [rank_words(r, n, metric.polarity) for r, n in zip(rows["rank"], rows["rank_of"])]
     rows["no_figure"] = rows["value"].isna()
     rows = rows.sort_values(["no_figure", "rank", "area_name"], na_position="last")
     return rows.drop(columns="no_figure").reset_index(drop=True)
+
+
+def no_band_words(metric: Metric, value, small_numbers: bool) -> str:
+    """Why a local authority has no band: no figure, small numbers, or a count (never compared)."""
+    if is_missing(value):
+        return "no band: no figure"
+    if metric.unit == "count":
+        return "no band: a count, not compared across areas (bigger areas have more)"
+    if small_numbers:
+        return "no band: small numbers"
+    return "no band"
 
 
 def ranking_title(frame: pd.DataFrame, metric: Metric, area: Area, england: float | None, period: str,
@@ -455,6 +468,11 @@ def ranking_title(frame: pd.DataFrame, metric: Metric, area: Area, england: floa
            if not is_missing(england) else "")
     have = frame[frame["value"].notna()]
     mine = frame[frame["area_code"] == area.code]
+    if len(mine) and not is_missing(mine.iloc[0]["value"]) and is_missing(mine.iloc[0]["rank"]):
+        r = mine.iloc[0]
+        why = ("a count, not ranked against other areas" if metric.unit == "count"
+               else "small numbers: not ranked")
+        return f"{area.name}: {label} {when} was {r['value_words']} ({why}){'; ' + eng if eng else ''}"
     if len(mine) and not is_missing(mine.iloc[0]["value"]):
         r = mine.iloc[0]
         position = (f"has the {ordinal(r['rank'])} highest figure of {int(r['rank_of'])} local authorities"
@@ -697,7 +715,9 @@ def hex_description(frame: pd.DataFrame, metric: Metric, hex_count: int) -> str:
     words = CONTEXT_BAND_WORDS if metric.polarity == "context" else BAND_WORDS
     counts = frame["band"].value_counts()
     bands = [f"{words[b]}: {int(counts.get(b, 0))}" for b in "ABCD" if counts.get(b, 0)]
-    no_figure = hex_count - int(counts.sum())
+    small = int((frame["small_numbers"].fillna(False) & frame["value"].notna()).sum()) if "small_numbers" in frame else 0
+    no_figure = hex_count - int(counts.sum()) - small
+    small_words = f"; small numbers, not banded: {small}" if small else ""
     return (f"Hex map of England's {hex_count} upper-tier local authorities, one hexagon each, shaded and lettered "
-            f"by band. {'; '.join(bands) if bands else 'No bands'}; no figure: {no_figure}. The table lists every "
-            "authority with its figure and band.")
+            f"by band. {'; '.join(bands) if bands else 'No bands'}{small_words}; no figure: {no_figure}. The table "
+            "lists every authority with its figure and band.")

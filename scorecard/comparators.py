@@ -10,6 +10,11 @@
 * Rank: among LAs with a value, 1 = best by polarity, ties take the lowest rank ("12th of 150").
   Context metrics are ranked from the highest, and get no quartile.
 * Quartile band: A (best quarter) to D (worst), by polarity.
+* Small numbers: a rate on a denominator below the small-number threshold (default 10, set in the
+  register) is marked `small_numbers`, and left out of ranks and bands: the Isles of Scilly's 100% from
+  2 requests is not "1st of 151".
+* Counts are context: a raw count is bigger in bigger areas, so it gets no rank or band (a rate per
+  population, a separate measure, does).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import math
 
 import pandas as pd
 
-from .register import Metric
+from .register import Metric, settings
 
 BANDS = "ABCD"
 BAND_WORDS = {"A": "A (best quarter)", "B": "B (second quarter)", "C": "C (third quarter)", "D": "D (worst quarter)"}
@@ -34,13 +39,14 @@ def neighbour_map(links: pd.DataFrame) -> pd.DataFrame:
 
 
 # One query computes every comparator for every area and period of a metric. Parameters, in order:
-# metric id, polarity sign (+1: higher ranks first; -1: lower ranks first), unit.
+# metric id, polarity sign (+1: higher ranks first; -1: lower ranks first), unit, small-number threshold.
 COMPARATORS_SQL = """
 WITH v AS (
     SELECT v.metric_id, v.area_code, a.la_number, a.name AS area_name, a.level, a.region_code,
            a.is_current AS area_is_current, v.period_label AS period, p.kind AS period_kind,
            p.start_date, p.end_date, v.value, v.numerator, v.denominator, v.status, v.note, v.source_id,
-           s.title AS source, s.released AS source_released, v.batch_id, v.source_file, v.source_row
+           s.title AS source, s.released AS source_released, v.batch_id, v.source_file, v.source_row,
+           coalesce($3 IN ('%', 'rate per 100') AND v.denominator < $4, FALSE) AS small_numbers
     FROM metric_value v
     JOIN area a ON a.code = v.area_code
     JOIN period p ON p.label = v.period_label
@@ -81,7 +87,7 @@ ranked AS (
     SELECT area_code, period,
            rank() OVER (PARTITION BY period ORDER BY value * $2 DESC) AS rank,
            count(*) OVER (PARTITION BY period) AS rank_of
-    FROM la WHERE value IS NOT NULL
+    FROM la WHERE value IS NOT NULL AND NOT small_numbers AND $3 <> 'count'
 ),
 latest_batch AS (SELECT model_year, max(batch_id) AS batch_id FROM neighbour GROUP BY model_year),
 links AS (SELECT n.* FROM neighbour n JOIN latest_batch USING (model_year, batch_id)),
@@ -109,11 +115,12 @@ ORDER BY v.end_date, v.level, v.area_name
 """
 
 
-def comparators_table(con, metric: Metric) -> pd.DataFrame:
+def comparators_table(con, metric: Metric, small_number_threshold: int | None = None) -> pd.DataFrame:
     """Every current figure for a metric with england, region, region_note, sn_mean, sn_count, sn_of,
-    rank, rank_of and quartile for the same period (the definitions above)."""
+    rank, rank_of, quartile and small_numbers for the same period (the definitions above)."""
     sign = -1 if metric.polarity == "lower" else 1
-    out = con.execute(COMPARATORS_SQL, [metric.id, sign, metric.unit]).df()
+    threshold = settings().small_number_threshold if small_number_threshold is None else small_number_threshold
+    out = con.execute(COMPARATORS_SQL, [metric.id, sign, metric.unit, threshold]).df()
     for col in ("start_date", "end_date"):
         out[col] = pd.to_datetime(out[col]).dt.date
     for col in ("sn_count", "sn_of", "rank", "rank_of", "source_row"):

@@ -183,6 +183,34 @@ def load_register(path: Path | str = config.REGISTER_FILE, origin: str = "regist
     return metrics
 
 
+@dataclass(frozen=True)
+class Settings:
+    """The register's [settings]: how the scorecard treats figures, for every measure."""
+
+    # A rate on a denominator below this is "small numbers: treat with caution": never ranked,
+    # banded, mapped or called better or worse.
+    small_number_threshold: int = 10
+
+
+_SETTINGS: dict[Path, tuple[float, Settings]] = {}
+
+
+def settings(path: Path | str = config.REGISTER_FILE) -> Settings:
+    """The [settings] table of the register (re-read when the file changes)."""
+    path = Path(path)
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    cached = _SETTINGS.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("settings", {}) if path.exists() else {}
+    threshold = raw.get("small_number_threshold", Settings.small_number_threshold)
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or threshold < 1:
+        raise RegisterError(f"{path.name}: settings.small_number_threshold must be a whole number of 1 or more")
+    value = Settings(small_number_threshold=threshold)
+    _SETTINGS[path] = (mtime, value)
+    return value
+
+
 def load_sources(path: Path | str = config.SOURCES_FILE) -> tuple[list[dict], list[dict]]:
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     return data.get("publication", []), data.get("release", [])

@@ -93,11 +93,11 @@ def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
     words = texts(at)
     assert "- England: 46.4% (calendar year 2024)" in words
     assert "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)" in words
-    assert "Rank: 147th of 151" in words and "Band: D (worst quarter)" in words
+    assert "Rank: 145th of 149" in words and "Band: D (worst quarter)" in words
     assert "Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024" in words  # the summary, read aloud
     assert [s.value for s in at.subheader][:2] == ["Timeliness", "Demand"]
     table = at.dataframe[0].value.set_index("Measure")
-    assert table.loc["EHC plans issued within 20 weeks", "Rank"] == "147th of 151"
+    assert table.loc["EHC plans issued within 20 weeks", "Rank"] == "145th of 149"
 
 
 def test_scorecard_rates_against_targets_and_flags_a_red_without_an_exception_note(open_page, con):
@@ -148,7 +148,7 @@ def test_trends_page_states_the_finding_and_marks_the_boundary_change(open_page)
 def test_compare_page_ranks_plymouth_and_lists_its_neighbours(open_page):
     at = open_page("compare", area=PLYMOUTH, metric="ehcp_20wk_pct", period="2024")
     ranking, hexes = figures(at)
-    assert title_of(ranking) == ("Plymouth ranks 147th of 151 local authorities on EHC plans issued within 20 weeks "
+    assert title_of(ranking) == ("Plymouth ranks 145th of 149 local authorities on EHC plans issued within 20 weeks "
                                  "in 2024 (6.0%; England 46.4%)")
     labels = next(d for d in hexes["data"] if d.get("name") == "labels")
     assert len(labels["text"]) == 153

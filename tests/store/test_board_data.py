@@ -99,12 +99,12 @@ def test_plymouth_card_comparators_carry_their_periods(con):
     row = next(r for r in built.rows if r.metric.id == "ehcp_20wk_pct")
     assert (row.value, row.period.label, row.previous, row.previous_period.label) == (6.0, "2024", 17.8, "2023")
     assert row.change == pytest.approx(-11.8)
-    assert (row.england, row.comparator_period.label, row.rank, row.rank_of, row.quartile) == (46.4, "2024", 147, 151, "D")
+    assert (row.england, row.comparator_period.label, row.rank, row.rank_of, row.quartile) == (46.4, "2024", 145, 149, "D")
     assert row.sn_count == 10 and row.sn_of == 10 and row.region is not None
     assert any("Series break at 2023" in f for f in row.flags)
     assert any("24 months before the end of Autumn term 2026/27" in f for f in row.flags)
     words = card.describe_comparators(row)
-    assert words["england"] == "46.4% (calendar year 2024)" and words["rank"] == "147th of 151"
+    assert words["england"] == "46.4% (calendar year 2024)" and words["rank"] == "145th of 149"
     assert words["neighbours"].startswith("48.5% (mean of 10 of 10)")
 
 
@@ -112,7 +112,7 @@ def test_the_summary_reads_aloud(con):
     built = card.build(con, "E06000026", "Autumn 2026/27")
     lines = narrative.summary(built)
     assert ("Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024, down from 17.8% in 2023 and below "
-            "England (46.4%) and its statistical neighbours (48.5%, mean of 10 of 10). It ranks 147th of 151.") in lines
+            "England (46.4%) and its statistical neighbours (48.5%, mean of 10 of 10). It ranks 145th of 149.") in lines
 
 
 def test_edge_areas_build_without_error(con):

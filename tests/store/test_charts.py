@@ -181,9 +181,9 @@ def test_ranking_highlights_the_area_and_neighbours_and_draws_england(con, metri
     index, ranked, near = plymouth_ranking(con, metrics, timeliness)
     metric = metrics["ehcp_20wk_pct"]
     mine = ranked[ranked["area_code"] == PLYMOUTH].iloc[0]
-    assert (mine["rank"], mine["rank_of"], mine["band"]) == (147, 151, "D")
+    assert (mine["rank"], mine["rank_of"], mine["band"]) == (145, 149, "D")
     title = charts.ranking_title(ranked, metric, index.get(PLYMOUTH), 46.4, "2024", "calendar_year")
-    assert title == ("Plymouth ranks 147th of 151 local authorities on EHC plans issued within 20 weeks in 2024 "
+    assert title == ("Plymouth ranks 145th of 149 local authorities on EHC plans issued within 20 weeks in 2024 "
                      "(6.0%; England 46.4%)")
     fig = charts.ranking_chart(ranked, metric, title, PLYMOUTH, near, 46.4)
     by_name = {t.name: t for t in fig.data}
@@ -196,7 +196,10 @@ def test_ranking_highlights_the_area_and_neighbours_and_draws_england(con, metri
     assert "England 46.4%" in {a.text for a in fig.layout.annotations}
     bands = {a.text for a in fig.layout.annotations if a.name == "band"}
     assert bands == {"A (best quarter)", "B (second quarter)", "C (third quarter)", "D (worst quarter)"}
-    assert list(ranked["value"].dropna()) == sorted(ranked["value"].dropna(), reverse=True)  # best first
+    ranked_rows = ranked[ranked["rank"].notna()]
+    assert list(ranked_rows["value"]) == sorted(ranked_rows["value"], reverse=True)  # best first
+    small = ranked[ranked["small_numbers"] & ranked["value"].notna()]
+    assert len(small) and small["rank"].isna().all() and set(small["band_words"]) == {"no band: small numbers"}
 
 
 def test_ranking_of_an_area_without_a_figure_and_of_a_context_metric(con, metrics, timeliness):
@@ -210,11 +213,12 @@ def test_ranking_of_an_area_without_a_figure_and_of_a_context_metric(con, metric
     requests = charts.ranking_frame(metric_table(con, metrics["ehcp_requests"]), "2024", metrics["ehcp_requests"])
     fig = charts.ranking_chart(requests, metrics["ehcp_requests"], "t", PLYMOUTH)
     assert not [a for a in fig.layout.annotations if a.name == "band"]  # context metrics have no quartile bands
-    assert requests.iloc[0]["band_words"] == "A (highest quarter)"
+    # A count is not ranked or banded against other areas: bigger areas have more.
+    assert requests["rank"].isna().all() and requests["band"].isna().all()
+    assert requests.iloc[0]["band_words"] == "no band: a count, not compared across areas (bigger areas have more)"
     assert charts.ranking_title(requests, metrics["ehcp_requests"], index.get(PLYMOUTH), None, "2024",
                                 "calendar_year") == (
-        "Plymouth has the 36th highest figure of 153 local authorities on assessment requests received in 2024 "
-        "(1,176)")
+        "Plymouth: assessment requests received in 2024 was 1,176 (a count, not ranked against other areas)")
 
 
 def test_hexmap_covers_the_153_current_las_once_each(con):
@@ -249,12 +253,12 @@ def test_hex_chart_labels_every_hex_with_its_band(con, metrics, timeliness):
     assert len(labels.text) == 153
     by_hover = dict(zip([h.split(":")[0] for h in labels.hovertext], labels.text))
     assert by_hover["Plymouth"] == "D" and by_hover["City of London"] == "–"
-    assert any(h.startswith("Plymouth: 6.0%<br>147th of 151; band D (worst quarter)") for h in labels.hovertext)
+    assert any(h.startswith("Plymouth: 6.0%<br>145th of 149; band D (worst quarter)") for h in labels.hovertext)
     legend = {t.name for t in fig.data if t.showlegend is not False}
     assert legend == {"A (best quarter)", "B (second quarter)", "C (third quarter)", "D (worst quarter)", "No figure"}
     fills = {t.fillcolor for t in fig.data if t.fill == "toself"}
     assert fills - {"#FFFFFF"} == set(charts.BAND_COLOURS.values())
-    assert "no figure: 2" in charts.hex_description(ranked, metric, 153)
+    assert "small numbers, not banded: 2; no figure: 2" in charts.hex_description(ranked, metric, 153)
 
 
 def test_scorecard_row_words(con):
@@ -265,7 +269,7 @@ def test_scorecard_row_words(con):
     assert widgets.comparator_lines(row, "la") == [
         "England: 46.4% (calendar year 2024)", "South West: 28.5% (calendar year 2024)",
         "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)"]
-    assert widgets.position_lines(row, "la") == ["Rank: 147th of 151", "Band: D (worst quarter)"]
+    assert widgets.position_lines(row, "la") == ["Rank: 145th of 149", "Band: D (worst quarter)"]
     table = widgets.card_table(plymouth).set_index("Measure")
     assert table.loc["EHC plans issued within 20 weeks", "Trend"][-2:] == [17.8, 6.0]
     scilly = card.build(con, SCILLY, "Autumn 2026/27")
@@ -285,7 +289,7 @@ def test_ranking_csv_is_in_the_ees_layout(con, metrics, timeliness):
     assert ees.iloc[0]["geographic_level"] == "National" and ees.iloc[0]["ehcp_20wk_pct"] == 46.4
     assert len(ees) == 1 + 153
     rows = ees.set_index("la_name")
-    assert rows.loc["Plymouth", ["ehcp_20wk_pct", "rank", "rank_of", "quartile_band"]].tolist() == [6.0, 147, 151, "D"]
+    assert rows.loc["Plymouth", ["ehcp_20wk_pct", "rank", "rank_of", "quartile_band"]].tolist() == [6.0, 145, 149, "D"]
     assert rows.loc["City of London", "ehcp_20wk_pct"] == "x" and rows.loc["City of London", "quartile_band"] == ""
 
 
@@ -298,4 +302,4 @@ def test_a_national_count_is_not_drawn_as_a_comparator(con, metrics):
     assert max(max(t.y) for t in fig.data) < 78000
     title = charts.ranking_title(ranked, starts, AreaIndex.from_store(con).get(PLYMOUTH), 78000.0, "2024/25",
                                  "academic_year")
-    assert title.endswith("in 2024/25 (520; England total 78,000)")
+    assert title.endswith("in 2024/25 was 520 (a count, not ranked against other areas); England total 78,000")
