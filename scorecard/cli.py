@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from . import config, ingest, queries, register, seed, store
+from . import config, errors, ingest, periods, queries, register, seed, store
 from .areas import AreaIndex, AreaNotFound
 from .importers import SourceFile
 from .importers.base import ImportFailure
@@ -22,22 +24,28 @@ class CommandError(Exception):
     """A usage problem to report in one line, with exit status 2."""
 
 
+# Commands that only read the store open it read-only: they can run side by side, and never change it.
+READ_ONLY_COMMANDS = {"show", "card", "imports", "metrics", "areas", "template", "report"}
+
+
 def _open(args, read_only: bool = False):
-    return store.connect(args.db, read_only=read_only)
+    """The store, read-only for the commands that only read it. StoreBusy, StoreDamaged or StoreMissing
+    (each a sentence that names the store) when it cannot be opened."""
+    return store.connect(args.db, read_only=read_only or args.command in READ_ONLY_COMMANDS)
 
 
 def cmd_init(args) -> int:
     started = time.perf_counter()
     con = _open(args)
     message = seed.init(con, args.seed or config.SEED_DIR)
-    print(f"{message} Store: {config.db_path(args.db)} ({time.perf_counter() - started:.1f} s)")
+    print(f"{message} Store: {store.named(config.db_path(args.db), args.db)} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
 def cmd_seed_build(args) -> int:
     manifest = seed.build(args.source, args.out or config.SEED_DIR, log=print if args.verbose else (lambda *_: None))
     rows = ", ".join(f"{k} {v:,}" for k, v in manifest["rows"].items())
-    print(f"Seed written to {args.out or config.SEED_DIR}: {rows}.")
+    print(f"Seed written to {args.out or errors.shown_path(config.SEED_DIR)}: {rows}.")
     return 0
 
 
@@ -180,7 +188,7 @@ def cmd_metrics(args) -> int:
     con = _open(args)
     rows = [{"id": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "theme": m.theme,
              "national": m.national, "origin": m.origin} for m in register.metrics_from_store(con).values()]
-    _print_frame(pd.DataFrame(rows), args.format, 0)
+    _print_frame(pd.DataFrame(rows), "plain" if args.format == "table" else args.format, 0)
     return 0
 
 
@@ -189,7 +197,8 @@ def cmd_areas(args) -> int:
     index = AreaIndex.from_store(con)
     rows = [{"code": a.code, "la_number": a.la_number, "name": a.name, "level": a.level,
              "region": a.region_name, "current": a.is_current} for a in index.areas.values()]
-    _print_frame(pd.DataFrame(rows).sort_values(["level", "name"]), args.format, 0)
+    # "plain" for the table: no column here is a figure to format ("region" is a name, not a comparator).
+    _print_frame(pd.DataFrame(rows).sort_values(["level", "name"]), "plain" if args.format == "table" else args.format, 0)
     return 0
 
 
@@ -295,6 +304,26 @@ def cmd_report(args) -> int:
     print(f"Wrote {out} ({len(data) / 1024:,.0f} KB, {time.perf_counter() - started:.1f} s)"
           + (f": public version, figures below {args.threshold} suppressed." if args.public else "."))
     return 0
+
+
+def cmd_check(args) -> int:
+    from . import integrity
+
+    target = config.db_path(args.db)
+    report = integrity.check(target, store.named(target, args.db))
+    print(f"Checking the store {report.store}:")
+    for step in report.steps:
+        mark = "PROBLEM" if step.problems else "skipped" if step.skipped else "ok"
+        print(f"  {mark:8} {step.checked}" + (f": {step.found}" if step.found else ""))
+        for problem in step.problems:
+            print(f"{'':11}{problem}")
+    if report.healthy:
+        print("The store is whole and its figures hang together.")
+        return 0
+    count = len(report.problems)
+    print(f"The store {report.store} has {count} problem{'s' if count > 1 else ''}. Restore it from a backup, "
+          "or build a new one with `scorecard --db NEW_FILE init` and import the later files again.", file=sys.stderr)
+    return 1
 
 
 def _print_frame(df: pd.DataFrame, fmt: str, decimals: int) -> None:
@@ -406,6 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="the file to write (default: a name made from the area, term and format)")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("check", help="check the store is whole (not cut short or corrupt) and its figures hang together")
+    p.set_defaults(func=cmd_check)
+
     for name, func, text in (("metrics", cmd_metrics, "list the metric register"),
                              ("areas", cmd_areas, "list areas, past and present")):
         p = sub.add_parser(name, help=text)
@@ -415,18 +447,67 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Every failure is a sentence on stderr and a non-zero exit, never a traceback:
+    an unexpected one is written to the server log (errors.log_path()) under a reference."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    typed = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
+    errors.warnings_to_log()
     try:
         return args.func(args)
     except CommandError as exc:
-        print(f"scorecard: {exc}", file=sys.stderr)
+        errors.print_err(f"scorecard: {exc}")
         return 2
-    except (store.StoreBusy, seed.SeedError, register.RegisterError) as exc:
-        print(f"scorecard: {exc}", file=sys.stderr)
+    except ImportFailure as exc:
+        errors.print_err(f"Not imported; nothing was written.\n{_without_server_paths(str(exc), typed)}")
         return 1
+    except (store.StoreUnavailable, seed.SeedError, register.RegisterError, periods.PeriodError,
+            ingest.UndoError) as exc:
+        errors.print_err(f"scorecard: {_without_server_paths(str(exc), typed)}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except duckdb.Error as exc:
+        if reason := store.damage(exc):
+            reference, _ = errors.record(exc, f"scorecard {args.command}")
+            errors.print_err(f"scorecard: {store.damaged(config.db_path(args.db), reason, args.db)} "
+                             f"(Reference {reference}.)")
+            return 1
+        return _unexpected(exc, args)
+    except OSError as exc:
+        if exc.filename:
+            errors.print_err(f"scorecard: {errors.shown_path(exc.filename, typed)}: "
+                             f"{exc.strerror or type(exc).__name__}.")
+            return 1
+        return _unexpected(exc, args)
+    except Exception as exc:  # the last line of defence: log it, say a sentence
+        return _unexpected(exc, args)
+
+
+def _unexpected(exc: BaseException, args) -> int:
+    reference, written = errors.record(exc, f"scorecard {args.command}")
+    errors.print_err(errors.cli_sentence(reference, written))
+    return 1
+
+
+def _without_server_paths(message: str, typed: list[str]) -> str:
+    """Folders of this checkout named relative to it: data/seed, not /srv/.../data/seed."""
+    if any(str(config.PROJECT_ROOT) in t for t in typed):
+        return message
+    return message.replace(str(config.PROJECT_ROOT) + "/", "").replace(str(config.PROJECT_ROOT.parent) + "/", "../")
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`scorecard areas | head`), send what is left of stdout nowhere, so Python does not
+    complain about it on exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -1,42 +1,160 @@
 """The DuckDB store: opening it, migrating it, and running one transaction per change.
 
-DuckDB allows one writing process. The dashboard owns the store while it runs; a command-line
-import at the same time fails with StoreBusy, which says so in words, and changes nothing.
+DuckDB allows one writing process. The dashboard owns the store while it runs; a command at the
+same time fails with StoreBusy, which says so in words, and changes nothing. A store that cannot be
+read (cut short, or a block that fails its checksum) raises StoreDamaged; `scorecard check` says
+what is wrong with it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import re
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from . import config
+from .errors import shown_path
 from .migrations import MIGRATIONS
 
+LATEST_SCHEMA = MIGRATIONS[-1][0]
 
-class StoreBusy(RuntimeError):
-    """Another process holds the store open for writing."""
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be used now. str() is the sentence for the command line; `page_message`
+    is the sentence for the dashboard, which names the store by file name only."""
+
+    def __init__(self, message: str, page_message: str):
+        super().__init__(message)
+        self.page_message = page_message
+
+
+class StoreBusy(StoreUnavailable):
+    """Another process holds the store open."""
+
+
+class StoreDamaged(StoreUnavailable):
+    """The store file is cut short or corrupt."""
+
+
+class StoreMissing(StoreUnavailable):
+    """There is no store file where one should be read."""
+
+
+CUT_SHORT = "the file is shorter than its contents say, so it may have been cut short"
+# What DuckDB says when a store file is damaged, and the same in plain words.
+_DAMAGE = (
+    ("checksum", "part of the file does not match its checksum"),
+    ("could not read enough bytes", CUT_SHORT),
+    ("not a valid duckdb database file", "it is not a DuckDB database file"),
+    ("corrupt", "the file is corrupt"),
+)
+
+
+def damage(exc: BaseException) -> str | None:
+    """In plain words, how the store is damaged, if this DuckDB error means it is; else None."""
+    if not isinstance(exc, duckdb.Error):
+        return None
+    text = str(exc).lower()
+    return next((words for needle, words in _DAMAGE if needle in text), None)
+
+
+def named(target: str, explicit) -> str:
+    """The store as a message names it: as given (--db or $SCORECARD_DB), else relative to the checkout."""
+    return shown_path(target, typed=[str(t) for t in (explicit, os.environ.get("SCORECARD_DB")) if t])
+
+
+def busy(target: str, explicit=None, read_only: bool = False, detail: str = "") -> StoreBusy:
+    pid = re.search(r"PID (\d+)", detail)
+    holder = f"; process {pid.group(1)}" if pid else ""
+    action = "read" if read_only else "changed"
+    return StoreBusy(
+        f"The store {named(target, explicit)} is open in another process (the dashboard, or a "
+        f"command-line import{holder}), so it cannot be {action} now. Nothing was changed. Wait for the import to finish, "
+        "or stop the dashboard, and try again."
+        + ("" if read_only else " While the dashboard runs, import through its Local returns page."),
+        f"The store ({Path(target).name}) is open in another process, most likely a command-line import, so the "
+        "dashboard cannot open it just now. Nothing was changed. Wait for the import to finish, then reload this page.",
+    )
+
+
+def damaged(target: str, reason: str, explicit=None) -> StoreDamaged:
+    return StoreDamaged(
+        f"The store {named(target, explicit)} is damaged ({reason}). Nothing was changed. Run `scorecard check` "
+        "to see what is wrong, then restore it from a backup, or build a new one with `scorecard --db NEW_FILE init`.",
+        f"The store ({Path(target).name}) is damaged ({reason}), so the dashboard cannot show its figures. Whoever "
+        "runs the dashboard can run `scorecard check`, then restore the store from a backup or rebuild it with "
+        "`scorecard init` on a new file.",
+    )
+
+
+def missing(target: str, explicit=None) -> StoreMissing:
+    name = named(target, explicit)
+    return StoreMissing(f"There is no store at {name}. `scorecard init` creates one"
+                        + (f" (`scorecard --db {name} init`)." if explicit else "."),
+                        f"There is no store ({Path(target).name}) yet. Whoever runs the dashboard can create it with "
+                        "`scorecard init`.")
 
 
 def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (and migrate, unless read-only) the store at `path` (default: config.db_path())."""
+    """Open the store at `path` (default: config.db_path()), migrating it to the latest schema.
+    Read-only opens a store that exists; one a version behind is migrated first, briefly read-write.
+    Raises StoreBusy, StoreDamaged or StoreMissing with a sentence, never DuckDB's own error."""
     target = config.db_path(path)
-    if target != ":memory:" and not target.startswith("md:"):
+    in_file = target != ":memory:" and not target.startswith("md:")
+    if in_file and read_only and not Path(target).exists():
+        raise missing(target, path)
+    if in_file and not read_only:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
+    con = _open(target, path, read_only)
+    try:
+        if in_file:
+            _check_length(con, target, path)
+        if not read_only:
+            migrate(con)
+        elif in_file and schema_version(con) < LATEST_SCHEMA:
+            con.close()
+            _open(target, path, False, then=migrate).close()
+            con = _open(target, path, True)
+    except duckdb.Error as exc:
+        con.close()
+        if reason := damage(exc):
+            raise damaged(target, reason, path) from exc
+        raise
+    return con
+
+
+def cut_short(con, target: str) -> bool:
+    """A file cut short (a full disk, a copy stopped half way) opens without complaint, and fails
+    only when a query reaches a missing block. A whole file holds every block the store counts."""
+    blocks, block_size = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchall()[0]
+    return Path(target).stat().st_size < blocks * block_size
+
+
+def _check_length(con, target: str, explicit) -> None:
+    if cut_short(con, target):
+        con.close()
+        raise damaged(target, CUT_SHORT, explicit)
+
+
+def _open(target: str, explicit, read_only: bool, then=None) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(target, read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreBusy(
-                f"The store {target} is open in another process (is the dashboard running?). "
-                "Import through the dashboard's Local returns page, or stop the dashboard and try again. "
-                "Nothing was changed."
-            ) from exc
+    except duckdb.Error as exc:
+        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+            raise busy(target, explicit, read_only, str(exc)) from exc
+        if reason := damage(exc):
+            raise damaged(target, reason, explicit) from exc
         raise
-    if not read_only:
-        migrate(con)
+    if then is not None:
+        try:
+            then(con)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 

@@ -3,7 +3,10 @@ so every test starts from the same real figures and can change them freely."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,6 +36,14 @@ def raw_path(relative: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def server_log(tmp_path, monkeypatch) -> Path:
+    """Each test's own server log (scorecard.errors), never data/logs in the checkout."""
+    path = tmp_path / "logs" / "scorecard.log"
+    monkeypatch.setenv("SCORECARD_LOG", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "seeded.duckdb"
@@ -46,6 +57,46 @@ def seeded_template(tmp_path_factory) -> Path:
 def db_path(seeded_template, tmp_path) -> Path:
     path = tmp_path / "scorecard.duckdb"
     shutil.copy(seeded_template, path)
+    return path
+
+
+# Another process with the store open read-write, as the dashboard or a command-line import holds it.
+_HOLD = "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print('holding', flush=True); sys.stdin.read()"
+
+
+@contextlib.contextmanager
+def store_held(path: Path):
+    """While this is open another process holds the store at `path`; it lets go at the end."""
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding", "the holding process did not open the store"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait(timeout=30)
+
+
+def cut_short(path: Path, fraction: float = 0.5) -> Path:
+    """The store at `path`, truncated in place to `fraction` of its size (a full disk, a copy stopped half way)."""
+    with open(path, "r+b") as f:
+        f.truncate(int(path.stat().st_size * fraction))
+    return path
+
+
+def flip_a_byte_of(path: Path, table: str = "metric_value") -> Path:
+    """The store at `path` with one byte flipped inside a block holding `table`'s rows (a bad disk sector)."""
+    con = store.connect(str(path), read_only=True)
+    block = con.execute("SELECT max(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0", [table]).fetchone()[0]
+    blocks, block_size = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+    con.close()
+    header = path.stat().st_size - blocks * block_size
+    offset = header + block * block_size + 100
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        byte = f.read(1)
+        f.seek(offset)
+        f.write(bytes([byte[0] ^ 0xFF]))
     return path
 
 
