@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from scorecard.ui.failures import shown_on_page
+
 
 def run() -> None:
     st.set_page_config(page_title="SEND Scorecard", page_icon=":bar_chart:", layout="wide")
@@ -20,7 +22,9 @@ def run() -> None:
             st.Page("pages/accessibility.py", title="Accessibility statement", icon=":material/accessibility:"),
         ],
     }
-    st.navigation(pages).run()
+    page = st.navigation(pages)
+    with shown_on_page(page.title):
+        page.run()
 
 
 if __name__ == "__main__":

@@ -11,11 +11,21 @@ from ..areas import AreaIndex
 from ..tables import metric_table
 
 
-@st.cache_resource(show_spinner=False)
 def connection():
-    """The dashboard owns the store: it creates and seeds it on first run if needed."""
-    con = store.connect(config.db_path())
-    seed.init(con)
+    """The dashboard owns the store: it creates and seeds it on first run if needed. When another
+    process holds the store this raises store.StoreBusy, whose page_message the app shows; the
+    failure is not cached, so the next run tries again."""
+    return _connection(config.db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    con = store.connect(path)
+    try:
+        seed.init(con)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

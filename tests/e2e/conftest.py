@@ -44,7 +44,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
         path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-        env = {**os.environ, "SCORECARD_DB": str(db_path), "PYTHONPATH": path}
+        env = {**os.environ, "SCORECARD_DB": str(db_path), "PYTHONPATH": path,
+               "SCORECARD_LOG": str(log_path.with_name("scorecard.log"))}
         self._log = open(log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",

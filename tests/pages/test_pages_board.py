@@ -13,7 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from scorecard import accessibility, card, ingest, local_returns, periods, priorities, queries, store, template
+from scorecard import accessibility, card, errors, ingest, local_returns, periods, priorities, queries, store, template
 from scorecard.areas import AreaIndex
 from scorecard.importers import targets_csv
 from scorecard.importers.base import SourceFile
@@ -47,6 +47,8 @@ def open_page(db_path, monkeypatch):
         at.query_params["term"] = term
         at.run()
         assert not at.exception, [e.value for e in at.exception]
+        # app.py's error boundary turns a failure into a sentence: that is a failure here too.
+        assert not [e.value for e in at.error if e.value.startswith(errors.PAGE_FAILURE)], [e.value for e in at.error]
         return at
 
     yield run

@@ -1,0 +1,33 @@
+"""The dashboard's one error boundary: whatever a page raises becomes a sentence on the page, with
+a reference to the detail in the server log; nobody sees a traceback or a server path.
+
+Streamlit's own control flow (st.rerun, st.stop, st.switch_page) raises BaseExceptions that are not
+Exceptions, so it passes through untouched."""
+
+from __future__ import annotations
+
+import contextlib
+
+import streamlit as st
+
+from .. import config, errors, store
+
+
+@contextlib.contextmanager
+def shown_on_page(where: str):
+    try:
+        yield
+    except (store.StoreBusy, store.StoreMissing) as exc:
+        st.error(exc.page_message, icon=":material/lock:")
+    except Exception as exc:  # the boundary: anything else is logged and told in one sentence
+        st.error(page_message(exc, where), icon=":material/error:")
+
+
+def page_message(exc: Exception, where: str) -> str:
+    """Log the exception under a reference and say, in a sentence, what the person can do."""
+    reference = errors.record_for_page(exc, where)
+    if not isinstance(exc, store.StoreDamaged) and (reason := store.damage(exc)):
+        exc = store.damaged(config.db_path(), reason)
+    if isinstance(exc, store.StoreDamaged):
+        return f"{exc.page_message} (Reference {reference}.)"
+    return errors.page_sentence(reference)
