@@ -85,7 +85,7 @@ def test_template_to_scorecard(page, loop_server, tmp_path):
     targets_csv.write_text(f"area,metric,from_period,target,tolerance\nE06000026,{METRIC},Autumn 2025/26,60,2.5\n")
     _upload(page, targets_csv)
     page.get_by_role("button", name="Import the targets").click()
-    expect(page.get_by_text("Imported 1 target(s) from targets.csv.")).to_be_visible()
+    expect(page.get_by_text("Imported 1 target(s) from targets.csv as batch 3.", exact=False)).to_be_visible()
     wait_idle(page)
 
     box = page.get_by_role("combobox", name="Measure to comment on", exact=True)
