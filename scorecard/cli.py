@@ -494,10 +494,14 @@ def _unexpected(exc: BaseException, args) -> int:
 
 
 def _without_server_paths(message: str, typed: list[str]) -> str:
-    """Folders of this checkout named relative to it: data/seed, not /srv/.../data/seed."""
-    if any(str(config.PROJECT_ROOT) in t for t in typed):
-        return message
-    return message.replace(str(config.PROJECT_ROOT) + "/", "").replace(str(config.PROJECT_ROOT.parent) + "/", "../")
+    """The checkout's folders named relative to it (data/seed, ../shared/data), not by their place on
+    the server, unless the person typed that place."""
+    places = {str(config.RAW_DATA_DIR): os.path.relpath(config.RAW_DATA_DIR, config.PROJECT_ROOT),
+              str(config.PROJECT_ROOT) + os.sep: ""}
+    for place, shown in places.items():
+        if not any(place.rstrip(os.sep) in t for t in typed):
+            message = message.replace(place, shown)
+    return message
 
 
 def _silence_stdout() -> None:

@@ -76,8 +76,8 @@ def busy(target: str, explicit=None, read_only: bool = False, detail: str = "") 
         f"command-line import{holder}), so it cannot be {action} now. Nothing was changed. Wait for the import to finish, "
         "or stop the dashboard, and try again."
         + ("" if read_only else " While the dashboard runs, import through its Local returns page."),
-        f"The store ({Path(target).name}) is open in another process, most likely a command-line import, so the "
-        "dashboard cannot open it just now. Nothing was changed. Wait for the import to finish, then reload this page.",
+        f"The store ({Path(target).name}) is open in another process, such as a `scorecard` command-line import, so "
+        "the dashboard cannot open it just now. Nothing was changed. Wait for it to finish, then reload this page.",
     )
 
 

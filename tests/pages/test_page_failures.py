@@ -82,8 +82,8 @@ def test_the_dashboard_says_when_another_process_holds_the_store_and_tries_again
         at = open_app()
         _no_detail(at, db_path)
         assert [e.value for e in at.error] == [
-            "The store (scorecard.duckdb) is open in another process, most likely a command-line import, so the "
-            "dashboard cannot open it just now. Nothing was changed. Wait for the import to finish, then reload "
+            "The store (scorecard.duckdb) is open in another process, such as a `scorecard` command-line import, "
+            "so the dashboard cannot open it just now. Nothing was changed. Wait for it to finish, then reload "
             "this page."]
     at.run()  # the other process has let go: the failure was not cached
     assert not at.exception and not at.error

@@ -196,3 +196,29 @@ def test_the_seed_store_copy_is_unchanged_by_reads(db_path, tmp_path, capsys):
         assert cli.main(["--db", str(db_path), *args]) == 0
     capsys.readouterr()
     assert db_path.read_bytes() == before.read_bytes(), "a read-only command changed the store file"
+
+
+def test_default_folders_in_messages_are_named_relative_to_the_checkout(capsys, monkeypatch, tmp_path):
+    absent = config.PROJECT_ROOT.parent / "no-such-raw-folder-for-this-test"
+    monkeypatch.setattr(config, "RAW_DATA_DIR", absent)
+    code, _, err = _run(capsys, "seed", "build", "--out", tmp_path / "seed")
+    assert code == 1
+    assert err.startswith("scorecard: ../no-such-raw-folder-for-this-test lacks ees/")
+    assert str(config.PROJECT_ROOT.parent) not in err
+
+
+def test_python_warnings_go_to_the_server_log_not_to_the_person(db_path, capsys, monkeypatch, server_log):
+    import warnings
+
+    real = cli.metric_table
+
+    def noisy(*args, **kwargs):
+        warnings.warn("a deprecation deep inside a library", FutureWarning, stacklevel=1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "metric_table", noisy)
+    code, out, err = _run(capsys, "--db", db_path, "show", "--metric", "ehcp_20wk_pct", "--area", "Plymouth")
+    assert code == 0 and "Plymouth" in out
+    assert err == ""
+    log = server_log.read_text()
+    assert "FutureWarning: a deprecation deep inside a library" in log and "test_cli_failures.py" in log
