@@ -97,6 +97,8 @@ def _reason(exc: BaseException, path: str, named: str) -> str:
     words = store.damage(exc)
     if words:
         return words
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text.replace(str(Path(path).resolve()), named).replace(path, named)
 
@@ -194,9 +196,12 @@ def _check_indexes(path: str, con, report: Report, named: str) -> None:
             for table in keyed:
                 scratch_con.execute("BEGIN TRANSACTION")
                 try:
+                    rows = scratch_con.table(table).count("*").fetchall()[0][0]
                     scratch_con.table(table).limit(1).insert_into(table)
+                    if rows:  # a row written twice, and its key not refused
+                        step.problems.append(f"The index of the table {table} does not hold the keys of its rows.")
                 except duckdb.ConstraintException:
-                    pass  # the index found the key: it was read and is whole
+                    pass  # the index was read, its blocks passed their checksums, and it holds the key
                 except duckdb.Error as exc:
                     step.problems.append(f"The index of the table {table} cannot be read: "
                                          f"{store.damage(exc) or str(exc).splitlines()[0]}.")
