@@ -82,7 +82,7 @@ def test_template_to_scorecard(page, loop_server, tmp_path):
     open_page(page, loop_server, "targets", **AREA)
     page.get_by_text("Import targets from a CSV file").click()
     targets_csv = tmp_path / "targets.csv"
-    targets_csv.write_text(f"area,metric,from_period,target,tolerance\nE06000026,{METRIC},Autumn 2025/26,60,2.5\n")
+    targets_csv.write_text(f"area,metric,from_period,target,tolerance\nE06000026,{METRIC},Autumn 2025/26,50,2.5\n")
     _upload(page, targets_csv)
     page.get_by_role("button", name="Import the targets").click()
     expect(page.get_by_text("Imported 1 target(s) from targets.csv as batch 3.", exact=False)).to_be_visible()
@@ -92,8 +92,8 @@ def test_template_to_scorecard(page, loop_server, tmp_path):
     box.click()
     box.fill(METRIC_NAME)
     page.get_by_role("option", name=METRIC_NAME).click()
-    expect(page.get_by_text("▲ Amber: 45.0% (Autumn term 2026/27). 45.0% misses the target of 60.0% but has "
-                            "improved from 40.0%.")).to_be_visible()
+    expect(page.get_by_text("▲ Amber: 45.0% (Autumn term 2026/27). 45.0% misses the target of 50.0% by 5.0 "
+                            "points, within the amber margin of 5.0 points (10% of the target).")).to_be_visible()
     wait_idle(page)
     page.get_by_role("textbox", name="Commentary for Autumn term 2026/27", exact=True).fill(COMMENT)
     page.get_by_role("textbox", name="Written by", exact=True).fill("Head of SEND")
