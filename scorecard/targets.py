@@ -14,7 +14,8 @@ import pandas as pd
 
 from . import periods, store
 from .areas import AreaIndex, AreaNotFound
-from .importers.base import ImportFailure, Issue, SourceFile
+from .importers.base import ImportFailure, Issue, SourceFile, too_many_rows
+from .limits import MAX_RETURN_ROWS
 from .register import metrics_from_store
 
 COLUMNS = ["metric_id", "period_label", "from_period", "to_period", "target", "tolerance", "baseline_period"]
@@ -180,6 +181,8 @@ def import_csv(con, source: SourceFile, who: str) -> int:
         r = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         if any(r.values()):
             rows.append({**r, "_row": line})
+        if len(rows) > MAX_RETURN_ROWS:
+            raise too_many_rows(source.name, MAX_RETURN_ROWS, "a targets file")
     clean, problems = check_rows(con, rows, source.name)
     if problems:
         raise ImportFailure(problems)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import limits
 from ..areas import AreaIndex
 from ..periods import Period
 from ..register import Metric
@@ -47,10 +48,16 @@ class ImportFailure(Exception):
 
 @dataclass
 class SourceFile:
-    """The bytes of one input file, with a display name and a fingerprint."""
+    """The bytes of one input file, with a display name and a fingerprint. A file larger than
+    limits.MAX_FILE_BYTES is refused here, before any reader sees it."""
 
     name: str
     data: bytes
+
+    def __post_init__(self):
+        too_big = size_problem(len(self.data))
+        if too_big:
+            raise ImportFailure(Issue(self.name, too_big))
 
     @classmethod
     def from_path(cls, path: str | Path) -> "SourceFile":
@@ -59,6 +66,9 @@ class SourceFile:
             raise ImportFailure(Issue(str(path), "no such file"))
         if path.is_dir():
             raise ImportFailure(Issue(str(path), "is a folder; give the files in it"))
+        too_big = size_problem(path.stat().st_size)
+        if too_big:
+            raise ImportFailure(Issue(path.name, too_big))
         return cls(path.name, path.read_bytes())
 
     @property
@@ -83,6 +93,19 @@ class SourceFile:
                 "Save the file as 'CSV UTF-8' and import it again.",
                 row=row,
             )) from None
+
+
+def too_many_rows(file_name: str, limit: int, what: str = "a file") -> ImportFailure:
+    """The failure for a file past a row limit (scorecard.limits), raised as soon as it is reached."""
+    return ImportFailure(Issue(file_name, f"has more than {limit:,} rows; {what} may have at most {limit:,}. "
+                               "Split it into smaller files and import each.", row=limit + 1))
+
+
+def size_problem(size: int) -> str | None:
+    if size <= limits.MAX_FILE_BYTES:
+        return None
+    return (f"is {limits.megabytes(size)}; files of up to {limits.MAX_FILE_MB} MB can be imported. "
+            "Split it, or leave out columns and rows this tool does not read.")
 
 
 @dataclass

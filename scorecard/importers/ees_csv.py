@@ -17,7 +17,8 @@ from .. import periods, published
 from ..areas import ENGLAND, name_key
 from ..register import Metric, Read
 from ..validation import parts_problem, value_problem
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from ..limits import MAX_RELEASE_ROWS
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 
 FORMAT = "ees-csv"
 REQUIRED = ("time_period", "time_identifier", "geographic_level")
@@ -64,7 +65,10 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
 
     duplicated = [c for c, n in Counter(header).items() if n > 1]
     unique_names = _deduplicate(header)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=0, names=unique_names)
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=0, names=unique_names,
+                        nrows=MAX_RELEASE_ROWS + 1)
+    if len(frame) > MAX_RELEASE_ROWS:
+        raise too_many_rows(source.name, MAX_RELEASE_ROWS, "a release file")
     frame.insert(0, "_row", frame.index + 2)
     problems: list[Issue] = []
     for col in duplicated:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from ..limits import MAX_RETURN_ROWS
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 from .local_rows import FIELDS, LongRows, build_plan
 
 FORMAT = "local-return-csv"
@@ -53,6 +54,8 @@ def _csv_rows(source: SourceFile) -> tuple[LongRows, list[Issue]]:
         rec = {f: (cells[i] if i < len(cells) else "") for f, i in position.items()}
         rec["_row"] = row
         records.append(rec)
+        if len(records) > MAX_RETURN_ROWS:
+            raise too_many_rows(name, MAX_RETURN_ROWS, "a local return")
     if not records:
         raise ImportFailure(Issue(name, "the file has a header but no rows of figures", row=1))
     columns = {k: header[i].strip() for k, i in position.items()}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .. import periods, published
+from ..limits import MAX_NOTE_CHARS
 from ..areas import ENGLAND, Area, AreaIndex, AreaNotFound
 from ..register import Metric
 from ..validation import parts_problem, value_problem
@@ -22,7 +23,6 @@ from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 PUBLICATION = "local-return"
 FIELDS = ("area", "metric", "period", "time_period", "time_identifier",
           "value", "numerator", "denominator", "status", "note")
-NOTE_LIMIT = 2000
 # Statuses a local return may give, by the words people write for them.
 VALUE_STATUSES = (published.LOCAL, published.ILLUSTRATIVE)
 MISSING_STATUSES = published.MISSING_STATUSES
@@ -205,8 +205,8 @@ def note_problem(note: str) -> str | None:
     lowered = note.lower()
     if "<script" in lowered or "javascript:" in lowered:
         return "a note may not contain script ('<script' or 'javascript:'); write it as plain text"
-    if len(note) > NOTE_LIMIT:
-        return f"the note is {len(note):,} characters long; keep notes under {NOTE_LIMIT:,}"
+    if len(note) > MAX_NOTE_CHARS:
+        return f"the note is {len(note):,} characters long; keep notes under {MAX_NOTE_CHARS:,}"
     return None
 
 

@@ -18,7 +18,7 @@ from scorecard import card, cli, commentary, queries, register, store, targets
 from scorecard.areas import ENGLAND
 from scorecard.reports import build_pack, file_name, pack_bytes, render, suppression
 from scorecard.reports.content import progress_words
-from scorecard.reports.xlsx_pack import neutralise
+from scorecard.text_safety import neutralise_cell as neutralise
 
 PLYMOUTH, SCILLY = "E06000026", "E06000053"
 TERM = "Autumn 2026/27"
