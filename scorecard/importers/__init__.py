@@ -14,7 +14,7 @@ KNOWN_FORMATS = (
 
 def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = None) -> ImportPlan:
     """Read any supported file into an import plan. Raises ImportFailure for bad input."""
-    if not source.data.strip():
+    if not source.data or source.data.isspace():
         raise ImportFailure(Issue(source.name, "the file is empty"))
     if source.is_zip:
         archive = safe_zip.open_zip(source)

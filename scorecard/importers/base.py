@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import limits
@@ -53,6 +55,7 @@ class SourceFile:
 
     name: str
     data: bytes
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         too_big = size_problem(len(self.data))
@@ -80,9 +83,12 @@ class SourceFile:
         return self.data[:4] == b"PK\x03\x04"
 
     def text(self) -> str:
-        """The file decoded as UTF-8 (a BOM is dropped). Bad bytes are reported by row and column."""
+        """The file decoded as UTF-8 (a BOM is dropped), once. Bad bytes are reported by row and column."""
+        if self._text is not None:
+            return self._text
         try:
-            return self.data.decode("utf-8-sig")
+            self._text = self.data.decode("utf-8-sig")
+            return self._text
         except UnicodeDecodeError as exc:
             before = self.data[: exc.start]
             row = before.count(b"\n") + 1
@@ -168,12 +174,23 @@ class ImportPlan:
 
     def set_values(self, records: list[dict], release: dict) -> "ImportPlan":
         """Attribute every record to `release` (registering it if it is new) and keep them."""
-        if release.get("new") and release not in self.new_releases:
-            self.new_releases.append(release)
         for r in records:
             r["source_id"] = release["id"]
-        self.source_id = release["id"]
         self.values = values_frame(records)
+        return self._attribute(release)
+
+    def set_value_columns(self, columns: dict, release: dict) -> "ImportPlan":
+        """As set_values, from a sequence per column (VALUE_COLUMNS but source_id): for large files.
+        Text stays as the Python objects given (one per distinct text), not copied into pandas strings."""
+        count = len(columns["metric_id"])
+        columns = {**columns, "source_id": [release["id"]] * count}
+        self.values = _typed(pd.DataFrame({c: _column(columns[c]) for c in VALUE_COLUMNS}, copy=False))
+        return self._attribute(release)
+
+    def _attribute(self, release: dict) -> "ImportPlan":
+        if release.get("new") and release not in self.new_releases:
+            self.new_releases.append(release)
+        self.source_id = release["id"]
         return self
 
     def add(self, other: "ImportPlan") -> None:
@@ -188,8 +205,18 @@ class ImportPlan:
         self.source_id = self.source_id or other.source_id
 
 
+def _column(values) -> pd.Series:
+    """Numbers from an array.array without a Python object each; anything else as objects."""
+    if isinstance(values, array):
+        return pd.Series(np.frombuffer(values, dtype=np.float64 if values.typecode == "d" else np.int64))
+    return pd.Series(values, dtype=object)
+
+
 def values_frame(records: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
+    return _typed(pd.DataFrame.from_records(records, columns=VALUE_COLUMNS))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for col in ("value", "numerator", "denominator"):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     df["source_row"] = df["source_row"].astype("Int64")

@@ -26,7 +26,8 @@ LEVELS = {"National": "england", "Regional": "region", "Local authority": "la"}
 
 
 def header_of(text: str) -> list[str]:
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     return [h.strip() for h in next(csv.reader([first]))] if first.strip() else []
 
 
