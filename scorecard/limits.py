@@ -41,6 +41,7 @@ MAX_METRIC_NAME_CHARS = 120
 MAX_METRIC_SHORT_NAME_CHARS = 60
 MAX_METRIC_DESCRIPTION_CHARS = 2_000
 MAX_METRIC_TEXT_CHARS = 300  # a metric's cadence, summary sentence or series-break note
+MAX_PRIORITY_TITLE_CHARS = 200  # a priority area of the improvement plan
 
 
 def megabytes(size: int) -> str:

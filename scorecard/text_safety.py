@@ -64,7 +64,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise_cell)
+            out[column] = pd.Series([neutralise_cell(v) for v in out[column]], index=out.index,
+                                    dtype=out[column].dtype)
     out.columns = [neutralise_cell(c) for c in out.columns]
     return out
 

@@ -110,8 +110,8 @@ def too_many_rows(file_name: str, limit: int, what: str = "a file") -> ImportFai
 def size_problem(size: int) -> str | None:
     if size <= limits.MAX_FILE_BYTES:
         return None
-    return (f"is {limits.megabytes(size)}; files of up to {limits.MAX_FILE_MB} MB can be imported. "
-            "Split it, or leave out columns and rows this tool does not read.")
+    return (f"is too large to import: {limits.megabytes(size)}, more than the {limits.MAX_FILE_MB} MB a file may "
+            "be. Split it, or leave out columns and rows this tool does not read.")
 
 
 @dataclass

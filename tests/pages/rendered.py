@@ -26,3 +26,27 @@ def live_markup(markdown: str) -> list[str]:
     found = [m.group(0) for m in _EXPLICIT.finditer(escaped)] + [m.group(0) for m in _TAG.finditer(escaped)]
     text = _ESCAPE.sub(r"\1", markdown)
     return found + [m.group(0) for m in _AUTOLINK_LITERAL.finditer(text)]
+
+
+_WIDGETS = ("text_area", "text_input", "number_input", "selectbox", "multiselect", "checkbox", "toggle", "button",
+            "radio", "date_input", "slider")
+
+
+def markdown_sources(at) -> list[str]:
+    """Every string a run page sends to Streamlit that Streamlit renders as Markdown: texts, headings,
+    captions, alerts, help tooltips, and the labels of metrics, expanders, tabs, buttons and widgets.
+    (Select box options are not Markdown: Streamlit shows them as plain text.)"""
+    out = []
+    for kind in ("markdown", "caption", "title", "header", "subheader"):
+        for element in getattr(at, kind):
+            out += [element.value, element.proto.help]
+    for kind in ("error", "warning", "info", "success"):
+        out += [element.value for element in getattr(at, kind)]
+    out += [m.label for m in at.metric] + [m.proto.help for m in at.metric]
+    out += [e.label for e in at.expander] + [t.label for t in at.tabs]
+    for kind in ("download_button",):
+        out += [s for element in at.get(kind) for s in (element.proto.label, element.proto.help)]
+    for kind in _WIDGETS:
+        for element in getattr(at, kind, []):
+            out += [element.label, element.help or ""]
+    return [s for s in out if s]
