@@ -9,7 +9,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from scorecard import limits
+from scorecard import charts, limits
 from scorecard.importers.safe_zip import archive_problem
 from scorecard.text_safety import neutralise_cell, neutralise_frame, plain, text_problem
 from tests.pages.rendered import live_markup, shown
@@ -145,3 +145,12 @@ def test_the_zip_directory_rules():
     workbook = [_info("content.xml", 21 * mb, 3 * mb)]
     assert archive_problem(workbook) is None
     assert "a workbook may expand to at most 20 MB" in archive_problem(workbook, limits.MAX_WORKBOOK_TOTAL_BYTES)
+
+
+def test_chart_titles_cannot_carry_plotly_tags():
+    """Plotly reads <a href>, <b> and <br> in titles: a typed name is escaped, and long titles wrap."""
+    title = '<a href="https://example.invalid">Internships</a> & <b>outcomes</b>'
+    assert charts.wrap(title) == ('&lt;a href="https://example.invalid"&gt;Internships&lt;/a&gt; &amp; '
+                                  '&lt;b&gt;outcomes&lt;/b&gt;')
+    wrapped = charts.wrap("word " * 30 + "<img src=x>", width=40)
+    assert wrapped.count("<br>") >= 3 and "<img" not in wrapped and "&lt;img" in wrapped
