@@ -97,7 +97,7 @@ def committed_batch_for(con, sha256: str) -> int | None:
 
 
 def _incoming(plan: ImportPlan) -> pd.DataFrame:
-    df = plan.values[VALUE_COLUMNS] if len(plan.values) else pd.DataFrame(columns=VALUE_COLUMNS)
+    df = plan.values[VALUE_COLUMNS].copy(deep=False) if len(plan.values) else pd.DataFrame(columns=VALUE_COLUMNS)
     for col in ("value", "numerator", "denominator"):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     for col in ("metric_id", "area_code", "period_label", "status", "note", "source_id", "source_file",

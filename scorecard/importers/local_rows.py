@@ -13,15 +13,15 @@ import re
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from .. import periods, published
-from ..limits import MAX_NOTE_CHARS
 from ..areas import ENGLAND, Area, AreaIndex, AreaNotFound
+from ..limits import MAX_NOTE_CHARS
 from ..register import Metric
 from ..validation import parts_problem, value_problem
-from .base import VALUE_COLUMNS, ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 PUBLICATION = "local-return"
 FIELDS = ("area", "metric", "period", "time_period", "time_identifier",
