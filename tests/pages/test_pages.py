@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from scorecard import card, config, local_returns, targets
 
-from .rendered import shown
+from ..rendered import shown
 
 PAGES = config.PROJECT_ROOT / "pages"
 ROUTER = f"""

@@ -19,7 +19,7 @@ from scorecard.importers.base import SourceFile
 from scorecard.register import RegisterError, metrics_from_store
 from scorecard.ui import admin
 
-from .rendered import shown
+from ..rendered import shown
 
 PLYMOUTH, CUMBERLAND, SCILLY, ENGLAND = "E06000026", "E06000063", "E06000053", "E92000001"
 AREAS = {PLYMOUTH: "Plymouth", CUMBERLAND: "Cumberland", SCILLY: "Isles of Scilly", ENGLAND: "England"}

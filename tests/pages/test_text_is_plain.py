@@ -1,7 +1,7 @@
 """User-supplied text is shown as plain text on every page: commentary, exception notes, authors,
 a board metric's name and description, priority areas, file names, and text typed into a link.
 Each page is run with links, images and HTML planted in all of them, and every string the page hands
-to Streamlit's Markdown renderer is read as that renderer would (tests/pages/rendered.py): none may
+to Streamlit's Markdown renderer is read as that renderer would (tests/rendered.py): none may
 make a link or an image, and the text must still be there for the reader. tests/e2e checks the same
 in a real browser, with the network watched."""
 
@@ -15,7 +15,7 @@ from scorecard import commentary, config, ingest, priorities, register, store
 from scorecard.importers import SourceFile
 from scorecard.register import Metric, metrics_from_store
 
-from .rendered import live_markup, markdown_sources, shown
+from ..rendered import live_markup, markdown_sources, shown
 
 PAGES = config.PROJECT_ROOT / "pages"
 ROUTER = f"""

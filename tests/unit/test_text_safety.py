@@ -12,7 +12,7 @@ import pytest
 from scorecard import charts, limits
 from scorecard.importers.safe_zip import archive_problem
 from scorecard.text_safety import neutralise_cell, neutralise_frame, plain, text_problem
-from tests.pages.rendered import live_markup, shown
+from tests.rendered import live_markup, shown
 
 HOSTILE = [
     "![x](https://example.invalid/x.png)",
