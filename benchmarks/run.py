@@ -6,7 +6,8 @@ Reports medians of repeated runs, in milliseconds, on this machine:
   zip import      importing the whole 2025 EHC plans ZIP into a store holding areas and the register
   duckdb read     DuckDB alone reading the same ZIP's CSVs with read_csv (the ratio is what counts)
   show            `show` for one metric: one area, and all areas (warm, in process)
-Later sections time the dashboard pages, local-return validation and report packs.
+Later sections time the dashboard pages, local-return validation, report packs and the refusal
+of a ZIP bomb (benchmarks/zip_bomb.py; benchmarks/local_returns.py alone also runs a 200,000-row return).
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def bench_sections(repeat: int) -> None:
     """The dashboard pages, local-return validation and report packs each time themselves."""
     import importlib
 
-    for name in ("pages", "local_returns", "reports"):
+    for name in ("pages", "local_returns", "reports", "zip_bomb"):
         module = importlib.import_module(f"benchmarks.{name}")
         for label, median, target in module.bench(repeat):
             RESULTS.append((label, median, target))

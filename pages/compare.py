@@ -9,6 +9,7 @@ from scorecard import charts, hexmap, periods
 from scorecard.areas import ENGLAND
 from scorecard.comparators import neighbour_map
 from scorecard.formatting import fmt
+from scorecard.text_safety import plain
 from scorecard.ui import choosers, data, navigation, widgets
 
 navigation.through_app()
@@ -24,11 +25,11 @@ with_figures = table[(table["level"] == "la") & table["value"].notna()].drop_dup
 options = sorted((periods.Period(r.period, r.period_kind, r.start_date, r.end_date) for r in with_figures.itertuples()),
                  key=lambda p: p.sort_key, reverse=True)
 
-st.title(f"Compare local authorities: {metric.label}")
+st.title(plain(f"Compare local authorities: {metric.label}"))
 if metric.description:
-    st.caption(metric.description)
+    st.caption(plain(metric.description))
 if not options:
-    st.info(f"No local authority has a figure for {charts.lower_first(metric.label)} yet.")
+    st.info(plain(f"No local authority has a figure for {charts.lower_first(metric.label)} yet."))
     st.stop()
 
 in_term = [p for p in options if p.end <= term.end]
@@ -48,7 +49,7 @@ if metric.polarity == "context":
 if metric.unit == "count" and england is not None:
     st.caption(f"England's figure, {fmt(england, metric)}, is a total for all authorities, so it is not drawn.")
 if area.level != "la":
-    st.caption(f"{area.name} is not a local authority, so no authority is highlighted.")
+    st.caption(plain(f"{area.name} is not a local authority, so no authority is highlighted."))
 
 ranking_title = charts.ranking_title(ranked, metric, area, england, period.label, period.kind)
 st.subheader("Every local authority, ranked")
@@ -71,7 +72,7 @@ st.caption("Hex map layout: Open Innovations' UK upper-tier local authority hexm
            "project for the reorganisations of 2020 to 2023.")
 
 if len(mine):
-    st.subheader(f"{area.name}'s statistical neighbours")
+    st.subheader(plain(f"{area.name}'s statistical neighbours"))
     model = int(mine["model_year"].iloc[0])
     st.caption(f"DfE's children's services statistical neighbours, {model} model: the ten most similar authorities, "
                "nearest first, with DfE's closeness words.")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from scorecard import ingest, sources_info
 from scorecard.register import LICENCE_ATTRIBUTION
+from scorecard.text_safety import plain
 from scorecard.ui import admin, data, navigation, session
 from scorecard.ui.widgets import APP_NAME, csv_bytes
 
@@ -29,7 +30,7 @@ st.markdown(f"{admin.as_at_words(data.batches())} "
             "Every figure keeps the release it came from, so revisions and undo never lose history.")
 
 if "undo_message" in st.session_state:
-    st.success(st.session_state.pop("undo_message"))
+    st.success(plain(st.session_state.pop("undo_message")))
 
 st.header("Is the store up to date?")
 statuses = sources_info.publication_status(sources, today)
@@ -39,7 +40,7 @@ if overdue:
                f"(as at {today:%d %B %Y}): a newer release was expected after the one in the store.")
 for s in statuses:
     marker = "⚠️ " if s.status == sources_info.OVERDUE else ""
-    st.markdown(f"- {marker}{s.words}")
+    st.markdown(f"- {marker}{plain(s.words)}")
 
 st.header("Sources in the store")
 st.markdown(f"{LICENCE_ATTRIBUTION} See the [Open Government Licence v3.0]({OGL}). "
@@ -66,7 +67,7 @@ if choices:
             try:
                 st.session_state["undo_message"] = ingest.undo(data.cursor(), int(batch_id), who=session.who())
             except ingest.UndoError as exc:
-                st.error(str(exc))
+                st.error(plain(str(exc)))
             else:
                 st.rerun()
 else:

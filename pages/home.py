@@ -7,6 +7,7 @@ import streamlit as st
 
 from scorecard import card as card_module
 from scorecard import narrative, reports
+from scorecard.text_safety import plain
 from scorecard.ui import choosers, data, navigation, widgets
 
 navigation.through_app()
@@ -16,13 +17,13 @@ term = choosers.choose_term()
 widgets.set_title(area.name, "Scorecard")
 card = data.card(area.code, term.label)
 
-st.title(f"{area.name}: SEND scorecard")
+st.title(plain(f"{area.name}: SEND scorecard"))
 as_at = f" Data as at {card.as_at:%d %B %Y}." if card.as_at else ""
 st.caption(f"{term.describe()}. Each measure shows its latest figure up to the end of the term, with its own "
            f"period.{as_at}")
 
 if not card.rows:
-    st.info(f"There are no figures yet for {area.name}. National figures arrive with each DfE release; "
+    st.info(f"There are no figures yet for {plain(area.name)}. National figures arrive with each DfE release; "
             "local figures come from the Local returns page.")
     st.stop()
 
@@ -32,9 +33,9 @@ if any(ILLUSTRATIVE in r.flags for r in card.rows):
                "works. They are labelled on each measure and are not real data.", icon=":material/science:")
 
 summary = narrative.summary(card)
-st.markdown(summary[0])
+st.markdown(plain(summary[0]))
 with st.expander("Read the summary aloud", icon=":material/record_voice_over:"):
-    st.markdown("\n".join(f"{i}. {s}" for i, s in enumerate(summary[1:], start=1)))
+    st.markdown("\n".join(f"{i}. {plain(s)}" for i, s in enumerate(summary[1:], start=1)))
 
 with st.container(key="pack_downloads"):
     with st.expander("Download the committee or stocktake pack", icon=":material/download:"):
@@ -59,29 +60,29 @@ PAGES = Path(__file__).parent  # links work however the app is started
 
 def show_row(row) -> None:
     with st.container(border=True):
-        st.markdown(f"**{row.metric.name}**", help=row.metric.description or None)
+        st.markdown(f"**{plain(row.metric.name)}**", help=plain(row.metric.description) or None)
         left, middle, right = st.columns([4, 4, 3], gap="medium")
         with left:
             change = widgets.delta_words(row)
             trend = [t["value"] for t in row.trend if t["value"] is not None]
-            st.metric(row.metric.label, widgets.value_words(row), delta=change["delta"], delta_color=change["colour"],
+            st.metric(plain(row.metric.label), widgets.value_words(row), delta=change["delta"], delta_color=change["colour"],
                       delta_arrow=change["arrow"], label_visibility="collapsed",
                       chart_data=trend if len(trend) > 1 else None)
-            st.caption(widgets.period_words(row))
+            st.caption(plain(widgets.period_words(row)))
         with middle:
-            st.markdown("\n".join(f"- {line}" for line in widgets.comparator_lines(row, area.level)))
+            st.markdown("\n".join(f"- {plain(line)}" for line in widgets.comparator_lines(row, area.level)))
         with right:
             st.markdown(f"**Rating:** {widgets.rag_badge_html(row.rating)}", unsafe_allow_html=True,
-                        help=row.rating.reason)
+                        help=plain(row.rating.reason))
             if row.rating.rag:
-                st.caption(row.rating.reason)
-            st.markdown("  \n".join(widgets.position_lines(row, area.level)))
+                st.caption(plain(row.rating.reason))
+            st.markdown("  \n".join(plain(line) for line in widgets.position_lines(row, area.level)))
         if row.comment:
             who = f"{row.comment.author}, {row.comment.written_at:%d %B %Y}"
             if row.comment.text:
-                st.markdown(f"**Commentary** ({who}): {row.comment.text}")
+                st.markdown(f"**Commentary** ({plain(who)}): {plain(row.comment.text)}")
             if row.comment.has_exception_note:
-                st.markdown(f"**Exception note:** {row.comment.exception_words()}")
+                st.markdown(f"**Exception note:** {plain(row.comment.exception_words())}")
         for flag in row.flags:
             if flag == ILLUSTRATIVE:
                 st.badge(flag, icon=":material/science:", color="orange")
@@ -89,7 +90,7 @@ def show_row(row) -> None:
                 st.warning(f"{flag}: a red rating needs one (cause, action, owner, date back on track), on the "
                            "Targets and commentary page.", icon=":material/warning:")
             else:
-                st.caption(f"⚠ {flag}")
+                st.caption(f"⚠ {plain(flag)}")
         links = st.columns([1, 1, 4])
         query = {"area": area.code, "term": term.label, "metric": row.metric.id}
         links[0].page_link(PAGES / "trends.py", label="Trend", icon=":material/show_chart:", query_params=query)
@@ -101,7 +102,7 @@ def show_row(row) -> None:
 cards_tab, table_tab = st.tabs(["Scorecard", "Table"])
 with cards_tab:
     for group, rows in card.groups():
-        st.subheader(group)
+        st.subheader(plain(group))
         st.caption(widgets.rag_counts_words(card.rag_counts(rows)))
         for row in rows:
             show_row(row)

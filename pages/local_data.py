@@ -6,6 +6,8 @@ import streamlit as st
 from scorecard import ingest, local_returns, template
 from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.register import THEME_TITLES, RegisterError
+from scorecard.limits import MAX_METRIC_DESCRIPTION_CHARS, MAX_METRIC_NAME_CHARS
+from scorecard.text_safety import plain
 from scorecard.ui import admin, data, navigation, session
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import csv_bytes, set_title
@@ -18,7 +20,7 @@ def undo_button(batch_id: int, key: str) -> None:
         try:
             st.session_state["local_message"] = ingest.undo(data.cursor(), batch_id, who=session.who())
         except ingest.UndoError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         else:
             st.rerun()
 
@@ -34,7 +36,7 @@ st.markdown(
     "`denominator`, with optional `status` and `note`). Every row is checked first; if anything is wrong, "
     "every problem is listed and nothing is written.")
 if "local_message" in st.session_state:
-    st.success(st.session_state.pop("local_message"))
+    st.success(plain(st.session_state.pop("local_message")))
 
 st.header("Upload a return")
 upload = st.file_uploader("Return file (CSV or Excel template)", type=["csv", "xlsx"], key="return_upload")
@@ -43,7 +45,7 @@ if upload is not None:
     try:
         plan = admin.read_upload(data.cursor(), upload.name, content)
     except ImportFailure as failure:
-        st.error(f"{upload.name} cannot be imported: {len(failure.issues)} problem(s) found. Nothing was written. "
+        st.error(f"{plain(upload.name)} cannot be imported: {len(failure.issues)} problem(s) found. Nothing was written. "
                  "Correct the file and upload it again.")
         problems = admin.problems_frame(failure.issues)
         st.dataframe(problems, hide_index=True, key="problems_table")
@@ -52,11 +54,11 @@ if upload is not None:
     else:
         existing = ingest.committed_batch_for(data.cursor(), SourceFile(upload.name, content).sha256)
         if existing is not None:
-            st.info(f"{upload.name} has been imported as batch {existing}. The scorecard shows its figures.")
+            st.info(f"{plain(upload.name)} has been imported as batch {existing}. The scorecard shows its figures.")
             undo_button(existing, "undo_upload")
         else:
             preview = ingest.preview(data.cursor(), plan)
-            st.subheader(f"Preview of {upload.name}")
+            st.subheader(plain(f"Preview of {upload.name}"))
             st.markdown(admin.preview_words(preview))
             for change, table in admin.preview_tables(preview, metrics, data.areas()).items():
                 with st.expander(f"{admin.PREVIEW_HEADINGS[change]}: {len(table)}", expanded=change != "unchanged"):
@@ -70,7 +72,7 @@ if upload is not None:
                 st.rerun()
 
 st.header("Download the template")
-st.markdown(f"An Excel return for **{area.name}**: a row per measure, a column per term, and a sheet of "
+st.markdown(f"An Excel return for **{plain(area.name)}**: a row per measure, a column per term, and a sheet of "
             "definitions. Fill it in and upload it above.")
 local = local_returns.local_metrics(metrics)
 chosen_metrics = st.multiselect("Measures in the template", list(metrics), default=[m.id for m in local],
@@ -81,7 +83,7 @@ chosen_terms = st.multiselect("Terms in the template", list(term_choices), defau
 if chosen_metrics and chosen_terms:
     picked_metrics = [metrics[m] for m in chosen_metrics]
     picked_terms = [term_choices[t] for t in chosen_terms]
-    st.download_button(f"Download the Excel template for {area.name}",
+    st.download_button(plain(f"Download the Excel template for {area.name}"),
                        template.build_template(picked_metrics, area, picked_terms),
                        file_name=f"return_{area.code}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -110,7 +112,8 @@ board = admin.board_metrics_table(metrics)
 if len(board):
     st.dataframe(board, hide_index=True, key="board_metrics_table")
 with st.form("board_metric", clear_on_submit=False):
-    name = st.text_input("Name", help="For example: Supported internships with employment outcomes")
+    name = st.text_input("Name", help="For example: Supported internships with employment outcomes",
+                         max_chars=MAX_METRIC_NAME_CHARS)
     metric_id = st.text_input("Id (optional)", help="Lower-case letters, digits and underscores. "
                               "Left blank, it is made from the name.")
     unit = st.selectbox("Unit", admin.BOARD_METRIC_CHOICES["unit"])
@@ -118,14 +121,15 @@ with st.form("board_metric", clear_on_submit=False):
                             format_func=lambda p: admin.POLARITY_WORDS[p])
     decimals = st.number_input("Decimal places", min_value=0, max_value=4, value=1, step=1)
     theme = st.selectbox("Theme", admin.BOARD_METRIC_CHOICES["theme"], format_func=lambda t: THEME_TITLES[t])
-    description = st.text_area("Description", help="What is counted, and how.")
+    description = st.text_area("Description", help="What is counted, and how.",
+                               max_chars=MAX_METRIC_DESCRIPTION_CHARS)
     if st.form_submit_button("Add the measure"):
         try:
             added = admin.add_board_metric(data.cursor(), name=name, unit=unit, polarity=polarity,
                                            decimals=int(decimals), description=description, theme=theme,
                                            metric_id=metric_id)
         except RegisterError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))
         else:
             st.session_state["local_message"] = (f"Added {added.name} ({added.id}). It can be used in a return "
                                                   "now, and is in the template.")

@@ -3,8 +3,9 @@ term, the improvement plan's priority areas, and how each measure is rated."""
 
 import streamlit as st
 
-from scorecard import commentary, local_returns, periods, priorities, targets
+from scorecard import commentary, limits, local_returns, periods, priorities, targets
 from scorecard.importers.base import ImportFailure
+from scorecard.text_safety import plain
 from scorecard.ui import admin, data, navigation, session
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import set_title
@@ -13,7 +14,7 @@ navigation.through_app()
 
 
 def show_problems(failure: ImportFailure, what: str) -> None:
-    st.error(f"{what}: {len(failure.issues)} problem(s) found, by row and column below. Nothing was saved.")
+    st.error(f"{plain(what)}: {len(failure.issues)} problem(s) found, by row and column below. Nothing was saved.")
     st.dataframe(admin.problems_frame(failure.issues), hide_index=True)
 
 
@@ -23,10 +24,10 @@ set_title(area.name, "Targets and commentary")
 metrics = data.metrics()
 version = data.data_version()
 st.title("Targets and commentary")
-st.markdown(f"For **{area.name}**, {term.describe()}. Targets drive the RAG ratings on the scorecard; "
+st.markdown(f"For **{plain(area.name)}**, {term.describe()}. Targets drive the RAG ratings on the scorecard; "
             "commentary and exception notes appear beside each measure.")
 if "targets_message" in st.session_state:
-    st.success(st.session_state.pop("targets_message"))
+    st.success(plain(st.session_state.pop("targets_message")))
 
 scorecard = data.card(area.code, term.label)
 
@@ -94,18 +95,18 @@ else:
     metric_id = st.selectbox("Measure to comment on", on_card, index=on_card.index(wanted) if wanted in on_card else 0,
                              format_func=lambda m: metrics[m].name, key="commentary_metric")
     row = admin.row_for(scorecard, metric_id)
-    st.markdown(admin.rating_words(row))
+    st.markdown(plain(admin.rating_words(row)))
     red = admin.is_red(row)
     with st.form("commentary_form", clear_on_submit=True):
-        text = st.text_area(f"Commentary for {term.describe()}")
-        author = st.text_input("Written by", help="The accountable officer's name or role.")
+        text = st.text_area(f"Commentary for {term.describe()}", max_chars=limits.MAX_COMMENTARY_CHARS)
+        author = st.text_input("Written by", help="The accountable officer's name or role.",
+                               max_chars=limits.MAX_AUTHOR_CHARS)
         internal = st.checkbox("Internal only (left out of public packs)")
         fields = {}
         if red:
             st.markdown("**This measure is rated Red: add the exception note.**")
-            fields["cause"] = st.text_input("Cause")
-            fields["action"] = st.text_input("Action")
-            fields["owner"] = st.text_input("Owner")
+            for field in ("cause", "action", "owner"):
+                fields[field] = st.text_input(field.capitalize(), max_chars=limits.MAX_EXCEPTION_FIELD_CHARS)
             fields["recovery_period"] = st.selectbox("Expected back on track by",
                                                      admin.recovery_term_options(term))
         if st.form_submit_button("Save commentary"):
@@ -113,7 +114,7 @@ else:
                 message = admin.save_commentary(data.cursor(), area.code, metric_id, term, text, author,
                                                 internal=internal, **fields)
             except (commentary.CommentaryError, periods.PeriodError) as exc:
-                st.error(str(exc))
+                st.error(plain(str(exc)))
             else:
                 st.session_state["targets_message"] = message
                 st.rerun()
@@ -138,7 +139,7 @@ if st.button("Save priority areas"):
     try:
         count = admin.save_priorities(data.cursor(), area.code, edited_plan, set(metrics))
     except priorities.PriorityError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
     else:
         st.session_state["targets_message"] = f"Saved {count} priority area(s) for {area.name}."
         st.rerun()

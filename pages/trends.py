@@ -14,6 +14,7 @@ named after that metric, each row with its own period. A missing figure carries 
 import streamlit as st
 
 from scorecard import charts
+from scorecard.text_safety import plain
 from scorecard.ui import choosers, data, navigation, widgets
 
 navigation.through_app()
@@ -31,9 +32,9 @@ national = data.metric_frame(national_metric.id) if national_metric else None
 frame = charts.trend_frame(data.metric_frame(metric_id), area, metric, national, national_metric)
 frame = frame[frame["end_date"] <= term.end]
 
-st.title(f"{metric.label}: {area.name}")
+st.title(plain(f"{metric.label}: {area.name}"))
 if metric.description:
-    st.caption(metric.description)
+    st.caption(plain(metric.description))
 
 boundary = None
 if area.valid_from:
@@ -46,8 +47,8 @@ if not len(frame):
         "they arrive with the national release"
     if boundary and metric.national:
         where = f"{boundary[1]}, and earlier figures are for the old authority"
-    st.info(f"No figures yet for {charts.lower_first(metric.label)} in {area.name} up to the end of "
-            f"{term.describe()}: {where}.")
+    st.info(plain(f"No figures yet for {charts.lower_first(metric.label)} in {area.name} up to the end of "
+                  f"{term.describe()}: {where}."))
     st.stop()
 
 breaks = data.series_breaks(metric_id) + (data.series_breaks(national_metric.id) if national_metric else [])
@@ -77,7 +78,7 @@ if not target.empty:
 if any(frame["status"] == "illustrative"):
     notes.append("Illustrative figures: made-up sample figures, not real data.")
 for note in notes:
-    st.caption(note)
+    st.caption(plain(note))
 st.caption("The CSV follows the layout of DfE's Explore Education Statistics open data: England and the region "
            "are rows of their own; the neighbours' mean is a column on the area's rows; a missing figure carries "
            "the EES symbol (c suppressed, x not available, z not applicable, low rounds to zero).")

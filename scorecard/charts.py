@@ -13,6 +13,7 @@ Rules every chart keeps (WCAG 2.2 AA and the Analysis Function's guidance):
 
 from __future__ import annotations
 
+import html
 import textwrap
 from datetime import date
 
@@ -98,8 +99,10 @@ def _compare_word(value: float, other: float, decimals: int) -> str:
 
 
 def wrap(title: str, width: int = 95) -> str:
-    """Plotly does not wrap titles."""
-    return "<br>".join(textwrap.wrap(title, width)) if len(title) > width else title
+    """A chart title for Plotly: wrapped (Plotly does not wrap titles), and with <, > and & escaped,
+    since Plotly reads tags such as <a href> in titles and a title holds names people typed."""
+    lines = textwrap.wrap(title, width) if len(title) > width else [title]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 # ---------------------------------------------------------------- trends

@@ -18,6 +18,7 @@ from .areas import AreaIndex, AreaNotFound
 from .importers import SourceFile
 from .importers.base import ImportFailure
 from .tables import SHOW_COLUMNS, metric_table
+from .text_safety import neutralise_frame
 
 
 class CommandError(Exception):
@@ -328,7 +329,7 @@ def cmd_check(args) -> int:
 
 def _print_frame(df: pd.DataFrame, fmt: str, decimals: int) -> None:
     if fmt == "csv":
-        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        neutralise_frame(df).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
         print(json.dumps(json.loads(df.to_json(orient="records", date_format="iso")), indent=1))
     elif fmt == "plain":

@@ -9,9 +9,13 @@ from datetime import datetime
 
 import pandas as pd
 
-from . import periods, store
+from . import limits, periods, store
 
 EXCEPTION_FIELDS = ("cause", "action", "owner", "recovery_period")
+# The longest each typed field may be, in characters (scorecard.limits).
+LENGTH_LIMITS = {"commentary": limits.MAX_COMMENTARY_CHARS, "cause": limits.MAX_EXCEPTION_FIELD_CHARS,
+                 "action": limits.MAX_EXCEPTION_FIELD_CHARS, "owner": limits.MAX_EXCEPTION_FIELD_CHARS,
+                 "author": limits.MAX_AUTHOR_CHARS}
 
 
 class CommentaryError(ValueError):
@@ -46,6 +50,12 @@ def add(con, area_code: str, metric_id: str, period_label: str, text: str, autho
     text = (text or "").strip()
     fields = {"cause": cause, "action": action, "owner": owner, "recovery_period": recovery_period}
     fields = {k: (v or "").strip() or None for k, v in fields.items()}
+    typed = {"commentary": text, "author": (author or "").strip(),
+             **{k: v or "" for k, v in fields.items() if k in LENGTH_LIMITS}}
+    too_long = [f"the {name} is {len(value):,} characters long; keep it to {LENGTH_LIMITS[name]:,} or fewer"
+                for name, value in typed.items() if len(value) > LENGTH_LIMITS[name]]
+    if too_long:
+        raise CommentaryError("; ".join(too_long))
     if not text and not any(fields.values()):
         raise CommentaryError("write a commentary or an exception note")
     if not (author or "").strip():

@@ -13,12 +13,15 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from . import store, targets
 from .importers.base import LOCAL_PUBLICATION, VALUE_COLUMNS, ImportFailure, ImportPlan, Issue
 from .importers.targets_csv import FORMAT as TARGETS_FORMAT
 
+_COMPARED = ("metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status")
+_CHANGES = np.array(["added", "unchanged", "changed"], dtype=object)
 _SAME_FIGURE = (
     "v.value IS NOT DISTINCT FROM i.value AND v.status = i.status "
     "AND v.numerator IS NOT DISTINCT FROM i.numerator AND v.denominator IS NOT DISTINCT FROM i.denominator"
@@ -99,12 +102,15 @@ def committed_batch_for(con, sha256: str) -> int | None:
 
 
 def _incoming(plan: ImportPlan) -> pd.DataFrame:
-    df = plan.values[VALUE_COLUMNS].copy() if len(plan.values) else pd.DataFrame(columns=VALUE_COLUMNS)
+    df = plan.values[VALUE_COLUMNS].copy(deep=False) if len(plan.values) else pd.DataFrame(columns=VALUE_COLUMNS)
     for col in ("value", "numerator", "denominator"):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     for col in ("metric_id", "area_code", "period_label", "status", "note", "source_id", "source_file",
                 "source_column", "published_area"):
-        df[col] = df[col].astype("object").where(df[col].notna(), None)
+        # Text columns stay as pandas strings, which DuckDB reads as they are (missing is NULL);
+        # turning 200,000 rows of them into Python objects would take 100 MB.
+        if not isinstance(df[col].dtype, pd.StringDtype):
+            df[col] = df[col].astype("object").where(df[col].notna(), None)
     df["source_row"] = pd.to_numeric(df["source_row"]).astype("Int64")
     return df
 
@@ -121,18 +127,28 @@ def preview(con, plan: ImportPlan) -> Preview:
     incoming = _incoming(plan)
     if not len(incoming):
         return Preview(incoming.assign(change=pd.Series(dtype=str)))
-    store.register_frame(con, "incoming", incoming)
-    rows = con.execute(
+    # Only the keys and figures go to DuckDB, and only the stored figures come back, by row number:
+    # a large return's text columns are never copied (a 200,000-row return stays under 400 MB).
+    store.register_frame(con, "incoming", incoming[list(_COMPARED)].assign(_i=np.arange(len(incoming))))
+    found = con.execute(
         f"""
-        SELECT i.*, v.value AS old_value, v.numerator AS old_numerator, v.denominator AS old_denominator,
+        SELECT i._i, v.value AS old_value, v.numerator AS old_numerator, v.denominator AS old_denominator,
                v.status AS old_status, v.source_id AS old_source_id,
-               CASE WHEN v.id IS NULL THEN 'added' WHEN {_SAME_FIGURE} THEN 'unchanged' ELSE 'changed' END AS change
+               CASE WHEN v.id IS NULL THEN 0 WHEN {_SAME_FIGURE} THEN 1 ELSE 2 END AS change
         FROM incoming i
         LEFT JOIN metric_value v ON v.is_current AND v.metric_id = i.metric_id
              AND v.area_code = i.area_code AND v.period_label = i.period_label
+        ORDER BY i._i
         """
     ).df()
     con.unregister("incoming")
+    order = found["_i"].to_numpy()
+    in_order = len(order) == len(incoming) and bool((order == np.arange(len(order))).all())
+    rows = incoming if in_order else incoming.iloc[order].reset_index(drop=True)
+    for column in ("old_value", "old_numerator", "old_denominator", "old_status", "old_source_id"):
+        rows[column] = found[column].to_numpy()
+    rows["change"] = _CHANGES[found["change"].to_numpy()]
+    del found
     # A figure from an older release than the current one is kept as history, not a revision.
     dates = _release_dates(con, plan)
     older = rows["change"].eq("changed") & pd.Series(

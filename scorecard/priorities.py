@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import store
+from .limits import MAX_PRIORITY_TITLE_CHARS
 
 
 class PriorityError(ValueError):
@@ -44,6 +45,9 @@ def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str
     for p in priorities:
         if not p.title.strip():
             raise PriorityError(f"priority area {p.number} needs a title")
+        if len(p.title.strip()) > MAX_PRIORITY_TITLE_CHARS:
+            raise PriorityError(f"the title of priority area {p.number} is {len(p.title.strip()):,} characters long; "
+                                f"keep it to {MAX_PRIORITY_TITLE_CHARS:,} or fewer")
         for m in p.metric_ids:
             if m not in known_metrics:
                 raise PriorityError(f"unknown metric {m!r} in priority area {p.number}")

@@ -9,7 +9,8 @@ import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import config
+from . import config, limits
+from .text_safety import text_problem
 
 UNITS = ("%", "count", "rate per 100", "days", "£")
 POLARITIES = ("higher", "lower", "context")
@@ -22,6 +23,13 @@ THEME_TITLES = {
     "workforce": "Workforce",
 }
 _ID = re.compile(r"[a-z][a-z0-9_]{1,60}")
+# A metric's words are shown on every page and written into packs and officers' templates, so each
+# is checked as words: its length, and no formula start, control character, link or markup.
+TEXT_FIELDS = {"name": (limits.MAX_METRIC_NAME_CHARS, False),
+               "short_name": (limits.MAX_METRIC_SHORT_NAME_CHARS, False),
+               "description": (limits.MAX_METRIC_DESCRIPTION_CHARS, True),
+               "cadence": (limits.MAX_METRIC_TEXT_CHARS, False),
+               "summary": (limits.MAX_METRIC_TEXT_CHARS, False)}
 LICENCE_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
@@ -101,6 +109,10 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
     for key in ("name", "unit", "polarity"):
         if not str(d.get(key, "")).strip():
             raise RegisterError(f"{prefix}: '{key}' is required")
+    for key, (limit, lines) in TEXT_FIELDS.items():
+        message = text_problem(str(d.get(key, "") or "").strip(), limit, lines)
+        if message:
+            raise RegisterError(f"{prefix}: {key.replace('_', ' ')} {message}")
     if d["unit"] not in UNITS:
         raise RegisterError(f"{prefix}: unit {d['unit']!r} must be one of {', '.join(UNITS)}")
     if d["polarity"] not in POLARITIES:
@@ -133,6 +145,10 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
             )
         )
     breaks = tuple((str(b["period"]), str(b.get("note", ""))) for b in d.get("breaks", []))
+    for period, note in breaks:
+        message = text_problem(note, limits.MAX_METRIC_TEXT_CHARS)
+        if message:
+            raise RegisterError(f"{prefix}: the note on the series break in {period} {message}")
     from .rag import RULES, rule_name
 
     rag_rule = rule_name(d.get("rag_rule"))

@@ -1,6 +1,9 @@
 """The Excel template for a local return: one area, metrics down the side, terms across the top,
 a drop-down per term for why a figure is missing, and a Definitions sheet. Officers fill it in and
-import it like the long CSV (scorecard.importers.local_template reads it back)."""
+import it like the long CSV (scorecard.importers.local_template reads it back).
+
+Names and descriptions (a board's own metrics, the area) are written through
+scorecard.text_safety.neutralise_cell, so no text can become a live formula in an officer's copy."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from .importers.local_template import (
 )
 from .periods import Period
 from .register import Metric
+from .text_safety import neutralise_cell
 
 UNIT_WORDS = {"%": "Percentage, 0 to 100", "count": "Count (whole number)", "rate per 100": "Rate per 100",
               "days": "Days", "£": "Pounds (£)"}
@@ -63,7 +67,7 @@ def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], tod
                                ("A4", "Generated", today.isoformat())):
         ws[cell] = label
         ws[cell].font = _BOLD
-        ws[cell.replace("A", "B")] = value
+        ws[cell.replace("A", "B")] = neutralise_cell(value)
     ws["A5"] = ("Type each figure in its metric's row, under its term. Percentages as 68.5, not 0.685. "
                 + _MISSING_HINT + " Definitions are on the next sheet. Do not use formulas.")
     ws["A5"].alignment = _WRAP
@@ -86,7 +90,7 @@ def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], tod
     validations = {unit: _validation(unit) for unit in {m.unit for m in metrics}}
     for i, m in enumerate(metrics):
         row = FIRST_ROW + i
-        ws.cell(row, NAME_COL, m.name).alignment = _WRAP
+        ws.cell(row, NAME_COL, neutralise_cell(m.name)).alignment = _WRAP
         ws.cell(row, UNIT_COL, UNIT_WORDS.get(m.unit, m.unit)).alignment = _WRAP
         ws.cell(row, ID_COL, m.id)
         for col in range(FIRST_TERM_COL, last_col + 1):
@@ -144,5 +148,5 @@ def _fill_definitions(ws, metrics: list[Metric]) -> None:
         values = (m.id, m.name, m.description, UNIT_WORDS.get(m.unit, m.unit),
                   POLARITY_WORDS.get(m.polarity, m.polarity), m.decimals)
         for col, value in enumerate(values, start=1):
-            ws.cell(row, col, value).alignment = _WRAP
+            ws.cell(row, col, neutralise_cell(value)).alignment = _WRAP
     ws.freeze_panes = "A2"

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
-from . import ees_csv, ees_zip, local_csv, local_template, moj_tribunal, neighbours, targets_csv
+from . import ees_csv, ees_zip, local_csv, local_template, moj_tribunal, neighbours, safe_zip, targets_csv
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 KNOWN_FORMATS = (
@@ -17,13 +14,12 @@ KNOWN_FORMATS = (
 
 def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = None) -> ImportPlan:
     """Read any supported file into an import plan. Raises ImportFailure for bad input."""
-    if not source.data.strip():
+    if not source.data or source.data.isspace():
         raise ImportFailure(Issue(source.name, "the file is empty"))
     if source.is_zip:
-        try:
-            names = zipfile.ZipFile(io.BytesIO(source.data)).namelist()
-        except zipfile.BadZipFile as exc:
-            raise ImportFailure(Issue(source.name, f"is not a readable ZIP (corrupt or truncated: {exc})")) from None
+        archive = safe_zip.open_zip(source)
+        names = archive.names()
+        archive.close()
         if "mimetype" in names and moj_tribunal.looks_like_ods(source):
             return moj_tribunal.read_ods(source, ctx)
         if "xl/workbook.xml" in names:

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from .. import limits
 from ..areas import AreaIndex
 from ..periods import Period
 from ..register import Metric
@@ -49,10 +52,17 @@ class ImportFailure(Exception):
 
 @dataclass
 class SourceFile:
-    """The bytes of one input file, with a display name and a fingerprint."""
+    """The bytes of one input file, with a display name and a fingerprint. A file larger than
+    limits.MAX_FILE_BYTES is refused here, before any reader sees it."""
 
     name: str
     data: bytes
+    _text: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        too_big = size_problem(len(self.data))
+        if too_big:
+            raise ImportFailure(Issue(self.name, too_big))
 
     @classmethod
     def from_path(cls, path: str | Path) -> "SourceFile":
@@ -61,6 +71,9 @@ class SourceFile:
             raise ImportFailure(Issue(str(path), "no such file"))
         if path.is_dir():
             raise ImportFailure(Issue(str(path), "is a folder; give the files in it"))
+        too_big = size_problem(path.stat().st_size)
+        if too_big:
+            raise ImportFailure(Issue(path.name, too_big))
         return cls(path.name, path.read_bytes())
 
     @property
@@ -72,9 +85,12 @@ class SourceFile:
         return self.data[:4] == b"PK\x03\x04"
 
     def text(self) -> str:
-        """The file decoded as UTF-8 (a BOM is dropped). Bad bytes are reported by row and column."""
+        """The file decoded as UTF-8 (a BOM is dropped), once. Bad bytes are reported by row and column."""
+        if self._text is not None:
+            return self._text
         try:
-            return self.data.decode("utf-8-sig")
+            self._text = self.data.decode("utf-8-sig")
+            return self._text
         except UnicodeDecodeError as exc:
             before = self.data[: exc.start]
             row = before.count(b"\n") + 1
@@ -85,6 +101,19 @@ class SourceFile:
                 "Save the file as 'CSV UTF-8' and import it again.",
                 row=row,
             )) from None
+
+
+def too_many_rows(file_name: str, limit: int, what: str = "a file") -> ImportFailure:
+    """The failure for a file past a row limit (scorecard.limits), raised as soon as it is reached."""
+    return ImportFailure(Issue(file_name, f"has more than {limit:,} rows; {what} may have at most {limit:,}. "
+                               "Split it into smaller files and import each.", row=limit + 1))
+
+
+def size_problem(size: int) -> str | None:
+    if size <= limits.MAX_FILE_BYTES:
+        return None
+    return (f"is too large to import: {limits.megabytes(size)}, more than the {limits.MAX_FILE_MB} MB a file may "
+            "be. Split it, or leave out columns and rows this tool does not read.")
 
 
 @dataclass
@@ -161,12 +190,23 @@ class ImportPlan:
 
     def set_values(self, records: list[dict], release: dict) -> "ImportPlan":
         """Attribute every record to `release` (registering it if it is new) and keep them."""
-        if release.get("new") and release not in self.new_releases:
-            self.new_releases.append(release)
         for r in records:
             r["source_id"] = release["id"]
-        self.source_id = release["id"]
         self.values = values_frame(records)
+        return self._attribute(release)
+
+    def set_value_columns(self, columns: dict, release: dict) -> "ImportPlan":
+        """As set_values, from a sequence per column (VALUE_COLUMNS but source_id): for large files.
+        Text stays as the Python objects given (one per distinct text), not copied into pandas strings."""
+        count = len(columns["metric_id"])
+        columns = {**columns, "source_id": [release["id"]] * count}
+        self.values = _typed(pd.DataFrame({c: _column(columns[c]) for c in VALUE_COLUMNS}, copy=False))
+        return self._attribute(release)
+
+    def _attribute(self, release: dict) -> "ImportPlan":
+        if release.get("new") and release not in self.new_releases:
+            self.new_releases.append(release)
+        self.source_id = release["id"]
         return self
 
     def add(self, other: "ImportPlan") -> None:
@@ -182,8 +222,18 @@ class ImportPlan:
         self.source_id = self.source_id or other.source_id
 
 
+def _column(values) -> pd.Series:
+    """Numbers from an array.array without a Python object each; anything else as objects."""
+    if isinstance(values, array):
+        return pd.Series(np.frombuffer(values, dtype=np.float64 if values.typecode == "d" else np.int64))
+    return pd.Series(values, dtype=object)
+
+
 def values_frame(records: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame.from_records(records, columns=VALUE_COLUMNS)
+    return _typed(pd.DataFrame.from_records(records, columns=VALUE_COLUMNS))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
     for col in ("value", "numerator", "denominator"):
         df[col] = pd.to_numeric(df[col]).astype("float64")
     df["source_row"] = df["source_row"].astype("Int64")

@@ -16,8 +16,9 @@ import pandas as pd
 from .. import periods, published
 from ..areas import ENGLAND, name_key
 from ..register import Metric, Read
+from ..limits import MAX_RELEASE_ROWS
 from ..validation import only_fractional, parts_problem, value_problem
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 
 FORMAT = "ees-csv"
 REQUIRED = ("time_period", "time_identifier", "geographic_level")
@@ -25,7 +26,8 @@ LEVELS = {"National": "england", "Regional": "region", "Local authority": "la"}
 
 
 def header_of(text: str) -> list[str]:
-    first = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
     return [h.strip() for h in next(csv.reader([first]))] if first.strip() else []
 
 
@@ -195,6 +197,8 @@ def _frame(file_name: str, text: str, names: list[str]) -> pd.DataFrame:
                                       row=start))
         rows.append(cells)
         lines.append(start)
+        if len(rows) > MAX_RELEASE_ROWS:
+            raise too_many_rows(file_name, MAX_RELEASE_ROWS, "a release file")
     frame = pd.DataFrame(rows, columns=names, dtype=str)
     frame.insert(0, "_row", lines)
     return frame

@@ -3,11 +3,7 @@ table among its supporting files, imported as one batch. Everything else is list
 
 from __future__ import annotations
 
-import io
-import zipfile
-import zlib
-
-from . import ees_csv, moj_tribunal
+from . import ees_csv, moj_tribunal, safe_zip
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 FORMAT = "ees-zip"
@@ -16,17 +12,13 @@ GUIDANCE = "data-guidance/data-guidance.txt"
 
 def read(source: SourceFile, ctx: ImportContext) -> ImportPlan:
     plan = ImportPlan(source.name, source.sha256, FORMAT)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(source.data))
-        members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise ImportFailure(Issue(source.name, f"is not a readable ZIP (corrupt or truncated: {exc})")) from None
-    title_hint = _release_title(members.get(GUIDANCE))
-    for member in sorted(members):
-        inner = SourceFile(f"{source.name}:{member}", members[member])
+    archive = safe_zip.open_zip(source)
+    title_hint = _release_title(archive.read(GUIDANCE) if GUIDANCE in archive else None)
+    for member in sorted(archive.files()):
         if not member.lower().endswith(".csv"):
             plan.skipped.append(f"{member}: not a data file")
             continue
+        inner = SourceFile(f"{source.name}:{member}", archive.read(member))
         text = inner.text()
         if ees_csv.looks_like(ees_csv.header_of(text)):
             if not ees_csv.matching_reads(ees_csv.header_of(text), ctx.metrics):

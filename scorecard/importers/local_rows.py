@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from .. import periods, published
 from ..areas import ENGLAND, Area, AreaIndex, AreaNotFound
+from ..limits import MAX_NOTE_CHARS
 from ..register import Metric
 from ..validation import parts_problem, value_problem
 from .base import LOCAL_PUBLICATION, ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
@@ -22,11 +26,11 @@ from .base import LOCAL_PUBLICATION, ImportContext, ImportFailure, ImportPlan, I
 PUBLICATION = LOCAL_PUBLICATION
 FIELDS = ("area", "metric", "period", "time_period", "time_identifier",
           "value", "numerator", "denominator", "status", "note")
-NOTE_LIMIT = 2000
 # Statuses a local return may give, by the words people write for them.
 VALUE_STATUSES = (published.LOCAL, published.PROVISIONAL, published.ILLUSTRATIVE)
 MISSING_STATUSES = published.MISSING_STATUSES
 _FORMULA_START = ("=", "+", "-", "@")
+_NAN = float("nan")
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?|[-+]?\.(\d+)")
 
 
@@ -34,10 +38,11 @@ _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?|[-+]?\.(\d+)"
 class LongRows:
     """Rows to check: each record holds the raw text of FIELDS and its row number ("_row").
     `columns` names each field's column as the file shows it; a record may carry "_cells",
-    field -> (row, column), where a field sits elsewhere (the Excel template's area and terms)."""
+    field -> (row, column), where a field sits elsewhere (the Excel template's area and terms).
+    `records` is read once, so a reader may yield them one at a time rather than hold them all."""
 
     file_name: str
-    records: list[dict]
+    records: Iterable[dict]
     columns: dict[str, str]
 
     def where(self, rec: dict, name: str) -> tuple[int, str]:
@@ -57,9 +62,10 @@ def build_plan(rows: LongRows, ctx: ImportContext, source: SourceFile, fmt: str,
     """Check every row; return the plan, or raise ImportFailure with all the problems found."""
     resolve = _Resolver(ctx)
     issues: list[Issue] = []
-    records: list[dict] = []
+    values = _Values()
     used: dict[str, periods.Period] = {}
-    first_row: dict[tuple, tuple[int, str]] = {}
+    # The areas given a figure so far, by (metric, period): one shared object per area, not per row.
+    given: dict[tuple[str, str], set[str]] = {}
 
     def problem(rec: dict, name: str, message: str) -> None:
         row, column = rows.where(rec, name)
@@ -90,32 +96,76 @@ def build_plan(rows: LongRows, ctx: ImportContext, source: SourceFile, fmt: str,
             problem(rec, name, message)
         if len(issues) > before:
             continue
-        key = (area.code, metric.id, period.label)
-        if key in first_row:
-            row, column = first_row[key]
+        areas = given.setdefault((metric.id, period.label), set())
+        if area.code in areas:
+            row, column = values.where_given(metric.id, area.code, period.label)
             at = f"row {row}" + (f" ({column})" if "_cells" in rec else "")
             problem(rec, "metric", f"duplicate: {metric.id} for {area.name}, {period.label} is also on {at}; "
                                    "give each figure once")
             continue
-        first_row[key] = rows.where(rec, "value")
+        areas.add(area.code)
         used[period.label] = period
         row, column = rows.where(rec, figure.pop("from"))
-        records.append({**figure, "metric_id": metric.id, "area_code": area.code,
-                        "period_label": period.label, "note": note or None,
-                        "source_file": rows.file_name, "source_row": row, "source_column": column,
-                        "published_area": str(rec.get("area", "")).strip()})
+        values.add(figure, metric.id, area.code, period.label, note or None, rows.file_name, row, column,
+                   str(rec.get("area", "")).strip())
     if issues:
         raise ImportFailure(_unique(issues))
-    return _plan(source, fmt, records, used)
+    return _plan(source, fmt, values.columns(), used)
 
 
-def _plan(source: SourceFile, fmt: str, records: list[dict], used: dict[str, periods.Period]) -> ImportPlan:
+class _Values:
+    """The plan's values as columns, filled a row at a time, compactly: numbers in arrays, and each
+    distinct text held once (a 200,000-row return would otherwise hold 200,000 copies of its areas)."""
+
+    def __init__(self):
+        self.value, self.numerator, self.denominator = array("d"), array("d"), array("d")
+        self.source_row = array("q")
+        self.text: dict[str, list] = {name: [] for name in (
+            "metric_id", "area_code", "period_label", "status", "note", "source_file", "source_column",
+            "published_area")}
+        self._shared: dict[str, str] = {}
+        self._index: dict[tuple[str, str, str], int] | None = None  # made at the first duplicate
+
+    def add(self, figure: dict, metric_id: str, area_code: str, period_label: str, note: str | None,
+            source_file: str, source_row: int, source_column: str, published_area: str) -> None:
+        for numbers, number in ((self.value, figure["value"]), (self.numerator, figure["numerator"]),
+                                (self.denominator, figure["denominator"])):
+            numbers.append(_NAN if number is None else number)
+        self.source_row.append(source_row)
+        share, text = self._shared.setdefault, self.text
+        # Ids, codes, labels and statuses are already one object each (the register's, the index's).
+        text["metric_id"].append(metric_id)
+        text["area_code"].append(area_code)
+        text["period_label"].append(period_label)
+        text["status"].append(figure["status"])
+        text["source_file"].append(source_file)
+        text["note"].append(None if note is None else share(note, note))
+        text["source_column"].append(share(source_column, source_column))
+        text["published_area"].append(share(published_area, published_area))
+        if self._index is not None:
+            self._index.setdefault((metric_id, area_code, period_label), len(self.source_row) - 1)
+
+    def where_given(self, metric_id: str, area_code: str, period_label: str) -> tuple[int, str]:
+        """The row and column of the figure already given for this metric, area and period."""
+        if self._index is None:
+            self._index = {}
+            for i, key in enumerate(zip(self.text["metric_id"], self.text["area_code"], self.text["period_label"])):
+                self._index.setdefault(key, i)
+        i = self._index[(metric_id, area_code, period_label)]
+        return self.source_row[i], self.text["source_column"][i]
+
+    def columns(self) -> dict:
+        return {"value": self.value, "numerator": self.numerator, "denominator": self.denominator,
+                "source_row": self.source_row, **self.text}
+
+
+def _plan(source: SourceFile, fmt: str, values: dict[str, list], used: dict[str, periods.Period]) -> ImportPlan:
     plan = ImportPlan(source.name, source.sha256, fmt)
     latest = max(used.values(), key=lambda p: p.sort_key)
     release = {"id": f"{PUBLICATION}-{source.sha256[:10]}", "publication_id": PUBLICATION,
                "covers_to": [latest.label], "title": f"Local return {source.name}", "new": True}
     plan.periods = dict(used)
-    return plan.set_values(records, release)
+    return plan.set_value_columns(values, release)
 
 
 def _unique(issues: list[Issue]) -> list[Issue]:
@@ -243,8 +293,8 @@ def note_problem(note: str) -> str | None:
     lowered = note.lower()
     if "<script" in lowered or "javascript:" in lowered:
         return "a note may not contain script ('<script' or 'javascript:'); write it as plain text"
-    if len(note) > NOTE_LIMIT:
-        return f"the note is {len(note):,} characters long; keep notes under {NOTE_LIMIT:,}"
+    if len(note) > MAX_NOTE_CHARS:
+        return f"the note is {len(note):,} characters long; keep notes under {MAX_NOTE_CHARS:,}"
     return None
 
 
@@ -252,7 +302,7 @@ def note_problem(note: str) -> str | None:
 # One figure: value, numerator, denominator and status
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Number:
     value: float
     percent_sign: bool
@@ -276,26 +326,36 @@ def _parse_number(raw, allow_percent: bool = True) -> _Number | None:
         text = repr(float(raw)).removesuffix(".0")
         decimals = len(text.split(".")[1]) if "." in text and "e" not in text else 0
         return _Number(float(raw), False, decimals, text)
-    text = str(raw).strip()
+    number, problem = _parse_text(str(raw), allow_percent)
+    if problem:
+        raise _NotANumber(problem)
+    return number
+
+
+@lru_cache(maxsize=65_536)  # a return repeats its figures' texts; each is parsed once
+def _parse_text(raw: str, allow_percent: bool) -> tuple[_Number | None, str | None]:
+    """(number, None), or (None, why it is not a number), for a figure typed as text."""
+    text = raw.strip()
     if not text:
-        return None
+        return None, None
     body = text[:-1].strip() if text.endswith("%") else text
     match = _NUMBER.fullmatch(body)
     if not match:
         if published.EES_SYMBOLS.get(text.lower()) or status_key(text) in MISSING_STATUSES:
-            raise _NotANumber(f"{text!r} is not a number; to say why a figure is missing, leave the value "
-                              "blank and put the reason in the status column (e.g. suppressed)")
-        raise _NotANumber(f"{text!r} is not a number")
+            return None, (f"{text!r} is not a number; to say why a figure is missing, leave the value "
+                          "blank and put the reason in the status column (e.g. suppressed)")
+        return None, f"{text!r} is not a number"
     if text.endswith("%") and not allow_percent:
-        raise _NotANumber(f"{text!r} is a percentage; give a count")
+        return None, f"{text!r} is a percentage; give a count"
     decimals = len(match.group(1) or match.group(2) or "")
-    return _Number(float(body.replace(",", "")), text.endswith("%"), decimals, text)
+    return _Number(float(body.replace(",", "")), text.endswith("%"), decimals, text), None
 
 
 def status_key(text: str) -> str:
     return re.sub(r"[\s_-]+", "_", str(text).strip().lower())
 
 
+@lru_cache(maxsize=1_024)
 def _status(text: str) -> tuple[str | None, str | None]:
     """(status, problem) for the status column; blank means a local figure."""
     key = status_key(text)

@@ -9,12 +9,13 @@ column, so renaming a metric's words does not break the return. scorecard.templa
 from __future__ import annotations
 
 import io
-import zipfile
 
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from ..limits import MAX_RETURN_ROWS, MAX_TEMPLATE_ROWS
+from . import safe_zip
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 from .local_rows import MISSING_STATUSES, LongRows, build_plan, status_key
 
 FORMAT = "local-return-xlsx"
@@ -33,24 +34,31 @@ REASONS = ("suppressed", "not available", "not applicable", "low")
 
 def looks_like(source: SourceFile) -> bool:
     """An .xlsx with a "Return" sheet whose A1 is the template's marker."""
+    archive = safe_zip.open_workbook(source)
     try:
-        with zipfile.ZipFile(io.BytesIO(source.data)) as z:
-            if f'name="{SHEET}"'.encode() not in z.read("xl/workbook.xml"):
-                return False
+        if "xl/workbook.xml" not in archive or f'name="{SHEET}"'.encode() not in archive.read("xl/workbook.xml"):
+            return False
+    finally:
+        archive.close()
+    try:
         wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
         try:
             return SHEET in wb.sheetnames and wb[SHEET]["A1"].value == MARKER
         finally:
             wb.close()
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+    except (KeyError, OSError, ValueError):  # openpyxl's ways of saying it is not a workbook
         return False
 
 
 def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
     """Turn a filled-in template into an import plan, with the same checks as the CSV.
     Blank cells are skipped; formulas are refused. Raises ImportFailure naming each cell."""
+    safe_zip.vet(source)
     try:
+        _check_size(source)
         wb = openpyxl.load_workbook(io.BytesIO(source.data), data_only=False)
+    except ImportFailure:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise ImportFailure(Issue(source.name, f"cannot be read as an Excel workbook ({exc})")) from None
     if SHEET not in wb.sheetnames or wb[SHEET]["A1"].value != MARKER:
@@ -72,6 +80,25 @@ def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> 
     if issues:
         raise ImportFailure(sorted(issues, key=lambda i: i.row or 0))
     return plan
+
+
+def _check_size(source: SourceFile) -> None:
+    """Count the return sheet's rows and filled cells, streaming, before loading it whole."""
+    wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
+    try:
+        if SHEET not in wb.sheetnames:
+            return
+        cells = 0
+        for count, row in enumerate(wb[SHEET].iter_rows(values_only=True), start=1):
+            if count > MAX_TEMPLATE_ROWS:
+                raise too_many_rows(source.name, MAX_TEMPLATE_ROWS, f"sheet {SHEET!r} of the template")
+            cells += sum(v is not None for v in row)
+            if cells > MAX_RETURN_ROWS:
+                raise ImportFailure(Issue(source.name, f"has more than {MAX_RETURN_ROWS:,} filled cells; a local "
+                                          f"return may give at most {MAX_RETURN_ROWS:,} figures. Split it into "
+                                          "smaller files and import each.", row=count))
+    finally:
+        wb.close()
 
 
 def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 
 import pandas as pd
 
 from .. import periods, published
 from ..areas import ENGLAND, strip_footnote
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from ..limits import MAX_RELEASE_ROWS
+from . import safe_zip
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 
 FORMAT_CSV = "moj-appeal-rate-csv"
 FORMAT_ODS = "moj-appeal-rate-ods"
@@ -46,13 +47,14 @@ def looks_like_csv(text: str) -> bool:
 
 def looks_like_ods(source: SourceFile) -> bool:
     """An OpenDocument spreadsheet whose text mentions the SEND appeal rate."""
+    archive = safe_zip.open_workbook(source)
     try:
-        with zipfile.ZipFile(io.BytesIO(source.data)) as z:
-            if z.read("mimetype") != b"application/vnd.oasis.opendocument.spreadsheet":
-                return False
-            content = z.read("content.xml")
-    except (KeyError, zipfile.BadZipFile):
-        return False
+        if "mimetype" not in archive or "content.xml" not in archive or \
+                archive.read("mimetype") != b"application/vnd.oasis.opendocument.spreadsheet":
+            return False
+        content = archive.read("content.xml")
+    finally:
+        archive.close()
     return b"Appeal rate" in content or b"appeal rate" in content
 
 
@@ -63,12 +65,17 @@ def read_csv(source: SourceFile, ctx: ImportContext) -> ImportPlan:
     for row in reader:
         grid.append(row)
         line_numbers.append(reader.line_num)
+        if len(grid) > MAX_RELEASE_ROWS:
+            raise too_many_rows(source.name, MAX_RELEASE_ROWS, "a release file")
     return _read_grid(source, ctx, grid, line_numbers, FORMAT_CSV, fractions=False)
 
 
 def read_ods(source: SourceFile, ctx: ImportContext) -> ImportPlan:
+    safe_zip.vet(source)
     sheets = pd.read_excel(io.BytesIO(source.data), engine="odf", sheet_name=None, header=None, dtype=object)
     for df in sheets.values():
+        if len(df) > MAX_RELEASE_ROWS:
+            raise too_many_rows(source.name, MAX_RELEASE_ROWS, "a release file")
         if df.shape[1] and _is_title(df.iat[0, 0]) and "local authorit" in str(df.iat[0, 0]).lower():
             grid = [[None if (isinstance(v, float) and v != v) else v for v in row]
                     for row in df.itertuples(index=False)]

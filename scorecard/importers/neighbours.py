@@ -12,12 +12,13 @@ Northamptonshire but not Cumberland is the 2021 model.
 from __future__ import annotations
 
 import io
-import zipfile
 
 import openpyxl
 import pandas as pd
 
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from ..limits import MAX_RELEASE_ROWS
+from . import safe_zip
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 
 FORMAT = "dfe-statistical-neighbours"
 SHEET = "LA SN Groups"
@@ -25,20 +26,23 @@ CLOSENESS = ("Extremely close", "Very close", "Close", "Somewhat close", "Not cl
 
 
 def looks_like(source: SourceFile) -> bool:
+    archive = safe_zip.open_workbook(source)
     try:
-        with zipfile.ZipFile(io.BytesIO(source.data)) as z:
-            if "xl/workbook.xml" not in z.namelist():
-                return False
-            return SHEET.encode() in z.read("xl/workbook.xml")
-    except zipfile.BadZipFile:
-        return False
+        return "xl/workbook.xml" in archive and SHEET.encode() in archive.read("xl/workbook.xml")
+    finally:
+        archive.close()
 
 
 def read(source: SourceFile, ctx: ImportContext, model_year: int | None = None) -> ImportPlan:
     name = source.name
+    safe_zip.vet(source)
     workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
     created = workbook.properties.created
-    rows = list(workbook[SHEET].iter_rows(values_only=True))
+    rows = []
+    for row in workbook[SHEET].iter_rows(values_only=True):
+        rows.append(row)
+        if len(rows) > MAX_RELEASE_ROWS:
+            raise too_many_rows(name, MAX_RELEASE_ROWS, "a release file")
     header_at = next((i for i, r in enumerate(rows[:10]) if r and str(r[0]).strip().lower() == "la num"), None)
     if header_at is None:
         raise ImportFailure(Issue(name, f"sheet {SHEET!r} has no 'LA num' header row", row=3))

@@ -10,7 +10,8 @@ import io
 
 from .. import periods
 from ..areas import AreaNotFound
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from ..limits import MAX_RETURN_ROWS
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 from .local_rows import area_problem
 
 FORMAT = "targets-csv"
@@ -39,6 +40,8 @@ def read(source: SourceFile, ctx: ImportContext) -> ImportPlan:
         r = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
         if any(r.values()):
             rows.append({**r, "_row": line})
+        if len(rows) > MAX_RETURN_ROWS:
+            raise too_many_rows(source.name, MAX_RETURN_ROWS, "a targets file")
     clean, problems = check_rows(ctx, rows, source.name)
     if problems:
         raise ImportFailure(problems)

@@ -1,6 +1,10 @@
 """The officers' Word pack, for pasting into a report template: real heading styles (Title, Heading
 1-3), real tables whose header row repeats and whose rows do not split across pages, and chart
-images with alt text (the picture's docPr descr). The document language is en-GB."""
+images with alt text (the picture's docPr descr). The document language is en-GB.
+
+Every paragraph, heading and table cell that starts with text from people or files (a measure's name,
+a priority area, commentary) is neutralised (scorecard.text_safety.neutralise_cell), so a table
+copied from the report into a spreadsheet cannot run a formula."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from .. import rag
 from ..register import LICENCE_ATTRIBUTION
+from ..text_safety import neutralise_cell
 from .charts_static import line_chart_png
 from .content import Pack, RowView
 
@@ -71,7 +76,7 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_mm: list[float]
                 icon.font.color.rgb = RGBColor.from_string(rag.COLOURS[rating].lstrip("#"))
                 icon.font.size = Pt(8.5)
                 value = rating
-            run = para.add_run(str(value))
+            run = para.add_run(neutralise_cell(str(value)))
             run.font.size = Pt(8.5)
             run.bold = c == 0 or bool(rating)
         _row_rules(table.rows[-1], header=False)
@@ -116,9 +121,9 @@ def render(pack: Pack) -> bytes:
     _table(doc, ["Item", "Detail"], [[k, v] for k, v in pack.title_block()], [40, 134])
 
     doc.add_heading("Summary", level=1)
-    doc.add_paragraph(pack.summary[0])
+    doc.add_paragraph(neutralise_cell(pack.summary[0]))
     for line in pack.summary[1:]:
-        doc.add_paragraph(line, style="List Bullet")
+        doc.add_paragraph(neutralise_cell(line), style="List Bullet")
 
     _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)  # the wide tables read better across
     doc.add_heading("The scorecard", level=1)
@@ -127,7 +132,7 @@ def render(pack: Pack) -> bytes:
     header = ["Measure", "Latest", "Change", "Target", "Rating", "England", "Region", "Statistical neighbours",
               "Rank", "Quartile"]
     for group, views in pack.groups():
-        doc.add_heading(group, level=2)
+        doc.add_heading(neutralise_cell(group), level=2)
         _table(doc, header, [_row_cells(v) for v in views], [38, 27, 27, 17, 19, 27, 27, 33, 22, 24],
                ratings=[v.row.rating.rag for v in views], rating_col=4)
 
@@ -144,12 +149,12 @@ def render(pack: Pack) -> bytes:
     doc.add_heading("Measures in detail", level=1)
     figure = 0
     for group, views in pack.groups():
-        doc.add_heading(group, level=2)
+        doc.add_heading(neutralise_cell(group), level=2)
         for v in views:
             sec = pack.section_for(v.metric.id)
-            doc.add_heading(v.metric.name, level=3)
+            doc.add_heading(neutralise_cell(v.metric.name), level=3)
             finding = doc.add_paragraph()
-            finding.add_run(sec.title).bold = True
+            finding.add_run(neutralise_cell(sec.title)).bold = True
             if sec.has_chart:
                 figure += 1
                 picture = doc.add_picture(io.BytesIO(line_chart_png(sec)), width=Mm(170))
@@ -161,7 +166,7 @@ def render(pack: Pack) -> bytes:
                 table = sec.wide_table()
                 _table(doc, [str(c) for c in table.columns], table.astype(str).values.tolist())
             if sec.comparator_note:
-                doc.add_paragraph(sec.comparator_note)
+                doc.add_paragraph(neutralise_cell(sec.comparator_note))
             para = doc.add_paragraph()
             para.add_run("Rating: ").bold = True
             para.add_run(f"{v.words['rating']}. {v.words['rating_reason']}")
@@ -182,7 +187,7 @@ def render(pack: Pack) -> bytes:
 
     doc.add_heading("Caveats", level=1)
     for note in pack.notes:
-        doc.add_paragraph(note)
+        doc.add_paragraph(neutralise_cell(note))
     if pack.caveats:
         _table(doc, ["Measure", "Caveat"], [[m, c] for m, c in pack.caveats], [45, 129])
 

@@ -22,6 +22,7 @@ from pptx.util import Emu, Inches, Pt
 
 from .. import rag
 from ..register import LICENCE_ATTRIBUTION
+from ..text_safety import neutralise_cell
 from .charts_static import COLOURS
 from .content import MetricSection, Pack, RowView
 
@@ -46,7 +47,7 @@ def _slide(prs, title: str):
     slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
     shape = slide.shapes.title
     shape.left, shape.top, shape.width, shape.height = MARGIN, Inches(0.3), SLIDE_W - 2 * MARGIN, Inches(0.9)
-    shape.text = title
+    shape.text = neutralise_cell(title)
     frame = shape.text_frame
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.MIDDLE
@@ -73,7 +74,7 @@ def _text(slide, left, top, width, height, paragraphs: list[tuple[str, int, bool
     frame.word_wrap = True
     for i, (text, size, bold) in enumerate(paragraphs):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        para.text = ("• " if bullets else "") + text
+        para.text = ("• " if bullets else "") + neutralise_cell(text)
         para.space_after = Pt(6)
         for run in para.runs:
             run.font.size, run.font.bold = Pt(size), bold
@@ -91,7 +92,7 @@ def _table(slide, left, top, width, header: list[str], rows: list[list[str]], wi
     for r, values in enumerate([header] + rows):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
-            cell.text = str(value)
+            cell.text = neutralise_cell(str(value))
             cell.margin_left = cell.margin_right = Inches(0.05)
             cell.margin_top = cell.margin_bottom = Inches(0.03)
             cell.fill.solid()
@@ -115,15 +116,16 @@ def _table(slide, left, top, width, header: list[str], rows: list[list[str]], wi
 
 def _chart(slide, section: MetricSection, left, top, width, height):
     data = CategoryChartData(number_format=_number_format(section))
-    data.categories = section.periods
+    # The chart's data is an embedded workbook, where text can be a formula like any cell's.
+    data.categories = [neutralise_cell(p) for p in section.periods]
     for s in section.series:
-        data.add_series(s.name, s.values)
+        data.add_series(neutralise_cell(s.name), s.values)
     frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, left, top, width, height, data)
     frame.name = f"Chart: {section.metric.label}"
     frame._element.nvGraphicFramePr.cNvPr.set("descr", section.alt_text)
     chart = frame.chart
     chart.has_title = True
-    chart.chart_title.text_frame.text = section.title
+    chart.chart_title.text_frame.text = neutralise_cell(section.title)
     for para in chart.chart_title.text_frame.paragraphs:
         for run in para.runs:
             run.font.size, run.font.bold, run.font.color.rgb = Pt(13), True, RGBColor(0x0B, 0x0C, 0x0C)

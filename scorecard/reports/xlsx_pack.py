@@ -1,9 +1,10 @@
 """The data behind the pack, as an Excel workbook: values, comparators, targets, commentary, trends,
 caveats and sources on separate sheets. Every cell is a value: no formulas.
 
-Text is neutralised against formula injection: any text that starts with =, +, -, @, a tab or a
-carriage return is written as a string cell with a leading apostrophe ("'=SUM(A1)"), so neither
-Excel nor a CSV export of the sheet can run it. In a public pack suppressed figures are the text "c".
+Text is neutralised against formula injection (scorecard.text_safety.neutralise_cell): any text that
+starts with =, +, -, @, a tab or a carriage return is written as a string cell with a leading
+apostrophe ("'=SUM(A1)"), so neither Excel nor a CSV export of the sheet can run it. In a public pack
+suppressed figures are the text "c".
 """
 
 from __future__ import annotations
@@ -16,17 +17,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..formatting import is_missing
+from ..text_safety import neutralise_cell
 from .content import Pack, RowView
 from ..suppression import MARK
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = PatternFill("solid", fgColor="12436D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-
-
-def neutralise(text: str) -> str:
-    """Text that a spreadsheet would read as a formula, made inert with a leading apostrophe."""
-    return "'" + text if text.startswith(DANGEROUS_START) else text
 
 
 def _cell_value(value):
@@ -38,7 +34,7 @@ def _cell_value(value):
         return value
     if isinstance(value, (date, datetime)):
         return value
-    return neutralise(str(value))
+    return neutralise_cell(str(value))
 
 
 def _sheet(wb, title: str, header: list[str], rows: list[list], widths: dict[int, int] | None = None):
@@ -75,17 +71,17 @@ def render(pack: Pack) -> bytes:
     about.append([pack.subtitle])
     about.append([])
     for key, value in pack.title_block():
-        about.append([key, neutralise(value)])
+        about.append([key, neutralise_cell(value)])
     about.append([])
     about.append(["Summary"])
     about.cell(about.max_row, 1).font = Font(bold=True)
     for line in pack.summary:
-        about.append([neutralise(line)])
+        about.append([neutralise_cell(line)])
     about.append([])
     about.append(["Notes"])
     about.cell(about.max_row, 1).font = Font(bold=True)
     for note in pack.notes:
-        about.append([neutralise(note)])
+        about.append([neutralise_cell(note)])
     about.append([])
     about.append(["Text that starts with =, +, - or @ is stored with a leading apostrophe so that it is never "
                   "treated as a formula. The workbook holds values only, with no formulas."])

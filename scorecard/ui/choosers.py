@@ -15,6 +15,7 @@ import streamlit as st
 
 from .. import periods
 from ..areas import ENGLAND, Area, AreaNotFound
+from ..text_safety import plain
 from . import data
 
 DEFAULT_AREA = "E06000026"  # Plymouth: a real area with real figures, until the user picks their own
@@ -41,7 +42,7 @@ def _choose(name: str, label: str, options: list[str], default: str, format_func
         if resolved in options:
             current = resolved
         elif unknown:
-            st.warning(unknown(wanted, format_func(current)))
+            st.warning(plain(unknown(wanted, format_func(current))))
     # Set on every run: each page has its own widget, and this carries the choice from page to page.
     st.session_state[key] = current
     chosen = where.selectbox(label, options, key=key, format_func=format_func, help=help)

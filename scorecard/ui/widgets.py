@@ -13,6 +13,7 @@ from ..card import Card, CardRow, describe_comparators
 from ..charts import CONFIG
 from ..formatting import arrow, change_words, direction, fmt, is_missing
 from ..published import status_words
+from ..text_safety import neutralise_frame, plain
 
 APP_NAME = "SEND Scorecard"
 
@@ -27,7 +28,8 @@ def set_title(area_name: str, page: str) -> None:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
+    """A table as a CSV download, with text that a spreadsheet would run as a formula made inert."""
+    return neutralise_frame(frame).to_csv(index=False).encode("utf-8")
 
 
 def chart_with_table(fig, table: pd.DataFrame, filename: str, description: str, csv: pd.DataFrame | None = None,
@@ -38,7 +40,7 @@ def chart_with_table(fig, table: pd.DataFrame, filename: str, description: str, 
     with chart_tab:
         st.plotly_chart(fig, config={**CONFIG, "toImageButtonOptions": {"filename": filename.rsplit(".", 1)[0]}},
                         key=f"{key}_figure", alt=description)
-        st.caption(description)
+        st.caption(plain(description))
     with table_tab:
         st.dataframe(table, hide_index=True, key=f"{key}_table")
     st.download_button("Download the data (CSV)", csv_bytes(table if csv is None else csv), file_name=filename,

@@ -18,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 from scorecard import card, config, local_returns, targets
 from scorecard.importers import ImportContext, targets_csv
 
+from ..rendered import shown
+
 PAGES = config.PROJECT_ROOT / "pages"
 ROUTER = f"""
 import streamlit as st
@@ -71,7 +73,7 @@ def title_of(fig: dict) -> str:
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning]
     parts += [i.value for i in at.info] + [m.value for m in at.metric]
-    return "\n".join(parts)
+    return "\n".join(shown(p) for p in parts)
 
 
 @pytest.mark.parametrize("page", ["scorecard", "trends", "compare"])
@@ -87,7 +89,7 @@ def test_every_page_runs_for_edge_areas_and_names_them_in_the_title(open_page, p
 
 def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
     at = open_page("scorecard", area=PLYMOUTH, term="Autumn 2026/27")
-    assert at.title[0].value == "Plymouth: SEND scorecard"
+    assert shown(at.title[0].value) == "Plymouth: SEND scorecard"
     first = at.metric[0]
     assert first.value == "6.0%" and first.proto.delta == "down 11.8 points: worse"
     words = texts(at)
@@ -95,7 +97,7 @@ def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
     assert "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)" in words
     assert "Rank: 145th of 149" in words and "Band: D (worst quarter)" in words
     assert "Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024" in words  # the summary, read aloud
-    assert [s.value for s in at.subheader][:2] == ["Timeliness", "Demand"]
+    assert [shown(s.value) for s in at.subheader][:2] == ["Timeliness", "Demand"]
     table = at.dataframe[0].value.set_index("Measure")
     assert table.loc["EHC plans issued within 20 weeks", "Rank"] == "145th of 149"
 
@@ -168,7 +170,7 @@ def test_choosing_another_area_metric_or_term_updates_the_url(open_page):
     at.selectbox(key="chooser_term").select("Summer 2025/26").run()
     assert at.query_params["term"] == "Summer 2025/26"
     at.switch_page(str(PAGES / "home.py")).run()  # the choice goes with the user to the next page
-    assert at.title[0].value == "Cumberland: SEND scorecard" and at.query_params["area"] == CUMBERLAND
+    assert shown(at.title[0].value) == "Cumberland: SEND scorecard" and at.query_params["area"] == CUMBERLAND
 
 
 def test_a_link_restores_the_view(open_page):
@@ -178,7 +180,7 @@ def test_a_link_restores_the_view(open_page):
     assert at.selectbox(key="chooser_metric").value == "ehcp_caseload"
     assert at.selectbox(key="chooser_term").value == "Spring 2025/26"
     unknown = open_page("scorecard", area="E99999999")
-    assert "does not know (E99999999)" in unknown.warning[0].value
+    assert "does not know (E99999999)" in shown(unknown.warning[0].value)
     assert unknown.query_params["area"] == PLYMOUTH
     local = open_page("compare", metric="ehcp_20wk_term_pct")  # a local measure: Compare uses its national one
     assert local.selectbox(key="chooser_metric").value == "ehcp_20wk_pct"
@@ -195,6 +197,6 @@ def test_the_cached_scorecard_is_the_same_as_card_build(open_page, con, code):
 
 def test_a_new_authority_says_why_it_has_no_earlier_figures(open_page):
     at = open_page("trends", area=CUMBERLAND, metric="mediation_cases")
-    assert at.info[0].value == ("No figures yet for mediation cases in Cumberland up to the end of Autumn term "
+    assert shown(at.info[0].value) == ("No figures yet for mediation cases in Cumberland up to the end of Autumn term "
                                 "2026/27: Cumberland formed April 2023 from Cumbria, and earlier figures are for the "
                                 "old authority.")

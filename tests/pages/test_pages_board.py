@@ -20,6 +20,8 @@ from scorecard.importers.base import SourceFile
 from scorecard.register import RegisterError, metrics_from_store
 from scorecard.ui import admin
 
+from ..rendered import shown
+
 PLYMOUTH, CUMBERLAND, SCILLY, ENGLAND = "E06000026", "E06000063", "E06000053", "E92000001"
 AREAS = {PLYMOUTH: "Plymouth", CUMBERLAND: "Cumberland", SCILLY: "Isles of Scilly", ENGLAND: "England"}
 TERM = "Autumn 2026/27"
@@ -66,7 +68,7 @@ def _texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
     parts += [e.value for kind in (at.success, at.info, at.warning, at.error) for e in kind]
     parts += [h.value for kind in (at.title, at.header, at.subheader) for h in kind]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(shown(str(p)) for p in parts)
 
 
 def _frames(at: AppTest) -> list[pd.DataFrame]:
@@ -144,7 +146,7 @@ def test_data_page_undoes_a_batch(open_page, con):
     undo = [s for s in at.selectbox if s.label == "Batch to undo"][0]
     assert undo.value == result.batch_id
     _button(at, "Undo this batch").click().run()
-    assert f"Batch {result.batch_id}" in " ".join(s.value for s in at.success)
+    assert f"Batch {result.batch_id}" in " ".join(shown(s.value) for s in at.success)
     assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "undone"
 
 
@@ -160,7 +162,7 @@ def test_a_bad_return_lists_every_problem_and_writes_nothing(open_page, con):
            "Narnia,no_such_metric,Winter 2025,ninety\n").encode()
     at.file_uploader[0].set_value(("bad.csv", bad, "text/csv")).run()
     assert not at.exception
-    assert "cannot be imported: 4 problem(s) found. Nothing was written." in at.error[0].value
+    assert "cannot be imported: 4 problem(s) found. Nothing was written." in shown(at.error[0].value)
     problems = _frame_with(at, "message")
     assert list(problems.columns) == admin.PROBLEM_COLUMNS
     found = set(zip(problems["row"], problems["column"]))
@@ -243,7 +245,7 @@ def test_a_board_metric_is_defined_on_the_page(open_page, con):
     at.text_input[0].input("New EHC plans")
     at.text_input[1].input("ehcp_20wk_pct")
     _button(at, "Add the measure").click().run()
-    assert "already in the metric register" in at.error[0].value
+    assert "already in the metric register" in shown(at.error[0].value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -313,7 +315,7 @@ def test_a_red_measure_asks_for_the_exception_note(open_page, con):
     fields["Cause"].input("Backlog of assessments from 2023")
     fields["Action"].input("Agency EPs commissioned")
     _button(at, "Save commentary").click().run()
-    assert "needs all of cause, action, owner and recovery term; missing owner" in at.error[0].value
+    assert "needs all of cause, action, owner and recovery term; missing owner" in shown(at.error[0].value)
     fields = {t.label: t for t in at.text_input}
     fields["Written by"].input("Head of SEND")
     fields["Cause"].input("Backlog of assessments from 2023")
@@ -334,7 +336,7 @@ def test_bad_targets_are_shown_by_row_and_column_and_nothing_is_saved(open_page,
         {"metric_id": "ehcp_20wk_pct", "period_label": "2024", "target": 0.6},
         {"metric_id": "ehcp_20wk_pct", "period_label": "2023", "target": 50.0, "tolerance": 1.0}]}
     _button(at, "Save targets").click().run()
-    assert "The targets were not saved: 2 problem(s) found" in at.error[0].value
+    assert "The targets were not saved: 2 problem(s) found" in shown(at.error[0].value)
     problems = _frame_with(at, "message")
     assert list(zip(problems["row"], problems["column"])) == [("1", "period"), ("2", "target")]
     assert con.execute("SELECT count(*) FROM target").fetchone()[0] == 0

@@ -19,7 +19,6 @@ from scorecard.areas import ENGLAND
 from scorecard import suppression
 from scorecard.reports import build_pack, file_name, pack_bytes, render
 from scorecard.reports.content import progress_words
-from scorecard.reports.xlsx_pack import neutralise
 
 PLYMOUTH, SCILLY = "E06000026", "E06000053"
 TERM = "Autumn 2026/27"
@@ -188,14 +187,6 @@ def test_xlsx_has_no_formulas_and_neutralises_text(plymouth, rcon):
     ratings = {r[0]: r[5] for r in wb["Targets"].iter_rows(min_row=2, values_only=True)}
     assert (ratings["ehcp_20wk_pct"], ratings["ehcp_requests_6wk_pct"], ratings["tribunal_appeal_rate_pct"]) == \
         ("Red", "Amber", "Green")
-
-
-def test_neutralise():
-    assert neutralise("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
-    assert neutralise("-1+2") == "'-1+2"
-    assert neutralise("@cmd") == "'@cmd"
-    assert neutralise("\t=1") == "'\t=1"
-    assert neutralise("Plymouth") == "Plymouth"
 
 
 # --- Public version ----------------------------------------------------------------------------
