@@ -10,9 +10,11 @@ import pytest
 
 from scorecard import config, seed, store
 from scorecard.areas import AreaIndex
-from scorecard.importers import ImportContext
+from scorecard.importers import ImportContext, SourceFile
 
 RAW = config.RAW_DATA_DIR
+# Small cuts of every real format, committed (tests/fixtures/cut_fixtures.py regenerates them).
+FIXTURES = Path(__file__).parent / "fixtures"
 TIERS = ("unit", "store", "pages", "e2e", "raw")
 
 
@@ -31,6 +33,11 @@ def raw_path(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"needs the raw release {relative} in {RAW} (the shared data folder beside the checkout)")
     return path
+
+
+def fixture_file(relative: str) -> SourceFile:
+    """A committed fixture (tests/fixtures/...) as the importers see a file."""
+    return SourceFile.from_path(FIXTURES / relative)
 
 
 @pytest.fixture(scope="session")
@@ -75,6 +82,12 @@ def empty_con(tmp_path):
 @pytest.fixture
 def ctx(con) -> ImportContext:
     return ImportContext.from_store(con)
+
+
+@pytest.fixture
+def empty_ctx(empty_con) -> ImportContext:
+    """What a reader knows of a store with the register and areas but no figures."""
+    return ImportContext.from_store(empty_con)
 
 
 @pytest.fixture
