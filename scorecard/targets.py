@@ -5,8 +5,6 @@ term), each with a tolerance and an optional baseline period. Set in the app or 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +12,7 @@ import pandas as pd
 
 from . import periods, store
 from .areas import AreaIndex, AreaNotFound
+from .importers import csv_text
 from .importers.base import ImportFailure, Issue, SourceFile
 from .register import metrics_from_store
 
@@ -166,20 +165,25 @@ def save_targets(con, rows: list[dict], who: str, replace_area: str | None = Non
 
 def import_csv(con, source: SourceFile, who: str) -> int:
     """Import a targets CSV; every row is checked first and nothing is written if any is wrong."""
-    text = source.text()
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
+    text = csv_text.read_text(source)
+    records = csv_text.rows(source.name, text)
+    fields = [f.strip().lower() for f in next(records, (1, []))[1]]
+    if not any(fields):
         raise ImportFailure(Issue(source.name, "the file is empty"))
-    fields = [f.strip().lower() for f in reader.fieldnames]
     missing = [c for c in ("area", "metric", "target") if c not in fields]
     if missing or not ({"period", "from_period", "to_period"} & set(fields)):
         need = missing or ["period (or from_period and to_period)"]
         raise ImportFailure(Issue(source.name, f"required column(s) {', '.join(need)} missing", row=1))
-    rows = []
-    for line, raw in enumerate(reader, start=2):
-        r = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+    rows, too_wide = [], []
+    for line, cells in records:
+        if len(cells) > len(fields) and (problem := csv_text.width_problem(source.name, line, cells, len(fields))):
+            too_wide.append(problem)
+            continue
+        r = {k: v.strip() for k, v in zip(fields, cells) if k}
         if any(r.values()):
             rows.append({**r, "_row": line})
+    if too_wide:
+        raise ImportFailure(too_wide)
     clean, problems = check_rows(con, rows, source.name)
     if problems:
         raise ImportFailure(problems)

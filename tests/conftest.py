@@ -40,6 +40,14 @@ def fixture_file(relative: str) -> SourceFile:
     return SourceFile.from_path(FIXTURES / relative)
 
 
+def store_fingerprint(con) -> dict[str, tuple]:
+    """Every table's row count and an order-independent hash of its rows: equal before and after
+    means the store was not changed at all."""
+    names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()]
+    return {name: tuple(con.table(name).query("t", "SELECT count(*), sum(hash(t)) FROM t").fetchall()[0])
+            for name in names}
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "seeded.duckdb"

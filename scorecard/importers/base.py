@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from ..areas import AreaIndex
 from ..periods import Period
 from ..register import Metric
 
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 VALUE_COLUMNS = [
     "metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status", "note",
     "source_id", "source_file", "source_row", "source_column", "published_area",
@@ -74,9 +76,8 @@ class SourceFile:
         try:
             return self.data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            before = self.data[: exc.start]
-            row = before.count(b"\n") + 1
-            column = exc.start - (before.rfind(b"\n") + 1) + 1
+            lines = _LINE_BREAK.split(self.data[: exc.start])  # CRLF, LF or a bare CR
+            row, column = len(lines), len(lines[-1]) + 1
             raise ImportFailure(Issue(
                 self.name,
                 f"byte 0x{self.data[exc.start]:02x} at character {column} is not UTF-8. "

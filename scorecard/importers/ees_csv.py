@@ -7,8 +7,6 @@ any later release that keeps its column names. Files are recognised by their col
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 
 import pandas as pd
@@ -17,16 +15,12 @@ from .. import periods, published
 from ..areas import ENGLAND, name_key
 from ..register import Metric, Read
 from ..validation import parts_problem, value_problem
+from . import csv_text
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 FORMAT = "ees-csv"
 REQUIRED = ("time_period", "time_identifier", "geographic_level")
 LEVELS = {"National": "england", "Regional": "region", "Local authority": "la"}
-
-
-def header_of(text: str) -> list[str]:
-    first = text.split("\n", 1)[0]
-    return [h.strip() for h in next(csv.reader([first]))] if first.strip() else []
 
 
 STANDARD = REQUIRED + ("country_code", "region_code", "new_la_code", "old_la_code", "la_name")
@@ -50,10 +44,10 @@ def matching_reads(header: list[str], metrics: dict[str, Metric]) -> list[tuple[
 
 def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) -> ImportPlan:
     """Read one EES CSV into a plan. Raises ImportFailure, naming file, row and column, on bad input."""
-    text = source.text()
+    text = csv_text.read_text(source)
     if not text.strip():
         raise ImportFailure(Issue(source.name, "the file is empty"))
-    header = header_of(text)
+    header = csv_text.first_row(text)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailure(Issue(source.name, f"required column(s) {', '.join(missing)} missing", row=1))
@@ -64,9 +58,7 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
 
     duplicated = [c for c, n in Counter(header).items() if n > 1]
     unique_names = _deduplicate(header)
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=0, names=unique_names)
-    frame.insert(0, "_row", frame.index + 2)
-    problems: list[Issue] = []
+    frame, problems = _frame(source.name, text, unique_names)
     for col in duplicated:
         copies = [n for n, h in zip(unique_names, header) if h == col]
         same = all(frame[c].equals(frame[copies[0]]) for c in copies[1:])
@@ -138,6 +130,27 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
 
     latest = max((plan.periods[r["period_label"]] for r in records), key=lambda p: p.sort_key)
     return plan.set_values(records, ctx.release_for(publications.pop(), latest.label, title_hint))
+
+
+def _frame(name: str, text: str, columns: list[str]) -> tuple[pd.DataFrame, list[Issue]]:
+    """Every row as text under the header's (deduplicated) names, with its row number in "_row".
+    A row that does not fit the header is a problem: reading it would shift or drop its figures."""
+    records, numbers, problems = [], [], []
+    width = len(columns)
+    records_iter = csv_text.rows(name, text)
+    next(records_iter, None)  # the header
+    for row, cells in records_iter:
+        if not any(c.strip() for c in cells):
+            continue
+        problem = csv_text.width_problem(name, row, cells, width)
+        if problem:
+            problems.append(problem)
+            continue
+        records.append((cells + [""] * width)[:width])
+        numbers.append(row)
+    frame = pd.DataFrame(records, columns=columns, dtype=str) if records else pd.DataFrame(columns=columns, dtype=str)
+    frame.insert(0, "_row", pd.Series(numbers, dtype="int64"))
+    return frame, problems
 
 
 def _deduplicate(header: list[str]) -> list[str]:

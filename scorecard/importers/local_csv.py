@@ -4,28 +4,27 @@ denominator, and an optional status and note."""
 
 from __future__ import annotations
 
-import csv
-import io
-
+from . import csv_text
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 from .local_rows import FIELDS, LongRows, build_plan
 
 FORMAT = "local-return-csv"
 
 
-def _key(name: str) -> str:
+def column_key(name: str) -> str:
     return str(name).strip().lower()
 
 
 def looks_like(header: list[str]) -> bool:
     """A local return: area, metric and a period (or the EES pair time_period + time_identifier)."""
-    cols = {_key(h) for h in header}
+    cols = {column_key(h) for h in header}
     has_period = "period" in cols or {"time_period", "time_identifier"} <= cols
     return {"area", "metric"} <= cols and has_period
 
 
 def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
-    """Read a long-format local return into a plan. Raises ImportFailure, listing every problem."""
+    """Read a long-format local return into a plan. Raises ImportFailure, listing every problem.
+    A row may leave out trailing empty cells; a row with more cells than the header is refused."""
     rows, warnings = _csv_rows(source)
     plan = build_plan(rows, ctx, source, FORMAT, illustrative)
     plan.warnings = warnings + plan.warnings
@@ -34,32 +33,35 @@ def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> 
 
 def _csv_rows(source: SourceFile) -> tuple[LongRows, list[Issue]]:
     name = source.name
-    text = source.text()
+    text = csv_text.read_text(source)
     if not text.strip():
         raise ImportFailure(Issue(name, "the file is empty"))
-    reader = csv.reader(io.StringIO(text))
-    header = next(reader)
-    keys = [_key(h) for h in header]
-    problems, warnings = _header_problems(name, header, keys)
+    records_iter = csv_text.rows(name, text)
+    _, header = next(records_iter)
+    keys = [column_key(h) for h in header]
+    problems, warnings = header_problems(name, header, keys)
     if problems:
         raise ImportFailure(problems)
     position = {k: i for i, k in enumerate(keys) if k in FIELDS}
-    records = []
-    line = reader.line_num
-    for cells in reader:
-        row, line = line + 1, reader.line_num  # a quoted field may span lines: the row is where it starts
+    records, too_wide = [], []
+    for row, cells in records_iter:
         if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header) and (problem := csv_text.width_problem(name, row, cells, len(header))):
+            too_wide.append(problem)
             continue
         rec = {f: (cells[i] if i < len(cells) else "") for f, i in position.items()}
         rec["_row"] = row
         records.append(rec)
+    if too_wide:
+        raise ImportFailure(too_wide)
     if not records:
         raise ImportFailure(Issue(name, "the file has a header but no rows of figures", row=1))
     columns = {k: header[i].strip() for k, i in position.items()}
     return LongRows(name, records, columns), warnings
 
 
-def _header_problems(name: str, header: list[str], keys: list[str]) -> tuple[list[Issue], list[Issue]]:
+def header_problems(name: str, header: list[str], keys: list[str]) -> tuple[list[Issue], list[Issue]]:
     problems, warnings = [], []
     for k in sorted({k for k in keys if keys.count(k) > 1 and k in FIELDS}):
         problems.append(Issue(name, "this column appears more than once", row=1, column=k))

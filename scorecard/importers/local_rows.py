@@ -27,6 +27,8 @@ NOTE_LIMIT = 2000
 VALUE_STATUSES = (published.LOCAL, published.ILLUSTRATIVE)
 MISSING_STATUSES = published.MISSING_STATUSES
 _FORMULA_START = ("=", "+", "-", "@")
+# What people write in a note column to say there is no note: not a formula.
+NO_NOTE = ("-", "–", "—", "n/a", "n / a")
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?|[-+]?\.(\d+)")
 
 
@@ -77,7 +79,7 @@ def build_plan(rows: LongRows, ctx: ImportContext, source: SourceFile, fmt: str,
         period, message = resolve.period(rec, period_field)
         if message:
             problem(rec, period_field, message)
-        note = str(rec.get("note", "") or "").strip()
+        note = note_text(rec.get("note"))
         message = note_problem(note)
         if message:
             problem(rec, "note", message)
@@ -193,6 +195,12 @@ def area_problem(index: AreaIndex, area: Area) -> str | None:
     became = f"; it is now {now}" if now else ""
     return (f"{area.name} ({area.code}) no longer exists: it was abolished{ended}{became}. "
             "A local return is for a current local authority, a region or England.")
+
+
+def note_text(raw) -> str:
+    """The note as written, or "" where it says there is no note ("-", "–", "n/a")."""
+    note = str(raw or "").strip()
+    return "" if note.lower() in NO_NOTE else note
 
 
 def note_problem(note: str) -> str | None:

@@ -74,18 +74,41 @@ def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> 
     return plan
 
 
-def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
-    """One long row per filled value cell (not formulas: those are already reported)."""
+def _term_columns(ws, file_name: str, issues: list[Issue]) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """The term columns and the reason columns, by heading. Every column right of the metric id is
+    looked at: merged cells in the headings or figures, and figures under no heading, are problems
+    (reading past them would drop or misplace figures without a word)."""
+    merged_cols = set()
+    for cells in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if cells.max_row < HEADER_ROW or cells.max_col < FIRST_TERM_COL:
+            continue  # the title and notes above the table may be merged
+        merged_cols.update(range(cells.min_col, cells.max_col + 1))
+        what = "term has its own heading" if cells.min_row <= HEADER_ROW else "figure has its own cell"
+        issues.append(Issue(file_name, f"cells {cells.coord} are merged; unmerge them so each {what}",
+                            row=cells.min_row, column=cells.coord))
+    filled = {cell.column for row in ws.iter_rows(min_row=FIRST_ROW, min_col=FIRST_TERM_COL)
+              for cell in row if cell.value is not None and str(cell.value).strip()}
     terms, reason_col = [], {}
     for col in range(FIRST_TERM_COL, ws.max_column + 1):
         heading = ws.cell(HEADER_ROW, col).value
+        letter = get_column_letter(col)
         if heading is None or not str(heading).strip():
-            break
+            if col in filled and col not in merged_cols:
+                issues.append(Issue(file_name, f"column {letter} has figures but no term heading in "
+                                    f"{letter}{HEADER_ROW}; type the term (such as Spring 2025/26) above them",
+                                    row=HEADER_ROW, column=f"{letter}{HEADER_ROW}"))
+            continue
         heading = str(heading).strip()
         if heading.endswith(REASON_SUFFIX):
             reason_col[heading.removesuffix(REASON_SUFFIX)] = col
         else:
             terms.append((col, heading))
+    return terms, reason_col
+
+
+def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
+    """One long row per filled value cell (not formulas: those are already reported)."""
+    terms, reason_col = _term_columns(ws, file_name, issues)
     area_text = ws[AREA_CODE_CELL].value
     records = []
     for row in range(FIRST_ROW, ws.max_row + 1):
@@ -127,7 +150,13 @@ def _value_and_status(cell) -> dict:
     value = cell.value
     if isinstance(value, str) and status_key(value) in MISSING_STATUSES:
         return {"value": None, "status": value}
+    return {"value": typed_value(cell), "status": ""}
+
+
+def typed_value(cell):
+    """A cell's value as the officer typed it: 68.5% in a cell formatted as a percentage, which
+    Excel stores as 0.685, is read as "68.5%"."""
+    value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        # Typed as 68.5% in a cell formatted as a percentage: Excel stores 0.685.
-        return {"value": repr(round(value * 100, 10)).removesuffix(".0") + "%", "status": ""}
-    return {"value": value, "status": ""}
+        return repr(round(value * 100, 10)).removesuffix(".0") + "%"
+    return value

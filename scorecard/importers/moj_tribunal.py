@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import periods, published
 from ..areas import ENGLAND, strip_footnote
+from . import csv_text
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 FORMAT_CSV = "moj-appeal-rate-csv"
@@ -57,12 +58,10 @@ def looks_like_ods(source: SourceFile) -> bool:
 
 
 def read_csv(source: SourceFile, ctx: ImportContext) -> ImportPlan:
-    text = source.text()
-    reader = csv.reader(io.StringIO(text))
     grid, line_numbers = [], []
-    for row in reader:
+    for line, row in csv_text.rows(source.name, csv_text.read_text(source)):
         grid.append(row)
-        line_numbers.append(reader.line_num)
+        line_numbers.append(line)
     return _read_grid(source, ctx, grid, line_numbers, FORMAT_CSV, fractions=False)
 
 
