@@ -6,7 +6,7 @@ import io
 import zipfile
 
 from . import csv_text, ees_csv, ees_zip, local_csv, local_sheet, local_template, moj_tribunal, neighbours
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
 
 KNOWN_FORMATS = (
     "an EES open-data CSV or ZIP, the MoJ SEND Tribunal appeal-rate table (CSV or ODS), "
@@ -31,17 +31,19 @@ def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = N
         except zipfile.BadZipFile as exc:
             raise ImportFailure(Issue(source.name, f"is not a readable ZIP (corrupt or truncated: {exc})")) from None
         if "mimetype" in names:
-            if moj_tribunal.looks_like_ods(source):
+            with unless_damaged(source.name, "an OpenDocument spreadsheet"):
+                is_moj_table = moj_tribunal.looks_like_ods(source)
+            if is_moj_table:
                 return moj_tribunal.read_ods(source, ctx)
             raise ImportFailure(Issue(source.name, "is an OpenDocument spreadsheet, but not the MoJ SEND Tribunal "
                                       f"appeal-rate table. For a local return: {GET_THE_TEMPLATE}"))
         if "xl/workbook.xml" in names:
-            if neighbours.looks_like(source):
+            with unless_damaged(source.name, "an Excel workbook"):
+                reader = next((r for r in (neighbours, local_template, local_sheet) if r.looks_like(source)), None)
+            if reader is neighbours:
                 return neighbours.read(source, ctx, model_year)
-            if local_template.looks_like(source):
-                return local_template.read(source, ctx)
-            if local_sheet.looks_like(source):
-                return local_sheet.read(source, ctx)
+            if reader is not None:
+                return reader.read(source, ctx)
             raise ImportFailure(Issue(source.name, "is an Excel workbook, but not the SEND Scorecard local-return "
                                       f"template (a sheet called 'Return' made by SEND Scorecard). {GET_THE_TEMPLATE}"))
         return ees_zip.read(source, ctx)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +46,20 @@ class ImportFailure(Exception):
     def __init__(self, issues: list[Issue] | Issue):
         self.issues = [issues] if isinstance(issues, Issue) else list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
+
+
+@contextmanager
+def unless_damaged(file_name: str, kind: str):
+    """Around a library reading a container (a ZIP, an Excel or OpenDocument workbook): whatever the
+    library raises for a damaged or cut-short file becomes a refusal naming the file. Wrap only the
+    library's calls, so a mistake in our own code is never passed off as a damaged file."""
+    try:
+        yield
+    except ImportFailure:
+        raise
+    except Exception as exc:  # zipfile, zlib, XML parsers and openpyxl raise many kinds for damage
+        raise ImportFailure(Issue(file_name, f"cannot be read as {kind}: the file is damaged or cut short "
+                                  f"({type(exc).__name__}). Download or save it again.")) from None
 
 
 @dataclass

@@ -21,6 +21,9 @@ def read(source: SourceFile, ctx: ImportContext) -> ImportPlan:
         members = {info.filename: archive.read(info) for info in archive.infolist() if not info.is_dir()}
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ImportFailure(Issue(source.name, f"is not a readable ZIP (corrupt or truncated: {exc})")) from None
+    except (NotImplementedError, RuntimeError) as exc:  # an unsupported compression method, or encrypted
+        raise ImportFailure(Issue(source.name, f"is a ZIP this program cannot open ({exc}); make a plain ZIP "
+                                  "without a password")) from None
     title_hint = _release_title(members.get(GUIDANCE))
     for member in sorted(members):
         inner = SourceFile(f"{source.name}:{member}", members[member])

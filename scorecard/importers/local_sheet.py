@@ -11,7 +11,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from . import local_csv
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
 from .local_rows import FIELDS, LongRows, build_plan
 from .local_template import typed_value
 
@@ -34,10 +34,8 @@ def find_table(wb) -> tuple[str, int, list[str]] | None:
 
 
 def looks_like(source: SourceFile) -> bool:
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged workbook; read_file reports it
-        return False
+    """A workbook with a sheet holding a local return's header. Damage is raised, not hidden."""
+    wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
     try:
         return find_table(wb) is not None
     finally:
@@ -46,10 +44,8 @@ def looks_like(source: SourceFile) -> bool:
 
 def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
     name = source.name
-    try:
+    with unless_damaged(name, "an Excel workbook"):
         wb = openpyxl.load_workbook(io.BytesIO(source.data), data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFailure(Issue(name, f"cannot be read as an Excel workbook ({exc})")) from None
     found = find_table(wb)
     if found is None:
         raise ImportFailure(Issue(name, "no sheet has a header row with area, metric, period and value columns"))

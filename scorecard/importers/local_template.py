@@ -14,7 +14,7 @@ import zipfile
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
 from .local_rows import MISSING_STATUSES, LongRows, build_plan, status_key
 
 FORMAT = "local-return-xlsx"
@@ -32,27 +32,28 @@ REASONS = ("suppressed", "not available", "not applicable", "low")
 
 
 def looks_like(source: SourceFile) -> bool:
-    """An .xlsx with a "Return" sheet whose A1 is the template's marker."""
+    """An .xlsx with a "Return" sheet whose A1 is the template's marker. Damage inside the workbook
+    is raised, not hidden (read_file reports it)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(source.data)) as z:
-            if f'name="{SHEET}"'.encode() not in z.read("xl/workbook.xml"):
-                return False
-        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
-        try:
-            return SHEET in wb.sheetnames and wb[SHEET]["A1"].value == MARKER
-        finally:
-            wb.close()
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        archive = zipfile.ZipFile(io.BytesIO(source.data))
+    except zipfile.BadZipFile:
         return False
+    with archive:
+        if "xl/workbook.xml" not in archive.namelist() or \
+                f'name="{SHEET}"'.encode() not in archive.read("xl/workbook.xml"):
+            return False
+    wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
+    try:
+        return SHEET in wb.sheetnames and wb[SHEET]["A1"].value == MARKER
+    finally:
+        wb.close()
 
 
 def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
     """Turn a filled-in template into an import plan, with the same checks as the CSV.
     Blank cells are skipped; formulas are refused. Raises ImportFailure naming each cell."""
-    try:
+    with unless_damaged(source.name, "an Excel workbook"):
         wb = openpyxl.load_workbook(io.BytesIO(source.data), data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFailure(Issue(source.name, f"cannot be read as an Excel workbook ({exc})")) from None
     if SHEET not in wb.sheetnames or wb[SHEET]["A1"].value != MARKER:
         raise ImportFailure(Issue(source.name, f"is not a SEND Scorecard return: no sheet {SHEET!r} with "
                                   f"{MARKER!r} in A1"))

@@ -9,6 +9,7 @@ the CSV numbered; a name and a number that disagree are reported, never silently
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -19,7 +20,7 @@ import pandas as pd
 from .. import periods, published
 from ..areas import ENGLAND, strip_footnote
 from . import csv_text
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
 
 FORMAT_CSV = "moj-appeal-rate-csv"
 FORMAT_ODS = "moj-appeal-rate-ods"
@@ -66,7 +67,9 @@ def read_csv(source: SourceFile, ctx: ImportContext) -> ImportPlan:
 
 
 def read_ods(source: SourceFile, ctx: ImportContext) -> ImportPlan:
-    sheets = pd.read_excel(io.BytesIO(source.data), engine="odf", sheet_name=None, header=None, dtype=object)
+    # odfpy prints a whole damaged XML part to stdout before raising: keep it out of the output and logs.
+    with unless_damaged(source.name, "an OpenDocument spreadsheet"), contextlib.redirect_stdout(io.StringIO()):
+        sheets = pd.read_excel(io.BytesIO(source.data), engine="odf", sheet_name=None, header=None, dtype=object)
     for df in sheets.values():
         if df.shape[1] and _is_title(df.iat[0, 0]) and "local authorit" in str(df.iat[0, 0]).lower():
             grid = [[None if (isinstance(v, float) and v != v) else v for v in row]

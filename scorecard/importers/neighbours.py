@@ -17,7 +17,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
 
 FORMAT = "dfe-statistical-neighbours"
 SHEET = "LA SN Groups"
@@ -25,20 +25,21 @@ CLOSENESS = ("Extremely close", "Very close", "Close", "Somewhat close", "Not cl
 
 
 def looks_like(source: SourceFile) -> bool:
+    """A workbook with the sheet "LA SN Groups". Damage inside the workbook is raised, not hidden."""
     try:
-        with zipfile.ZipFile(io.BytesIO(source.data)) as z:
-            if "xl/workbook.xml" not in z.namelist():
-                return False
-            return SHEET.encode() in z.read("xl/workbook.xml")
+        archive = zipfile.ZipFile(io.BytesIO(source.data))
     except zipfile.BadZipFile:
         return False
+    with archive:
+        return "xl/workbook.xml" in archive.namelist() and SHEET.encode() in archive.read("xl/workbook.xml")
 
 
 def read(source: SourceFile, ctx: ImportContext, model_year: int | None = None) -> ImportPlan:
     name = source.name
-    workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
-    created = workbook.properties.created
-    rows = list(workbook[SHEET].iter_rows(values_only=True))
+    with unless_damaged(name, "an Excel workbook"):
+        workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
+        created = workbook.properties.created
+        rows = list(workbook[SHEET].iter_rows(values_only=True))
     header_at = next((i for i, r in enumerate(rows[:10]) if r and str(r[0]).strip().lower() == "la num"), None)
     if header_at is None:
         raise ImportFailure(Issue(name, f"sheet {SHEET!r} has no 'LA num' header row", row=3))
