@@ -59,16 +59,13 @@ def rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
     and never closed, which would swallow every row after it, is refused naming its row."""
     reader = csv.reader(io.StringIO(text))
     line, start, cells = 0, 1, []
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. a value longer than the csv module's field limit
-            raise ImportFailure(Issue(name, f"cannot be read as CSV ({exc}); {_OPEN_QUOTE}", row=line + 1)) from None
-        start = line + 1
-        yield start, cells
-        line = reader.line_num
+    try:
+        for cells in reader:
+            start = line + 1
+            yield start, cells
+            line = reader.line_num
+    except csv.Error as exc:  # e.g. a value longer than the csv module's field limit
+        raise ImportFailure(Issue(name, f"cannot be read as CSV ({exc}); {_OPEN_QUOTE}", row=line + 1)) from None
     if text.count('"') % 2 and any("\n" in c for c in cells):
         raise ImportFailure(Issue(name, f"a quote mark (\") in this row is opened but never closed, so every "
                                   "line after it reads as one value; close the quote or remove it", row=start))

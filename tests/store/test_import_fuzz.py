@@ -324,7 +324,7 @@ def test_the_cli_never_prints_a_traceback(db_path, tmp_path, source):
     assert code in (0, 1), err.getvalue()
     assert "Traceback" not in out.getvalue() + err.getvalue()
     if code == 1:
-        assert err.getvalue().startswith("Not imported; nothing was written.")
+        assert "nothing was written" in err.getvalue().lower()
         check = store.connect(str(db_path), read_only=True)
         assert store_fingerprint(check) == before
         check.close()

@@ -3,6 +3,7 @@ merged heading cells, their own workbooks instead of the template, and a note of
 correctly, or refused with a sentence naming the file, row and column, writing nothing."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -111,6 +112,18 @@ def test_a_targets_csv_with_semicolons_says_so(con):
         targets.import_csv(con, SourceFile("targets.csv", b"area;metric;period;target\nPlymouth;ehcp_20wk_pct;2024;60\n"),
                            who="test")
     assert store_fingerprint(con) == before
+
+
+def test_a_semicolon_file_inside_a_release_zip_is_listed_as_skipped_saying_why(empty_ctx):
+    original = fixture_file("ees/education-health-and-care-plans_2025.zip")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original.data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, source.read(info))
+        target.writestr("supporting-files/notes.csv", "area;note\nPlymouth;late\n")
+    plan = read_file(SourceFile("release.zip", out.getvalue()), empty_ctx)
+    assert "supporting-files/notes.csv: not an EES open-data file or a table SEND Scorecard reads (the file " \
+           "uses semicolons between columns, not commas)" in plan.skipped
 
 
 def test_a_utf16_csv_says_how_to_save_it(con):
