@@ -127,11 +127,17 @@ def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPy
     return con
 
 
+# A DuckDB file starts with three 4 KiB headers (the main header and two database headers).
+_FILE_HEADERS = 3 * 4096
+
+
 def cut_short(con, target: str) -> bool:
     """A file cut short (a full disk, a copy stopped half way) opens without complaint, and fails
-    only when a query reaches a missing block. A whole file holds every block the store counts."""
-    blocks, block_size = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchall()[0]
-    return Path(target).stat().st_size < blocks * block_size
+    only when a query reaches a missing block. A whole file holds its headers and every block in use;
+    free blocks at the end may have been trimmed, so only the used ones are counted (`scorecard check`
+    reads every block)."""
+    used, block_size = con.execute("SELECT used_blocks, block_size FROM pragma_database_size()").fetchall()[0]
+    return Path(target).stat().st_size < _FILE_HEADERS + used * block_size
 
 
 def _check_length(con, target: str, explicit) -> None:

@@ -87,7 +87,7 @@ def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], tod
     reasons.add(f"{get_column_letter(first_reason_col)}{FIRST_ROW}:"
                 f"{get_column_letter(first_reason_col + len(terms) - 1)}{FIRST_ROW + len(metrics) - 1}")
     ws.add_data_validation(reasons)
-    validations = {unit: _validation(unit) for unit in {m.unit for m in metrics}}
+    validations = {unit: _validation(unit) for unit in dict.fromkeys(m.unit for m in metrics)}  # metrics order: same bytes each build
     for i, m in enumerate(metrics):
         row = FIRST_ROW + i
         ws.cell(row, NAME_COL, neutralise_cell(m.name)).alignment = _WRAP

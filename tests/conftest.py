@@ -13,9 +13,11 @@ import pytest
 
 from scorecard import config, seed, store
 from scorecard.areas import AreaIndex
-from scorecard.importers import ImportContext
+from scorecard.importers import ImportContext, SourceFile
 
 RAW = config.RAW_DATA_DIR
+# Small cuts of every real format, committed (tests/fixtures/cut_fixtures.py regenerates them).
+FIXTURES = Path(__file__).parent / "fixtures"
 TIERS = ("unit", "store", "pages", "e2e", "raw")
 
 
@@ -42,6 +44,19 @@ def server_log(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "logs" / "scorecard.log"
     monkeypatch.setenv("SCORECARD_LOG", str(path))
     return path
+
+
+def fixture_file(relative: str) -> SourceFile:
+    """A committed fixture (tests/fixtures/...) as the importers see a file."""
+    return SourceFile.from_path(FIXTURES / relative)
+
+
+def store_fingerprint(con) -> dict[str, tuple]:
+    """Every table's row count and an order-independent hash of its rows: equal before and after
+    means the store was not changed at all."""
+    names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()]
+    return {name: tuple(con.table(name).query("t", "SELECT count(*), sum(hash(t)) FROM t").fetchall()[0])
+            for name in names}
 
 
 @pytest.fixture(scope="session")
@@ -126,6 +141,12 @@ def empty_con(tmp_path):
 @pytest.fixture
 def ctx(con) -> ImportContext:
     return ImportContext.from_store(con)
+
+
+@pytest.fixture
+def empty_ctx(empty_con) -> ImportContext:
+    """What a reader knows of a store with the register and areas but no figures."""
+    return ImportContext.from_store(empty_con)
 
 
 @pytest.fixture

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from . import ees_csv, ees_zip, local_csv, local_template, moj_tribunal, neighbours, safe_zip, targets_csv
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
+from . import (
+    csv_text, ees_csv, ees_zip, local_csv, local_sheet, local_template, moj_tribunal, neighbours, safe_zip, targets_csv,
+)
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
 
 KNOWN_FORMATS = (
     "an EES open-data CSV or ZIP, the MoJ SEND Tribunal appeal-rate table (CSV or ODS), "
     "a DfE statistical-neighbour workbook, a local return (a CSV with area, metric, period and "
-    "value columns, or the SEND Scorecard Excel template), or a targets CSV (area, metric, period, target)"
+    "value columns, a workbook sheet with those columns, or the SEND Scorecard Excel template), "
+    "or a targets CSV (area, metric, period, target)"
 )
+GET_THE_TEMPLATE = (
+    "Download the local-return template from the Local returns page of the dashboard (or run "
+    "`scorecard template --area YOUR-AREA --out return.xlsx`), copy your figures into it and import that. "
+    "A sheet whose first row has the columns area, metric, period and value is also read."
+)
+_OLD_EXCEL = b"\xd0\xcf\x11\xe0"  # an .xls workbook (Excel 97-2003)
 
 
 def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = None) -> ImportPlan:
@@ -20,17 +29,29 @@ def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = N
         archive = safe_zip.open_zip(source)
         names = archive.names()
         archive.close()
-        if "mimetype" in names and moj_tribunal.looks_like_ods(source):
-            return moj_tribunal.read_ods(source, ctx)
+        if "mimetype" in names:
+            with unless_damaged(source.name, "an OpenDocument spreadsheet"):
+                is_moj_table = moj_tribunal.looks_like_ods(source)
+            if is_moj_table:
+                return moj_tribunal.read_ods(source, ctx)
+            raise ImportFailure(Issue(source.name, "is an OpenDocument spreadsheet, but not the MoJ SEND Tribunal "
+                                      f"appeal-rate table. For a local return: {GET_THE_TEMPLATE}"))
         if "xl/workbook.xml" in names:
-            if neighbours.looks_like(source):
+            safe_zip.vet(source)  # sizes and ratio checked before openpyxl expands anything
+            with unless_damaged(source.name, "an Excel workbook"):
+                reader = next((r for r in (neighbours, local_template, local_sheet) if r.looks_like(source)), None)
+            if reader is neighbours:
                 return neighbours.read(source, ctx, model_year)
-            if local_template.looks_like(source):
-                return local_template.read(source, ctx)
-            raise ImportFailure(Issue(source.name, f"is an Excel workbook of unknown layout; expected {KNOWN_FORMATS}"))
+            if reader is not None:
+                return reader.read(source, ctx)
+            raise ImportFailure(Issue(source.name, "is an Excel workbook, but not the SEND Scorecard local-return "
+                                      f"template (a sheet called 'Return' made by SEND Scorecard). {GET_THE_TEMPLATE}"))
         return ees_zip.read(source, ctx)
-    text = source.text()
-    header = ees_csv.header_of(text)
+    if source.data.startswith(_OLD_EXCEL):
+        raise ImportFailure(Issue(source.name, "is an old-style Excel workbook (.xls). Save it as an Excel "
+                                  f"Workbook (.xlsx) and import that. For a local return: {GET_THE_TEMPLATE}"))
+    text = csv_text.read_text(source)
+    header = csv_text.first_row(text)
     if targets_csv.looks_like(header):
         return targets_csv.read(source, ctx)
     # Before the EES check: a local return may use EES's time_period and time_identifier columns.

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from array import array
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from ..register import Metric
 
 # Every local return is a release of this publication; the others are publishers' releases.
 LOCAL_PUBLICATION = "local-return"
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 VALUE_COLUMNS = [
     "metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status", "note",
     "source_id", "source_file", "source_row", "source_column", "published_area",
@@ -48,6 +51,20 @@ class ImportFailure(Exception):
     def __init__(self, issues: list[Issue] | Issue):
         self.issues = [issues] if isinstance(issues, Issue) else list(issues)
         super().__init__("\n".join(str(i) for i in self.issues))
+
+
+@contextmanager
+def unless_damaged(file_name: str, kind: str):
+    """Around a library reading a container (a ZIP, an Excel or OpenDocument workbook): whatever the
+    library raises for a damaged or cut-short file becomes a refusal naming the file. Wrap only the
+    library's calls, so a mistake in our own code is never passed off as a damaged file."""
+    try:
+        yield
+    except ImportFailure:
+        raise
+    except Exception as exc:  # zipfile, zlib, XML parsers and openpyxl raise many kinds for damage
+        raise ImportFailure(Issue(file_name, f"cannot be read as {kind}: the file is damaged or cut short "
+                                  f"({type(exc).__name__}). Download or save it again.")) from None
 
 
 @dataclass
@@ -92,9 +109,8 @@ class SourceFile:
             self._text = self.data.decode("utf-8-sig")
             return self._text
         except UnicodeDecodeError as exc:
-            before = self.data[: exc.start]
-            row = before.count(b"\n") + 1
-            column = exc.start - (before.rfind(b"\n") + 1) + 1
+            lines = _LINE_BREAK.split(self.data[: exc.start])  # CRLF, LF or a bare CR
+            row, column = len(lines), len(lines[-1]) + 1
             raise ImportFailure(Issue(
                 self.name,
                 f"byte 0x{self.data[exc.start]:02x} at character {column} is not UTF-8. "

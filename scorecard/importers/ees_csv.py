@@ -7,8 +7,6 @@ any later release that keeps its column names. Files are recognised by their col
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 
 import pandas as pd
@@ -18,17 +16,12 @@ from ..areas import ENGLAND, name_key
 from ..register import Metric, Read
 from ..limits import MAX_RELEASE_ROWS
 from ..validation import only_fractional, parts_problem, value_problem
+from . import csv_text
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 
 FORMAT = "ees-csv"
 REQUIRED = ("time_period", "time_identifier", "geographic_level")
 LEVELS = {"National": "england", "Regional": "region", "Local authority": "la"}
-
-
-def header_of(text: str) -> list[str]:
-    end = text.find("\n")
-    first = text if end < 0 else text[:end]
-    return [h.strip() for h in next(csv.reader([first]))] if first.strip() else []
 
 
 STANDARD = REQUIRED + ("country_code", "region_code", "new_la_code", "old_la_code", "la_name")
@@ -86,10 +79,10 @@ def missing_column_issues(file_name: str, missing: list[tuple[Metric, Read, list
 
 def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) -> ImportPlan:
     """Read one EES CSV into a plan. Raises ImportFailure, naming file, row and column, on bad input."""
-    text = source.text()
+    text = csv_text.read_text(source)
     if not text.strip():
         raise ImportFailure(Issue(source.name, "the file is empty"))
-    header = header_of(text)
+    header = csv_text.first_row(text)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailure(Issue(source.name, f"required column(s) {', '.join(missing)} missing", row=1))
@@ -105,8 +98,7 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
 
     duplicated = [c for c, n in Counter(header).items() if n > 1]
     unique_names = _deduplicate(header)
-    frame = _frame(source.name, text, unique_names)
-    problems: list[Issue] = []
+    frame, problems = _frame(source.name, text, unique_names)
     for col in duplicated:
         copies = [n for n, h in zip(unique_names, header) if h == col]
         same = all(frame[c].equals(frame[copies[0]]) for c in copies[1:])
@@ -180,28 +172,27 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
     return plan.set_values(records, ctx.release_for(publications.pop(), latest.label, title_hint))
 
 
-def _frame(file_name: str, text: str, names: list[str]) -> pd.DataFrame:
-    """The file's rows as text, with each row's line number in `_row`. A row with more or fewer
-    cells than the header (a file cut short, or a stray comma) refuses the file."""
-    reader = csv.reader(io.StringIO(text))
-    next(reader)
-    rows, lines, line = [], [], reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not cells or not any(c.strip() for c in cells):
+def _frame(name: str, text: str, columns: list[str]) -> tuple[pd.DataFrame, list[Issue]]:
+    """Every row as text under the header's (deduplicated) names, with its row number in "_row".
+    A row that does not fit the header is a problem: reading it would shift or drop its figures."""
+    records, numbers, problems = [], [], []
+    width = len(columns)
+    records_iter = csv_text.rows(name, text)
+    next(records_iter, None)  # the header
+    for row, cells in records_iter:
+        if not any(c.strip() for c in cells):
             continue
-        if len(cells) != len(names):
-            more_or_fewer = "more" if len(cells) > len(names) else "fewer"
-            raise ImportFailure(Issue(file_name, f"this row has {len(cells)} cells, {more_or_fewer} cells than the "
-                                      f"header's {len(names)} columns: the file is damaged or cut short",
-                                      row=start))
-        rows.append(cells)
-        lines.append(start)
-        if len(rows) > MAX_RELEASE_ROWS:
-            raise too_many_rows(file_name, MAX_RELEASE_ROWS, "a release file")
-    frame = pd.DataFrame(rows, columns=names, dtype=str)
-    frame.insert(0, "_row", lines)
-    return frame
+        problem = csv_text.width_problem(name, row, cells, width)
+        if problem:
+            problems.append(problem)
+            continue
+        records.append((cells + [""] * width)[:width])
+        numbers.append(row)
+        if len(records) > MAX_RELEASE_ROWS:
+            raise too_many_rows(name, MAX_RELEASE_ROWS, "a release file")
+    frame = pd.DataFrame(records, columns=columns, dtype=str) if records else pd.DataFrame(columns=columns, dtype=str)
+    frame.insert(0, "_row", pd.Series(numbers, dtype="int64"))
+    return frame, problems
 
 
 def _deduplicate(header: list[str]) -> list[str]:

@@ -3,7 +3,7 @@ table among its supporting files, imported as one batch. Everything else is list
 
 from __future__ import annotations
 
-from . import ees_csv, moj_tribunal, safe_zip
+from . import csv_text, ees_csv, moj_tribunal, safe_zip
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 FORMAT = "ees-zip"
@@ -19,16 +19,19 @@ def read(source: SourceFile, ctx: ImportContext) -> ImportPlan:
             plan.skipped.append(f"{member}: not a data file")
             continue
         inner = SourceFile(f"{source.name}:{member}", archive.read(member))
-        text = inner.text()
-        if ees_csv.looks_like(ees_csv.header_of(text)):
-            if not ees_csv.matching_reads(ees_csv.header_of(text), ctx.metrics):
+        text = csv_text.text_of(inner)
+        header = csv_text.first_row(text)
+        if ees_csv.looks_like(header):
+            if not ees_csv.matching_reads(header, ctx.metrics):
                 plan.skipped.append(f"{member}: no metric in the register reads its columns")
                 continue
             plan.add(ees_csv.read(inner, ctx, title_hint))
         elif moj_tribunal.looks_like_csv(text):
             plan.add(moj_tribunal.read_csv(inner, ctx))
         else:
-            plan.skipped.append(f"{member}: not an EES open-data file or a table SEND Scorecard reads")
+            delimiter = csv_text.delimiter_problem(member, text)
+            plan.skipped.append(f"{member}: not an EES open-data file or a table SEND Scorecard reads"
+                                + (f" ({delimiter.message.split(';')[0]})" if delimiter else ""))
     if not len(plan.values):
         raise ImportFailure(Issue(source.name, "no file in the ZIP holds a metric in the register"))
     return plan

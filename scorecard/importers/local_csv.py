@@ -4,30 +4,31 @@ denominator, and an optional status and note."""
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Iterator
 
 from ..limits import MAX_RETURN_ROWS
+from . import csv_text
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 from .local_rows import FIELDS, LongRows, build_plan
 
 FORMAT = "local-return-csv"
 
 
-def _key(name: str) -> str:
+def column_key(name: str) -> str:
     return str(name).strip().lower()
 
 
 def looks_like(header: list[str]) -> bool:
     """A local return: area, metric and a period (or the EES pair time_period + time_identifier)."""
-    cols = {_key(h) for h in header}
+    cols = {column_key(h) for h in header}
     has_period = "period" in cols or {"time_period", "time_identifier"} <= cols
     return {"area", "metric"} <= cols and has_period
 
 
 def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
-    """Read a long-format local return into a plan. Raises ImportFailure, listing every problem."""
+    """Read a long-format local return into a plan. Raises ImportFailure, listing every problem.
+    A row may leave out trailing empty cells; a row with more cells than the header is refused."""
     rows, warnings = _csv_rows(source)
     plan = build_plan(rows, ctx, source, FORMAT, illustrative)
     plan.warnings = warnings + plan.warnings
@@ -36,17 +37,17 @@ def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> 
 
 def _csv_rows(source: SourceFile) -> tuple[LongRows, list[Issue]]:
     name = source.name
-    text = source.text()
+    text = csv_text.read_text(source)
     if not text.strip():
         raise ImportFailure(Issue(name, "the file is empty"))
-    reader = csv.reader(_lines(text))
-    header = next(reader)
-    keys = [_key(h) for h in header]
-    problems, warnings = _header_problems(name, header, keys)
+    records_iter = csv_text.rows(name, text)
+    _, header = next(records_iter)
+    keys = [column_key(h) for h in header]
+    problems, warnings = header_problems(name, header, keys)
     if problems:
         raise ImportFailure(problems)
     position = {k: i for i, k in enumerate(keys) if k in FIELDS}
-    records = _records(reader, position, name)
+    records = _records(records_iter, position, len(header), name)
     first = next(records, None)
     if first is None:
         raise ImportFailure(Issue(name, "the file has a header but no rows of figures", row=1))
@@ -54,27 +55,18 @@ def _csv_rows(source: SourceFile) -> tuple[LongRows, list[Issue]]:
     return LongRows(name, itertools.chain([first], records), columns), warnings
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The text's lines, each with its newline, as io.StringIO(text) gives them, but without its copy
-    of the whole text (four bytes a character: 45 MB for a 200,000-row return)."""
-    start, end = 0, len(text)
-    while start < end:
-        stop = text.find("\n", start)
-        stop = end if stop < 0 else stop + 1
-        yield text[start:stop]
-        start = stop
-
-
-def _records(reader, position: dict[str, int], name: str) -> Iterator[dict]:
-    """Each row with figures, one at a time (a large return is never held as a list of rows)."""
+def _records(records_iter, position: dict[str, int], width: int, name: str) -> Iterator[dict]:
+    """Each row with figures, one at a time (a large return is never held as a list of rows). A row may
+    leave out trailing empty cells; a row with more cells than the header (a comma in an unquoted
+    note shifts every column after it) is refused, naming its row."""
     count = 0
-    line = reader.line_num
     # When every column is a field, a full row maps straight onto the fields (the common, fast case).
     fields = list(position) if list(position.values()) == list(range(len(position))) else None
-    for cells in reader:
-        row, line = line + 1, reader.line_num  # a quoted field may span lines: the row is where it starts
+    for row, cells in records_iter:
         if not "".join(cells).strip():
             continue
+        if len(cells) > width and (problem := csv_text.width_problem(name, row, cells, width)):
+            raise ImportFailure(problem)
         count += 1
         if count > MAX_RETURN_ROWS:
             raise too_many_rows(name, MAX_RETURN_ROWS, "a local return")
@@ -86,7 +78,7 @@ def _records(reader, position: dict[str, int], name: str) -> Iterator[dict]:
         yield rec
 
 
-def _header_problems(name: str, header: list[str], keys: list[str]) -> tuple[list[Issue], list[Issue]]:
+def header_problems(name: str, header: list[str], keys: list[str]) -> tuple[list[Issue], list[Issue]]:
     problems, warnings = [], []
     for k in sorted({k for k in keys if keys.count(k) > 1 and k in FIELDS}):
         problems.append(Issue(name, "this column appears more than once", row=1, column=k))

@@ -31,6 +31,8 @@ VALUE_STATUSES = (published.LOCAL, published.PROVISIONAL, published.ILLUSTRATIVE
 MISSING_STATUSES = published.MISSING_STATUSES
 _FORMULA_START = ("=", "+", "-", "@")
 _NAN = float("nan")
+# What people write in a note column to say there is no note: not a formula.
+NO_NOTE = ("-", "–", "—", "n/a", "n / a")
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?|[-+]?\.(\d+)")
 
 
@@ -87,7 +89,7 @@ def build_plan(rows: LongRows, ctx: ImportContext, source: SourceFile, fmt: str,
             message = publisher_problem(ctx, metric, period)
             if message:
                 problem(rec, "metric", message)
-        note = str(rec.get("note", "") or "").strip()
+        note = note_text(rec.get("note"))
         message = note_problem(note)
         if message:
             problem(rec, "note", message)
@@ -281,6 +283,12 @@ def _local_alternative(ctx: ImportContext, metric: Metric, lead: str = " such as
     """' such as ehcp_20wk_term_pct': the local measures compared with this national one."""
     local = [m.id for m in ctx.metrics.values() if m.national_equivalent == metric.id]
     return f"{lead} {' or '.join(local)}" if local else ""
+
+
+def note_text(raw) -> str:
+    """The note as written, or "" where it says there is no note ("-", "–", "n/a")."""
+    note = str(raw or "").strip()
+    return "" if note.lower() in NO_NOTE else note
 
 
 def note_problem(note: str) -> str | None:

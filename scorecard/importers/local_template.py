@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from ..limits import MAX_RETURN_ROWS, MAX_TEMPLATE_ROWS
 from . import safe_zip
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
 from .local_rows import MISSING_STATUSES, LongRows, build_plan, status_key
 
 FORMAT = "local-return-xlsx"
@@ -33,34 +33,28 @@ REASONS = ("suppressed", "not available", "not applicable", "low")
 
 
 def looks_like(source: SourceFile) -> bool:
-    """An .xlsx with a "Return" sheet whose A1 is the template's marker."""
+    """An .xlsx with a "Return" sheet whose A1 is the template's marker. Damage inside the workbook
+    is raised, not hidden (read_file reports it)."""
     archive = safe_zip.open_workbook(source)
     try:
         if "xl/workbook.xml" not in archive or f'name="{SHEET}"'.encode() not in archive.read("xl/workbook.xml"):
             return False
     finally:
         archive.close()
+    wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
-        try:
-            return SHEET in wb.sheetnames and wb[SHEET]["A1"].value == MARKER
-        finally:
-            wb.close()
-    except (KeyError, OSError, ValueError):  # openpyxl's ways of saying it is not a workbook
-        return False
+        return SHEET in wb.sheetnames and wb[SHEET]["A1"].value == MARKER
+    finally:
+        wb.close()
 
 
 def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
     """Turn a filled-in template into an import plan, with the same checks as the CSV.
     Blank cells are skipped; formulas are refused. Raises ImportFailure naming each cell."""
     safe_zip.vet(source)
-    try:
+    with unless_damaged(source.name, "an Excel workbook"):
         _check_size(source)
         wb = openpyxl.load_workbook(io.BytesIO(source.data), data_only=False)
-    except ImportFailure:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportFailure(Issue(source.name, f"cannot be read as an Excel workbook ({exc})")) from None
     if SHEET not in wb.sheetnames or wb[SHEET]["A1"].value != MARKER:
         raise ImportFailure(Issue(source.name, f"is not a SEND Scorecard return: no sheet {SHEET!r} with "
                                   f"{MARKER!r} in A1"))
@@ -101,18 +95,41 @@ def _check_size(source: SourceFile) -> None:
         wb.close()
 
 
-def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
-    """One long row per filled value cell (not formulas: those are already reported)."""
+def _term_columns(ws, file_name: str, issues: list[Issue]) -> tuple[list[tuple[int, str]], dict[str, int]]:
+    """The term columns and the reason columns, by heading. Every column right of the metric id is
+    looked at: merged cells in the headings or figures, and figures under no heading, are problems
+    (reading past them would drop or misplace figures without a word)."""
+    merged_cols = set()
+    for cells in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if cells.max_row < HEADER_ROW or cells.max_col < FIRST_TERM_COL:
+            continue  # the title and notes above the table may be merged
+        merged_cols.update(range(cells.min_col, cells.max_col + 1))
+        what = "term has its own heading" if cells.min_row <= HEADER_ROW else "figure has its own cell"
+        issues.append(Issue(file_name, f"cells {cells.coord} are merged; unmerge them so each {what}",
+                            row=cells.min_row, column=cells.coord))
+    filled = {cell.column for row in ws.iter_rows(min_row=FIRST_ROW, min_col=FIRST_TERM_COL)
+              for cell in row if cell.value is not None and str(cell.value).strip()}
     terms, reason_col = [], {}
     for col in range(FIRST_TERM_COL, ws.max_column + 1):
         heading = ws.cell(HEADER_ROW, col).value
+        letter = get_column_letter(col)
         if heading is None or not str(heading).strip():
-            break
+            if col in filled and col not in merged_cols:
+                issues.append(Issue(file_name, f"column {letter} has figures but no term heading in "
+                                    f"{letter}{HEADER_ROW}; type the term (such as Spring 2025/26) above them",
+                                    row=HEADER_ROW, column=f"{letter}{HEADER_ROW}"))
+            continue
         heading = str(heading).strip()
         if heading.endswith(REASON_SUFFIX):
             reason_col[heading.removesuffix(REASON_SUFFIX)] = col
         else:
             terms.append((col, heading))
+    return terms, reason_col
+
+
+def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
+    """One long row per filled value cell (not formulas: those are already reported)."""
+    terms, reason_col = _term_columns(ws, file_name, issues)
     area_text = ws[AREA_CODE_CELL].value
     records = []
     for row in range(FIRST_ROW, ws.max_row + 1):
@@ -154,7 +171,13 @@ def _value_and_status(cell) -> dict:
     value = cell.value
     if isinstance(value, str) and status_key(value) in MISSING_STATUSES:
         return {"value": None, "status": value}
+    return {"value": typed_value(cell), "status": ""}
+
+
+def typed_value(cell):
+    """A cell's value as the officer typed it: 68.5% in a cell formatted as a percentage, which
+    Excel stores as 0.685, is read as "68.5%"."""
+    value = cell.value
     if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        # Typed as 68.5% in a cell formatted as a percentage: Excel stores 0.685.
-        return {"value": repr(round(value * 100, 10)).removesuffix(".0") + "%", "status": ""}
-    return {"value": value, "status": ""}
+        return repr(round(value * 100, 10)).removesuffix(".0") + "%"
+    return value

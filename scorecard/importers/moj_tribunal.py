@@ -9,6 +9,7 @@ the CSV numbered; a name and a number that disagree are reported, never silently
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -18,8 +19,8 @@ import pandas as pd
 from .. import periods, published
 from ..areas import ENGLAND, strip_footnote
 from ..limits import MAX_RELEASE_ROWS
-from . import safe_zip
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
+from . import csv_text, safe_zip
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
 
 FORMAT_CSV = "moj-appeal-rate-csv"
 FORMAT_ODS = "moj-appeal-rate-ods"
@@ -59,12 +60,10 @@ def looks_like_ods(source: SourceFile) -> bool:
 
 
 def read_csv(source: SourceFile, ctx: ImportContext) -> ImportPlan:
-    text = source.text()
-    reader = csv.reader(io.StringIO(text))
     grid, line_numbers = [], []
-    for row in reader:
+    for line, row in csv_text.rows(source.name, csv_text.read_text(source)):
         grid.append(row)
-        line_numbers.append(reader.line_num)
+        line_numbers.append(line)
         if len(grid) > MAX_RELEASE_ROWS:
             raise too_many_rows(source.name, MAX_RELEASE_ROWS, "a release file")
     return _read_grid(source, ctx, grid, line_numbers, FORMAT_CSV, fractions=False)
@@ -72,7 +71,9 @@ def read_csv(source: SourceFile, ctx: ImportContext) -> ImportPlan:
 
 def read_ods(source: SourceFile, ctx: ImportContext) -> ImportPlan:
     safe_zip.vet(source)
-    sheets = pd.read_excel(io.BytesIO(source.data), engine="odf", sheet_name=None, header=None, dtype=object)
+    # odfpy prints a whole damaged XML part to stdout before raising: keep it out of the output and logs.
+    with unless_damaged(source.name, "an OpenDocument spreadsheet"), contextlib.redirect_stdout(io.StringIO()):
+        sheets = pd.read_excel(io.BytesIO(source.data), engine="odf", sheet_name=None, header=None, dtype=object)
     for df in sheets.values():
         if len(df) > MAX_RELEASE_ROWS:
             raise too_many_rows(source.name, MAX_RELEASE_ROWS, "a release file")

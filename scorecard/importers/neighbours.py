@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..limits import MAX_RELEASE_ROWS
 from . import safe_zip
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
 
 FORMAT = "dfe-statistical-neighbours"
 SHEET = "LA SN Groups"
@@ -26,6 +26,7 @@ CLOSENESS = ("Extremely close", "Very close", "Close", "Somewhat close", "Not cl
 
 
 def looks_like(source: SourceFile) -> bool:
+    """A workbook with the sheet "LA SN Groups". Damage inside the workbook is raised, not hidden."""
     archive = safe_zip.open_workbook(source)
     try:
         return "xl/workbook.xml" in archive and SHEET.encode() in archive.read("xl/workbook.xml")
@@ -36,13 +37,14 @@ def looks_like(source: SourceFile) -> bool:
 def read(source: SourceFile, ctx: ImportContext, model_year: int | None = None) -> ImportPlan:
     name = source.name
     safe_zip.vet(source)
-    workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
-    created = workbook.properties.created
-    rows = []
-    for row in workbook[SHEET].iter_rows(values_only=True):
-        rows.append(row)
-        if len(rows) > MAX_RELEASE_ROWS:
-            raise too_many_rows(name, MAX_RELEASE_ROWS, "a release file")
+    with unless_damaged(name, "an Excel workbook"):
+        workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
+        created = workbook.properties.created
+        rows = []
+        for row in workbook[SHEET].iter_rows(values_only=True):
+            rows.append(row)
+            if len(rows) > MAX_RELEASE_ROWS:
+                raise too_many_rows(name, MAX_RELEASE_ROWS, "a release file")
     header_at = next((i for i, r in enumerate(rows[:10]) if r and str(r[0]).strip().lower() == "la num"), None)
     if header_at is None:
         raise ImportFailure(Issue(name, f"sheet {SHEET!r} has no 'LA num' header row", row=3))

@@ -5,12 +5,10 @@ A row with `period` is a trajectory point for that term or year; a row with from
 
 from __future__ import annotations
 
-import csv
-import io
-
 from .. import periods
 from ..areas import AreaNotFound
 from ..limits import MAX_RETURN_ROWS
+from . import csv_text
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 from .local_rows import area_problem
 
@@ -20,28 +18,34 @@ PERIOD_COLUMNS = ("period", "from_period", "to_period")
 
 
 def looks_like(header: list[str]) -> bool:
+    """A targets file: area, metric and target, and a period or a range of periods."""
     cols = {str(h).strip().lower() for h in header}
     return set(REQUIRED) <= cols and bool(set(PERIOD_COLUMNS) & cols)
 
 
 def read(source: SourceFile, ctx: ImportContext) -> ImportPlan:
     """The file's targets as a plan (plan.targets); raises ImportFailure naming every bad row."""
-    text = source.text()
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
+    text = csv_text.read_text(source)
+    records = csv_text.rows(source.name, text)
+    fields = [f.strip().lower() for f in next(records, (1, []))[1]]
+    if not any(fields):
         raise ImportFailure(Issue(source.name, "the file is empty"))
-    fields = [f.strip().lower() for f in reader.fieldnames if f]
     missing = [c for c in REQUIRED if c not in fields]
     if missing or not (set(PERIOD_COLUMNS) & set(fields)):
         need = missing or ["period (or from_period and to_period)"]
         raise ImportFailure(Issue(source.name, f"required column(s) {', '.join(need)} missing", row=1))
-    rows = []
-    for line, raw in enumerate(reader, start=2):
-        r = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(k, str)}
+    rows, too_wide = [], []
+    for line, cells in records:
+        if len(cells) > len(fields) and (problem := csv_text.width_problem(source.name, line, cells, len(fields))):
+            too_wide.append(problem)
+            continue
+        r = {k: v.strip() for k, v in zip(fields, cells) if k}
         if any(r.values()):
             rows.append({**r, "_row": line})
         if len(rows) > MAX_RETURN_ROWS:
             raise too_many_rows(source.name, MAX_RETURN_ROWS, "a targets file")
+    if too_wide:
+        raise ImportFailure(too_wide)
     clean, problems = check_rows(ctx, rows, source.name)
     if problems:
         raise ImportFailure(problems)

@@ -377,8 +377,11 @@ def test_an_unknown_workbook_is_still_refused(con):
     wb.save(out)
     source = SourceFile("other.xlsx", out.getvalue())
     assert not local_template.looks_like(source)
-    with pytest.raises(ImportFailure, match="unknown layout"):
+    with pytest.raises(ImportFailure) as failure:
         read_file(source, ImportContext.from_store(con))
+    message = str(failure.value)
+    assert "other.xlsx: is an Excel workbook, but not the SEND Scorecard local-return template" in message
+    assert "Local returns page" in message and "scorecard template --area" in message
 
 
 # --- The sample return and board metrics -------------------------------------------------------
