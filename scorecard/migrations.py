@@ -124,4 +124,11 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE metric ADD COLUMN amber_margin DOUBLE;
         """,
     ),
+    (
+        5,
+        "each metric's whole definition kept as JSON, so new register fields need no migration",
+        """
+        ALTER TABLE metric ADD COLUMN definition_json VARCHAR;
+        """,
+    ),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import config, limits
@@ -77,6 +77,8 @@ class Metric:
     rag_rule: str = "distance"
     amber_margin: float | None = None  # per cent of the target value (distance rule); None means the default
     summary: str = ""  # a sentence template for the plain-English summary; see narrative.py
+    numerator_label: str = ""  # for a percentage: what its numerator counts, for the template
+    denominator_label: str = ""
     on_scorecard: bool = True  # False for supporting measures (denominators, experimental rates)
 
     @property
@@ -181,6 +183,8 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
         amber_margin=amber_margin,
         summary=str(d.get("summary", "")).strip(),
         on_scorecard=bool(d.get("on_scorecard", True)),
+        numerator_label=str(d.get("numerator_label", "")).strip(),
+        denominator_label=str(d.get("denominator_label", "")).strip(),
     )
 
 
@@ -263,38 +267,55 @@ def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path |
 
 
 def insert_metric(con, m: Metric, order: int) -> None:
+    """Store a metric: the columns queries filter on, and the whole definition as JSON (so a new
+    register field needs no migration)."""
     con.execute(
         "INSERT INTO metric (id, name, short_name, description, unit, polarity, decimals, theme, national, "
-        "national_equivalent, cadence, origin, reads_json, sort_order, rag_rule, summary, on_scorecard, amber_margin) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "national_equivalent, cadence, origin, reads_json, sort_order, rag_rule, summary, on_scorecard, amber_margin, "
+        "definition_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [m.id, m.name, m.short_name, m.description, m.unit, m.polarity, m.decimals, m.theme,
          m.national, m.national_equivalent, m.cadence, m.origin,
-         json.dumps([asdict(r) for r in m.reads]), order, m.rag_rule, m.summary, m.on_scorecard, m.amber_margin],
+         json.dumps([asdict(r) for r in m.reads]), order, m.rag_rule, m.summary, m.on_scorecard, m.amber_margin,
+         json.dumps(asdict(m))],
     )
+
+
+def _metric_from_json(text: str) -> Metric:
+    d = json.loads(text)
+    d["reads"] = tuple(Read(**{**r, "numerator": tuple(r["numerator"]), "denominator": tuple(r["denominator"]),
+                               "filters": tuple((k, tuple(v)) for k, v in r["filters"]),
+                               "estimated_count_periods": tuple(r.get("estimated_count_periods", ()))})
+                       for r in d.get("reads", []))
+    d["breaks"] = tuple(tuple(b) for b in d.get("breaks", []))
+    known = set(Metric.__dataclass_fields__)
+    return Metric(**{k: v for k, v in d.items() if k in known})
 
 
 def metrics_from_store(con) -> dict[str, Metric]:
     """Every metric in the store (register and board-defined), keyed by id, in register order."""
+    from .rag import rule_name
+
     rows = con.execute(
-        "SELECT id, name, short_name, description, unit, polarity, decimals, theme, national, "
-        "national_equivalent, cadence, origin, reads_json, rag_rule, summary, on_scorecard, amber_margin "
-        "FROM metric ORDER BY sort_order, id"
-    ).fetchall()
+        "SELECT id, definition_json, name, short_name, description, unit, polarity, decimals, theme, national, "
+        "national_equivalent, cadence, origin, reads_json, rag_rule, summary, on_scorecard "
+        "FROM metric ORDER BY sort_order, id").fetchall()
     breaks: dict[str, list] = {}
     for mid, label, note in con.execute("SELECT metric_id, period_label, note FROM series_break").fetchall():
         breaks.setdefault(mid, []).append((label, note))
     out = {}
-    from .rag import rule_name
-
-    for (mid, name, short, desc, unit, pol, dec, theme, national, equiv, cadence, origin, reads_json,
-         rag_rule, summary, on_scorecard, amber_margin) in rows:
-        reads = tuple(
-            Read(**{**r, "numerator": tuple(r["numerator"]), "denominator": tuple(r["denominator"]),
-                    "filters": tuple((k, tuple(v)) for k, v in r["filters"]),
-                    "estimated_count_periods": tuple(r.get("estimated_count_periods", ()))})
-            for r in json.loads(reads_json or "[]")
-        )
-        out[mid] = Metric(mid, name, unit, pol, dec, short or "", desc or "", theme, bool(national), equiv,
-                          cadence or "", tuple(breaks.get(mid, [])), reads, origin, rule_name(rag_rule),
-                          None if amber_margin is None else float(amber_margin), summary or "", on_scorecard is not False)
+    for mid, definition, *columns in rows:
+        metric = _metric_from_json(definition) if definition else _metric_from_columns(mid, columns, breaks)
+        out[mid] = replace(metric, rag_rule=rule_name(metric.rag_rule))
     return out
+
+
+def _metric_from_columns(mid: str, columns: list, breaks: dict[str, list]) -> Metric:
+    """A metric stored before definitions were kept whole (a board metric from an older store)."""
+    (name, short, desc, unit, pol, dec, theme, national, equiv, cadence, origin, reads_json, rag_rule, summary,
+     on_scorecard) = columns
+    return _metric_from_json(json.dumps({
+        "id": mid, "name": name, "unit": unit, "polarity": pol, "decimals": dec, "short_name": short or "",
+        "description": desc or "", "theme": theme, "national": bool(national), "national_equivalent": equiv,
+        "cadence": cadence or "", "breaks": breaks.get(mid, []), "reads": json.loads(reads_json or "[]"),
+        "origin": origin, "rag_rule": rag_rule or "distance", "summary": summary or "",
+        "on_scorecard": on_scorecard is not False}))

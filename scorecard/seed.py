@@ -189,6 +189,23 @@ def load(con, seed_dir: Path | str = config.SEED_DIR, who: str = "scorecard init
 
 
 def init(con, seed_dir: Path | str = config.SEED_DIR) -> str:
-    """Create or migrate the store and load the seed. Idempotent."""
+    """Create or migrate the store, bring the register and sources up to date when their files have
+    changed, and load the seed. Idempotent."""
     store.migrate(con)
-    return load(con, seed_dir)
+    synced = sync_register(con)
+    message = load(con, seed_dir)
+    return (f"{message} The metric register was updated from {config.REGISTER_FILE.name}."
+            if synced and message.startswith("The seed is already loaded") else message)
+
+
+def sync_register(con) -> bool:
+    """Write data/metrics.toml and data/sources.toml into the store if either has changed since the
+    store last read them (one transaction). Returns whether it did."""
+    fingerprint_now = hashlib.sha256(config.REGISTER_FILE.read_bytes() + config.SOURCES_FILE.read_bytes()).hexdigest()
+    if store.get_meta(con, "register_sha256") == fingerprint_now:
+        return False
+    with store.transaction(con):
+        register.sync_to_store(con)
+        store.set_meta(con, "register_sha256", fingerprint_now)
+        store.bump_data_version(con)
+    return True

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .areas import Area
 from .importers.local_template import (
-    DEFINITIONS, FIRST_ROW, FIRST_TERM_COL, HEADER_ROW, ID_COL, ID_LETTER, MARKER, NAME_COL,
+    DEFINITIONS, FIRST_ROW, FIRST_TERM_COL, HEADER_ROW, ID_COL, ID_LETTER, MARKER, NAME_COL, PART_SEPARATOR,
     REASON_SUFFIX, REASONS, SHEET, UNIT_COL,
 )
 from .periods import Period
@@ -31,6 +31,8 @@ POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better",
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # light grey: black text keeps high contrast
 _WRAP = Alignment(wrap_text=True, vertical="top")
+COUNTS_HEADING = ("The counts behind each percentage: give both, and the percentage above may be left blank "
+                  "(it is worked out from them)")
 _MISSING_HINT = ("Leave blank if you have no figure, and choose why in the term's 'reason if blank' column "
                  "(or type suppressed or not available here).")
 
@@ -68,10 +70,11 @@ def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], tod
         ws[cell] = label
         ws[cell].font = _BOLD
         ws[cell.replace("A", "B")] = neutralise_cell(value)
-    ws["A5"] = ("Type each figure in its metric's row, under its term. Percentages as 68.5, not 0.685. "
-                + _MISSING_HINT + " Definitions are on the next sheet. Do not use formulas.")
+    ws["A5"] = ("Type each figure in its metric's row, under its term; percentages as 68.5, not 0.685. Below the "
+                "measures, give the two counts behind each percentage: the scorecard then shows them with it and "
+                "marks small numbers. " + _MISSING_HINT + " Definitions are on the next sheet. Do not use formulas.")
     ws["A5"].alignment = _WRAP
-    ws.row_dimensions[5].height = 45
+    ws.row_dimensions[5].height = 60
 
     headers = {NAME_COL: "Metric", UNIT_COL: "Unit", ID_COL: "Metric id"}
     headers.update({FIRST_TERM_COL + i: t.label for i, t in enumerate(terms)})
@@ -83,19 +86,25 @@ def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], tod
         cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
 
     last_col = FIRST_TERM_COL + len(terms) - 1
+    rows = _template_rows(metrics)
     reasons = _reason_list()
     reasons.add(f"{get_column_letter(first_reason_col)}{FIRST_ROW}:"
                 f"{get_column_letter(first_reason_col + len(terms) - 1)}{FIRST_ROW + len(metrics) - 1}")
     ws.add_data_validation(reasons)
-    validations = {unit: _validation(unit) for unit in dict.fromkeys(m.unit for m in metrics)}  # metrics order: same bytes each build
-    for i, m in enumerate(metrics):
+    # In the metrics' order, so the same template is the same bytes each time.
+    validations = {unit: _validation(unit) for unit in dict.fromkeys(unit for _, _, unit, _ in rows if unit)}
+    for i, (name, row_id, unit, decimals) in enumerate(rows):
         row = FIRST_ROW + i
-        ws.cell(row, NAME_COL, neutralise_cell(m.name)).alignment = _WRAP
-        ws.cell(row, UNIT_COL, UNIT_WORDS.get(m.unit, m.unit)).alignment = _WRAP
-        ws.cell(row, ID_COL, m.id)
+        if not row_id:  # the heading above the counts
+            cell = ws.cell(row, NAME_COL, name)
+            cell.font, cell.fill, cell.alignment = _BOLD, _HEADER_FILL, _WRAP
+            continue
+        ws.cell(row, NAME_COL, neutralise_cell(name)).alignment = _WRAP
+        ws.cell(row, UNIT_COL, UNIT_WORDS.get(unit, unit)).alignment = _WRAP
+        ws.cell(row, ID_COL, row_id)
         for col in range(FIRST_TERM_COL, last_col + 1):
-            ws.cell(row, col).number_format = "0" if m.decimals == 0 else "0." + "0" * m.decimals
-        validations[m.unit].add(f"{get_column_letter(FIRST_TERM_COL)}{row}:{get_column_letter(last_col)}{row}")
+            ws.cell(row, col).number_format = "0" if decimals == 0 else "0." + "0" * decimals
+        validations[unit].add(f"{get_column_letter(FIRST_TERM_COL)}{row}:{get_column_letter(last_col)}{row}")
     for dv in validations.values():
         ws.add_data_validation(dv)
 
@@ -109,6 +118,22 @@ def _fill_return(ws, metrics: list[Metric], area: Area, terms: list[Period], tod
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
+
+
+def _template_rows(metrics: list[Metric]) -> list[tuple[str, str, str, int]]:
+    """The template's rows as (words, hidden id, unit, decimals): each metric, then, after a heading,
+    the two counts behind each percentage, so the scorecard can show "6.0%: 24 of 403" and mark small
+    numbers. A heading row has no id and takes no figures."""
+    rows = [(m.name, m.id, m.unit, m.decimals) for m in metrics]
+    rates = [m for m in metrics if m.unit == "%"]
+    if rates:
+        rows.append((COUNTS_HEADING, "", "", 0))
+    for m in rates:
+        rows.append((f"{m.label}: {m.numerator_label or 'the number counted in the percentage'} (numerator)",
+                     f"{m.id}{PART_SEPARATOR}numerator", "count", 0))
+        rows.append((f"{m.label}: {m.denominator_label or 'the number the percentage is of'} (denominator)",
+                     f"{m.id}{PART_SEPARATOR}denominator", "count", 0))
+    return rows
 
 
 def _reason_list() -> DataValidation:

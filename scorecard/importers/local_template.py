@@ -27,6 +27,9 @@ HEADER_ROW, FIRST_ROW = 6, 7
 NAME_COL, UNIT_COL, ID_COL, FIRST_TERM_COL = 1, 2, 3, 4
 ID_LETTER = get_column_letter(ID_COL)
 REASON_SUFFIX = ": reason if blank"
+# Under a percentage, two rows give its counts; their hidden ids are the metric's id and one of these.
+PARTS = ("numerator", "denominator")
+PART_SEPARATOR = ":"
 # The reasons offered in the drop-down lists, in the words of scorecard.published.
 REASONS = ("suppressed", "not available", "not applicable", "low")
 
@@ -128,18 +131,35 @@ def _term_columns(ws, file_name: str, issues: list[Issue]) -> tuple[list[tuple[i
 
 
 def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
-    """One long row per filled value cell (not formulas: those are already reported)."""
+    """One long row per metric and term with a figure (not formulas: those are already reported). The
+    counts beneath a percentage (rows whose id is "metric:numerator" or "metric:denominator") join that
+    metric's figure for the same term."""
     terms, reason_col = _term_columns(ws, file_name, issues)
-    area_text = ws[AREA_CODE_CELL].value
-    records = []
+    area_text = "" if ws[AREA_CODE_CELL].value is None else str(ws[AREA_CODE_CELL].value)
+    records: dict[tuple[str, str], dict] = {}
+    part_rows: dict[tuple[str, str], int] = {}
     for row in range(FIRST_ROW, ws.max_row + 1):
-        metric_id = ws.cell(row, ID_COL).value
+        row_id = "" if ws.cell(row, ID_COL).value is None else str(ws.cell(row, ID_COL).value)
+        metric_id, _, part = row_id.partition(PART_SEPARATOR)
+        if part:
+            part_rows[(metric_id, part)] = row
         for col, term in terms:
             cell = ws.cell(row, col)
             value = cell.value
+            where = f"{term} ({cell.coordinate})"
+            if part:
+                if value is None or (isinstance(value, str) and not value.strip()) or cell.data_type == "f":
+                    continue
+                if part not in PARTS:
+                    issues.append(Issue(file_name, f"the hidden id {row_id!r} is not a metric's numerator or "
+                                        "denominator; use a fresh template", row=row, column=f"{ID_LETTER}{row}"))
+                    continue
+                rec = records.setdefault((metric_id, term), _record(area_text, metric_id, term, col, row, where))
+                rec[part] = typed_value(cell)
+                rec["_cells"][part] = (row, where)
+                continue
             reason = ws.cell(row, reason_col[term]) if term in reason_col else None
             reason_text = str(reason.value).strip() if reason is not None and reason.value is not None else ""
-            where = f"{term} ({cell.coordinate})"
             if reason_text and value not in (None, "") and cell.data_type != "f":
                 issues.append(Issue(file_name, f"has a figure and a reason it is missing ({reason_text}, "
                                     f"{reason.coordinate}); keep one", row=row, column=where))
@@ -153,18 +173,27 @@ def _records(ws, file_name: str, issues: list[Issue]) -> list[dict]:
                 issues.append(Issue(file_name, "starts like a formula; type the figure itself",
                                     row=row, column=where))
                 continue
-            records.append({
-                "area": "" if area_text is None else str(area_text),
-                "metric": "" if metric_id is None else str(metric_id),
-                "period": term, "numerator": None, "denominator": None, "note": "",
-                **_value_and_status(cell),
-                "_row": row,
-                "_cells": {"area": (2, f"Area code ({AREA_CODE_CELL})"),
-                           "metric": (row, f"Metric id ({ID_LETTER}{row})"),
-                           "period": (HEADER_ROW, f"{term} ({get_column_letter(col)}{HEADER_ROW})"),
-                           "value": (row, where), "status": (row, where)},
-            })
-    return records
+            rec = records.setdefault((metric_id, term), _record(area_text, metric_id, term, col, row, where))
+            rec.update(_value_and_status(cell))
+            rec["_row"] = row
+            rec["_cells"].update(value=(row, where), status=(row, where))
+    columns = {term: col for col, term in terms}
+    for (metric_id, term), rec in records.items():
+        for part in PARTS:  # a count left out is named by its own cell
+            if part not in rec["_cells"] and (metric_id, part) in part_rows:
+                row = part_rows[(metric_id, part)]
+                rec["_cells"][part] = (row, f"{term} ({get_column_letter(columns[term])}{row})")
+    return list(records.values())
+
+
+def _record(area_text: str, metric_id: str, term: str, col: int, row: int, where: str) -> dict:
+    """A metric's figure for one term, before its cells are read; each field knows its cell."""
+    return {"area": area_text, "metric": metric_id, "period": term, "value": None, "status": "",
+            "numerator": None, "denominator": None, "note": "", "_row": row,
+            "_cells": {"area": (2, f"Area code ({AREA_CODE_CELL})"),
+                       "metric": (row, f"Metric id ({ID_LETTER}{row})"),
+                       "period": (HEADER_ROW, f"{term} ({get_column_letter(col)}{HEADER_ROW})"),
+                       "value": (row, where), "status": (row, where)}}
 
 
 def _value_and_status(cell) -> dict:

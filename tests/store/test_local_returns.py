@@ -309,7 +309,11 @@ def test_the_template_lays_out_one_area_metrics_by_terms(con):
     assert ws.column_dimensions["C"].hidden and ws.freeze_panes == "D7" and ws["D6"].font.bold
     rules = {str(dv.sqref): (dv.type, dv.operator, dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation}
     assert rules["D7:F7"] == ("decimal", "between", "0", "100")
-    assert rules["D8:F8"] == ("whole", "greaterThanOrEqual", "0", None)
+    # The counts (complaints, and the two counts behind the percentage below the measures) are whole numbers.
+    assert rules["D8:F8 D11:F11 D12:F12"] == ("whole", "greaterThanOrEqual", "0", None)
+    assert ws.cell(10, 1).value.startswith("The counts behind each percentage") and ws.cell(10, 3).value is None
+    assert [ws.cell(r, 3).value for r in (11, 12)] == ["perm_staff_pct:numerator", "perm_staff_pct:denominator"]
+    assert ws.cell(11, 1).value == "Permanent staffing: posts filled by permanent staff (numerator)"
     assert rules["D9:F9"] == ("decimal", "greaterThanOrEqual", "0", None)
     assert all(dv.prompt for dv in ws.data_validations.dataValidation)
     # A drop-down per term for why a figure is missing, after the figures.
@@ -339,6 +343,23 @@ def test_template_round_trip(con):
     assert con.execute("SELECT source_row FROM metric_value WHERE batch_id = ? AND metric_id = 'ehe_census_rate'",
                        [result.batch_id]).fetchone() == (9,)
     assert plan.values.set_index("metric_id").loc["ehe_census_rate", "source_column"] == "Autumn 2026/27 (F9)"
+
+
+def test_the_template_asks_for_the_counts_behind_a_percentage(con):
+    # The counts alone: the percentage is worked out from them, and kept with them.
+    source = _filled(_template(con), {"D11": 88, "D12": 96, "E7": 90.0, "E11": 90, "E12": 100})
+    plan = local_template.read(source, ImportContext.from_store(con))
+    rows = plan.values.set_index("period_label")
+    assert (rows.loc["Spring 2025/26", "value"], rows.loc["Spring 2025/26", "numerator"],
+            rows.loc["Spring 2025/26", "denominator"]) == (pytest.approx(91.6667, abs=1e-3), 88, 96)
+    assert (rows.loc["Summer 2025/26", "value"], rows.loc["Summer 2025/26", "numerator"]) == (90.0, 90)
+    # A count without its partner, or a percentage that disagrees with its counts, is refused by cell.
+    with pytest.raises(ImportFailure) as exc:
+        local_template.read(_filled(_template(con), {"D11": 88, "E7": 50.0, "E11": 90, "E12": 100}),
+                            ImportContext.from_store(con))
+    found = {(i.row, i.column): i.message for i in exc.value.issues}
+    assert "give both numerator and denominator" in found[(12, "Spring 2025/26 (D12)")]
+    assert "does not match numerator ÷ denominator" in found[(7, "Summer 2025/26 (E7)")]
 
 
 def test_percent_formatted_cells_are_read_as_percentages(con):
