@@ -19,11 +19,10 @@ from . import commentary, periods, priorities, queries, rag, targets
 from .areas import ENGLAND, AreaIndex
 from .comparators import BAND_WORDS, rank_words, sn_words
 from .formatting import change_words, direction, fmt, is_missing
-from .published import COMPUTED, ILLUSTRATIVE, status_words
+from .published import BOARD_STATUSES, COMPUTED, ILLUSTRATIVE, status_words
 from .register import THEME_TITLES, Metric, metrics_from_store, settings
 from .tables import metric_table
 
-STALE_MONTHS = 18
 FLAG_ILLUSTRATIVE = "Illustrative figures, not real data"
 FLAG_NO_EXCEPTION_NOTE = "Red without an exception note"
 FLAG_SMALL_NUMBERS = "Small numbers: treat with caution"
@@ -50,6 +49,7 @@ class CardRow:
     previous_status: str | None = None
     previous_period: periods.Period | None = None
     previous_small_numbers: bool = False
+    newest_period: periods.Period | None = None  # the newest period its source holds for any area
     last_year: float | None = None
     last_year_period: str | None = None
     baseline: float | None = None
@@ -221,6 +221,7 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         have = set(series["metric_id"]) | set(local_targets["metric_id"])
         metric_ids = [m.id for m in metrics.values() if m.on_scorecard and (m.id in have or m.id in national_data)]
     ordered = _order(metric_ids, metrics, plan)
+    newest_local = _newest_local_period(series, metrics)
     rows = []
     for mid in ordered:
         metric = metrics[mid]
@@ -228,6 +229,9 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         row = CardRow(metric, group)
         _fill_values(row, series[series["metric_id"] == mid], term, baseline, small_threshold)
         _fill_comparators(row, metric, metrics, area, term, table_for, national_data)
+        if not metric.national and row.period is not None and newest_local is not None \
+                and row.period.kind == newest_local.kind:
+            row.newest_period = newest_local
         target = targets.target_for(local_targets, mid, row.period) if row.period else None
         row.target = target
         row.rating = rag.rate(row.value, target.target if target else None, target.tolerance if target else None,
@@ -239,6 +243,13 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         rows.append(row)
     as_at = queries.data_as_at(con)
     return Card(area.code, area.name, term, rows, as_at, baseline)
+
+
+def _newest_local_period(series: pd.DataFrame, metrics) -> periods.Period | None:
+    """The newest term of the area's own returns: a local measure left out of it is behind."""
+    local = series[[not metrics[m].national if m in metrics else False for m in series["metric_id"]]]
+    local = local[local["period_kind"] == "term"]
+    return _period(local.sort_values("end_date").iloc[-1]) if len(local) else None
 
 
 def _order(metric_ids, metrics, plan) -> list[str]:
@@ -289,6 +300,11 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
 
 def _fill_comparators(row: CardRow, metric: Metric, metrics, area, term, table_for, national_data) -> None:
     nat_id = metric.id if metric.national else metric.national_equivalent
+    if metric.national and metric.id in national_data:
+        published = table_for(metric.id)
+        published = published[~published["status"].isin(BOARD_STATUSES) & (published["end_date"] <= term.end)]
+        if len(published):
+            row.newest_period = _period(published.sort_values("end_date").iloc[-1])
     if not nat_id or nat_id not in national_data:
         return
     table = table_for(nat_id)
@@ -326,14 +342,15 @@ def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
         return
     if row.value is None:
         row.flags.append(f"No figure for {row.period.describe()}: {status_words(row.status)}")
-    lag = periods.months_between(row.period.end, term.end)
-    if lag > STALE_MONTHS:
-        row.flags.append(f"Latest figure is for {row.period.describe()}, {lag} months before the end of {term.describe()}")
+    # National releases lag by a year or more, and that is said once per page and pack
+    # (sources_info.latest_releases). A row is flagged only when its own figure is behind.
+    newest = row.newest_period
+    if newest is not None and newest.end > row.period.end:
+        row.flags.append(f"Older than the source's latest figures: {newest.describe()} is published or returned, "
+                         f"but this area's latest is for {row.period.describe()}")
     if row.comparator_period:
-        gap = periods.months_between(row.comparator_period.end, row.period.end)
-        if gap > STALE_MONTHS:
-            row.flags.append(f"Comparators are for {row.comparator_period.describe()}, {gap} months older than this "
-                             "figure: stale")
+        if row.comparator_period.end > row.period.end and row.comparator_period.kind == row.period.kind:
+            row.flags.append(f"Older than its comparators, which are for {row.comparator_period.describe()}")
     elif area.level != "england":
         row.flags.append("No national comparator for this measure")
     if row.trend:

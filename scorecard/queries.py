@@ -95,6 +95,16 @@ def sources(con) -> pd.DataFrame:
     ).df()
 
 
+def latest_periods(con) -> pd.DataFrame:
+    """For each source release, the latest period of each kind it holds figures for (a release may
+    hold calendar years and a January census): source_id, kind, label, end_date."""
+    return con.execute(
+        """SELECT v.source_id, p.kind, arg_max(p.label, p.end_date) AS label, max(p.end_date) AS end_date
+           FROM metric_value v JOIN period p ON p.label = v.period_label
+           GROUP BY ALL ORDER BY v.source_id, end_date"""
+    ).df()
+
+
 def periods_of(con, metric_id: str | None = None) -> pd.DataFrame:
     return con.execute(
         """SELECT DISTINCT p.label, p.kind, p.start_date, p.end_date FROM period p

@@ -138,3 +138,32 @@ def releases_table(sources: pd.DataFrame, today: date) -> pd.DataFrame:
 
 def out_of_date(sources: pd.DataFrame, today: date) -> list[PublicationStatus]:
     return [s for s in publication_status(sources, today) if s.status == OVERDUE]
+
+
+def latest_releases(sources: pd.DataFrame, latest_periods: pd.DataFrame, today: date,
+                    publication_ids: set[str] | None = None) -> list[str]:
+    """The staleness statement, said once at the top of a page and a pack: for each national source,
+    its latest periods, when that release came out, and when the next is due. National releases lag
+    by a year or more; that is normal, and said here rather than on every row. `latest_periods` is
+    queries.latest_periods."""
+    from .importers.base import LOCAL_PUBLICATION
+    from .periods import Period
+
+    lines = []
+    national = sources[sources["publication_id"] != LOCAL_PUBLICATION] if len(sources) else sources
+    if publication_ids is not None and len(national):
+        national = national[national["publication_id"].isin(publication_ids)]
+    for status in publication_status(national, today):
+        held = latest_periods[latest_periods["source_id"] == status.latest_release]
+        described = [Period(str(r.label), str(r.kind), date.min, date.min).describe()
+                     for r in held.sort_values("end_date").itertuples()]
+        period = " and ".join(described) if described else "no figures"
+        if status.next_expected is None:
+            due = f"no fixed date for the next ({status.cadence.lower() or 'occasional'})"
+        elif status.status == OVERDUE:
+            due = f"the next release was due in {month_words(status.next_expected)}: import it when it is out"
+        else:
+            due = f"the next release is due in {month_words(status.next_expected)}"
+        lines.append(f"{status.publisher}, {status.title}: latest figures for {period}, released "
+                     f"{status.released}; {due}.")
+    return lines
