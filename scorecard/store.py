@@ -51,6 +51,8 @@ _DAMAGE = (
     ("could not read enough bytes", CUT_SHORT),
     ("not a valid duckdb database file", "it is not a DuckDB database file"),
     ("corrupt", "the file is corrupt"),
+    ("newer version of duckdb", f"it was written by a newer DuckDB than the {duckdb.__version__} this program uses; "
+                                "a store made by an earlier SEND Scorecard must be rebuilt or restored from a backup"),
 )
 
 
