@@ -67,9 +67,10 @@ def add(con, area_code: str, metric_id: str, period_label: str, text: str, autho
         fields["recovery_period"] = periods.parse(fields["recovery_period"]).label
     with store.transaction(con):
         con.execute(
-            "INSERT INTO commentary (area_code, metric_id, period_label, text, author, written_at, internal, cause, "
-            "action, owner, recovery_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [area_code, metric_id, period_label, text, author.strip(), datetime.now(), internal,
+            "INSERT INTO commentary (id, area_code, metric_id, period_label, text, author, written_at, internal, "
+            "cause, action, owner, recovery_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [store.next_id(con, "commentary"), area_code, metric_id, period_label, text, author.strip(),
+             datetime.now(), internal,
              fields["cause"], fields["action"], fields["owner"], fields["recovery_period"]])
         store.bump_data_version(con)
 

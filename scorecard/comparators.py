@@ -89,7 +89,9 @@ ranked AS (
            count(*) OVER (PARTITION BY period) AS rank_of
     FROM la WHERE value IS NOT NULL AND NOT small_numbers AND $3 <> 'count'
 ),
-latest_batch AS (SELECT model_year, max(batch_id) AS batch_id FROM neighbour GROUP BY model_year),
+latest_batch AS (
+    SELECT n.model_year, max(n.batch_id) AS batch_id FROM neighbour n
+    JOIN import_batch b ON b.id = n.batch_id AND b.status = 'committed' GROUP BY n.model_year),
 links AS (SELECT n.* FROM neighbour n JOIN latest_batch USING (model_year, batch_id)),
 newest_model AS (SELECT area_code, max(model_year) AS model_year FROM links GROUP BY area_code),
 neighbours AS (SELECT area_code, neighbour_code FROM links JOIN newest_model USING (area_code, model_year)),

@@ -178,10 +178,8 @@ def load(con, seed_dir: Path | str = config.SEED_DIR, who: str = "scorecard init
         diff = ingest.preview(con, plan)
         result = ingest.BatchResult(plan.file_name, plan.format)
         ingest.write(con, plan, diff, result, who)
-        for year, group in neighbours.groupby("model_year"):
-            con.execute("DELETE FROM neighbour WHERE model_year = ? AND batch_id IN "
-                        "(SELECT id FROM import_batch WHERE format = 'seed')", [int(year)])
-            _insert_frame(con, "neighbour", group.assign(batch_id=result.batch_id))
+        # The newest committed batch of each model's links is the one in use; older ones stay as history.
+        _insert_frame(con, "neighbour", neighbours.assign(batch_id=result.batch_id))
         store.set_meta(con, "seed_sha256", sha)
     return (f"Loaded the seed: {result.added} figures added, {result.changed} revised, "
             f"{result.unchanged} unchanged; {len(neighbours)} neighbour links; "

@@ -18,6 +18,7 @@ import duckdb
 
 from . import config
 from .errors import shown_path
+from . import schema
 from .migrations import MIGRATIONS
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]
@@ -167,21 +168,25 @@ def _open(target: str, explicit, read_only: bool, then=None) -> duckdb.DuckDBPyC
 
 
 def schema_version(con) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
-    if not exists:
+    if not _has_table(con, "schema_version"):
         return 0
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
 def migrate(con) -> list[int]:
-    """Apply every migration newer than the store's schema_version, each in its own transaction."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
-    )
-    current = schema_version(con)
+    """Bring the store to the latest schema: a new store gets today's schema at once (scorecard.schema);
+    an older one every migration newer than its schema_version, each in its own transaction."""
     applied = []
+    if not _has_table(con, "schema_version"):
+        with transaction(con):
+            for statement in _statements(schema.CURRENT):
+                con.execute(statement)
+            con.execute("CREATE TABLE schema_version (version INTEGER, description VARCHAR, applied_at TIMESTAMP)")
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                        [schema.CURRENT_VERSION, "the schema of a new store", datetime.now()])
+            con.execute("INSERT INTO meta VALUES ('data_version', '0')")
+        applied.append(schema.CURRENT_VERSION)
+    current = schema_version(con)
     for version, description, sql in MIGRATIONS:
         if version <= current:
             continue
@@ -193,6 +198,21 @@ def migrate(con) -> list[int]:
             )
         applied.append(version)
     return applied
+
+
+def _has_table(con, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+                       "AND table_catalog = current_database()", [name]).fetchone()[0] > 0
+
+
+# Ids are allocated inside the writing transaction (DuckLake has no sequences). Table names cannot be
+# parameters, so each query is spelt out for the fixed list of tables with ids.
+_NEXT_ID = {table: "SELECT coalesce(max(id), 0) + 1 FROM " + table for table in schema.ID_TABLES}
+
+
+def next_id(con, table: str) -> int:
+    """The next free id of a table, inside the caller's transaction."""
+    return int(con.execute(_NEXT_ID[table]).fetchone()[0])
 
 
 def _statements(sql: str) -> list[str]:
@@ -218,10 +238,10 @@ def data_version(con) -> int:
 
 
 def bump_data_version(con) -> int:
+    """Inside every writing transaction. On a DuckLake this one row is what two concurrent writers both
+    change, so the later commit conflicts and is retried instead of interleaving (ids included)."""
     version = data_version(con) + 1
-    con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('data_version', ?)", [str(version)]
-    )
+    set_meta(con, "data_version", str(version))
     return version
 
 
@@ -231,7 +251,10 @@ def get_meta(con, key: str) -> str | None:
 
 
 def set_meta(con, key: str, value: str) -> None:
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+    if con.execute("SELECT count(*) FROM meta WHERE key = ?", [key]).fetchone()[0]:
+        con.execute("UPDATE meta SET value = ? WHERE key = ?", [value, key])
+    else:
+        con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
 
 
 def register_frame(con, name: str, frame) -> None:

@@ -93,10 +93,11 @@ def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: 
                 [now, who, batch_id, r["area_code"], r["metric_id"], r["period_label"], r["from_period"],
                  r["to_period"]])
         con.execute(
-            "INSERT INTO target (area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
-            "baseline_period, set_by, set_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [r["area_code"], r["metric_id"], r["period_label"], r["from_period"], r["to_period"], r["target"],
-             r["tolerance"], r["baseline_period"], who, now, batch_id])
+            "INSERT INTO target (id, area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
+            "baseline_period, set_by, set_at, replaced_at, replaced_by, replaced_by_batch, batch_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)",
+            [store.next_id(con, "target"), r["area_code"], r["metric_id"], r["period_label"], r["from_period"],
+             r["to_period"], r["target"], r["tolerance"], r["baseline_period"], who, now, batch_id])
     return len(rows)
 
 

@@ -73,7 +73,7 @@ def test_init_reloads_a_seed_that_was_undone(db_path, capsys):
     from scorecard import ingest
 
     ingest.undo(con, seed_batch)
-    assert con.execute("SELECT count(*) FROM metric_value").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM metric_value WHERE is_current").fetchone()[0] == 0
     con.close()
     assert cli.main(["--db", str(db_path), "init"]) == 0
     assert "Loaded the seed" in capsys.readouterr().out
