@@ -65,7 +65,7 @@ def add(con, area_code: str, metric_id: str, period_label: str, text: str, autho
         raise CommentaryError(f"an exception note needs all of cause, action, owner and recovery term; missing {', '.join(missing)}")
     if fields["recovery_period"]:
         fields["recovery_period"] = periods.parse(fields["recovery_period"]).label
-    with store.transaction(con):
+    def store_it(con) -> None:
         con.execute(
             "INSERT INTO commentary (id, area_code, metric_id, period_label, text, author, written_at, internal, "
             "cause, action, owner, recovery_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -73,6 +73,8 @@ def add(con, area_code: str, metric_id: str, period_label: str, text: str, autho
              datetime.now(), internal,
              fields["cause"], fields["action"], fields["owner"], fields["recovery_period"]])
         store.bump_data_version(con)
+
+    store.retrying(con, store_it)
 
 
 def latest(con, area_code: str, period_label: str) -> dict[str, Comment]:

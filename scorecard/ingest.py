@@ -172,13 +172,20 @@ def commit(con, plan: ImportPlan, who: str | None = None, seen: Preview | None =
     """Write the plan as one batch, in one transaction. Re-importing the same file is a no-op."""
     result = BatchResult(plan.file_name, plan.format, skipped=list(plan.skipped), warnings=list(plan.warnings),
                          rejected=plan.rows_rejected, not_read=list(plan.not_read))
-    existing = committed_batch_for(con, plan.sha256)
-    if existing is not None:
-        result.already_batch = existing
-        return result
-    diff = preview(con, plan) if seen is None else seen
-    with store.transaction(con):
+    first_try = [seen]
+
+    def write_once(con) -> None:
+        # Inside the transaction: on a shared store another import may have landed since the preview,
+        # so a retry looks again (the same file twice is still a no-op).
+        existing = committed_batch_for(con, plan.sha256)
+        if existing is not None:
+            result.already_batch = existing
+            return
+        diff = first_try.pop() if first_try and first_try[0] is not None else preview(con, plan)
+        first_try.clear()
         write(con, plan, diff, result, who)
+
+    store.retrying(con, write_once)
     return result
 
 
@@ -286,9 +293,11 @@ def undo(con, batch_id: int, who: str | None = None) -> str:
     file_name, status, fmt = row
     if status != "committed":
         raise UndoError(f"batch {batch_id} ({file_name}) was already undone")
-    with store.transaction(con):
+    def undo_once(con) -> int:
         # Nothing is deleted: the batch is marked undone, so its figures stop counting but stay in the
         # store's history (a pack regenerated "as at" a date before the undo shows them again).
+        if con.execute("SELECT status FROM import_batch WHERE id = ?", [batch_id]).fetchone()[0] != "committed":
+            raise UndoError(f"batch {batch_id} ({file_name}) was already undone")
         metrics = [r[0] for r in con.execute(
             "SELECT DISTINCT metric_id FROM metric_value WHERE batch_id = ?", [batch_id]).fetchall()]
         removed = con.execute("SELECT count(*) FROM metric_value WHERE batch_id = ?", [batch_id]).fetchone()[0]
@@ -299,6 +308,9 @@ def undo(con, batch_id: int, who: str | None = None) -> str:
         if fmt == TARGETS_FORMAT:
             removed = targets.undo_batch(con, batch_id, who or os_user(), now)
         store.bump_data_version(con)
+        return removed
+
+    removed = store.retrying(con, undo_once)
     what = "targets" if fmt == TARGETS_FORMAT else "figures"
     return f"Batch {batch_id} ({file_name}) undone: {removed} {what} removed; what they replaced is current again."
 

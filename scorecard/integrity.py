@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import config, seed, store
+from . import config, lake, seed, store
 from .importers.targets_csv import FORMAT as TARGETS_FORMAT
 from .migrations import MIGRATIONS
 
@@ -55,22 +55,29 @@ def check(path: str, named: str, seed_dir: Path | str = config.SEED_DIR) -> Repo
     report = Report(named)
     opening = Step("open the store read-only")
     report.steps.append(opening)
-    if not Path(path).is_file():
+    shared = lake.is_lake(path)
+    if not shared and not Path(path).is_file():
         opening.problems.append(f"There is no store file at {named}.")
         return report
     try:
-        con = duckdb.connect(path, read_only=True)
+        con = store.connect(path, read_only=True) if shared else duckdb.connect(path, read_only=True)
+    except store.StoreUnavailable as exc:
+        opening.problems.append(str(exc))
+        return report
     except duckdb.Error as exc:
         if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
             raise store.busy(path, named, read_only=True, detail=str(exc)) from exc
         opening.problems.append(f"DuckDB cannot open it: {_reason(exc, path, named)}.")
         return report
     try:
-        opening.found = f"{Path(path).stat().st_size / 1024 / 1024:,.1f} MB"
-        length = Step("the file holds every block the store counts")
-        report.steps.append(length)
-        if store.cut_short(con, path):
-            length.problems.append(store.CUT_SHORT[0].upper() + store.CUT_SHORT[1:] + ".")
+        if shared:  # a catalog and Parquet files: DuckLake checks each file as it reads it
+            opening.found = "a DuckLake store"
+        else:
+            opening.found = f"{Path(path).stat().st_size / 1024 / 1024:,.1f} MB"
+            length = Step("the file holds every block the store counts")
+            report.steps.append(length)
+            if store.cut_short(con, path):
+                length.problems.append(store.CUT_SHORT[0].upper() + store.CUT_SHORT[1:] + ".")
         if not _read_tables(con, report):
             report.steps.append(Step("the schema and the rules the figures keep",
                                      "not checked: every table must be readable first", skipped=True))

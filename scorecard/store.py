@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from . import config
+from . import config, lake, schema
 from .errors import shown_path
-from . import schema
 from .migrations import MIGRATIONS
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]
@@ -107,6 +108,8 @@ def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPy
     Read-only opens a store that exists; one a version behind is migrated first, briefly read-write.
     Raises StoreBusy, StoreDamaged or StoreMissing with a sentence, never DuckDB's own error."""
     target = config.db_path(path)
+    if lake.is_lake(target):
+        return _connect_lake(target, read_only)
     in_file = target != ":memory:" and not target.startswith("md:")
     if in_file and read_only and not Path(target).exists():
         raise missing(target, path)
@@ -128,6 +131,80 @@ def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPy
             raise damaged(target, reason, path) from exc
         raise
     return con
+
+
+def _connect_lake(target: str, read_only: bool, snapshot_time=None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    try:
+        lake.attach(con, target, read_only=read_only, snapshot_time=snapshot_time)
+        if not read_only and snapshot_time is None:
+            retrying(con, lambda c: None, migrations=True)
+    except lake.LakeError as exc:
+        con.close()
+        raise StoreUnavailable(str(exc), str(exc)) from None
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def connect_as_at(path: str | None, moment) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a DuckLake store as it stood at `moment` (its snapshot then)."""
+    target = config.db_path(path)
+    if not lake.is_lake(target):
+        raise ValueError("connect_as_at is for DuckLake stores; a DuckDB file uses the batch history (as_at.py)")
+    return _connect_lake(target, read_only=True, snapshot_time=moment)
+
+
+def kind(con) -> str:
+    """'ducklake' or 'file' (a DuckDB file or memory)."""
+    return "ducklake" if con.execute("SELECT current_database()").fetchone()[0] == lake.CATALOG else "file"
+
+
+class StoreConflict(StoreUnavailable):
+    """Other changes kept committing first; this one was retried, then given up. Nothing was written."""
+
+
+WRITE_ATTEMPTS = 8
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and any(
+        needle in text for needle in ("conflict", "database is locked", "failed to commit ducklake",
+                                      "could not serialize", "deadlock"))
+
+
+def retrying(con, action, *args, migrations: bool = False):
+    """Run `action(con, *args)` as one transaction, and return what it returns. On a DuckLake another
+    writer may commit first: the transaction is then rolled back whole and run again, up to
+    WRITE_ATTEMPTS times with a growing pause, and then refused with StoreConflict. Never half-applied.
+    With migrations=True it brings the schema up to date instead (each migration its own transaction)."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            if migrations:
+                return migrate(con)
+            with transaction(con):
+                return action(con, *args)
+        except duckdb.Error as exc:
+            if not _is_conflict(exc):
+                raise
+            _rollback_quietly(con)
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise StoreConflict(
+                    "Other changes to the shared store kept being saved at the same moment, so this one was "
+                    f"tried {WRITE_ATTEMPTS} times and then stopped. Nothing was written. Try again.",
+                    "Other people were saving changes at the same moment, so this change was not saved. "
+                    "Nothing was written: try again.") from exc
+            time.sleep(min(2.0, 0.05 * (1.8 ** attempt)) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def _rollback_quietly(con) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # the failed COMMIT already ended the transaction
 
 
 # A DuckDB file starts with three 4 KiB headers (the main header and two database headers).

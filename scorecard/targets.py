@@ -103,10 +103,12 @@ def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: 
 
 def save_targets(con, rows: list[dict], who: str, replace_area: str | None = None) -> int:
     """Write checked target rows in one transaction (see write_targets)."""
-    with store.transaction(con):
+    def store_them(con) -> int:
         count = write_targets(con, rows, who, datetime.now(), replace_area)
         store.bump_data_version(con)
-    return count
+        return count
+
+    return store.retrying(con, store_them)
 
 
 def undo_batch(con, batch_id: int, who: str, now: datetime) -> int:
