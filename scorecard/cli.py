@@ -30,9 +30,21 @@ READ_ONLY_COMMANDS = {"show", "card", "imports", "metrics", "areas", "template",
 
 
 def _open(args, read_only: bool = False):
-    """The store, read-only for the commands that only read it. StoreBusy, StoreDamaged or StoreMissing
-    (each a sentence that names the store) when it cannot be opened."""
-    return store.connect(args.db, read_only=read_only or args.command in READ_ONLY_COMMANDS)
+    """The store, read-only for the commands that only read it, and as it stood at --as-at where a
+    command takes one. StoreBusy, StoreDamaged or StoreMissing (each a sentence that names the store)
+    when it cannot be opened."""
+    con = store.connect(args.db, read_only=read_only or args.command in READ_ONLY_COMMANDS)
+    if not getattr(args, "as_at", None):
+        return con
+    from . import as_at
+
+    try:
+        moment = as_at.parse(args.as_at, con)
+    except as_at.AsAtError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        con.close()
+    return as_at.connect(args.db, moment)
 
 
 def cmd_init(args) -> int:
@@ -412,6 +424,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", help="a baseline term or year, for change since the baseline")
     p.add_argument("--public", action="store_true",
                    help="the public version: small numbers suppressed (shown as c), no internal commentary")
+    p.add_argument("--as-at", metavar="DATE_OR_BATCH",
+                   help="the scorecard as it stood then: a date (2026-03-31), a date and time, or a batch number")
     p.add_argument("--threshold", type=int, default=5, metavar="N",
                    help="with --public, suppress counts below N and rates built on them (default 5)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -433,6 +447,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=int, default=5, metavar="N",
                    help="with --public, suppress counts below N and rates built on them (default 5)")
     p.add_argument("--baseline", help="a baseline term or year: makes a stocktake pack (change since the baseline)")
+    p.add_argument("--as-at", metavar="DATE_OR_BATCH",
+                   help="the pack as the store stood then: a date (2026-03-31), a date and time, or a batch number")
     p.add_argument("--out", help="the file to write (default: a name made from the area, term and format)")
     p.set_defaults(func=cmd_report)
 

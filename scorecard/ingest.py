@@ -258,6 +258,14 @@ def dry_run_result(con, plan: ImportPlan) -> BatchResult:
     return result
 
 
+# Which of a measure's figures for an area and period counts: a committed batch's before an undone
+# one's; a publisher's before a board's own; a printed rate before one calculated from its counts;
+# then the newest release and the latest batch. (as_at.py shows the store as it stood by the same rule.)
+CURRENT_ORDER = ("coalesce(b.status = 'committed', FALSE) DESC, "
+                 "(s.publication_id IS NOT DISTINCT FROM '" + LOCAL_PUBLICATION + "'), (v.status = 'computed'), "
+                 "s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC")
+
+
 def recompute_current(con, metric_ids: list[str]) -> None:
     """Mark, for each metric, area and period, the figure from the newest release as current.
     A publisher's figure beats a board's own (a provisional local figure gives way when the release
@@ -267,17 +275,14 @@ def recompute_current(con, metric_ids: list[str]) -> None:
         UPDATE metric_value SET is_current = ranked.rn = 1 AND ranked.committed
         FROM (
             SELECT v.id, coalesce(b.status = 'committed', FALSE) AS committed, row_number() OVER (
-                PARTITION BY v.metric_id, v.area_code, v.period_label
-                ORDER BY coalesce(b.status = 'committed', FALSE) DESC,
-                         (s.publication_id IS NOT DISTINCT FROM ?), (v.status = 'computed'),
-                         s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC) AS rn
+                PARTITION BY v.metric_id, v.area_code, v.period_label ORDER BY """ + CURRENT_ORDER + """) AS rn
             FROM metric_value v LEFT JOIN source_release s ON s.id = v.source_id
             LEFT JOIN import_batch b ON b.id = v.batch_id
             WHERE v.metric_id IN (SELECT unnest(?::VARCHAR[]))
         ) ranked
         WHERE metric_value.id = ranked.id AND metric_value.is_current IS DISTINCT FROM (ranked.rn = 1 AND ranked.committed)
         """,
-        [LOCAL_PUBLICATION, list(metric_ids)],
+        [list(metric_ids)],
     )
 
 

@@ -111,21 +111,35 @@ def attach(con, target: str, read_only: bool = False, snapshot_time=None) -> Non
     """Attach the lake as the connection's default database, at a past snapshot if asked (read-only)."""
     kind = catalog_kind(target)
     load_extensions(con, kind)
-    if kind == "sqlite":
-        Path(target[len(PREFIX) + len("sqlite:"):]).parent.mkdir(parents=True, exist_ok=True)
-    files = data_path(target)
-    if "://" not in files:
-        Path(files).mkdir(parents=True, exist_ok=True)
-    options = ["DATA_PATH '" + _literal(files) + "'"]
+    options = []
     if snapshot_time is not None:
         options.append("SNAPSHOT_TIME '" + _literal(snapshot_time.isoformat()) + "'")
     elif read_only:
         options.append("READ_ONLY")
+    # A catalog remembers where its files are: DATA_PATH is given only when asked for, or for a new lake.
+    explicit = bool(os.environ.get("SCORECARD_DATA_PATH"))
+    new_sqlite = kind == "sqlite" and not Path(target[len(PREFIX) + len("sqlite:"):]).exists()
     try:
-        con.execute("ATTACH '" + _literal(target) + "' AS " + CATALOG + " (" + ", ".join(options) + ")")
+        try:
+            _attach(con, target, options, with_files=explicit or new_sqlite)
+        except duckdb.Error:
+            if explicit or new_sqlite or kind != "postgres":
+                raise
+            _attach(con, target, options, with_files=True)  # a new PostgreSQL catalog needs its folder
     except duckdb.Error as exc:
         raise LakeError(f"The shared store {shown(target)} cannot be opened: {str(exc).splitlines()[0]}") from None
     con.execute("USE " + CATALOG)
+
+
+def _attach(con, target: str, options: list[str], with_files: bool) -> None:
+    if with_files:
+        files = data_path(target)
+        if "://" not in files:
+            Path(files).mkdir(parents=True, exist_ok=True)
+        if target.startswith(PREFIX + "sqlite:"):
+            Path(target[len(PREFIX) + len("sqlite:"):]).parent.mkdir(parents=True, exist_ok=True)
+        options = ["DATA_PATH '" + _literal(files) + "'", *options]
+    con.execute("ATTACH '" + _literal(target) + "' AS " + CATALOG + (" (" + ", ".join(options) + ")" if options else ""))
 
 
 def shown(target: str) -> str:

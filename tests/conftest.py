@@ -68,8 +68,50 @@ def seeded_template(tmp_path_factory) -> Path:
     return path
 
 
+def pytest_generate_tests(metafunc):
+    """A test marked `both_backends` runs on a DuckDB file and on a DuckLake (SQLite catalog): the
+    same store code serves both, so the same tests must pass on both."""
+    if "backend" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_backends") is not None
+        metafunc.parametrize("backend", ["file", "ducklake"] if both else ["file"], indirect=True)
+
+
 @pytest.fixture
-def db_path(seeded_template, tmp_path) -> Path:
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def seeded_lake_template(tmp_path_factory) -> Path:
+    """A DuckLake store (SQLite catalog and Parquet files) seeded once, copied by each test that uses it."""
+    folder = tmp_path_factory.mktemp("lake_template") / "lake"
+    con = store.connect(lake_target(folder))
+    seed.init(con)
+    con.close()
+    return folder
+
+
+def lake_target(folder: Path) -> str:
+    return f"ducklake:sqlite:{folder / 'catalog.sqlite'}"
+
+
+def copy_lake(template: Path, folder: Path) -> str:
+    """A copy of a DuckLake store. Its catalog records where its files are, so the copy is told its own."""
+    import sqlite3
+
+    shutil.copytree(template, folder)
+    with contextlib.closing(sqlite3.connect(folder / "catalog.sqlite")) as catalog:
+        catalog.execute("UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path'",
+                        [str(folder / "catalog-files") + "/"])
+        catalog.commit()
+    return lake_target(folder)
+
+
+@pytest.fixture
+def db_path(backend, seeded_template, tmp_path, request):
+    """This test's own copy of the seeded store: a file path, or a ducklake:sqlite: target."""
+    if backend == "ducklake":
+        return copy_lake(request.getfixturevalue("seeded_lake_template"), tmp_path / "lake")
     path = tmp_path / "scorecard.duckdb"
     shutil.copy(seeded_template, path)
     return path
