@@ -26,7 +26,7 @@ class CommandError(Exception):
 
 
 # Commands that only read the store open it read-only: they can run side by side, and never change it.
-READ_ONLY_COMMANDS = {"show", "card", "imports", "metrics", "areas", "template", "report"}
+READ_ONLY_COMMANDS = {"show", "card", "imports", "metrics", "areas", "template", "report", "backup", "audit"}
 
 
 def _open(args, read_only: bool = False):
@@ -319,6 +319,31 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from . import backup
+
+    con = _open(args, read_only=True)
+    manifest = backup.write(con, args.file)
+    rows = manifest["rows"]
+    print(f"Backed up the store to {args.file}: {rows['metric_value']:,} figures, {rows['import_batch']:,} import "
+          f"batches, {rows['target']:,} targets, {rows['commentary']:,} comments "
+          f"({manifest['store_moment'] or 'no changes yet'}).")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from . import backup
+
+    con = _open(args)
+    try:
+        manifest = backup.restore(con, args.file, replace=args.replace)
+    except backup.BackupError as exc:
+        raise CommandError(f"{exc}") from None
+    print(f"Restored the store from {args.file} (made {manifest['made_at']}): "
+          f"{manifest['rows']['metric_value']:,} figures.")
+    return 0
+
+
 def cmd_check(args) -> int:
     from . import integrity
 
@@ -451,6 +476,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the pack as the store stood then: a date (2026-03-31), a date and time, or a batch number")
     p.add_argument("--out", help="the file to write (default: a name made from the area, term and format)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("backup", help="write a consistent copy of the whole store to a file (safe while the "
+                                      "dashboard runs)")
+    p.add_argument("file", metavar="FILE.zip")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="rebuild an empty store from a backup")
+    p.add_argument("file", metavar="FILE.zip")
+    p.add_argument("--replace", action="store_true", help="replace everything in a store that already holds figures")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("check", help="check the store is whole (not cut short or corrupt) and its figures hang together")
     p.set_defaults(func=cmd_check)

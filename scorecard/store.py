@@ -308,6 +308,16 @@ def transaction(con):
     con.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def read_snapshot(con):
+    """Several reads of one consistent moment of the store (a backup), written by nothing."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    finally:
+        con.execute("ROLLBACK")
+
+
 def data_version(con) -> int:
     """A counter bumped by every committed change; caches key on it so an import shows at once."""
     row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
