@@ -4,6 +4,7 @@ so every test starts from the same real figures and can change them freely."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -194,3 +195,50 @@ def empty_ctx(empty_con) -> ImportContext:
 @pytest.fixture
 def areas(con) -> AreaIndex:
     return AreaIndex.from_store(con)
+
+
+# PostgreSQL, for DuckLake stores with a PostgreSQL catalog (many app servers on one catalog).
+# The machine image has PostgreSQL 15 installed but stopped; .ci/run starts it, and so does this
+# fixture where it can (as root, with pg_ctlcluster). Tests that need it skip, saying why, where no
+# PostgreSQL can be started.
+PG_ROLE, PG_PASSWORD = "scorecard_test", "scorecard_test"
+
+
+def _psql(sql: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["su", "postgres", "-c", f"psql -v ON_ERROR_STOP=1 -q -c \"{sql}\""],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    if not shutil.which("pg_ctlcluster") or not shutil.which("psql"):
+        pytest.skip("needs PostgreSQL (apt-get install postgresql); .ci/run installs it")
+    status = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True)
+    clusters = [line.split() for line in status.stdout.splitlines() if line.strip()]
+    if not clusters:
+        pytest.skip("PostgreSQL is installed but has no cluster to start")
+    version, name, port, state = clusters[0][:4]
+    if state != "online":
+        started = subprocess.run(["pg_ctlcluster", version, name, "start"], capture_output=True, text=True, timeout=60)
+        if started.returncode != 0:
+            pytest.skip(f"PostgreSQL could not be started: {started.stderr.strip() or started.stdout.strip()}")
+    exists = _psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'")
+    if exists.returncode != 0:
+        pytest.skip(f"PostgreSQL is running but cannot be used: {exists.stderr.strip()}")
+    _psql(f"DO \\$\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PG_ROLE}') THEN "
+          f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{PG_PASSWORD}'; END IF; END\\$\\$")
+    return int(port)
+
+
+@pytest.fixture
+def postgres_lake(postgres_server, tmp_path, monkeypatch) -> str:
+    """A new, empty PostgreSQL database for a DuckLake catalog, its Parquet files in this test's folder."""
+    database = f"scorecard_{tmp_path.name.lower().replace('-', '_')[:40]}_{os.getpid()}"
+    _psql(f"DROP DATABASE IF EXISTS {database}")
+    created = _psql(f"CREATE DATABASE {database} OWNER {PG_ROLE}")
+    if created.returncode != 0:
+        pytest.skip(f"could not create a PostgreSQL database: {created.stderr.strip()}")
+    monkeypatch.setenv("SCORECARD_DATA_PATH", str(tmp_path / "lake-files"))
+    yield (f"ducklake:postgres:dbname={database} host=127.0.0.1 port={postgres_server} "
+           f"user={PG_ROLE} password={PG_PASSWORD}")
+    _psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
