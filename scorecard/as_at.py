@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 
 from . import config, ingest, lake, store
+from .problems import UserProblem
 
 
-class AsAtError(ValueError):
+class AsAtError(UserProblem, ValueError):
     """An --as-at value that is not a date, a date and time, or a batch in the store."""
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import as_at, schema, store
+from .problems import UserProblem
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -26,7 +27,7 @@ _IMPORT = {t: "INSERT INTO " + t + " BY NAME SELECT * FROM read_parquet(?)" for 
 _CLEAR = {t: "DELETE FROM " + t for t in schema.TABLES}
 
 
-class BackupError(ValueError):
+class BackupError(UserProblem, ValueError):
     """A backup that cannot be made or restored, said in a sentence; nothing was changed."""
 
 

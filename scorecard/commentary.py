@@ -10,6 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from . import limits, periods, store
+from .problems import UserProblem
 
 EXCEPTION_FIELDS = ("cause", "action", "owner", "recovery_period")
 # The longest each typed field may be, in characters (scorecard.limits).
@@ -18,7 +19,7 @@ LENGTH_LIMITS = {"commentary": limits.MAX_COMMENTARY_CHARS, "cause": limits.MAX_
                  "author": limits.MAX_AUTHOR_CHARS}
 
 
-class CommentaryError(ValueError):
+class CommentaryError(UserProblem, ValueError):
     pass
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 from . import store, targets
 from .importers.base import LOCAL_PUBLICATION, VALUE_COLUMNS, ImportFailure, ImportPlan, Issue
 from .importers.targets_csv import FORMAT as TARGETS_FORMAT
+from .problems import UserProblem
 
 _COMPARED = ("metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status")
 _CHANGES = np.array(["added", "unchanged", "changed"], dtype=object)
@@ -286,7 +287,7 @@ def recompute_current(con, metric_ids: list[str]) -> None:
     )
 
 
-class UndoError(ValueError):
+class UndoError(UserProblem, ValueError):
     pass
 
 

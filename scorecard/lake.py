@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 
 from . import config
+from .problems import UserProblem
 
 PREFIX = "ducklake:"
 CATALOG = "scorecard_lake"  # the name the lake is attached under
@@ -34,7 +35,7 @@ EXTENSIONS = {
 }
 
 
-class LakeError(RuntimeError):
+class LakeError(UserProblem, RuntimeError):
     """The DuckLake store cannot be reached or its extensions cannot be loaded; said in a sentence."""
 
 

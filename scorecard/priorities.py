@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from . import store
 from .limits import MAX_PRIORITY_TITLE_CHARS
+from .problems import UserProblem
 
 
-class PriorityError(ValueError):
+class PriorityError(UserProblem, ValueError):
     pass
 
 

@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import config, limits
+from .problems import UserProblem
 from .text_safety import text_problem
 
 UNITS = ("%", "count", "rate per 100", "days", "£")
@@ -33,7 +34,7 @@ TEXT_FIELDS = {"name": (limits.MAX_METRIC_NAME_CHARS, False),
 LICENCE_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
-class RegisterError(ValueError):
+class RegisterError(UserProblem, ValueError):
     """The register file is not valid."""
 
 

@@ -21,6 +21,7 @@ from .area_build import build_areas
 from .importers import ImportContext, SourceFile, read_file
 from .importers.base import ImportPlan, Issue
 from .periods import Period
+from .problems import UserProblem
 
 SEED_FORMAT = 1
 # Raw files, in the order they are imported: older releases first, so the log reads naturally.
@@ -73,7 +74,7 @@ TYPES = {
 }
 
 
-class SeedError(RuntimeError):
+class SeedError(UserProblem, RuntimeError):
     pass
 
 

@@ -21,11 +21,12 @@ import duckdb
 from . import config, lake, schema
 from .errors import shown_path
 from .migrations import MIGRATIONS
+from .problems import UserProblem
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]
 
 
-class StoreUnavailable(RuntimeError):
+class StoreUnavailable(UserProblem, RuntimeError):
     """The store cannot be used now. str() is the sentence for the command line; `page_message`
     is the sentence for the dashboard, which names the store by file name only."""
 
@@ -278,8 +279,27 @@ def migrate(con) -> list[int]:
 
 
 def _has_table(con, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
-                       "AND table_catalog = current_database()", [name]).fetchone()[0] > 0
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = " + literal(name)
+                       + " AND table_catalog = current_database()").fetchone()[0] > 0
+
+
+_SAFE_TEXT = re.compile(r"[A-Za-z0-9_ %£./-]{0,120}")
+
+
+def literal(value) -> str:
+    """A SQL literal for a value the program has already checked: a register id, an area code, a unit,
+    a whole number. DuckDB 1.5 loads pandas (most of a second) to bind any Python parameter, so the
+    command line's read path (`scorecard show`) writes these few checked values into its SQL instead.
+    Anything that is not plainly one of them is refused, never quoted."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _SAFE_TEXT.fullmatch(value):
+        return "'" + value + "'"
+    raise ValueError(f"{value!r} is not a checked identifier, code or number")
 
 
 # Ids are allocated inside the writing transaction (DuckLake has no sequences). Table names cannot be
