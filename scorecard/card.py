@@ -10,6 +10,7 @@ window, illustrative or calculated figures, a red rating without an exception no
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -300,26 +301,58 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
             row.baseline_period = b.period
 
 
+class _TableLookup:
+    """What every card asks of one metric's table (all areas, with comparators), worked out once per
+    table rather than by filtering it for each area: England's figures and the publisher's periods in
+    date order, and each area's row for each period."""
+
+    def __init__(self, table: pd.DataFrame):
+        dated = table.sort_values("end_date", kind="stable")
+        england = dated[(dated["area_code"] == ENGLAND) & dated["value"].notna()]
+        self.england = list(england.itertuples(index=False))
+        self.england_ends = [r.end_date for r in self.england]
+        published = dated[~dated["status"].isin(BOARD_STATUSES)]
+        self.published = list(published.drop_duplicates("period", keep="last").itertuples(index=False))
+        self.published_ends = [r.end_date for r in self.published]
+        self.rows = {(r.area_code, r.period): r for r in table.itertuples(index=False)}
+
+    def latest(self, rows: list, ends: list, end) -> object | None:
+        """The last of `rows` (in date order) ending on or before `end`."""
+        i = bisect.bisect_right(ends, end)
+        return rows[i - 1] if i else None
+
+
+_LOOKUPS: dict[int, tuple[pd.DataFrame, _TableLookup]] = {}
+
+
+def _lookup(table: pd.DataFrame) -> _TableLookup:
+    """The lookup for a table, kept while the table is (cached tables are the same object each time)."""
+    found = _LOOKUPS.get(id(table))
+    if found is None or found[0] is not table:
+        if len(_LOOKUPS) > 256:
+            _LOOKUPS.clear()
+        found = _LOOKUPS[id(table)] = (table, _TableLookup(table))
+    return found[1]
+
+
 def _fill_comparators(row: CardRow, metric: Metric, metrics, area, term, table_for, national_data) -> None:
     nat_id = metric.id if metric.national else metric.national_equivalent
     if metric.national and metric.id in national_data:
-        published = table_for(metric.id)
-        published = published[~published["status"].isin(BOARD_STATUSES) & (published["end_date"] <= term.end)]
-        if len(published):
-            row.newest_period = _period(published.sort_values("end_date").iloc[-1])
+        own = _lookup(table_for(metric.id))
+        newest = own.latest(own.published, own.published_ends, term.end)
+        if newest is not None:
+            row.newest_period = _period(newest)
     if not nat_id or nat_id not in national_data:
         return
-    table = table_for(nat_id)
+    lookup = _lookup(table_for(nat_id))
     row.comparator_metric = metrics[nat_id]
-    england = table[(table["area_code"] == ENGLAND) & table["value"].notna() & (table["end_date"] <= term.end)]
-    if not len(england):
+    latest = lookup.latest(lookup.england, lookup.england_ends, term.end)
+    if latest is None:
         return
-    latest = england.sort_values("end_date").iloc[-1]
     row.comparator_period = _period(latest)
     row.england = None if area.code == ENGLAND else float(latest.value)
-    mine = table[(table["area_code"] == area.code) & (table["period"] == latest.period)]
-    if area.level == "la" and len(mine):
-        r = mine.iloc[0]
+    r = lookup.rows.get((area.code, latest.period))
+    if area.level == "la" and r is not None:
         row.region = None if is_missing(r.region) else float(r.region)
         row.region_note = r.region_note if not is_missing(r.region_note) else None
         row.region_name = area.region_name
@@ -327,7 +360,7 @@ def _fill_comparators(row: CardRow, metric: Metric, metrics, area, term, table_f
         row.sn_count = None if is_missing(r.sn_count) else int(r.sn_count)
         row.sn_of = None if is_missing(r.sn_of) else int(r.sn_of)
         if metric.id == nat_id:
-            row.rank = None if is_missing(r["rank"]) else int(r["rank"])
+            row.rank = None if is_missing(r.rank) else int(r.rank)
             row.rank_of = None if is_missing(r.rank_of) else int(r.rank_of)
             row.quartile = None if is_missing(r.quartile) else r.quartile
 

@@ -15,6 +15,7 @@ packages are missing, a plain INSTALL/LOAD is tried (a machine with internet acc
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -130,6 +131,18 @@ def attach(con, target: str, read_only: bool = False, snapshot_time=None) -> Non
     except duckdb.Error as exc:
         raise LakeError(f"The shared store {shown(target)} cannot be opened: {str(exc).splitlines()[0]}") from None
     con.execute("USE " + CATALOG)
+    if kind == "sqlite":
+        _write_ahead_log(Path(target[len(PREFIX) + len("sqlite:"):]))
+
+
+def _write_ahead_log(catalog: Path) -> None:
+    """A SQLite catalog in write-ahead-log mode: readers (every dashboard page) then never block the
+    one writer committing an import, nor it them. The setting is kept in the file; set once."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(catalog, timeout=30)) as db:
+        if db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            db.execute("PRAGMA journal_mode=WAL")
 
 
 def _attach(con, target: str, options: list[str], with_files: bool) -> None:

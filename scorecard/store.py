@@ -162,6 +162,34 @@ def kind(con) -> str:
     return "ducklake" if con.execute("SELECT current_database()").fetchone()[0] == lake.CATALOG else "file"
 
 
+def cursor(con):
+    """A cursor of its own for one query (a connection shared by threads is not safe), on the store:
+    a cursor starts in DuckDB's default database, so on a DuckLake it is pointed at the lake."""
+    c = con.cursor()
+    if c.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = '" + lake.CATALOG + "'").fetchone()[0]:
+        c.execute("USE " + lake.CATALOG)
+    return c
+
+
+@contextlib.contextmanager
+def _one_writer_at_a_time(con):
+    """On a DuckLake with a SQLite catalog (one server), writers queue for a lock file beside the
+    catalog: SQLite lets one writer commit at a time, and queueing is faster and fairer than losing
+    commits and retrying them. A PostgreSQL catalog takes concurrent writers; conflicts are retried."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = '" + lake.CATALOG + "'").fetchone()
+    if not row or not str(row[0]).startswith("sqlite:"):
+        yield
+        return
+    import fcntl
+
+    with open(str(row[0])[len("sqlite:"):] + ".write-lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 class StoreConflict(StoreUnavailable):
     """Other changes kept committing first; this one was retried, then given up. Nothing was written."""
 
@@ -183,10 +211,11 @@ def retrying(con, action, *args, migrations: bool = False):
     With migrations=True it brings the schema up to date instead (each migration its own transaction)."""
     for attempt in range(WRITE_ATTEMPTS):
         try:
-            if migrations:
-                return migrate(con)
-            with transaction(con):
-                return action(con, *args)
+            with _one_writer_at_a_time(con):
+                if migrations:
+                    return migrate(con)
+                with transaction(con):
+                    return action(con, *args)
         except duckdb.Error as exc:
             if not _is_conflict(exc):
                 raise
