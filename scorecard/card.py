@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import commentary, periods, priorities, queries, rag, targets
 from .areas import ENGLAND, AreaIndex
-from .comparators import BAND_WORDS, rank_words, sn_words
+from .words import BAND_WORDS, rank_words, sn_words
 from .formatting import change_words, direction, fmt, is_missing
 from .published import BOARD_STATUSES, COMPUTED, ILLUSTRATIVE, status_words
 from .register import THEME_TITLES, Metric, metrics_from_store, settings
@@ -43,7 +43,9 @@ class CardRow:
     denominator: float | None = None
     small_numbers: bool = False  # a rate on a denominator below the small-number threshold
     period: periods.Period | None = None
-    source: str | None = None
+    source: str | None = None  # the title of the release the latest figure came from
+    source_publisher: str | None = None
+    source_released: str | None = None
     note: str | None = None
     previous: float | None = None
     previous_status: str | None = None
@@ -185,9 +187,11 @@ def _period(row) -> periods.Period:
 def _area_series(con, area_code: str, as_of: date) -> pd.DataFrame:
     df = con.execute(
         """SELECT v.metric_id, v.period_label AS period, p.kind AS period_kind, p.start_date, p.end_date,
-                  v.value, v.numerator, v.denominator, v.status, v.note, s.title AS source
+                  v.value, v.numerator, v.denominator, v.status, v.note, s.title AS source,
+                  pu.publisher AS source_publisher, s.released AS source_released
            FROM metric_value v JOIN period p ON p.label = v.period_label
            LEFT JOIN source_release s ON s.id = v.source_id
+           LEFT JOIN publication pu ON pu.id = s.publication_id
            WHERE v.is_current AND v.area_code = ? AND p.end_date <= ?
            ORDER BY v.metric_id, p.end_date, p.start_date""",
         [area_code, as_of]).df()
@@ -272,6 +276,7 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
     latest = series.iloc[-1]
     row.value = None if is_missing(latest.value) else float(latest.value)
     row.status, row.period, row.source, row.note = latest.status, _period(latest), latest.source, latest.note
+    row.source_publisher, row.source_released = latest.source_publisher, latest.source_released
     row.numerator = None if is_missing(latest.numerator) else float(latest.numerator)
     row.denominator = None if is_missing(latest.denominator) else float(latest.denominator)
     row.small_numbers = _small(row.metric, latest.denominator, small_threshold)

@@ -224,7 +224,7 @@ def _term(text: str | None):
 
 
 def cmd_card(args) -> int:
-    from . import card, narrative, suppression
+    from . import card, suppression, words
 
     con = _open(args)
     area_code, term = _area_code(con, args.area), _term(args.term)
@@ -240,7 +240,7 @@ def cmd_card(args) -> int:
     frame = built.frame()
     if args.format == "table":
         print(f"{built.area_name}: scorecard for {built.term.describe()}\n")
-        for line in narrative.summary(built):
+        for line in words.summary(built):
             print(line)
         print()
         shown = frame[card.CARD_COLUMNS].drop(columns=["commentary", "rag_reason", "flags"]).astype(object)
