@@ -708,8 +708,9 @@ def ranking_title(frame: pd.DataFrame, metric, area, england_value: float | None
     mine = frame[frame["area_code"] == area.code]
     if len(mine) and not is_missing(mine.iloc[0]["value"]) and is_missing(mine.iloc[0]["rank"]):
         r = mine.iloc[0]
-        why = not_ranked_reason(metric, flag(r.get("small_numbers"))) or "not ranked"
-        return f"{area.name}: {label} {during} was {r['value_words']} (not ranked: {why}){'; ' + eng if eng else ''}"
+        why = ("a count, not ranked: bigger areas have more" if metric.unit == "count" else
+               f"{SMALL_NUMBERS_SHORT}, not ranked" if flag(r.get("small_numbers")) else "not ranked")
+        return f"{area.name}: {label} {during} was {r['value_words']} ({why}){'; ' + eng if eng else ''}"
     if len(mine) and not is_missing(mine.iloc[0]["value"]):
         r = mine.iloc[0]
         where = (f"has the {ordinal(r['rank'])} highest figure of {int(r['rank_of'])} local authorities"

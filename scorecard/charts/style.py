@@ -39,8 +39,10 @@ def axis(title: str | None = None, **extra) -> dict:
 def lay_out(fig: go.Figure, height: int, margin: dict, legend: dict | None = None) -> None:
     """The shared layout: white, Arial, text colours from the palette, the legend under the chart
     (it wraps onto more lines on a narrow screen), and no title inside the figure."""
+    # No plotly template: every colour is set here, and a template costs a deep copy per chart.
     fig.update_layout(
-        template="plotly_white", height=height, margin=margin, title=None,
+        height=height, margin=margin, title=None, plot_bgcolor=palette.WHITE, paper_bgcolor=palette.WHITE,
+        colorway=list(palette.SERIES_COLOURS),
         font={"family": FONT, "color": palette.TEXT, "size": 13},
         legend=legend or {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0, "font": {"color": palette.TEXT}},
         hoverlabel={"font": {"family": FONT}},

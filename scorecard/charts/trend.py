@@ -158,6 +158,14 @@ def axis_position(when, kind: str) -> float:
     return _decimal_year(when) - PHASE.get(kind, 0.5)
 
 
+def axis_positions(when: pd.Series, kind: str) -> list[float]:
+    """axis_position for a column of moments at once."""
+    t = pd.to_datetime(when)
+    days = t.dt.is_leap_year.map({True: 366, False: 365})
+    years = t.dt.year + (t.dt.day_of_year - 1 + t.dt.hour / 24) / days - PHASE.get(kind, 0.5)
+    return [float(v) for v in years]
+
+
 def year_label(n: int, kind: str) -> str:
     """The label of tick `n`: '2024', '2024/25' (academic years and terms), '2024-25' (financial)."""
     if kind == "academic_year":
@@ -175,7 +183,7 @@ def time_axis(frame: pd.DataFrame) -> dict:
     chart's width (every year on a wide screen, every second or fifth on a phone), and a small tick
     still marks each year. Labels are never slanted."""
     kind = main_kind(frame)
-    xs = [axis_position(x, kind) for x in frame["x"]]
+    xs = axis_positions(frame["x"], kind)
     lo, hi = min(xs), max(xs)
     pad = 0.2 if kind in ("term", "month") else 0.45
     years = list(range(math.ceil(lo - 0.05), math.floor(hi + 0.05) + 1))
@@ -206,6 +214,7 @@ def trend_chart(frame: pd.DataFrame, metric: Metric, breaks: list[tuple[str, str
     if not len(frame):
         return fig
     kind = main_kind(frame)
+    frame = frame.assign(position=axis_positions(frame["x"], kind))
     hollow_drawn = False
     for name in names:
         rows = frame[frame["series"] == name]
@@ -217,14 +226,14 @@ def trend_chart(frame: pd.DataFrame, metric: Metric, breaks: list[tuple[str, str
         labelled = _labelled(small)
         hollow_drawn = hollow_drawn or any(small)
         fig.add_trace(go.Scatter(
-            x=[axis_position(x, kind) for x in rows["x"]], y=rows["value"], name=safe(name),
+            x=list(rows["position"]), y=rows["value"], name=safe(name),
             mode="lines+markers+text" if any(labelled) else "lines+markers", connectgaps=False,
             line={"color": style.colour, "dash": style.dash, "width": 3 if role == "area" else 2},
             marker={"symbol": style.marker, "size": [11 if s else (8 if role == "area" else 7) for s in small],
                     "color": [palette.HOLLOW_FILL if s else style.colour for s in small],
                     "line": {"color": style.colour, "width": [2.5 if s else 0 for s in small]}},
             text=[words.SMALL_NUMBERS_SHORT if lab else "" for lab in labelled], cliponaxis=False,
-            textposition=_text_positions(rows, kind, frame), textfont={"color": palette.SECONDARY_TEXT, "size": 11},
+            textposition=_text_positions(rows, frame), textfont={"color": palette.SECONDARY_TEXT, "size": 11},
             customdata=list(zip([words.period_phrase(p, k) for p, k in zip(rows["period"], rows["period_kind"])],
                                 [safe(c) for c in cell])),
             hovertemplate="%{fullData.name}<br>%{customdata[0]}: %{customdata[1]}<extra></extra>",
@@ -238,7 +247,7 @@ def trend_chart(frame: pd.DataFrame, metric: Metric, breaks: list[tuple[str, str
     main = frame[frame["role"] == "area"]
     for r in main[main["value"].isna()].itertuples():
         reason = words.missing_mark(r.status)
-        fig.add_annotation(x=axis_position(r.x, kind), y=0, yref="paper", yanchor="bottom", text=reason,
+        fig.add_annotation(x=r.position, y=0, yref="paper", yanchor="bottom", text=reason,
                            textangle=-90, showarrow=False, font={"size": 11, "color": palette.SECONDARY_TEXT},
                            name="missing", hovertext=safe(f"{r.area_name}, {words.period_phrase(r.period, r.period_kind)}: "
                                                           f"no figure ({reason})"))
@@ -288,15 +297,14 @@ def _marker(fig: go.Figure, at: float, label: str, hover: str, name: str, row: i
                        hovertext=safe(hover))
 
 
-def _text_positions(rows: pd.DataFrame, kind: str, frame: pd.DataFrame) -> list[str]:
+def _text_positions(rows: pd.DataFrame, frame: pd.DataFrame) -> list[str]:
     """Where each point's words go: below a point near the top of the chart and above the others;
     leftwards near the right edge and rightwards near the left, so that no label is cut off."""
-    xs = [axis_position(x, kind) for x in frame["x"]]
-    lo, hi = min(xs), max(xs)
+    lo, hi = frame["position"].min(), frame["position"].max()
     top = max(frame["value"].max(), 0) if frame["value"].notna().any() else 0
     out = []
-    for x, v in zip(rows["x"], rows["value"]):
-        at = (axis_position(x, kind) - lo) / ((hi - lo) or 1)
+    for x, v in zip(rows["position"], rows["value"]):
+        at = (x - lo) / ((hi - lo) or 1)
         side = " left" if at > 0.75 else (" right" if at < 0.25 else " center")
         out.append(("bottom" if not is_missing(v) and top and v >= 0.85 * top else "top") + side)
     return out
@@ -306,7 +314,7 @@ def _target(fig: go.Figure, target: pd.DataFrame, metric: Metric, kind: str) -> 
     style = series("target")
     line = {"color": style.colour, "width": 2, "dash": style.dash}
     values = target["target"].unique()
-    xs = [axis_position(x, kind) for x in target["x"]]
+    xs = axis_positions(target["x"], kind)
     if len(values) == 1:  # one target over the periods it covers
         v = float(values[0])
         start, end = min(xs), max(xs)

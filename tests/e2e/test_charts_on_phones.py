@@ -79,6 +79,9 @@ def test_the_trend_finding_wraps_and_the_year_labels_do_not_overlap(phone, app_s
     assert 2 <= len(ticks) <= 6, [t["x"] for t in ticks]  # thinned: 2014 to 2024 has 11 years
     for a, b in zip(ticks, ticks[1:]):
         assert not _overlap(a, b)
+    fills = set(chart.evaluate("""root => [...root.querySelectorAll('.xtick text, .ytick text, .g-ytitle text')]
+        .map(e => getComputedStyle(e).fill)"""))
+    assert fills == {"rgb(80, 90, 95)"}  # palette.SECONDARY_TEXT, 7:1: Streamlit's theme does not turn it grey
     plot = chart.bounding_box()
     assert all(t["x"] >= plot["x"] - 1 and t["x"] + t["width"] <= plot["x"] + plot["width"] + 1 for t in ticks)
     _no_text_cut_off(phone)

@@ -226,4 +226,4 @@ def test_compare_lists_a_count_without_ranking_or_banding_it(open_page):
     assert "A count is context: bigger areas have more" in texts(at)
     figures_table = at.dataframe[0].value
     assert len(figures_table) == 153 and "Band" not in figures_table.columns and "Rank" not in figures_table.columns
-    assert findings(at)[0].startswith("Plymouth: assessment requests received in 2024 was 1,176 (not ranked")
+    assert findings(at)[0].startswith("Plymouth: assessment requests received in 2024 was 1,176 (a count, not ranked")

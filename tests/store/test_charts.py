@@ -299,7 +299,7 @@ def test_ranking_of_an_area_without_a_figure_and_of_a_count(con, metrics, timeli
     assert not ranking.ranking_chart(requests, metrics["ehcp_requests"], PLYMOUTH).data  # nothing to rank
     assert words.ranking_title(requests, metrics["ehcp_requests"], index.get(PLYMOUTH), None, "2024",
                                "calendar_year") == (
-        "Plymouth: assessment requests received in 2024 was 1,176 (not ranked: a count (bigger areas have more))")
+        "Plymouth: assessment requests received in 2024 was 1,176 (a count, not ranked: bigger areas have more)")
 
 
 def test_hexmap_covers_the_153_current_las_once_each(con):

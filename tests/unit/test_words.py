@@ -264,6 +264,6 @@ def test_ranking_and_map_titles_say_why_an_area_is_not_ranked():
                            "value_words": "100.0%: 1 of 1 (small numbers: treat with caution)",
                            "band_words": "no band: small numbers", "rank_words": "not ranked: small numbers"}])
     title = words.ranking_title(frame, TIMELINESS, Area, 46.4, "2024", "calendar_year")
-    assert "(not ranked: small numbers)" in title and "1st" not in title
+    assert "(small numbers, not ranked)" in title and "1st" not in title
     assert words.hex_title(frame, TIMELINESS, Area, "2024", "calendar_year").endswith(
         "Isles of Scilly is not banded (small numbers)")
