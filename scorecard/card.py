@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import commentary, periods, priorities, queries, rag, targets
 from .areas import ENGLAND, AreaIndex
-from .words import BAND_WORDS, rank_words, sn_words
+from . import words
 from .formatting import change_words, direction, fmt, is_missing
 from .published import BOARD_STATUSES, COMPUTED, ILLUSTRATIVE, status_words
 from .register import THEME_TITLES, Metric, metrics_from_store, settings
@@ -382,15 +382,5 @@ def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
 
 
 def describe_comparators(row: CardRow) -> dict[str, str]:
-    """Words for each comparator with its own period, for tables and packs."""
-    p = f" ({row.comparator_period_words})" if row.comparator_period else ""
-    cm = row.comparator_metric or row.metric
-    out = {
-        "england": (fmt(row.england, cm) + p) if not is_missing(row.england) else "—",
-        "region": (fmt(row.region, cm) + p) if not is_missing(row.region) else "—",
-        "neighbours": (f"{fmt(row.sn_mean, cm)} ({sn_words(row.sn_count, row.sn_of)}){p}"
-                       if not is_missing(row.sn_mean) else ("—" if row.sn_of is None else f"none of {row.sn_of} has a figure")),
-        "rank": rank_words(row.rank, row.rank_of, row.metric.polarity) if row.rank else "—",
-        "quartile": BAND_WORDS.get(row.quartile, "—") if row.quartile else "—",
-    }
-    return out
+    """Words for each comparator with its own period, for tables and packs (words.comparator_cells)."""
+    return words.comparator_cells(row)

@@ -307,6 +307,24 @@ def neighbours(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
     return _comparator(row, row.sn_mean, "sn_mean", hidden, suffix)
 
 
+def comparator_cells(row) -> dict[str, str]:
+    """Each comparator in a table cell with its own period: england, region, neighbours ('48.5% (mean
+    of 10 of 10) (calendar year 2024)'), rank ('145th of 149') and quartile ('D (worst quarter)')."""
+    when = f" ({row.comparator_period.describe()})" if row.comparator_period else ""
+    cm = row.comparator_metric or row.metric
+    if not is_missing(row.sn_mean):
+        near = f"{fmt(row.sn_mean, cm)} ({sn_words(row.sn_count, row.sn_of)}){when}"
+    else:
+        near = "—" if row.sn_of is None else f"none of {row.sn_of} has a figure"
+    return {
+        "england": (fmt(row.england, cm) + when) if not is_missing(row.england) else "—",
+        "region": (fmt(row.region, cm) + when) if not is_missing(row.region) else "—",
+        "neighbours": near,
+        "rank": rank_words(row.rank, row.rank_of, row.metric.polarity) if row.rank else "—",
+        "quartile": BAND_WORDS.get(row.quartile, "—") if row.quartile else "—",
+    }
+
+
 def comparator_lines(row, area_level: str) -> list[str]:
     """England, the region and the neighbours in words, each with its own period, or why not."""
     if row.comparator_metric is None:
@@ -804,7 +822,8 @@ class SourceUse:
     @property
     def words(self) -> str:
         span = self.first if self.first == self.last else f"{self.first} to {self.last}"
-        released = f", released {self.released}" if self.released else ""
+        released = "" if not self.released else (f", {self.released}" if self.released.startswith("imported")
+                                                  else f", released {self.released}")
         note = f" ({self.note})" if self.note else ""
         who = self.title if not self.publisher or self.title.startswith(self.publisher) else \
             f"{self.publisher}, {self.title}"

@@ -193,11 +193,12 @@ def time_axis(frame: pd.DataFrame) -> dict:
                   ticklen=5, tickcolor=palette.SECONDARY_TEXT, zeroline=False)
     if len(years) * widest <= PLOT_WIDTH_PX or len(years) < 2:
         return {**common, "tickmode": "array", "tickvals": years, "ticktext": [labels[str(n)] for n in years]}
-    # Whole years only: with at least this many years across, plotly's automatic step is never
-    # below one year, and it grows as the chart narrows.
-    return {**common, "tickmode": "auto", "tickformat": "d", "labelalias": labels,
-            "minor": {"dtick": 1, "tick0": 0, "ticks": "outside", "ticklen": 3, "tickcolor": palette.SECONDARY_TEXT,
-                      "showgrid": False}}
+    # Too many to show them all on a phone: plotly picks the step from the chart's width. Only whole
+    # years are labelled: on a wide chart of a few years plotly ticks every half year, and those
+    # ticks keep no label (two decimals, so every step plotly may choose is named and blanked).
+    steps = {f"{n / 20:.2f}": "" for n in range(20 * (math.floor(lo) - 1), 20 * (math.ceil(hi) + 2))}
+    return {**common, "tickmode": "auto", "tickformat": ".2f",
+            "labelalias": {**steps, **{f"{int(n)}.00": text for n, text in labels.items()}}}
 
 
 # ---------------------------------------------------------------- the chart
