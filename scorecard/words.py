@@ -876,7 +876,7 @@ def ordinal(n: int) -> str:
 
 def rank_words(rank, rank_of, polarity: str = "higher") -> str:
     """'12th of 150' ('(1 = highest)' for a context measure), or 'not ranked'."""
-    if rank is None or pd.isna(rank):
+    if is_missing(rank):
         return "not ranked"
     text = f"{ordinal(rank)} of {int(rank_of)}"
     return text + (" (1 = highest)" if polarity == "context" else "")
@@ -884,7 +884,7 @@ def rank_words(rank, rank_of, polarity: str = "higher") -> str:
 
 def sn_words(sn_count, sn_of) -> str:
     """'mean of 9 of 10'."""
-    if sn_of is None or pd.isna(sn_of):
+    if is_missing(sn_of):
         return "no statistical neighbours"
     return f"mean of {int(sn_count or 0)} of {int(sn_of)}"
 
