@@ -19,7 +19,7 @@ import pandas as pd
 from . import commentary, periods, priorities, rag, targets
 from .as_at import point as store_point
 from .areas import ENGLAND, AreaIndex
-from .comparators import BAND_WORDS, rank_words, sn_words
+from . import words
 from .formatting import change_words, direction, fmt, is_missing
 from .published import BOARD_STATUSES, COMPUTED, ILLUSTRATIVE, status_words
 from .register import THEME_TITLES, Metric, metrics_from_store, settings
@@ -45,7 +45,9 @@ class CardRow:
     denominator: float | None = None
     small_numbers: bool = False  # a rate on a denominator below the small-number threshold
     period: periods.Period | None = None
-    source: str | None = None
+    source: str | None = None  # the title of the release the latest figure came from
+    source_publisher: str | None = None
+    source_released: str | None = None
     note: str | None = None
     previous: float | None = None
     previous_status: str | None = None
@@ -188,9 +190,11 @@ def _period(row) -> periods.Period:
 def _area_series(con, area_code: str, as_of: date) -> pd.DataFrame:
     df = con.execute(
         """SELECT v.metric_id, v.period_label AS period, p.kind AS period_kind, p.start_date, p.end_date,
-                  v.value, v.numerator, v.denominator, v.status, v.note, s.title AS source
+                  v.value, v.numerator, v.denominator, v.status, v.note, s.title AS source,
+                  pu.publisher AS source_publisher, s.released AS source_released
            FROM metric_value v JOIN period p ON p.label = v.period_label
            LEFT JOIN source_release s ON s.id = v.source_id
+           LEFT JOIN publication pu ON pu.id = s.publication_id
            WHERE v.is_current AND v.area_code = ? AND p.end_date <= ?
            ORDER BY v.metric_id, p.end_date, p.start_date""",
         [area_code, as_of]).df()
@@ -275,6 +279,7 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
     latest = series.iloc[-1]
     row.value = None if is_missing(latest.value) else float(latest.value)
     row.status, row.period, row.source, row.note = latest.status, _period(latest), latest.source, latest.note
+    row.source_publisher, row.source_released = latest.source_publisher, latest.source_released
     row.numerator = None if is_missing(latest.numerator) else float(latest.numerator)
     row.denominator = None if is_missing(latest.denominator) else float(latest.denominator)
     row.small_numbers = _small(row.metric, latest.denominator, small_threshold)
@@ -412,15 +417,5 @@ def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
 
 
 def describe_comparators(row: CardRow) -> dict[str, str]:
-    """Words for each comparator with its own period, for tables and packs."""
-    p = f" ({row.comparator_period_words})" if row.comparator_period else ""
-    cm = row.comparator_metric or row.metric
-    out = {
-        "england": (fmt(row.england, cm) + p) if not is_missing(row.england) else "—",
-        "region": (fmt(row.region, cm) + p) if not is_missing(row.region) else "—",
-        "neighbours": (f"{fmt(row.sn_mean, cm)} ({sn_words(row.sn_count, row.sn_of)}){p}"
-                       if not is_missing(row.sn_mean) else ("—" if row.sn_of is None else f"none of {row.sn_of} has a figure")),
-        "rank": rank_words(row.rank, row.rank_of, row.metric.polarity) if row.rank else "—",
-        "quartile": BAND_WORDS.get(row.quartile, "—") if row.quartile else "—",
-    }
-    return out
+    """Words for each comparator with its own period, for tables and packs (words.comparator_cells)."""
+    return words.comparator_cells(row)

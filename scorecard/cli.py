@@ -337,7 +337,7 @@ def _print_card(con, area_code: str, term, baseline, threshold: int | None, fmt:
     """Print one area's scorecard as a table, or return its frame for CSV or JSON."""
     import pandas as pd
 
-    from . import card, narrative, suppression
+    from . import card, suppression, words
 
     if threshold is not None:
         built, hidden = suppression.public_card(con, area_code, term, threshold, baseline=baseline)
@@ -346,7 +346,7 @@ def _print_card(con, area_code: str, term, baseline, threshold: int | None, fmt:
     frame = built.frame()
     if fmt == "table":
         print(f"{built.area_name}: scorecard for {built.term.describe()}\n")
-        for line in narrative.summary(built):
+        for line in words.summary(built):
             print(line)
         print()
         shown = frame[card.CARD_COLUMNS].drop(columns=["commentary", "rag_reason", "flags"]).astype(object)

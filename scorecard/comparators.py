@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 BANDS = "ABCD"
-BAND_WORDS = {"A": "A (best quarter)", "B": "B (second quarter)", "C": "C (third quarter)", "D": "D (worst quarter)"}
 
 
 def neighbour_map(links: pd.DataFrame) -> pd.DataFrame:
@@ -148,21 +147,3 @@ def quartile_band(rank, rank_of) -> str | None:
         return None
     return BANDS[min(3, max(0, math.ceil(int(rank) * 4 / int(rank_of)) - 1))]
 
-
-def ordinal(n: int) -> str:
-    n = int(n)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def rank_words(rank, rank_of, polarity: str = "higher") -> str:
-    if is_missing(rank):
-        return "not ranked"
-    text = f"{ordinal(rank)} of {int(rank_of)}"
-    return text + (" (1 = highest)" if polarity == "context" else "")
-
-
-def sn_words(sn_count, sn_of) -> str:
-    if is_missing(sn_of):
-        return "no statistical neighbours"
-    return f"mean of {int(sn_count or 0)} of {int(sn_of)}"

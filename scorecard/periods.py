@@ -230,3 +230,19 @@ def terms_back(p: Period, count: int) -> list[Period]:
 
 def months_between(earlier: date, later: date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def breaks_within(breaks, first, last) -> list[tuple[str, str, date]]:
+    """The series breaks (period label, note) whose period starts after `first` and by `last`
+    (dates or timestamps), with the date each starts: the breaks a chart of that span must mark."""
+    import pandas as pd  # only charts ask this, and they hold pandas timestamps
+
+    out = []
+    for label, note in breaks:
+        try:
+            at = pd.Timestamp(parse(label).start)
+        except PeriodError:
+            continue
+        if pd.Timestamp(first) < at <= pd.Timestamp(last):
+            out.append((label, note, at))
+    return out

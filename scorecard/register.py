@@ -77,7 +77,7 @@ class Metric:
     origin: str = "register"
     rag_rule: str = "distance"
     amber_margin: float | None = None  # per cent of the target value (distance rule); None means the default
-    summary: str = ""  # a sentence template for the plain-English summary; see narrative.py
+    summary: str = ""  # a sentence template for the plain-English summary; see words.statement
     numerator_label: str = ""  # for a percentage: what its numerator counts, for the template
     denominator_label: str = ""
     on_scorecard: bool = True  # False for supporting measures (denominators, experimental rates)

@@ -43,7 +43,7 @@ def check_threshold(threshold) -> int:
 
 
 def status(threshold: int) -> str:
-    """The status given to a suppressed figure; narrative.py prints it as the reason for no figure."""
+    """The status given to a suppressed figure; words.py prints it as the reason for no figure."""
     return f"suppressed in the public version (fewer than {threshold})"
 
 

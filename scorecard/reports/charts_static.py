@@ -1,4 +1,9 @@
-"""Static line charts for the PDF and Word packs, drawn with matplotlib's Agg renderer.
+"""Static line charts for the PDF and Word packs, drawn with matplotlib's Agg renderer, in the same
+look as the dashboard's (scorecard.palette): each series keeps its colour, line style and marker
+(England is the dark grey dashed line with diamonds, on screen and on paper), RAG colours are never
+used for a series, axis text is at least 4.5:1, a figure on small numbers is drawn hollow and
+labelled, and every chart carries its source line (publisher, release, periods), wrapped to the
+chart's width.
 
 No pyplot: a Figure with its own Agg canvas uses no global backend or GUI, so this is safe inside
 Streamlit and on servers, and needs nothing beyond `pip install matplotlib`.
@@ -8,20 +13,28 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..formatting import is_missing
+from .. import palette, words
+from ..formatting import fmt, is_missing
+from ..register import settings
 from .content import MetricSection
 
-# Analysis Function palette, by role, so a series keeps its colour in every chart.
-COLOURS = {"area": "#12436D", "england": "#28A197", "region": "#801650", "neighbours": "#F46A25",
-           "target": "#3D3D3D"}
-GRID = "#BFBFBF"
-SIZE_IN = (6.6, 2.35)  # width and height in inches: A4 text width, two measures to a page
-TEXT = "#0B0C0C"
+# Each role's colour, for the PowerPoint pack's native charts: the palette's, as on screen.
+COLOURS = {role: style.colour for role, style in palette.SERIES.items()}
+GRID = palette.GRID
+SIZE_IN = (6.6, 2.6)  # width and height in inches: A4 text width, two measures to a page
+TEXT = palette.TEXT
+TICK_PT = 7.5
+SOURCE_PT = 6.5
+TITLE_PT = 8.5
+LINE_HEIGHT = 1.3  # of the font size, in points
+CHAR_EM = 0.55  # an average character's width, of the font size (DejaVu Sans)
+SMALL_LABELS = 2
 
 
 def _tick_words(unit: str, decimals: int):
@@ -31,44 +44,73 @@ def _tick_words(unit: str, decimals: int):
     return label
 
 
-def line_chart_png(section: MetricSection, size_in: tuple[float, float] = SIZE_IN, dpi: int = 200) -> bytes:
-    """The chart as PNG bytes, drawn once per section and size (the PDF and Word packs share it)."""
-    key = (size_in, dpi)
+def wrap_to(text: str, width_in: float, size_pt: float) -> list[str]:
+    """`text` in lines that fit `width_in` inches at `size_pt` points: matplotlib does not wrap."""
+    per_line = max(20, int(width_in * 72 / (size_pt * CHAR_EM)))
+    return textwrap.wrap(text, per_line) or [""]
+
+
+def small_points(section: MetricSection, threshold: int | None = None) -> list[bool]:
+    """For each of the area's periods, whether its figure is a rate on small numbers (a denominator
+    below the register's threshold)."""
+    metric = section.metric
+    data = section.data
+    if metric.unit not in words.RATE_UNITS or "denominator" not in data:
+        return [False] * len(section.periods)
+    limit = settings().small_number_threshold if threshold is None else threshold
+    return [not is_missing(v) and not is_missing(d) and float(d) < limit
+            for v, d in zip(data["value"], data["denominator"])]
+
+
+def line_chart_png(section: MetricSection, size_in: tuple[float, float] = SIZE_IN, dpi: int = 200,
+                   source: str | None = None, title: str | None = None) -> bytes:
+    """The chart as PNG bytes, drawn once per section and size (the PDF and Word packs share it).
+    `source` is its source line (words.source_line; by default the latest figure's release, from
+    the section's scorecard row); `title`, when given, is drawn above it, wrapped."""
+    key = (size_in, dpi, source, title)
     cache = section.__dict__.setdefault("_png", {})
     if key not in cache:
-        cache[key] = _draw(section, size_in, dpi)
+        if source is None:
+            source = words.row_source_line(section.view.row, section.periods[0] if section.periods else None)
+        out = io.BytesIO()
+        figure(section, size_in, source, title, dpi).savefig(out, format="png", dpi=dpi)
+        cache[key] = out.getvalue()
     return cache[key]
 
 
-def _draw(section: MetricSection, size_in: tuple[float, float], dpi: int) -> bytes:
-    """The section's series as a PNG: the area in dark blue, comparators in the palette, the target
-    dashed, gaps where there is no figure (or it is suppressed), and series breaks marked."""
+def figure(section: MetricSection, size_in: tuple[float, float] = SIZE_IN, source: str = "", title: str | None = None,
+           dpi: int = 200) -> Figure:
+    """The section's series as a matplotlib Figure: each role in its palette style, gaps where there
+    is no figure (or it is suppressed), small-number points hollow and labelled, series breaks
+    marked, the source line under it."""
     metric = section.metric
+    width, height = size_in
     fig = Figure(figsize=size_in, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     x = list(range(len(section.periods)))
     top = 0.0
+    small = small_points(section)
     for s in section.series:
+        style = palette.SERIES.get(s.role, palette.SERIES["target"])
         y = [math.nan if is_missing(v) else float(v) for v in s.values]
         top = max([top] + [v for v in y if not math.isnan(v)])
         main = s.role == "area"
-        ax.plot(x, y, color=COLOURS.get(s.role, "#3D3D3D"), linewidth=2.6 if main else 1.6,
-                linestyle="--" if s.role == "target" else "-", marker="o" if main else None,
-                markersize=4.5, label=s.name, zorder=3 if main else 2)
+        ax.plot(x, y, color=style.colour, linestyle=style.mpl_linestyle, linewidth=2.4 if main else 1.5,
+                marker=style.mpl_marker, markersize=4.5 if main else 3.5, label=s.name, zorder=3 if main else 2)
+        if main and any(small):
+            _hollow(ax, x, y, small, style)
     area = section.series[0] if section.series else None
     if area is not None:
         last = next(((i, v) for i, v in zip(reversed(x), reversed(area.values)) if not is_missing(v)), None)
-        if last is not None:
-            from ..formatting import fmt
-
-            ax.annotate(fmt(last[1], metric), (last[0], last[1]), xytext=(5, 6), textcoords="offset points",
-                        fontsize=8, fontweight="bold", color=COLOURS["area"])
+        if last is not None and not (small and small[last[0]]):
+            ax.annotate(fmt(last[1], metric), (last[0], last[1]), xytext=(0, 6), textcoords="offset points",
+                        ha="center", fontsize=8, fontweight="bold", color=COLOURS["area"])
     for label, _note in section.breaks:
         i = section.periods.index(label)
-        ax.axvline(i - 0.5, color="#3D3D3D", linestyle=":", linewidth=1)
-        ax.text(i - 0.45, 1.0, "Series break", transform=ax.get_xaxis_transform(), fontsize=7,
-                color="#3D3D3D", va="top", ha="left")
+        ax.axvline(i - 0.5, color=palette.DARK_GREY, linestyle=":", linewidth=1)
+        ax.text(i - 0.45, 1.0, words.series_break_mark(label), transform=ax.get_xaxis_transform(), fontsize=7,
+                color=palette.SECONDARY_TEXT, va="top", ha="left")
     ceiling = top * 1.15 if top > 0 else 1
     if metric.unit == "%":
         ceiling = min(100, ceiling) if top <= 100 else ceiling
@@ -78,23 +120,54 @@ def _draw(section: MetricSection, size_in: tuple[float, float], dpi: int) -> byt
     ax.set_xticks(x)
     long_labels = max((len(p) for p in section.periods), default=0) > 7
     # "Autumn 2025/26" over two lines rather than slanted
-    ax.set_xticklabels([p.replace(" ", "\n", 1) if long_labels else p for p in section.periods], fontsize=7.5,
-                       color=TEXT, linespacing=1.1)
+    ax.set_xticklabels([p.replace(" ", "\n", 1) if long_labels else p for p in section.periods], fontsize=TICK_PT,
+                       color=palette.SECONDARY_TEXT, linespacing=1.1)
     ax.yaxis.set_major_locator(MaxNLocator(5))
     ax.yaxis.set_major_formatter(FuncFormatter(_tick_words(metric.unit, metric.decimals)))
-    ax.tick_params(axis="y", labelsize=7.5, colors=TEXT, length=0)
-    ax.tick_params(axis="x", length=3, colors=TEXT)
+    ax.tick_params(axis="y", labelsize=TICK_PT, colors=palette.SECONDARY_TEXT, length=0)
+    ax.tick_params(axis="x", length=3, colors=palette.SECONDARY_TEXT)
     ax.grid(axis="y", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.spines["bottom"].set_color("#3D3D3D")
-    # Fixed margins rather than tight_layout: a third of the drawing time, and every chart lines up.
-    bottom = 0.13 + (0.1 if long_labels else 0) + (0.1 if len(section.series) > 1 else 0)
-    fig.subplots_adjust(left=0.075, right=0.965, top=0.93, bottom=bottom)
+    ax.spines["bottom"].set_color(palette.SECONDARY_TEXT)
+    _frame(fig, section, width, height, source, title, long_labels)
+    return fig
+
+
+def _hollow(ax, x, y, small, style) -> None:
+    """Small-number points: white inside, outlined in the series colour, with the words 'small
+    numbers' above each of the first few (or only the latest)."""
+    points = [(i, v) for i, v, s in zip(x, y, small) if s and not math.isnan(v)]
+    ax.plot([i for i, _ in points], [v for _, v in points], linestyle="none", marker=style.mpl_marker,
+            markersize=6.5, markerfacecolor=palette.HOLLOW_FILL, markeredgecolor=style.colour, markeredgewidth=1.6,
+            zorder=4)
+    labelled = points if len(points) <= SMALL_LABELS else points[-1:]
+    for i, v in labelled:
+        ax.annotate(words.SMALL_NUMBERS_SHORT, (i, v), xytext=(0, 7), textcoords="offset points", ha="center",
+                    fontsize=6.5, color=palette.SECONDARY_TEXT)
+
+
+def _frame(fig: Figure, section: MetricSection, width: float, height: float, source: str, title: str | None,
+           long_labels: bool) -> None:
+    """Margins, title, legend and source line, in fixed inches so every chart lines up (a third of
+    tight_layout's drawing time); the source line and the title wrap to the chart's width."""
+    source_lines = wrap_to(source, width - 0.2, SOURCE_PT)
+    source_in = len(source_lines) * SOURCE_PT * LINE_HEIGHT / 72 + 0.06
+    fig.text(0.1 / width, 0.04 / height, "\n".join(source_lines), fontsize=SOURCE_PT, color=palette.SECONDARY_TEXT,
+             va="bottom", ha="left", linespacing=LINE_HEIGHT)
+    legend_in = 0.0
     if len(section.series) > 1:
-        fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(section.series), frameon=False,
-                   fontsize=7.5, handlelength=2.2)
-    out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=dpi)
-    return out.getvalue()
+        legend_in = 0.24
+        fig.legend(loc="lower center", bbox_to_anchor=(0.5, source_in / height), ncol=len(section.series),
+                   frameon=False, fontsize=TICK_PT, handlelength=2.6, labelcolor=palette.TEXT)
+    title_in = 0.12
+    if title:
+        title_lines = wrap_to(title, width - 0.2, TITLE_PT)
+        title_in = len(title_lines) * TITLE_PT * LINE_HEIGHT / 72 + 0.12
+        fig.text(0.1 / width, 1 - 0.06 / height, "\n".join(title_lines), fontsize=TITLE_PT, fontweight="bold",
+                 color=palette.TEXT, va="top", ha="left", linespacing=LINE_HEIGHT)
+    ticks_in = 0.3 + (0.14 if long_labels else 0)
+    bottom = (source_in + legend_in + ticks_in) / height
+    fig.subplots_adjust(left=0.5 / width, right=1 - 0.15 / width, top=1 - title_in / height,
+                        bottom=min(bottom, 0.6))

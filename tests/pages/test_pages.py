@@ -66,8 +66,9 @@ def figures(at: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
-def title_of(fig: dict) -> str:
-    return fig["layout"]["title"]["text"].replace("<br>", " ")
+def findings(at: AppTest) -> list[str]:
+    """The findings printed above the charts (bold lines: a plotly title would not wrap on a phone)."""
+    return [shown(m.value)[2:-2] for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
 
 
 def texts(at: AppTest) -> str:
@@ -96,7 +97,7 @@ def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
     assert "- England: 46.4% (calendar year 2024)" in words
     assert "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)" in words
     assert "Rank: 145th of 149" in words and "Band: D (worst quarter)" in words
-    assert "Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024" in words  # the summary, read aloud
+    assert "Plymouth issued 6.0% (24 of 403) of new EHC plans within 20 weeks in 2024" in words  # read aloud
     assert [shown(s.value) for s in at.subheader][:2] == ["Timeliness", "Demand"]
     table = at.dataframe[0].value.set_index("Measure")
     assert table.loc["EHC plans issued within 20 weeks", "Rank"] == "145th of 149"
@@ -128,19 +129,25 @@ def test_edge_areas_say_why_a_figure_is_missing(open_page):
     assert "Not ranked: only local authorities are ranked" in england
     city = open_page("trends", area=CITY)
     fig = figures(city)[0]
-    assert title_of(fig).startswith("City of London has no published figure for EHC plans issued within 20 weeks "
-                                    "in 2024: not available")
+    assert findings(city)[0].startswith("City of London has no published figure for EHC plans issued within 20 "
+                                        "weeks in 2024: not available")
     assert "not available" in {a["text"] for a in fig["layout"]["annotations"]}
 
 
 def test_trends_page_states_the_finding_and_marks_the_boundary_change(open_page):
     at = open_page("trends", area=PLYMOUTH, metric="ehcp_20wk_pct")
     fig = figures(at)[0]
-    assert title_of(fig) == ("Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024, down from 17.8% in 2023 "
-                             "and below England (46.4%)")
+    assert findings(at) == ["Plymouth issued 6.0% (24 of 403) of new EHC plans within 20 weeks in 2024, down from "
+                            "17.8% in 2023 and below England (46.4%)"]
+    assert not fig["layout"].get("title", {}).get("text")  # the finding is page text, so it wraps on a phone
     assert [d["name"] for d in fig["data"]] == ["Plymouth", "England", "South West", "Statistical neighbours (mean)"]
     table = at.dataframe[0].value.set_index("Period")
-    assert table.loc["2024", "England"] == "46.4%"
+    assert table.loc["2024", "England"] == "46.4%" and table.loc["2024", "Plymouth"] == "6.0%: 24 of 403"
+    under = next(shown(c.value) for c in at.caption if c.value.startswith("Line chart"))  # directly under it
+    assert under.split("\n\n")[1] == (
+        "Source: Department for Education, Education, health and care plans, reporting year 2022, released June 2022: "
+        "2014 to 2018; Department for Education, Education, health and care plans, reporting year 2025, released June "
+        "2025: 2019 to 2024.")
     cumberland = open_page("trends", area=CUMBERLAND)
     assert "Cumberland formed April 2023 from Cumbria" in texts(cumberland)
     names = {s.get("name") for s in figures(cumberland)[0]["layout"]["shapes"]}
@@ -150,8 +157,10 @@ def test_trends_page_states_the_finding_and_marks_the_boundary_change(open_page)
 def test_compare_page_ranks_plymouth_and_lists_its_neighbours(open_page):
     at = open_page("compare", area=PLYMOUTH, metric="ehcp_20wk_pct", period="2024")
     ranking, hexes = figures(at)
-    assert title_of(ranking) == ("Plymouth ranks 145th of 149 local authorities on EHC plans issued within 20 weeks "
-                                 "in 2024 (6.0%; England 46.4%)")
+    assert findings(at) == [
+        "Plymouth ranks 145th of 149 local authorities on EHC plans issued within 20 weeks in 2024 (6.0%: 24 of 403; "
+        "England 46.4%)", "Plymouth is in band D (worst quarter) for EHC plans issued within 20 weeks in 2024"]
+    assert "Bands: A (best quarter), B (second quarter), C (third quarter), D (worst quarter)." in texts(at)
     labels = next(d for d in hexes["data"] if d.get("name") == "labels")
     assert len(labels["text"]) == 153
     neighbours = at.dataframe[-1].value
@@ -164,7 +173,7 @@ def test_choosing_another_area_metric_or_term_updates_the_url(open_page):
     at = open_page("trends", area=PLYMOUTH)
     at.selectbox(key="chooser_area").select(CUMBERLAND).run()
     assert at.query_params["area"] == CUMBERLAND
-    assert title_of(figures(at)[0]).startswith("Cumberland issued 42.6%")
+    assert findings(at)[0].startswith("Cumberland issued 42.6%")
     at.selectbox(key="chooser_metric").select("ehcp_caseload").run()
     assert at.query_params["metric"] == "ehcp_caseload"
     at.selectbox(key="chooser_term").select("Summer 2025/26").run()
@@ -200,3 +209,21 @@ def test_a_new_authority_says_why_it_has_no_earlier_figures(open_page):
     assert shown(at.info[0].value) == ("No figures yet for mediation cases in Cumberland up to the end of Autumn term "
                                 "2026/27: Cumberland formed April 2023 from Cumbria, and earlier figures are for the "
                                 "old authority.")
+
+
+def test_trends_shows_small_numbers_hollow_and_says_so(open_page):
+    at = open_page("trends", area=SCILLY, metric="ehcp_20wk_pct")
+    assert findings(at)[0].startswith("Isles of Scilly issued 100.0% (1 of 1; small numbers: treat with caution)")
+    assert "below England" not in findings(at)[0] and "above England" not in findings(at)[0]
+    scilly = figures(at)[0]["data"][0]
+    assert "#FFFFFF" in scilly["marker"]["color"] and "small numbers" in scilly["text"]
+    assert "Hollow points are figures on small numbers" in texts(at)
+
+
+def test_compare_lists_a_count_without_ranking_or_banding_it(open_page):
+    at = open_page("compare", area=PLYMOUTH, metric="ehcp_requests", period="2024")
+    assert not figures(at)  # no ranking chart, no banded map
+    assert "A count is context: bigger areas have more" in texts(at)
+    figures_table = at.dataframe[0].value
+    assert len(figures_table) == 153 and "Band" not in figures_table.columns and "Rank" not in figures_table.columns
+    assert findings(at)[0].startswith("Plymouth: assessment requests received in 2024 was 1,176 (a count, not ranked")

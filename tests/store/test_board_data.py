@@ -112,8 +112,9 @@ def test_plymouth_card_comparators_carry_their_periods(con):
 def test_the_summary_reads_aloud(con):
     built = card.build(con, "E06000026", "Autumn 2026/27")
     lines = narrative.summary(built)
-    assert ("Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024, down from 17.8% in 2023 and below "
-            "England (46.4%) and its statistical neighbours (48.5%, mean of 10 of 10). It ranks 145th of 149.") in lines
+    assert ("Plymouth issued 6.0% (24 of 403) of new EHC plans within 20 weeks in 2024, down from 17.8% in 2023 and "
+            "below England (46.4%) and its statistical neighbours (48.5%, mean of 10 of 10). It ranks 145th of 149."
+            ) in lines
 
 
 def test_edge_areas_build_without_error(con):
@@ -123,6 +124,8 @@ def test_edge_areas_build_without_error(con):
     city = card.build(con, "E09000001", "Autumn 2026/27")
     ehe = next(r for r in city.rows if r.metric.id == "ehe_anytime")
     assert ehe.value is None and "rounds to zero" in narrative.sentence(ehe, "City of London")
+    timeliness = next(r for r in city.rows if r.metric.id == "ehcp_20wk_pct")
+    assert "new EHC plans" in narrative.sentence(timeliness, "City of London")  # never "new ehc plans"
     cumberland = card.build(con, "E06000063", "Autumn 2026/27")
     excl = next(r for r in cumberland.rows if r.metric.id == "excl_perm_rate")
     assert any("formed in April 2023" in f and "Cumbria" in f for f in excl.flags)

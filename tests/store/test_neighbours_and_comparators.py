@@ -2,7 +2,8 @@
 
 
 from scorecard import queries
-from scorecard.comparators import quartile_band, rank_words, sn_words
+from scorecard.comparators import quartile_band
+from scorecard.words import rank_words, sn_words
 from scorecard.tables import metric_table
 from scorecard.register import metrics_from_store
 

@@ -9,7 +9,8 @@ import zipfile
 import pandas as pd
 import pytest
 
-from scorecard import charts, limits
+from scorecard import limits
+from scorecard.charts import style as chart_style
 from scorecard.importers.safe_zip import archive_problem
 from scorecard.text_safety import neutralise_cell, neutralise_frame, plain, text_problem
 from tests.rendered import live_markup, shown
@@ -147,10 +148,11 @@ def test_the_zip_directory_rules():
     assert "a workbook may expand to at most 20 MB" in archive_problem(workbook, limits.MAX_WORKBOOK_TOTAL_BYTES)
 
 
-def test_chart_titles_cannot_carry_plotly_tags():
-    """Plotly reads <a href>, <b> and <br> in titles: a typed name is escaped, and long titles wrap."""
+def test_chart_text_cannot_carry_plotly_tags():
+    """Plotly reads <a href>, <b> and <br> in labels, names and hover text: a typed name is escaped, and
+    long labels wrap."""
     title = '<a href="https://example.invalid">Internships</a> & <b>outcomes</b>'
-    assert charts.wrap(title) == ('&lt;a href="https://example.invalid"&gt;Internships&lt;/a&gt; &amp; '
+    assert chart_style.wrap(title) == ('&lt;a href="https://example.invalid"&gt;Internships&lt;/a&gt; &amp; '
                                   '&lt;b&gt;outcomes&lt;/b&gt;')
-    wrapped = charts.wrap("word " * 30 + "<img src=x>", width=40)
+    wrapped = chart_style.wrap("word " * 30 + "<img src=x>", width=40)
     assert wrapped.count("<br>") >= 3 and "<img" not in wrapped and "&lt;img" in wrapped
