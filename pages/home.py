@@ -1,14 +1,16 @@
-"""Scorecard (home): one row per measure for the chosen area and term, grouped by the board's
-priority areas or by theme, with a plain-English summary that can be read aloud."""
+"""Scorecard (home): the board summary first (every measure's figure, direction, target, rating and
+comparators in one table, grouped by priority area, with the R/A/G counts in words), the staleness
+of the national figures said once, then each measure's detailed card for officers."""
 
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
 from scorecard import card as card_module
-from scorecard import narrative, reports
-from scorecard.text_safety import plain
-from scorecard.ui import choosers, data, navigation, widgets
+from scorecard import narrative, reports, summary
+from scorecard.text_safety import html_text, plain
+from scorecard.ui import choosers, data, navigation, html_tables, widgets
 
 navigation.through_app()
 
@@ -19,23 +21,35 @@ card = data.card(area.code, term.label)
 
 st.title(plain(f"{area.name}: SEND scorecard"))
 as_at = f" Data as at {card.as_at:%d %B %Y}." if card.as_at else ""
-st.caption(f"{term.describe()}. Each measure shows its latest figure up to the end of the term, with its own "
-           f"period.{as_at}")
+st.caption(f"{term.describe()}: each measure's latest figure up to the end of the term, with its own period.{as_at}")
 
 if not card.rows:
     st.info(f"There are no figures yet for {plain(area.name)}. National figures arrive with each DfE release; "
             "local figures come from the Local returns page.")
     st.stop()
 
-ILLUSTRATIVE, NO_EXCEPTION_NOTE = card_module.FLAG_ILLUSTRATIVE, card_module.FLAG_NO_EXCEPTION_NOTE
-if any(ILLUSTRATIVE in r.flags for r in card.rows):
-    st.warning("Illustrative figures: some measures here use made-up sample figures to show how the scorecard "
-               "works. They are labelled on each measure and are not real data.", icon=":material/science:")
+groups = data.board_summary(area.code, term.label)
+total = summary.totals(groups)
+releases = data.latest_releases(date.today())
+st.markdown(html_tables.top_html(groups, total, releases), unsafe_allow_html=True)
 
-summary = narrative.summary(card)
-st.markdown(plain(summary[0]))
+illustrative = sum(r.illustrative for r in total.rows)
+caption = f"Board summary for {area.name}, {term.describe()}"
+if illustrative:
+    caption += (f". {illustrative} figure{'s are' if illustrative > 1 else ' is'} illustrative: made-up sample "
+                "figures, labelled on the figure, not real data")
+st.markdown(html_tables.summary_table_html(groups, caption), unsafe_allow_html=True)
+
+sentences = narrative.summary(card)
+widgets.words_used(widgets.page_words(card, total.rows, area.level, releases, sentences))
+
+file_stem = f"{area.code}_{term.label.replace(' ', '_').replace('/', '-')}"
+st.download_button("Download the summary (CSV)", widgets.csv_bytes(summary.summary_frame(groups)),
+                   file_name=f"summary_{file_stem}.csv", mime="text/csv", key="summary_download",
+                   icon=":material/download:")
+
 with st.expander("Read the summary aloud", icon=":material/record_voice_over:"):
-    st.markdown("\n".join(f"{i}. {plain(s)}" for i, s in enumerate(summary[1:], start=1)))
+    st.markdown("\n".join(f"{i}. {plain(s)}" for i, s in enumerate(sentences, start=1)))
 
 with st.container(key="pack_downloads"):
     with st.expander("Download the committee or stocktake pack", icon=":material/download:"):
@@ -43,7 +57,7 @@ with st.container(key="pack_downloads"):
                    "(PowerPoint), a report section (Word) or the data behind it (Excel).")
         public = st.toggle("Public version: counts below 5, and rates built on them, shown as c; internal "
                            "commentary left out", key="pack_public")
-        baseline = st.selectbox("Stocktake baseline (change since, and progress along the trajectory)",
+        baseline = st.selectbox("Stocktake baseline: the period progress is measured from",
                                 [None, *choosers.baseline_options(term)],
                                 format_func=lambda p: "No baseline" if p is None else p.describe(),
                                 key="pack_baseline")
@@ -56,17 +70,20 @@ with st.container(key="pack_downloads"):
                 file_name=reports.file_name(area.name, term, fmt, public=public, baseline=baseline),
                 mime=reports.MIME[fmt], key=f"pack_{fmt}", icon=":material/description:")
 PAGES = Path(__file__).parent  # links work however the app is started
+ILLUSTRATIVE, NO_EXCEPTION_NOTE = card_module.FLAG_ILLUSTRATIVE, card_module.FLAG_NO_EXCEPTION_NOTE
 
 
 def show_row(row) -> None:
     with st.container(border=True):
-        st.markdown(f"**{plain(row.metric.name)}**", help=plain(row.metric.description) or None)
+        st.markdown(f'<div id="{html_tables.measure_anchor(row.metric.id)}" class="sc-anchor"></div>'
+                    f"<h4>{html_text(row.metric.name)}</h4>", unsafe_allow_html=True,
+                    help=plain(row.metric.description) or None)
         left, middle, right = st.columns([4, 4, 3], gap="medium")
         with left:
             change = widgets.delta_words(row)
             trend = [t["value"] for t in row.trend if t["value"] is not None]
-            st.metric(plain(row.metric.label), widgets.value_words(row), delta=change["delta"], delta_color=change["colour"],
-                      delta_arrow=change["arrow"], label_visibility="collapsed",
+            st.metric(plain(row.metric.label), widgets.value_words(row), delta=change["delta"],
+                      delta_color=change["colour"], delta_arrow=change["arrow"], label_visibility="collapsed",
                       chart_data=trend if len(trend) > 1 else None)
             st.caption(plain(widgets.period_words(row)))
         with middle:
@@ -99,18 +116,21 @@ def show_row(row) -> None:
                                query_params=query)
 
 
-cards_tab, table_tab = st.tabs(["Scorecard", "Table"])
+st.header("Measure by measure")
+st.caption("For officers: each measure's comparators, trend, rating, commentary and flags. The measure names "
+           "in the summary link here.")
+cards_tab, table_tab = st.tabs(["Cards", "Table"])
 with cards_tab:
     for group, rows in card.groups():
         st.subheader(plain(group))
-        st.caption(widgets.rag_counts_words(card.rag_counts(rows)))
         for row in rows:
             show_row(row)
 with table_tab:
-    st.dataframe(widgets.card_table(card), hide_index=True, key="card_table",
+    table = widgets.card_table(card, area.level)
+    st.dataframe(table, hide_index=True, key="card_table",
                  column_config={"Measure": st.column_config.TextColumn("Measure", pinned=True),
                                 "Trend": st.column_config.LineChartColumn(
                                     "Trend", help="The latest figures of the same kind, oldest first")})
-    st.download_button("Download the scorecard (CSV)", widgets.csv_bytes(card.frame()),
-                       file_name=f"scorecard_{area.code}_{term.label.replace(' ', '_').replace('/', '-')}.csv",
-                       mime="text/csv", key="card_download", icon=":material/download:")
+    st.download_button("Download the scorecard (CSV)", widgets.csv_bytes(table.drop(columns=["Trend"])),
+                       file_name=f"scorecard_{file_stem}.csv", mime="text/csv", key="card_download",
+                       icon=":material/download:")
