@@ -65,7 +65,8 @@ metric_id = st.selectbox("Measure", rated, index=None, format_func=lambda m: met
                          help="Only measures with a better direction can have a target: demand measures are "
                               "never rated.")
 if metric_id:
-    st.caption(plain(admin.measure_guide(metrics[metric_id], admin.row_for(scorecard, metric_id))))
+    st.caption(f"**{plain(metrics[metric_id].name)}**. "
+               f"{plain(admin.measure_guide(metrics[metric_id], admin.row_for(scorecard, metric_id)))}")
 kind = st.radio("Which periods the target covers", list(admin.TARGET_KINDS), format_func=admin.TARGET_KINDS.get,
                 key="target_kind")
 round_ = st.session_state.get("target_form_round", 0)  # a new round after each save starts a blank form
@@ -138,7 +139,7 @@ else:
     metric_id = st.selectbox("Measure to comment on", on_card, index=on_card.index(wanted) if wanted in on_card else 0,
                              format_func=lambda m: metrics[m].name, key="commentary_metric")
     row = admin.row_for(scorecard, metric_id)
-    st.markdown(plain(admin.rating_words(row)))
+    st.markdown(f"**{plain(metrics[metric_id].name)}**: {plain(admin.rating_words(row))}")
     red = admin.is_red(row)
     with st.form("commentary_form", clear_on_submit=True):
         text = st.text_area(f"Commentary for {term.describe()}", max_chars=limits.MAX_COMMENTARY_CHARS)

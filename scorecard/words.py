@@ -201,8 +201,8 @@ GLOSSARY: dict[str, str] = {
                   "well as a colour",
     "SEN2": "the Department for Education's yearly data collection on EHC plans from every council; since 2023 "
             "it holds one record per child, so figures before and after 2023 are not strictly comparable",
-    "small numbers": "a rate worked out from fewer than 10 cases: it can swing widely, so it is not ranked, "
-                     "banded or called better or worse",
+    "small numbers": "a rate worked out from very few cases (fewer than 10, unless the board has set another "
+                     "threshold): it can swing widely, so it is not ranked, banded or called better or worse",
     "statistical neighbours": "the 10 local authorities most like this one, as the Department for Education's "
                               "model chooses them; their mean is shown beside each figure",
     "suppressed (c)": "a figure held back to protect individuals because it is built on very few children",

@@ -498,8 +498,8 @@ def register_table(metrics: dict[str, Metric]) -> pd.DataFrame:
 
 
 def glossary_table() -> pd.DataFrame:
-    """Every word the dashboard explains (words.GLOSSARY), for the Data and sources page."""
-    return pd.DataFrame(list(words.GLOSSARY.items()), columns=["Word", "Meaning"])
+    """Every word the dashboard explains (words.GLOSSARY), A to Z, for the Data and sources page."""
+    return pd.DataFrame(sorted(words.GLOSSARY.items(), key=lambda item: item[0].lower()), columns=["Word", "Meaning"])
 
 
 def as_at_words(batches: pd.DataFrame) -> str:

@@ -29,6 +29,8 @@ CONTEXT_TAG = "context only"
 CONTEXT_MEANING = ("the national figure is for a different kind of period or unit (for example "
                   f"a year's England total beside a term's local count), so it is {words.NOT_COMPARABLE} and "
                   "no better or worse is drawn")
+NOTHING_RATED = ("No measure is rated yet: a rating needs a target, set on the Targets and commentary page. "
+                 "Until then each measure is compared with England.")
 NARROW = "44rem"  # below this width the table's box stacks each measure
 
 STYLE = f"""
@@ -73,7 +75,8 @@ STYLE = f"""
 .sc-plain thead th{{border-bottom:2px solid #0b0c0c;background:#f3f2f1}}
 .sc-plain tbody th{{font-weight:600}}
 @container (max-width:{NARROW}){{
-  .sc-plain table,.sc-plain tbody,.sc-plain tr,.sc-plain th,.sc-plain td{{display:block;width:auto}}
+  .sc-plain table,.sc-plain tbody,.sc-plain tr,.sc-plain th,.sc-plain td,.sc-plain caption{{display:block;width:auto}}
+  .sc-plain td:empty{{display:none}}
   .sc-plain thead{{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}}
   .sc-plain tr{{border-bottom:1px solid #0b0c0c;padding:0.3rem 0}}
   .sc-plain th,.sc-plain td{{border:0;padding:0.05rem 0.3rem}}
@@ -90,7 +93,9 @@ STYLE = f"""
 .sc-glance ul{{list-style:none;margin:0;padding:0}}
 .sc-top .sc-glance li{{margin:0 0 0.2rem 0;padding:0;font-size:1.1rem;line-height:1.4}}
 .sc-glance-name{{font-weight:700;margin-right:0.5rem}}
-.sc-count{{display:inline-block;border-radius:0.25rem;padding:0 0.3rem;white-space:nowrap}}
+.sc-count{{white-space:nowrap}}
+.sc-count.sc-on{{display:inline-block;border-radius:0.25rem;padding:0 0.3rem}}
+.sc-top p.sc-glance-none{{font-size:0.95rem;margin:0 0 0.3rem 0}}
 .sc-top .sc-staleness,.sc-top .sc-staleness p,.sc-top .sc-staleness li{{font-size:0.8rem;line-height:1.35}}
 .sc-top .sc-staleness p{{margin:0 0 0.15rem 0}}
 .sc-top .sc-staleness ul{{margin:0;padding-left:1.1rem}}
@@ -185,14 +190,18 @@ def summary_table_html(groups: list[SummaryGroup], caption: str, link_rows: bool
 
 
 def _counts(group: SummaryGroup) -> str:
-    """'■ 3 red, ▲ 2 amber, ● 5 green, 4 not rated', each non-zero rating on its own colour."""
+    """'■ 3 red, ▲ 2 amber, ● 5 green, 4 not rated', each non-zero rating on its own colour, and
+    each count kept on one line with its comma."""
     parts = []
     for key in (rag.RED, rag.AMBER, rag.GREEN):
         n = group.counts.get(key, 0)
-        style = f' style="background:{rag.COLOURS[key]};color:{rag.TEXT_ON[key]}"' if n else ""
-        parts.append(f'<span class="sc-count"{style}>{html_text(f"{rag.ICONS[key]} {n} {key.lower()}")}</span>')
+        text = html_text(f"{rag.ICONS[key]} {n} {key.lower()}")
+        if n:
+            text = (f'<span class="sc-count sc-on" style="background:{rag.COLOURS[key]};color:{rag.TEXT_ON[key]}">'
+                    f"{text}</span>")
+        parts.append(f'<span class="sc-count">{text}&#44;</span>')
     parts.append(f'<span class="sc-count">{html_text(f"{group.not_rated} not rated")}</span>')
-    return ", ".join(parts)
+    return " ".join(parts)
 
 
 def glance_html(groups: list[SummaryGroup], total: SummaryGroup) -> str:
@@ -200,7 +209,10 @@ def glance_html(groups: list[SummaryGroup], total: SummaryGroup) -> str:
     items = "".join(f'<li><span class="sc-glance-name">{html_text(g.heading)}:</span>{_counts(g)}</li>'
                     for g in groups)
     measures = f"{len(total.rows)} measure" + ("" if len(total.rows) == 1 else "s")
-    return (f'<div class="sc-glance"><p class="sc-glance-all">{html_text(measures)}: {_counts(total)}</p>'
+    none = ""
+    if not any(total.counts.values()):
+        none = (f'<p class="sc-glance-none">{html_text(NOTHING_RATED)}</p>')
+    return (f'<div class="sc-glance"><p class="sc-glance-all">{html_text(measures)}: {_counts(total)}</p>{none}'
             f"<ul>{items}</ul></div>")
 
 

@@ -10,7 +10,6 @@ import streamlit as st
 
 from .. import rag, words
 from ..card import Card, CardRow, describe_comparators
-from ..charts import CONFIG
 from ..formatting import arrow, change_words, fmt, is_missing
 from ..published import status_words
 from ..text_safety import html_text, neutralise_frame, plain
@@ -48,6 +47,8 @@ def chart_with_table(fig, table: pd.DataFrame, filename: str, description: str, 
                      key: str = "chart") -> None:
     """A Chart tab and a Table tab, a text alternative under the chart, and a CSV download of the
     figures (`csv`, e.g. in EES layout; the table itself if not given)."""
+    from ..charts import CONFIG  # Plotly loads with the first chart, not with every page
+
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
         st.plotly_chart(fig, config={**CONFIG, "toImageButtonOptions": {"filename": filename.rsplit(".", 1)[0]}},

@@ -95,6 +95,9 @@ def test_the_counts_read_in_words_with_shapes_and_colour_only_where_not_zero():
     assert "2 measures: ■ 1 red, ▲ 0 amber, ● 0 green, 1 not rated" in shown(source)
     assert "Timeliness:■ 1 red, ▲ 0 amber, ● 0 green, 1 not rated" in shown(source)
     assert source.count("background:") == 2  # the red count, once in the total and once in the group
+    assert html_tables.NOTHING_RATED not in shown(source)
+    unrated = SummaryGroup("Demand", [_row(rating="Not rated", rag_=None)])
+    assert html_tables.NOTHING_RATED in shown(html_tables.glance_html([unrated], unrated))
 
 
 @pytest.mark.parametrize("kind, fields, target, missing", [
