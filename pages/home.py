@@ -69,6 +69,7 @@ with st.container(key="pack_downloads"):
                                                         baseline=baseline.label if baseline else None)[0],
                 file_name=reports.file_name(area.name, term, fmt, public=public, baseline=baseline),
                 mime=reports.MIME[fmt], key=f"pack_{fmt}", icon=":material/description:")
+
 PAGES = Path(__file__).parent  # links work however the app is started
 ILLUSTRATIVE, NO_EXCEPTION_NOTE = card_module.FLAG_ILLUSTRATIVE, card_module.FLAG_NO_EXCEPTION_NOTE
 
@@ -78,22 +79,21 @@ def show_row(row) -> None:
         st.markdown(f'<div id="{html_tables.measure_anchor(row.metric.id)}" class="sc-anchor"></div>'
                     f"<h4>{html_text(row.metric.name)}</h4>", unsafe_allow_html=True,
                     help=plain(row.metric.description) or None)
-        left, middle, right = st.columns([4, 4, 3], gap="medium")
-        with left:
+        figure, rating = st.columns([3, 2], gap="small")
+        with figure:
             change = widgets.delta_words(row)
             trend = [t["value"] for t in row.trend if t["value"] is not None]
             st.metric(plain(row.metric.label), widgets.value_words(row), delta=change["delta"],
                       delta_color=change["colour"], delta_arrow=change["arrow"], label_visibility="collapsed",
                       chart_data=trend if len(trend) > 1 else None)
-            st.caption(plain(widgets.period_words(row)))
-        with middle:
-            st.markdown("\n".join(f"- {plain(line)}" for line in widgets.comparator_lines(row, area.level)))
-        with right:
+        with rating:
             st.markdown(f"**Rating:** {widgets.rag_badge_html(row.rating)}", unsafe_allow_html=True,
                         help=plain(row.rating.reason))
             if row.rating.rag:
                 st.caption(plain(row.rating.reason))
             st.markdown("  \n".join(plain(line) for line in widgets.position_lines(row, area.level)))
+        st.caption(plain(widgets.period_words(row)))
+        st.markdown("\n".join(f"- {plain(line)}" for line in widgets.comparator_lines(row, area.level)))
         if row.comment:
             who = f"{row.comment.author}, {row.comment.written_at:%d %B %Y}"
             if row.comment.text:
@@ -108,7 +108,7 @@ def show_row(row) -> None:
                            "Targets and commentary page.", icon=":material/warning:")
             else:
                 st.caption(f"⚠ {plain(flag)}")
-        links = st.columns([1, 1, 4])
+        links = st.columns(2)
         query = {"area": area.code, "term": term.label, "metric": row.metric.id}
         links[0].page_link(PAGES / "trends.py", label="Trend", icon=":material/show_chart:", query_params=query)
         if row.metric.national:
@@ -123,8 +123,10 @@ cards_tab, table_tab = st.tabs(["Cards", "Table"])
 with cards_tab:
     for group, rows in card.groups():
         st.subheader(plain(group))
-        for row in rows:
-            show_row(row)
+        for pair in range(0, len(rows), 2):  # two cards a row on a wide screen; one below the other on a phone
+            for column, row in zip(st.columns(2), rows[pair:pair + 2]):
+                with column:
+                    show_row(row)
 with table_tab:
     table = widgets.card_table(card, area.level)
     st.dataframe(table, hide_index=True, key="card_table",

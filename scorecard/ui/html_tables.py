@@ -54,7 +54,7 @@ STYLE = f"""
 .sc-nowrap{{white-space:nowrap}}
 .sc-table a{{color:#1d70b8;text-decoration:underline}}
 .sc-table a:focus{{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}}
-.sc-summary p.sc-legend{{font-size:0.8rem;margin:0.2rem 0 0.6rem 0}}
+.sc-summary p.sc-legend{{font-size:0.8rem;margin:0 0 0.3rem 0}}
 @container (max-width:{NARROW}){{
   .sc-table{{min-width:0}}
   .sc-table colgroup{{display:none}}
@@ -64,6 +64,7 @@ STYLE = f"""
   .sc-table tbody th[scope=row]{{position:static;border:0;font-size:1rem;padding:0 0.3rem 0.15rem}}
   .sc-table td{{border:0;padding:0.05rem 0.3rem;font-size:0.9rem}}
   .sc-table td::before{{content:attr(data-label) ": ";font-weight:400;color:#505a5f}}
+  .sc-table td.sc-inline{{display:inline-block;padding-right:0.9rem}}
   .sc-table tr.sc-group{{border-bottom:0;padding:0}}
   .sc-table tr.sc-group th{{font-size:1.05rem;padding:0.4rem 0.3rem}}
   .sc-group-counts{{display:block;margin:0}}
@@ -151,10 +152,11 @@ def _row(row: SummaryRow, link: bool) -> str:
     name = html_text(row.measure)
     if link:
         name = f'<a href="#{measure_anchor(row.metric_id)}">{name}</a>'
+    # "sc-inline": short cells that share a line when the table stacks on a narrow screen.
     cells = {
-        "Latest": (_figure(row.latest), "sc-figure"), "Period": (html_text(row.period), ""),
-        "Direction": (html_text(row.direction), ""), "Target": (html_text(row.target), ""),
-        "Rating": (_badge(row.rating, row.rag), ""), "England": (_comparator(row.england), ""),
+        "Latest": (_figure(row.latest), "sc-figure"), "Period": (html_text(row.period), "sc-inline"),
+        "Direction": (html_text(row.direction), "sc-inline"), "Target": (html_text(row.target), "sc-inline"),
+        "Rating": (_badge(row.rating, row.rag), "sc-inline"), "England": (_comparator(row.england), ""),
         "Neighbours": (_comparator(row.neighbours), ""), "Rank or band": (html_text(row.position), ""),
     }
     html = [f'<tr role="row"><th scope="row" role="rowheader">{name}</th>']
@@ -167,8 +169,8 @@ def _row(row: SummaryRow, link: bool) -> str:
 
 def summary_table_html(groups: list[SummaryGroup], caption: str, link_rows: bool = True) -> str:
     """The board summary: one table, a heading row per priority area with its counts in words, and
-    a row per measure (each measure's name linking to its detailed card when `link_rows`), then
-    the legend for 'context only' when a row uses it."""
+    a row per measure (each measure's name linking to its detailed card when `link_rows`), with
+    the legend for 'context only' above it when a row uses it."""
     cols = "".join(f'<col style="width:{share}%">' for _, _, share in COLUMNS)
     head = "".join(f'<th scope="col" role="columnheader">{html_text(heading)}</th>' for _, heading, _ in COLUMNS)
     body = []
@@ -183,10 +185,10 @@ def summary_table_html(groups: list[SummaryGroup], caption: str, link_rows: bool
     if any(r.england.endswith(CONTEXT_ONLY) or r.neighbours.endswith(CONTEXT_ONLY) for r in rows):
         legend = (f'<p class="sc-legend"><span class="sc-tag sc-context">{CONTEXT_TAG}</span>'
                   f'{html_text(": " + CONTEXT_MEANING)}</p>')
-    return (f'<div class="sc-summary"><div class="sc-scroll" tabindex="0" role="region" '
+    return (f'<div class="sc-summary">{legend}<div class="sc-scroll" tabindex="0" role="region" '
             f'aria-label="{html_text(caption)}"><table class="sc-table" role="table">'
             f'<caption>{html_text(caption)}</caption><colgroup>{cols}</colgroup>'
-            f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>{"".join(body)}</table></div>{legend}</div>')
+            f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>{"".join(body)}</table></div></div>')
 
 
 def _counts(group: SummaryGroup) -> str:
