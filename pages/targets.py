@@ -192,6 +192,7 @@ st.header("How each measure is rated")
 st.markdown("Without a target a measure is not rated; the scorecard compares it with England instead. "
             "The rating is always shown in words and with a shape as well as a colour.")
 rules = admin.rag_rules_table(metrics)
-st.markdown(html_tables.table_html(rules, "How each measure is rated"), unsafe_allow_html=True)
+with st.expander(f"The rule for each of the {len(rules)} measures"):
+    st.markdown(html_tables.table_html(rules, "How each measure is rated"), unsafe_allow_html=True)
 
 widgets.words_used([TARGETS_INTRO, *rules["measure"], *rules["how it is rated"]])
