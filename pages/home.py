@@ -10,7 +10,7 @@ import streamlit as st
 from scorecard import card as card_module
 from scorecard import narrative, reports, summary
 from scorecard.text_safety import html_text, plain
-from scorecard.ui import choosers, data, navigation, html_tables, widgets
+from scorecard.ui import choosers, data, html_tables, navigation, widgets
 
 navigation.through_app()
 
@@ -33,11 +33,7 @@ total = summary.totals(groups)
 releases = data.latest_releases(date.today())
 st.markdown(html_tables.top_html(groups, total, releases), unsafe_allow_html=True)
 
-illustrative = sum(r.illustrative for r in total.rows)
-caption = f"Board summary for {area.name}, {term.describe()}"
-if illustrative:
-    caption += (f". {illustrative} figure{'s are' if illustrative > 1 else ' is'} illustrative: made-up sample "
-                "figures, labelled on the figure, not real data")
+caption = html_tables.summary_caption(area.name, term.describe(), total)
 st.markdown(html_tables.summary_table_html(groups, caption), unsafe_allow_html=True)
 
 sentences = narrative.summary(card)

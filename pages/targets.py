@@ -33,7 +33,7 @@ scorecard = data.card(area.code, term.label)
 
 st.header("Red ratings without an exception note")
 reds = admin.reds_without_note(scorecard)
-if not any(r.rating.rag for r in scorecard.rows):
+if not admin.any_rated(scorecard):
     st.markdown("No measure is rated yet: set targets below. A measure is rated red, amber or green only "
                 "against a target.")
 elif len(reds):

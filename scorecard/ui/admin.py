@@ -384,6 +384,11 @@ def row_for(card: Card, metric_id: str) -> CardRow | None:
     return next((r for r in card.rows if r.metric.id == metric_id), None)
 
 
+def any_rated(card: Card) -> bool:
+    """Whether any measure on the scorecard has a rating (a rating needs a target)."""
+    return any(r.rating.rag for r in card.rows)
+
+
 def is_red(row: CardRow | None) -> bool:
     """A red rating asks for an exception note with the commentary."""
     return row is not None and row.rating.rag == rag.RED

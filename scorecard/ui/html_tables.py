@@ -6,10 +6,11 @@ Every string from the register, a user or a file goes through text_safety.html_t
 as typed. Each fragment is one line with no blank line in it, so Streamlit's Markdown reads it as a
 single HTML block and never as Markdown.
 
-Layout of the summary: on a wide screen, one compact table grouped by priority area, which scrolls sideways inside
-its own box with the measure column fixed. Where the table's box is narrow (a phone, or 400% zoom),
-each measure stacks as a short block of "heading: value" lines, keeping its table roles for screen
-readers (changing a table's display drops its roles in some browsers, so they are given explicitly).
+Layout of the summary: on a wide screen, one compact table grouped by priority area, which scrolls
+sideways inside its own box, measure column fixed, where the box is a little too narrow. Where it is
+narrow (a phone, or 400% zoom), each measure stacks as a short block of "heading: value" lines,
+keeping its table roles for screen readers (changing a table's display drops its roles in some
+browsers, so they are given explicitly).
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def _figure(text: str) -> str:
 
 def _comparator(text: str) -> str:
     """A national figure; one that is not like with like carries a 'context only' tag (the legend
-    under the table says what it means) in place of the sentence on every row."""
+    above the table says what it means) in place of the sentence on every row."""
     if text.endswith(CONTEXT_ONLY):
         return f'{html_text(text[: -len(CONTEXT_ONLY)])} <span class="sc-tag sc-context">{CONTEXT_TAG}</span>'
     return html_text(text)
@@ -165,6 +166,16 @@ def _row(row: SummaryRow, link: bool) -> str:
         css = f' class="{css}"' if css else ""
         html.append(f'<td{css} data-label="{html_text(heading)}" role="cell">{content}</td>')
     return "".join(html) + "</tr>"
+
+
+def summary_caption(area_name: str, term_words: str, total: SummaryGroup) -> str:
+    """'Board summary for Plymouth, Autumn term 2026/27. 9 figures are illustrative: ...'."""
+    caption = f"Board summary for {area_name}, {term_words}"
+    illustrative = sum(r.illustrative for r in total.rows)
+    if illustrative:
+        caption += (f". {illustrative} figure{'s are' if illustrative > 1 else ' is'} illustrative: made-up sample "
+                    "figures, labelled on the figure, not real data")
+    return caption
 
 
 def summary_table_html(groups: list[SummaryGroup], caption: str, link_rows: bool = True) -> str:

@@ -131,3 +131,12 @@ def test_the_glossary_finds_the_jargon_a_text_uses():
             "educational psychologist (EP)"} <= set(used)
     assert "tolerance" not in used and words.terms_used(["APPLE, sEn2, Batchelor"]) == []
     assert set(words.MUST_EXPLAIN) <= set(words.GLOSSARY)
+
+
+def test_the_caption_says_how_many_figures_are_illustrative():
+    group = SummaryGroup("T", [_row(illustrative=True), _row(illustrative=True), _row()])
+    assert html_tables.summary_caption("Plymouth", "Autumn term 2026/27", group) == (
+        "Board summary for Plymouth, Autumn term 2026/27. 2 figures are illustrative: made-up sample figures, "
+        "labelled on the figure, not real data")
+    assert html_tables.summary_caption("Plymouth", "Autumn term 2026/27", SummaryGroup("T", [_row()])) == (
+        "Board summary for Plymouth, Autumn term 2026/27")
