@@ -3,12 +3,14 @@
 import streamlit as st
 
 from scorecard.ui.failures import shown_on_page
+from scorecard.ui.widgets import page_style
 
 
 def run() -> None:
     st.set_page_config(page_title="SEND Scorecard", page_icon=":bar_chart:", layout="wide")
+    page_style()
     pages = {
-        "Scorecard": [
+        "Performance": [
             st.Page("pages/home.py", title="Scorecard", icon=":material/fact_check:", default=True),
             st.Page("pages/trends.py", title="Trends", icon=":material/show_chart:"),
             st.Page("pages/compare.py", title="Compare", icon=":material/leaderboard:"),

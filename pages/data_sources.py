@@ -1,5 +1,6 @@
 """Data and sources: what the store holds, where it came from, under what licence, whether it may be
-out of date; the import batches (with undo) and their data-quality warnings; the metric register."""
+out of date; the import batches (with undo) and their data-quality warnings; the metric register; and
+a glossary of the words the dashboard uses."""
 
 from datetime import date
 
@@ -8,7 +9,7 @@ import streamlit as st
 from scorecard import ingest, sources_info
 from scorecard.register import LICENCE_ATTRIBUTION
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, navigation, session
+from scorecard.ui import admin, data, html_tables, navigation, session
 from scorecard.ui.widgets import APP_NAME, csv_bytes
 
 navigation.through_app()
@@ -53,9 +54,9 @@ table_with_download(releases, "sources.csv", "the list of sources", "sources",
                                    "next_expected": "next release expected"})
 
 st.header("Import batches")
-st.markdown("Each import is one batch, written in one transaction. Undoing a batch removes its figures and "
-            "brings back whatever they replaced. The seed (the published base loaded by `scorecard init`) "
-            "is not undone here.")
+st.markdown("Each imported file is kept as one **batch**: its figures together, written all at once. Undoing a "
+            "batch removes its figures and brings back whatever they replaced. The seed (the published figures "
+            "the dashboard starts with, loaded by `scorecard init`) is not undone here.")
 batches = admin.batches_table(data.batches())
 table_with_download(batches.drop(columns=["sha256"]), "import_batches.csv", "the list of batches", "batches")
 choices = admin.undoable(data.batches())
@@ -87,3 +88,7 @@ st.markdown("What each measure means, its unit, which direction is better, how o
             "and where its series breaks.")
 register = admin.register_table(data.metrics())
 table_with_download(register, "metric_register.csv", "the register", "register")
+
+st.header("Glossary")
+st.markdown("The words and abbreviations the dashboard and its packs use.")
+st.markdown(html_tables.table_html(admin.glossary_table(), "Glossary"), unsafe_allow_html=True)

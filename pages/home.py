@@ -1,14 +1,16 @@
-"""Scorecard (home): one row per measure for the chosen area and term, grouped by the board's
-priority areas or by theme, with a plain-English summary that can be read aloud."""
+"""Scorecard (home): the board summary first (every measure's figure, direction, target, rating and
+comparators in one table, grouped by priority area, with the R/A/G counts in words), the staleness
+of the national figures said once, then each measure's detailed card for officers."""
 
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
 from scorecard import card as card_module
-from scorecard import narrative, reports
-from scorecard.text_safety import plain
-from scorecard.ui import choosers, data, navigation, widgets
+from scorecard import narrative, reports, summary
+from scorecard.text_safety import html_text, plain
+from scorecard.ui import choosers, data, html_tables, navigation, widgets
 
 navigation.through_app()
 
@@ -19,23 +21,31 @@ card = data.card(area.code, term.label)
 
 st.title(plain(f"{area.name}: SEND scorecard"))
 as_at = f" Data as at {card.as_at:%d %B %Y}." if card.as_at else ""
-st.caption(f"{term.describe()}. Each measure shows its latest figure up to the end of the term, with its own "
-           f"period.{as_at}")
+st.caption(f"{term.describe()}: each measure's latest figure up to the end of the term, with its own period.{as_at}")
 
 if not card.rows:
     st.info(f"There are no figures yet for {plain(area.name)}. National figures arrive with each DfE release; "
             "local figures come from the Local returns page.")
     st.stop()
 
-ILLUSTRATIVE, NO_EXCEPTION_NOTE = card_module.FLAG_ILLUSTRATIVE, card_module.FLAG_NO_EXCEPTION_NOTE
-if any(ILLUSTRATIVE in r.flags for r in card.rows):
-    st.warning("Illustrative figures: some measures here use made-up sample figures to show how the scorecard "
-               "works. They are labelled on each measure and are not real data.", icon=":material/science:")
+groups = data.board_summary(area.code, term.label)
+total = summary.totals(groups)
+releases = data.latest_releases(date.today())
+st.markdown(html_tables.top_html(groups, total, releases), unsafe_allow_html=True)
 
-summary = narrative.summary(card)
-st.markdown(plain(summary[0]))
+caption = html_tables.summary_caption(area.name, term.describe(), total)
+st.markdown(html_tables.summary_table_html(groups, caption), unsafe_allow_html=True)
+
+sentences = narrative.summary(card)
+widgets.words_used(widgets.page_words(card, total.rows, area.level, releases, sentences))
+
+file_stem = f"{area.code}_{term.label.replace(' ', '_').replace('/', '-')}"
+st.download_button("Download the summary (CSV)", widgets.csv_bytes(summary.summary_frame(groups)),
+                   file_name=f"summary_{file_stem}.csv", mime="text/csv", key="summary_download",
+                   icon=":material/download:")
+
 with st.expander("Read the summary aloud", icon=":material/record_voice_over:"):
-    st.markdown("\n".join(f"{i}. {plain(s)}" for i, s in enumerate(summary[1:], start=1)))
+    st.markdown("\n".join(f"{i}. {plain(s)}" for i, s in enumerate(sentences, start=1)))
 
 with st.container(key="pack_downloads"):
     with st.expander("Download the committee or stocktake pack", icon=":material/download:"):
@@ -43,7 +53,7 @@ with st.container(key="pack_downloads"):
                    "(PowerPoint), a report section (Word) or the data behind it (Excel).")
         public = st.toggle("Public version: counts below 5, and rates built on them, shown as c; internal "
                            "commentary left out", key="pack_public")
-        baseline = st.selectbox("Stocktake baseline (change since, and progress along the trajectory)",
+        baseline = st.selectbox("Stocktake baseline: the period progress is measured from",
                                 [None, *choosers.baseline_options(term)],
                                 format_func=lambda p: "No baseline" if p is None else p.describe(),
                                 key="pack_baseline")
@@ -55,28 +65,31 @@ with st.container(key="pack_downloads"):
                                                         baseline=baseline.label if baseline else None)[0],
                 file_name=reports.file_name(area.name, term, fmt, public=public, baseline=baseline),
                 mime=reports.MIME[fmt], key=f"pack_{fmt}", icon=":material/description:")
+
 PAGES = Path(__file__).parent  # links work however the app is started
+ILLUSTRATIVE, NO_EXCEPTION_NOTE = card_module.FLAG_ILLUSTRATIVE, card_module.FLAG_NO_EXCEPTION_NOTE
 
 
 def show_row(row) -> None:
     with st.container(border=True):
-        st.markdown(f"**{plain(row.metric.name)}**", help=plain(row.metric.description) or None)
-        left, middle, right = st.columns([4, 4, 3], gap="medium")
-        with left:
+        st.markdown(f'<div id="{html_tables.measure_anchor(row.metric.id)}" class="sc-anchor"></div>'
+                    f"<h4>{html_text(row.metric.name)}</h4>", unsafe_allow_html=True,
+                    help=plain(row.metric.description) or None)
+        figure, rating = st.columns([3, 2], gap="small")
+        with figure:
             change = widgets.delta_words(row)
             trend = [t["value"] for t in row.trend if t["value"] is not None]
-            st.metric(plain(row.metric.label), widgets.value_words(row), delta=change["delta"], delta_color=change["colour"],
-                      delta_arrow=change["arrow"], label_visibility="collapsed",
+            st.metric(plain(row.metric.label), widgets.value_words(row), delta=change["delta"],
+                      delta_color=change["colour"], delta_arrow=change["arrow"], label_visibility="collapsed",
                       chart_data=trend if len(trend) > 1 else None)
-            st.caption(plain(widgets.period_words(row)))
-        with middle:
-            st.markdown("\n".join(f"- {plain(line)}" for line in widgets.comparator_lines(row, area.level)))
-        with right:
+        with rating:
             st.markdown(f"**Rating:** {widgets.rag_badge_html(row.rating)}", unsafe_allow_html=True,
                         help=plain(row.rating.reason))
             if row.rating.rag:
                 st.caption(plain(row.rating.reason))
             st.markdown("  \n".join(plain(line) for line in widgets.position_lines(row, area.level)))
+        st.caption(plain(widgets.period_words(row)))
+        st.markdown("\n".join(f"- {plain(line)}" for line in widgets.comparator_lines(row, area.level)))
         if row.comment:
             who = f"{row.comment.author}, {row.comment.written_at:%d %B %Y}"
             if row.comment.text:
@@ -91,7 +104,7 @@ def show_row(row) -> None:
                            "Targets and commentary page.", icon=":material/warning:")
             else:
                 st.caption(f"⚠ {plain(flag)}")
-        links = st.columns([1, 1, 4])
+        links = st.columns(2)
         query = {"area": area.code, "term": term.label, "metric": row.metric.id}
         links[0].page_link(PAGES / "trends.py", label="Trend", icon=":material/show_chart:", query_params=query)
         if row.metric.national:
@@ -99,18 +112,23 @@ def show_row(row) -> None:
                                query_params=query)
 
 
-cards_tab, table_tab = st.tabs(["Scorecard", "Table"])
+st.header("Measure by measure")
+st.caption("For officers: each measure's comparators, trend, rating, commentary and flags. The measure names "
+           "in the summary link here.")
+cards_tab, table_tab = st.tabs(["Cards", "Table"])
 with cards_tab:
     for group, rows in card.groups():
         st.subheader(plain(group))
-        st.caption(widgets.rag_counts_words(card.rag_counts(rows)))
-        for row in rows:
-            show_row(row)
+        for pair in range(0, len(rows), 2):  # two cards a row on a wide screen; one below the other on a phone
+            for column, row in zip(st.columns(2), rows[pair:pair + 2]):
+                with column:
+                    show_row(row)
 with table_tab:
-    st.dataframe(widgets.card_table(card), hide_index=True, key="card_table",
+    table = widgets.card_table(card, area.level)
+    st.dataframe(table, hide_index=True, key="card_table",
                  column_config={"Measure": st.column_config.TextColumn("Measure", pinned=True),
                                 "Trend": st.column_config.LineChartColumn(
                                     "Trend", help="The latest figures of the same kind, oldest first")})
-    st.download_button("Download the scorecard (CSV)", widgets.csv_bytes(card.frame()),
-                       file_name=f"scorecard_{area.code}_{term.label.replace(' ', '_').replace('/', '-')}.csv",
-                       mime="text/csv", key="card_download", icon=":material/download:")
+    st.download_button("Download the scorecard (CSV)", widgets.csv_bytes(table.drop(columns=["Trend"])),
+                       file_name=f"scorecard_{file_stem}.csv", mime="text/csv", key="card_download",
+                       icon=":material/download:")

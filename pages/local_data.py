@@ -8,7 +8,7 @@ from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.register import THEME_TITLES, RegisterError
 from scorecard.limits import MAX_METRIC_DESCRIPTION_CHARS, MAX_METRIC_NAME_CHARS
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, navigation, session
+from scorecard.ui import admin, data, navigation, session, widgets
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import csv_bytes, set_title
 
@@ -30,11 +30,12 @@ term = choose_term()
 set_title(area.name, "Local returns")
 metrics = data.metrics()
 st.title("Local returns")
-st.markdown(
-    "Termly figures come from the local authority's own return. Upload the filled-in Excel template, or a "
-    "CSV in the long format (one row per figure: `area, metric, period, value` or `numerator` and "
-    "`denominator`, with optional `status` and `note`). Every row is checked first; if anything is wrong, "
-    "every problem is listed and nothing is written.")
+INTRO = ("Termly figures come from the local authority's own return. Upload the filled-in Excel template, or a "
+         "CSV in the long format (one row per figure: `area, metric, period, value` or `numerator` and "
+         "`denominator`, with optional `status` and `note`). Every row is checked first; if anything is wrong, "
+         "every problem is listed and nothing is written. Each imported file is kept as one **batch**: its "
+         "figures together, so undoing the batch removes them all and brings back whatever they replaced.")
+st.markdown(INTRO)
 if "local_message" in st.session_state:
     st.success(plain(st.session_state.pop("local_message")))
 
@@ -134,3 +135,5 @@ with st.form("board_metric", clear_on_submit=False):
             st.session_state["local_message"] = (f"Added {added.name} ({added.id}). It can be used in a return "
                                                   "now, and is in the template.")
             st.rerun()
+
+widgets.words_used([INTRO, *(m.name for m in metrics.values())])

@@ -3,10 +3,10 @@ term, the improvement plan's priority areas, and how each measure is rated."""
 
 import streamlit as st
 
-from scorecard import commentary, limits, local_returns, periods, priorities, targets
+from scorecard import commentary, limits, local_returns, periods, priorities
 from scorecard.importers.base import ImportFailure
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, navigation, session
+from scorecard.ui import admin, data, html_tables, navigation, session, widgets
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import set_title
 
@@ -33,44 +33,88 @@ scorecard = data.card(area.code, term.label)
 
 st.header("Red ratings without an exception note")
 reds = admin.reds_without_note(scorecard)
-if len(reds):
+if not admin.any_rated(scorecard):
+    st.markdown("No measure is rated yet: set targets below. A measure is rated red, amber or green only "
+                "against a target.")
+elif len(reds):
     st.warning(f"{len(reds)} red rating(s) need an exception note: cause, action, owner and the term it is "
                "expected back on track. Add them under Commentary below.")
-    st.dataframe(reds, hide_index=True, key="reds_table")
+    st.markdown(html_tables.table_html(reds, "Red ratings without an exception note"), unsafe_allow_html=True)
 else:
     st.markdown("None: every red rating this term has an exception note.")
 
 st.header("Targets")
-st.markdown("One row per target. Give **period_label** for a trajectory point (the target for one period), or "
-            "**from_period** and **to_period** for a target over a range (either end may be left open). "
-            "Tolerance is in the measure's own units (points for a percentage). Periods are written as "
-            "`Autumn 2026/27`, `2024` or `2024/25`.")
-rated_ids = admin.rated_metric_ids(metrics)
-edited = st.data_editor(
-    admin.targets_editor_frame(targets.targets_for(data.cursor(), area.code)),
-    num_rows="dynamic", hide_index=True, key=f"targets_editor_{area.code}_{version}",
-    column_config={
-        "metric_id": st.column_config.SelectboxColumn("metric", options=rated_ids, required=True,
-                                                      format_func=lambda m: metrics[m].name if m in metrics else m),
-        "period_label": st.column_config.TextColumn("trajectory point (period)"),
-        "from_period": st.column_config.TextColumn("from period"),
-        "to_period": st.column_config.TextColumn("to period"),
-        "target": st.column_config.NumberColumn("target", required=True),
-        "tolerance": st.column_config.NumberColumn("tolerance", min_value=0.0),
-        "baseline_period": st.column_config.TextColumn("baseline period"),
-    })
-if st.button("Save targets", type="primary"):
-    try:
-        saved = admin.save_targets_editor(data.cursor(), area.code, edited, who=session.who())
-    except ImportFailure as failure:
-        show_problems(failure, "The targets were not saved")
-    else:
-        st.session_state["targets_message"] = f"Saved {saved} target(s) for {area.name}."
-        st.rerun()
+TARGETS_INTRO = ("A target is the figure the board is aiming for. It rates the measure red, amber or green on the "
+                 "scorecard: green when the target is met or within its **tolerance** (how far short still counts "
+                 "as met), amber when off target but within the amber margin, red beyond it. A target can hold "
+                 "from a term or year onwards, for one term or year only (a step on a **trajectory**: a planned "
+                 "path of targets, term by term), or for every period.")
+st.markdown(TARGETS_INTRO)
+
+current = data.area_targets(area.code)
+if len(current):
+    st.markdown(html_tables.table_html(admin.targets_table(current, metrics), f"Targets set for {area.name}"),
+                unsafe_allow_html=True)
+else:
+    st.markdown(f"No targets are set for {plain(area.name)} yet.")
+
+st.subheader("Set a target")
+rated = admin.rated_metric_ids(metrics)
+metric_id = st.selectbox("Measure", rated, index=None, format_func=lambda m: metrics[m].name,
+                         placeholder="Type or choose a measure", key="target_metric",
+                         help="Only measures with a better direction can have a target: demand measures are "
+                              "never rated.")
+if metric_id:
+    st.caption(f"**{plain(metrics[metric_id].name)}**. "
+               f"{plain(admin.measure_guide(metrics[metric_id], admin.row_for(scorecard, metric_id)))}")
+kind = st.radio("Which periods the target covers", list(admin.TARGET_KINDS), format_func=admin.TARGET_KINDS.get,
+                key="target_kind")
+round_ = st.session_state.get("target_form_round", 0)  # a new round after each save starts a blank form
+with st.form(f"target_form_{round_}", enter_to_submit=True):
+    fields = {}
+    example = "For example Autumn 2026/27 (a term), 2024 (a calendar year) or 2024/25 (an academic year)."
+    if kind == "range":
+        fields["from_period"] = st.text_input("From (the first term or year it applies to)", help=example)
+        fields["to_period"] = st.text_input("To (optional: leave blank for no end)", help=example)
+    elif kind == "point":
+        fields["period"] = st.text_input("Term or year", help=example)
+    value = st.number_input("Target", value=None, step=0.1, format="%g",
+                            help="The figure the board is aiming for, in the measure's own units (60 for 60%).")
+    tolerance = st.number_input("Tolerance (optional): how far short of the target still counts as met", value=None,
+                                min_value=0.0, step=0.1, format="%g",
+                                help="In the measure's own units: percentage points for a percentage. Blank "
+                                     "means none.")
+    baseline = st.text_input("Baseline period (optional): where progress is measured from", help=example)
+    if st.form_submit_button("Save the target", type="primary"):
+        try:
+            row = admin.target_form_row(kind, metric_id, value, tolerance, baseline_period=baseline, **fields)
+            message = admin.set_target(data.cursor(), area.code, row, who=session.who(), metrics=metrics)
+        except admin.TargetFormError as exc:
+            st.error(plain(str(exc)))
+        else:
+            st.session_state["targets_message"] = message
+            st.session_state["target_form_round"] = round_ + 1
+            st.rerun()
+
+if len(current):
+    st.subheader("Remove a target")
+    choices = admin.target_choices(current, metrics)
+    with st.form("remove_target_form"):
+        chosen = st.selectbox("Target to remove", list(choices), index=None, placeholder="Type or choose a target")
+        if st.form_submit_button("Remove this target"):
+            if chosen is None:
+                st.error("Nothing was removed: choose the target to remove.")
+            else:
+                st.session_state["targets_message"] = admin.remove_target(
+                    data.cursor(), area.code, choices[chosen], who=session.who(), described=chosen)
+                st.rerun()
 
 with st.expander("Import targets from a CSV file"):
     st.markdown("Columns: `area, metric, period` (or `from_period, to_period`), `target, tolerance`, and "
-                "optionally `baseline_period`. Each row replaces any target for the same area, measure and period.")
+                "optionally `baseline_period`. `period` is a single term or year (a step on a trajectory); "
+                "`from_period` and `to_period` give a range, either end left blank for open. `tolerance` is "
+                "how far short of the target still counts as met. Each row replaces any target for the same "
+                "area, measure and periods.")
     example_terms = local_returns.default_terms(term.end, count=3)
     st.download_button("Download an example targets CSV",
                        admin.targets_example_csv(area, list(metrics.values()), example_terms),
@@ -95,7 +139,7 @@ else:
     metric_id = st.selectbox("Measure to comment on", on_card, index=on_card.index(wanted) if wanted in on_card else 0,
                              format_func=lambda m: metrics[m].name, key="commentary_metric")
     row = admin.row_for(scorecard, metric_id)
-    st.markdown(plain(admin.rating_words(row)))
+    st.markdown(f"**{plain(metrics[metric_id].name)}**: {plain(admin.rating_words(row))}")
     red = admin.is_red(row)
     with st.form("commentary_form", clear_on_submit=True):
         text = st.text_area(f"Commentary for {term.describe()}", max_chars=limits.MAX_COMMENTARY_CHARS)
@@ -147,4 +191,8 @@ if st.button("Save priority areas"):
 st.header("How each measure is rated")
 st.markdown("Without a target a measure is not rated; the scorecard compares it with England instead. "
             "The rating is always shown in words and with a shape as well as a colour.")
-st.dataframe(admin.rag_rules_table(metrics), hide_index=True, key="rules_table")
+rules = admin.rag_rules_table(metrics)
+with st.expander(f"The rule for each of the {len(rules)} measures"):
+    st.markdown(html_tables.table_html(rules, "How each measure is rated"), unsafe_allow_html=True)
+
+widgets.words_used([TARGETS_INTRO, *rules["measure"], *rules["how it is rated"]])

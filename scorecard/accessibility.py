@@ -9,12 +9,13 @@ SCORECARD_ORGANISATION and SCORECARD_ACCESSIBILITY_CONTACT (an email address or 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 
 STANDARD = "Web Content Accessibility Guidelines (WCAG) version 2.2 AA"
 PREPARED = date(2026, 11, 24)
-LAST_TESTED = date(2026, 11, 24)
+LAST_TESTED = date(2026, 12, 1)
 GUIDANCE = "https://www.gov.uk/guidance/accessibility-requirements-for-public-sector-websites-and-apps"
 EASS = "https://www.equalityadvisoryservice.com/"
 ECNI = "https://www.equalityni.org/Home"
@@ -25,11 +26,23 @@ PAGES_TESTED = ("Scorecard", "Trends", "Compare", "Local returns", "Targets and 
                 "Accessibility statement")
 
 
+# The checks the browser tests run on every page (tests/e2e): the axe-core scan, and the reflow check
+# at 390 and 320 pixels wide (320 is a 1280-pixel screen at 400% zoom): no sideways scrolling of the
+# page, no heading or chart title cut off.
+AXE, REFLOW, MANUAL = "axe", "reflow", "manual"
+REFLOW_WIDTHS = (390, 320)
+# What the reflow check reports, as rule names for KnownIssue.
+REFLOW_PAGE_OVERFLOW = "page-scrolls-sideways"
+REFLOW_CLIPPED_HEADING = "heading-cut-off"
+REFLOW_CLIPPED_CHART_TITLE = "chart-title-cut-off"
+
+
 @dataclass(frozen=True)
 class KnownIssue:
-    """A failure we know about: the axe-core rule that finds it (blank if only manual testing does)
-    and the part of the page it is confined to (`within`, a CSS selector: the scan allows the rule
-    there and nowhere else), what it means for someone, the WCAG criterion, and what we are doing."""
+    """A failure we know about: the check that finds it (AXE, REFLOW, or MANUAL when only people
+    testing find it), its rule (the axe-core rule, or the reflow check's name) and the part of the
+    page it is confined to (`within`, a CSS selector: the tests allow the failure there and nowhere
+    else), what it means for someone, the WCAG criterion, and what we are doing."""
 
     rule: str
     within: str
@@ -37,12 +50,13 @@ class KnownIssue:
     problem: str
     criterion: str
     plan: str
+    check: str = AXE
 
 
 KNOWN_ISSUES: tuple[KnownIssue, ...] = (
     KnownIssue(
         rule="list", within='[data-testid="stSidebarNav"]', where="The list of pages in the sidebar",
-        problem="The section headings (Scorecard, Board, About) sit directly inside the list of pages, so a "
+        problem="The section headings (Performance, Board, About) sit directly inside the list of pages, so a "
                 "screen reader may announce the list and its number of items wrongly.",
         criterion="1.3.1 Info and Relationships",
         plan="The list is drawn by Streamlit, the framework the dashboard is built on. We will report it to "
@@ -53,16 +67,27 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         criterion="1.3.1 Info and Relationships",
         plan="As for the list of pages: a fix in Streamlit."),
     KnownIssue(
-        rule="", within="", where="Tables (every table of figures, and the targets and priority-area editors)",
-        problem="Tables are drawn by Streamlit on a canvas. Keyboard users can move through the cells with the "
-                "arrow keys, but the Tab key steps through a table's columns one by one before leaving it, screen "
-                "readers read tables only partly, and editing a cell with a screen reader is difficult. Every table can be downloaded as a CSV file, and targets can be uploaded as a CSV file "
-                "instead of typed into the editor.",
-        criterion="1.3.1 Info and Relationships and 4.1.2 Name, Role, Value",
-        plan="Show short tables as plain HTML tables, which screen readers read in full, and keep the CSV "
-             "downloads and uploads for the rest."),
+        rule=REFLOW_CLIPPED_CHART_TITLE, within=".js-plotly-plot", check=REFLOW,
+        where="Chart titles on the Trends and Compare pages, on a narrow screen",
+        problem="On a screen 390 pixels wide or narrower (a phone, or 400% zoom), a chart's title runs past the "
+                "edge of the chart and is cut off. The same words are in the text description under each chart.",
+        criterion="1.4.10 Reflow",
+        plan="Wrap chart titles to the width of the chart."),
     KnownIssue(
-        rule="", within="", where="Charts",
+        rule="", within="", check=MANUAL,
+        where="Tables of data on the Trends, Compare, Local returns and Data and sources pages, the scorecard's "
+              "Table tab, and the priority-area editor",
+        problem="These tables are drawn by Streamlit on a canvas. Keyboard users can move through the cells with "
+                "the arrow keys, but the Tab key steps through a table's columns one by one before leaving it, "
+                "screen readers read them only partly, and editing a cell with a screen reader is difficult. Every "
+                "one can be downloaded as a CSV file. The board summary, the targets, the red ratings, how each "
+                "measure is rated, and the glossary are plain HTML tables instead, and targets are set with an "
+                "ordinary form.",
+        criterion="1.3.1 Info and Relationships and 4.1.2 Name, Role, Value",
+        plan="Show the remaining short tables as plain HTML tables, replace the priority-area editor with a "
+             "form, and keep the CSV downloads for long tables."),
+    KnownIssue(
+        rule="", within="", check=MANUAL, where="Charts",
         problem="Zooming into a chart and the details shown on hover work with a mouse only. Every chart has a "
                 "title that states the finding, a description in words, a Table tab with the same figures and "
                 "a CSV download.",
@@ -91,20 +116,21 @@ def contact() -> str:
     return f"<{given}>" if "@" in given and not given.startswith("mailto:") else given
 
 
-def scanned_issues() -> list[KnownIssue]:
-    """The known issues the automated scan finds (those with an axe rule)."""
-    return [i for i in KNOWN_ISSUES if i.rule]
+def scanned_issues(check: str = AXE) -> list[KnownIssue]:
+    """The known issues an automated check finds: the axe-core scan (AXE) or the reflow check (REFLOW)."""
+    return [i for i in KNOWN_ISSUES if i.check == check and i.rule]
 
 
-def known_issue(rule: str, inside: list[str]) -> KnownIssue | None:
-    """The statement's entry that covers a failing element: same rule, and the element sits inside
-    the part of the page the entry names (`inside`: the `within` selectors the element matches)."""
-    return next((i for i in scanned_issues() if i.rule == rule and i.within in inside), None)
+def known_issue(rule: str, inside: list[str], check: str = AXE) -> KnownIssue | None:
+    """The statement's entry that covers a failing element: same check and rule, and the element sits
+    inside the part of the page the entry names (`inside`: the `within` selectors the element matches)."""
+    return next((i for i in scanned_issues(check) if i.rule == rule and i.within in inside), None)
 
 
 def _issue_paragraph(issue: KnownIssue) -> str:
-    rule = f" (automated check `{issue.rule}`)" if issue.rule else ""
-    criteria = "success criteria" if " and " in issue.criterion else "success criterion"
+    rule = f" (automated check `{issue.rule}`)" if issue.rule and issue.check == AXE else (
+        " (found by the automated check at narrow widths)" if issue.check == REFLOW else "")
+    criteria = "success criteria" if re.search(r" and \d", issue.criterion) else "success criterion"
     return f"- **{issue.where}**: {issue.problem} This fails WCAG 2.2 {criteria} {issue.criterion}{rule}."
 
 
@@ -116,6 +142,7 @@ def sections() -> list[Section]:
     issues = [_issue_paragraph(i) for i in KNOWN_ISSUES]
     plans = [f"- {i.where}: {i.plan}" for i in KNOWN_ISSUES]
     pages = ", ".join(PAGES_TESTED)
+    reflow_caveat = " (apart from the problems listed below)" if scanned_issues(REFLOW) else ""
     return [
         Section("Accessibility statement for SEND Scorecard", (
             f"This accessibility statement applies to SEND Scorecard, the performance scorecard for special "
@@ -125,16 +152,19 @@ def sections() -> list[Section]:
         )),
         Section("Using this service", (
             f"{org_title} wants as many people as possible to be able to use this dashboard. "
-            "For example, that means you should be able to:",
-            "- change colours, contrast levels and fonts using browser or device settings\n"
-            "- zoom in up to 400% without the text spilling off the screen\n"
-            "- navigate most of the dashboard using just a keyboard\n"
-            "- navigate most of the dashboard using speech recognition software\n"
-            "- listen to most of the dashboard using a screen reader",
+            "The project's browser tests check, on every change, that you can:",
+            "- zoom in up to 400%, or use a screen 320 pixels wide, without the page scrolling sideways: the "
+            f"board summary then lists each measure's figures one below the other{reflow_caveat}\n"
+            "- use the dashboard with a keyboard alone: reach the list of pages, the area and term choosers and "
+            "the main content, and set a target on the Targets and commentary page\n"
+            "- read the board summary as a real table with column and row headings, which screen readers, "
+            "zoom and the browser's find-in-page all work with",
             "Every chart has a table view of the same figures and a CSV download. Red, amber and green "
-            "ratings are always given in words and with a shape (■ Red, ▲ Amber, ● Green) as well as a colour, "
-            "and the colours are the Government Analysis Function's accessible palette. Chart titles state the "
-            "finding in words. We have also made the text as simple as possible to understand.",
+            "ratings are always given in words and with a shape (■ Red, ▲ Amber, ● Green) as well as a colour. "
+            "Chart titles state the finding in words, and a glossary on the Data and sources page explains the "
+            "terms and abbreviations the dashboard uses.",
+            "We have not yet tested the dashboard with screen readers, speech recognition software, or changed "
+            "colours and fonts.",
             "[AbilityNet](https://mcmw.abilitynet.org.uk/) has advice on making your device easier to use if "
             "you have a disability.",
         )),
@@ -184,11 +214,12 @@ def sections() -> list[Section]:
             "- an automated scan of every page with axe-core (the rules for WCAG 2.0, 2.1 and 2.2 at levels A "
             "and AA) in headless Chromium, run by the project's browser tests on every change "
             "(tests/e2e in the source code)\n"
-            "- a keyboard-only walkthrough of every page: Tab, Shift+Tab, Enter, Escape and the arrow keys. The "
-            "first Tab reaches a 'Skip to main content' link; then come the list of pages, the area and term "
-            "choosers (type a name or code, then Enter) and the main content. Focus is visible throughout and "
-            "nothing traps it. The browser tests repeat the walk to the area chooser and the main content on "
-            "every change",
+            "- a check of every page at 390 and 320 pixels wide (a phone, and a 1280-pixel screen at 400% "
+            "zoom): the page must not scroll sideways, and no heading or chart title may be cut off\n"
+            "- a keyboard-only walkthrough: Tab, Shift+Tab, Enter, Escape and the arrow keys. The first Tab "
+            "reaches a 'Skip to main content' link; then come the list of pages, the area and term choosers "
+            "(type a name or code, then Enter) and the main content. The browser tests repeat the walk to the "
+            "area chooser and the main content, and set a target with the keyboard alone, on every change",
             "Automated tools find only some failures. We have not yet had the dashboard audited by people who "
             "use assistive technology every day.",
         )),

@@ -1,5 +1,5 @@
 """Local targets: a single target (optionally over a range of periods) or a trajectory (a target per
-term), each with a tolerance and an optional baseline period. Set in the app's editor, or imported
+term), each with a tolerance and an optional baseline period. Set in the app's form, or imported
 as a CSV (scorecard.importers.targets_csv) like any other file. Targets are never deleted: a replaced
 target keeps when and by whom it was replaced."""
 
@@ -11,8 +11,6 @@ from datetime import datetime
 import pandas as pd
 
 from . import periods, store
-from .importers import targets_csv
-from .importers.base import ImportContext, ImportFailure
 
 COLUMNS = ["metric_id", "period_label", "from_period", "to_period", "target", "tolerance", "baseline_period"]
 
@@ -35,7 +33,7 @@ class Target:
 
 
 def targets_for(con, area_code: str) -> pd.DataFrame:
-    """All targets set for an area, one row each (the frame the app's editor shows)."""
+    """All targets set for an area, one row each (the table the Targets page shows)."""
     return con.execute(
         "SELECT metric_id, period_label, from_period, to_period, target, tolerance, baseline_period, set_by, set_at "
         "FROM target WHERE area_code = ? AND replaced_at IS NULL "
@@ -78,8 +76,8 @@ def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: 
                   batch_id: int | None = None) -> int:
     """Write checked target rows inside the caller's transaction. A target is never deleted: the one it
     replaces is marked replaced (when, by whom, by which batch), so the targets as they stood on any
-    date can be shown again. With replace_area, every current target of that area is replaced (the
-    app's editor); otherwise each row replaces the target for the same area, metric and period."""
+    date can be shown again. With replace_area, every current target of that area is replaced;
+    otherwise each row replaces the target for the same area, metric and period."""
     if replace_area:
         con.execute("UPDATE target SET replaced_at = ?, replaced_by = ?, replaced_by_batch = ? "
                     "WHERE area_code = ? AND replaced_at IS NULL", [now, who, batch_id, replace_area])
@@ -129,19 +127,16 @@ def undo_batch(con, batch_id: int, who: str, now: datetime) -> int:
     return removed
 
 
-def save_editor(con, area_code: str, frame: pd.DataFrame, who: str) -> int:
-    """Save the app's target editor for one area (replacing that area's targets)."""
-    rows = []
-    for i, r in enumerate(frame.to_dict("records"), start=1):
-        if not _given(r.get("metric_id")) and not _given(r.get("target")):
-            continue
-        rows.append({"metric": r.get("metric_id"), "period": r.get("period_label") or "",
-                     "from_period": r.get("from_period") or "", "to_period": r.get("to_period") or "",
-                     "target": "" if not _given(r.get("target")) else r.get("target"),
-                     "tolerance": "" if not _given(r.get("tolerance")) else r.get("tolerance"),
-                     "baseline_period": r.get("baseline_period") or "", "_row": i})
-    clean, problems = targets_csv.check_rows(ImportContext.from_store(con), rows, "targets table",
-                                             area_code=area_code)
-    if problems:
-        raise ImportFailure(problems)
-    return save_targets(con, clean, who, replace_area=area_code)
+def retire(con, area_code: str, metric_id: str, period_label: str | None, from_period: str | None,
+           to_period: str | None, who: str) -> int:
+    """Remove one current target (the area, metric and periods name it). Like a replaced target, it
+    is kept, marked as removed, when and by whom. Returns how many targets were removed (0 or 1)."""
+    with store.transaction(con):
+        removed = con.execute(
+            "UPDATE target SET replaced_at = ?, replaced_by = ? WHERE replaced_at IS NULL AND area_code = ? "
+            "AND metric_id = ? AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
+            "AND to_period IS NOT DISTINCT FROM ? RETURNING id",
+            [datetime.now(), who, area_code, metric_id, period_label, from_period, to_period]).fetchall()
+        if removed:
+            store.bump_data_version(con)
+    return len(removed)

@@ -7,6 +7,9 @@ shown as typed, never run as markup in a browser or as a formula in a spreadshee
 - `neutralise_cell(value)` (and `neutralise_frame`) for every file the product writes: CSV, Excel,
   Word and PowerPoint. Text a spreadsheet would read as a formula gets a leading apostrophe, as
   OWASP advises against CSV injection; numbers stay numbers.
+- `html_text(text)` for text placed inside HTML that a page builds itself (the board summary
+  table): every punctuation mark becomes a character reference, so no tag, link or entity can
+  form, and Markdown's link and web-address rules find nothing to act on either.
 - `text_problem(...)` refuses such text where it is defined once and shown everywhere afterwards
   (a board's own metric names, units and descriptions).
 """
@@ -39,6 +42,14 @@ def plain(text) -> str:
     text = "" if text is None else str(text)
     text = _AUTOLINK_TRIGGERS.sub(_break_autolink, text)
     return _ASCII_PUNCTUATION.sub(r"\\\1", text)
+
+
+def html_text(text) -> str:
+    """`text` for an HTML fragment the page writes (st.markdown with unsafe_allow_html): shown exactly
+    as typed. Every ASCII punctuation mark is written as a numeric character reference (&#91; for
+    "["), so no tag, attribute, entity, Markdown link or bare web address can form from it."""
+    text = "" if text is None else str(text)
+    return _ASCII_PUNCTUATION.sub(lambda m: f"&#{ord(m.group(1))};", text)
 
 
 def _break_autolink(match: re.Match) -> str:

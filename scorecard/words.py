@@ -916,3 +916,90 @@ def no_band_words(metric, value, small_numbers: bool) -> str:
     if small_numbers:
         return "no band: small numbers"
     return "no band"
+
+
+# ---------------------------------------------------------------------------------------------
+# Glossary (added with the pages: the words a page must explain when it uses them). The Data and
+# sources page lists them all; other pages list those their text uses (terms_used).
+
+GLOSSARY: dict[str, str] = {
+    "alternative provision (AP)": "education arranged for a child outside a mainstream or special school, "
+                                  "for example in a pupil referral unit",
+    "amber margin": "how far off its target a figure can be and still be rated amber rather than red: by default "
+                    "10% of the target",
+    "baseline": "the figure progress is measured from, for example the term an improvement plan began",
+    "batch": "the figures from one imported file, kept together: undoing a batch removes all of them and "
+             "brings back whatever they replaced",
+    "better direction (polarity)": "whether a higher or a lower figure is better for a measure; a context "
+                                   "measure has neither",
+    "context measure": "a measure of demand, such as requests received, where neither higher nor lower is "
+                       "better; it is never rated",
+    "EHC plan": "an education, health and care plan: the legal document that sets out a child's special "
+                "educational needs and the support to meet them",
+    "elective home education (EHE)": "children whose parents have chosen to educate them at home rather than "
+                                     "at school",
+    "educated otherwise than at school (EOTAS)": "education the council arranges for a child with an EHC plan "
+                                                 "outside any school, because school would be unsuitable",
+    "educational psychologist (EP)": "a psychologist who assesses children's learning needs, including for EHC "
+                                     "needs assessments",
+    "illustrative": "made-up sample figures that show how the scorecard works: never real data",
+    "local (provisional)": "the council's own figure for a nationally published measure, for a period the "
+                           "publisher has not released yet; the published figure replaces it when it comes out",
+    "not directly comparable": "a national figure for a different kind of period or unit (for example a yearly "
+                               "England total beside a termly local count): shown as context only, with no "
+                               "better or worse",
+    "quartile band": "A to D: which quarter of local authorities a figure falls in, A the best quarter",
+    "rank": "the area's position among local authorities with a figure, 1st being the best",
+    "RAG rating": "red, amber or green against the board's target, always shown with a shape and a word as "
+                  "well as a colour",
+    "SEN2": "the Department for Education's yearly data collection on EHC plans from every council; since 2023 "
+            "it holds one record per child, so figures before and after 2023 are not strictly comparable",
+    "small numbers": "a rate worked out from very few cases (fewer than 10, unless the board has set another "
+                     "threshold): it can swing widely, so it is not ranked, banded or called better or worse",
+    "statistical neighbours": "the 10 local authorities most like this one, as the Department for Education's "
+                              "model chooses them; their mean is shown beside each figure",
+    "suppressed (c)": "a figure held back to protect individuals because it is built on very few children",
+    "tolerance": "how far short of its target a figure can be and still count as met (green), in the "
+                 "measure's own units: points for a percentage",
+    "trajectory point": "one step on a trajectory: the target for a single term or year, on a planned path "
+                        "towards the final target",
+}
+
+# Jargon no page may use without explaining it (issue 9): a page that uses one shows its meaning.
+MUST_EXPLAIN = ("batch", "better direction (polarity)", "tolerance", "trajectory point", "SEN2",
+                "educated otherwise than at school (EOTAS)", "alternative provision (AP)",
+                "elective home education (EHE)", "educational psychologist (EP)")
+
+# The form of each term as it appears in a page's text (a word on its own, case as shown).
+_TERM_PATTERNS: dict[str, str] = {
+    "alternative provision (AP)": r"\bAP\b|\balternative provision\b",
+    "amber margin": r"(?i)\bamber margin\b",
+    "baseline": r"(?i)\bbaseline\b",
+    "batch": r"(?i)\bbatch(es)?\b",
+    "better direction (polarity)": r"(?i)\bpolarity\b",
+    "context measure": r"(?i)\bcontext measure",
+    "EHC plan": r"\bEHC\b|\bEHCP",
+    "elective home education (EHE)": r"\bEHE\b",
+    "educated otherwise than at school (EOTAS)": r"\bEOTAS\b",
+    "educational psychologist (EP)": r"\bEPs?\b",
+    "illustrative": r"(?i)\billustrative\b",
+    "local (provisional)": r"(?i)\bprovisional\b",
+    "not directly comparable": r"(?i)\bnot directly comparable\b",
+    "quartile band": r"(?i)\bband [A-D]\b|\bquartile\b",
+    "rank": r"(?i)\branks?\b|\branked\b",
+    "RAG rating": r"\bRAG\b",
+    "SEN2": r"\bSEN2\b",
+    "small numbers": r"(?i)\bsmall numbers\b",
+    "statistical neighbours": r"(?i)\bstatistical neighbours\b|\bneighbours' mean\b",
+    "suppressed (c)": r"(?i)\bsuppressed\b",
+    "tolerance": r"(?i)\btolerance\b",
+    "trajectory point": r"(?i)\btrajector(y|ies)\b",
+}
+
+
+def terms_used(texts) -> list[tuple[str, str]]:
+    """The glossary entries whose terms appear in `texts` (strings), in the glossary's order."""
+    import re
+
+    joined = "\n".join(str(t) for t in texts if t)
+    return [(term, GLOSSARY[term]) for term, pattern in _TERM_PATTERNS.items() if re.search(pattern, joined)]

@@ -10,11 +10,11 @@ import re
 
 import pandas as pd
 
-from .. import board_metrics, commentary, ingest, local_returns, periods, priorities, rag, targets
+from .. import board_metrics, commentary, ingest, local_returns, periods, priorities, rag, targets, words
 from ..areas import Area, AreaIndex
 from ..card import Card, CardRow
 from ..formatting import fmt, is_missing
-from ..importers import ImportContext, read_file
+from ..importers import ImportContext, read_file, targets_csv
 from ..importers.base import ImportPlan, Issue, SourceFile
 from ..importers.targets_csv import FORMAT as TARGETS_FORMAT
 from ..register import POLARITIES, THEME_TITLES, UNITS, Metric
@@ -171,15 +171,153 @@ def undoable(batches: pd.DataFrame) -> list[int]:
 # Targets
 
 
-def targets_editor_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """An area's targets (targets.targets_for) as the editor shows them: targets.COLUMNS, with text
-    columns as text and numbers as numbers, so a new row can be typed in."""
-    out = pd.DataFrame({c: frame[c] if c in frame else pd.Series(dtype=object) for c in targets.COLUMNS})
-    for col in ("metric_id", "period_label", "from_period", "to_period", "baseline_period"):
-        out[col] = out[col].astype(object).where(out[col].notna(), None)
-    for col in ("target", "tolerance"):
-        out[col] = pd.to_numeric(out[col]).astype("float64")
-    return out.reset_index(drop=True)
+# How a target covers periods, as the Targets page offers it: every period, a range, or one period.
+TARGET_KINDS = {
+    "range": "From a term or year onwards (or between two)",
+    "point": "One term or year only: a step on a trajectory",
+    "every": "Every period: a standing target",
+}
+# The form's fields, in the words of its labels, for messages that name what is missing or wrong.
+TARGET_FIELDS = {"metric": "the measure", "period": "the term or year", "from_period": "the first period",
+                 "to_period": "the last period", "target": "the target", "tolerance": "the tolerance",
+                 "baseline_period": "the baseline period"}
+PERIOD_EXAMPLE = "write a term as Autumn 2026/27, a calendar year as 2024, an academic year as 2024/25"
+
+
+class TargetFormError(ValueError):
+    """A target the form cannot save, in a sentence naming each field that is missing or wrong."""
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def target_form_row(kind: str, metric_id: str | None, target, tolerance=None, period: str = "",
+                    from_period: str = "", to_period: str = "", baseline_period: str = "") -> dict:
+    """The form's fields as one target row (the targets CSV's columns). Raises TargetFormError naming
+    every field left empty that the chosen kind of target needs."""
+    if kind not in TARGET_KINDS:
+        raise TargetFormError(f"Nothing was saved: choose how the target covers periods ({kind!r} is not one of "
+                              "the choices).")
+    missing = []
+    if _blank(metric_id):
+        missing.append(TARGET_FIELDS["metric"])
+    if kind == "point" and _blank(period):
+        missing.append(TARGET_FIELDS["period"])
+    if kind == "range" and _blank(from_period):
+        missing.append(TARGET_FIELDS["from_period"])
+    if _blank(target):
+        missing.append(TARGET_FIELDS["target"])
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise TargetFormError(f"Nothing was saved: {_and(missing)} {verb} missing.")
+    text = lambda v: "" if _blank(v) else str(v).strip()  # noqa: E731
+    return {"metric": metric_id, "period": text(period) if kind == "point" else "",
+            "from_period": text(from_period) if kind == "range" else "",
+            "to_period": text(to_period) if kind == "range" else "",
+            "target": text(target), "tolerance": text(tolerance) or "0", "baseline_period": text(baseline_period),
+            "_row": 1}
+
+
+def set_target(con, area_code: str, row: dict, who: str, metrics: dict[str, Metric]) -> str:
+    """Check one target row from the form and save it (replacing any target for the same measure and
+    periods). Returns what was saved, in words; raises TargetFormError naming each field that is wrong."""
+    clean, problems = targets_csv.check_rows(ImportContext.from_store(con), [row], "the form", area_code=area_code)
+    if problems:
+        said = "; ".join(f"{TARGET_FIELDS.get(p.column, p.column or 'the form')}: {p.message}" for p in problems)
+        hint = f" ({PERIOD_EXAMPLE})" if any(p.column in ("period", "from_period", "to_period", "baseline_period")
+                                               for p in problems) else ""
+        raise TargetFormError(f"Nothing was saved. {said[:1].upper() + said[1:]}{hint}.")
+    targets.save_targets(con, clean, who)
+    saved = clean[0]
+    metric = metrics[saved["metric_id"]]
+    return (f"Saved: a target of {fmt(saved['target'], metric)} for {metric.name}, "
+            f"{target_periods_words(saved)}.")
+
+
+def target_periods_words(row) -> str:
+    """Which periods a target covers, in words: 'from 2020 onwards', 'for Autumn 2026/27 only (a
+    step on a trajectory)', 'from Autumn 2025/26 to Summer 2026/27', 'for every period'."""
+    get = row.get if hasattr(row, "get") else lambda k: getattr(row, k, None)
+    point, start, end = (None if _blank(get(k)) else get(k) for k in ("period_label", "from_period", "to_period"))
+    if point:
+        return f"for {point} only (a step on a trajectory)"
+    if start and end:
+        return f"from {start} to {end}"
+    if start:
+        return f"from {start} onwards"
+    if end:
+        return f"up to {end}"
+    return "for every period"
+
+
+TARGET_TABLE_COLUMNS = ["Measure", "Periods", "Target", "Tolerance", "Baseline", "Set by"]
+
+
+def targets_table(frame: pd.DataFrame, metrics: dict[str, Metric]) -> pd.DataFrame:
+    """The area's current targets (targets.targets_for) in words, one row each, with full measure names."""
+    rows = []
+    for r in frame.to_dict("records"):
+        metric = metrics.get(r["metric_id"])
+        name = metric.name if metric else r["metric_id"]
+        tolerance = r.get("tolerance")
+        rows.append({
+            "Measure": name, "Periods": target_periods_words(r)[:1].upper() + target_periods_words(r)[1:],
+            "Target": fmt(r["target"], metric) if metric else str(r["target"]),
+            "Tolerance": "none" if _blank(tolerance) or float(tolerance) == 0 else (
+                _tolerance_words(float(tolerance), metric)),
+            "Baseline": "" if _blank(r.get("baseline_period")) else str(r["baseline_period"]),
+            "Set by": "" if _blank(r.get("set_by")) else (
+                f"{r['set_by']}, {r['set_at']:%d %B %Y}" if not _blank(r.get("set_at")) else str(r["set_by"])),
+        })
+    return pd.DataFrame(rows, columns=TARGET_TABLE_COLUMNS)
+
+
+def _tolerance_words(tolerance: float, metric: Metric | None) -> str:
+    if metric is None:
+        return f"{tolerance:g}"
+    text = f"{tolerance:,.{metric.decimals}f}"
+    return f"{text} points" if metric.unit == "%" else text
+
+
+def target_choices(frame: pd.DataFrame, metrics: dict[str, Metric]) -> dict[str, tuple]:
+    """Each current target in words ('New EHC plans ...: 60.0% from 2020 onwards') -> the key that
+    names it (metric, period, from, to), for the page's 'remove a target' choice."""
+    out = {}
+    for r in frame.to_dict("records"):
+        metric = metrics.get(r["metric_id"])
+        name = metric.name if metric else r["metric_id"]
+        value = fmt(r["target"], metric) if metric else str(r["target"])
+        key = tuple(None if _blank(r.get(k)) else r[k] for k in ("metric_id", "period_label", "from_period",
+                                                                    "to_period"))
+        out[f"{name}: {value} {target_periods_words(r)}"] = key
+    return out
+
+
+def remove_target(con, area_code: str, key: tuple, who: str, described: str) -> str:
+    """Remove one target (kept in the history, marked removed). Returns what was done, in words."""
+    metric_id, period_label, from_period, to_period = key
+    if not targets.retire(con, area_code, metric_id, period_label, from_period, to_period, who=who):
+        return f"That target had already gone: {described}."
+    return f"Removed the target {described}. It stays in the history of targets, marked removed."
+
+
+def measure_guide(metric: Metric, row: CardRow | None) -> str:
+    """What the chosen measure needs from its target, in words: which direction is better, its unit,
+    and its latest figure and current rating."""
+    better = {"higher": "Higher is better", "lower": "Lower is better"}.get(metric.polarity, "No better direction")
+    unit = {"%": "a percentage: give the target as a percentage (60 for 60%) and the tolerance in percentage "
+                 "points",
+            "count": "a count: give the target and the tolerance as whole numbers"}.get(
+        metric.unit, f"measured in {metric.unit}: give the target and the tolerance in the same units")
+    text = f"{better}. This measure is {unit}."
+    if row is not None and row.period is not None:
+        text += f" Latest figure: {fmt(row.value, metric, row.status)} ({row.period.describe()}); {row.rating.label}."
+    return text
 
 
 def editor_rows(edited: pd.DataFrame) -> pd.DataFrame:
@@ -189,11 +327,6 @@ def editor_rows(edited: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.Series([None if isinstance(v, str) and not v.strip() else v for v in out[col]],
                              index=out.index, dtype=object)
     return out
-
-
-def save_targets_editor(con, area_code: str, edited: pd.DataFrame, who: str) -> int:
-    """Save the editor (replacing the area's targets). Raises ImportFailure naming each row and column."""
-    return targets.save_editor(con, area_code, editor_rows(edited), who=who)
 
 
 def targets_example_csv(area: Area, metrics: list[Metric], terms: list[periods.Period]) -> bytes:
@@ -226,7 +359,7 @@ def rated_metric_ids(metrics: dict[str, Metric]) -> list[str]:
     return [m.id for m in metrics.values() if m.polarity != "context"]
 
 
-RULE_COLUMNS = ["metric", "polarity", "rule", "how it is rated"]
+RULE_COLUMNS = ["measure", "better direction", "rule", "how it is rated"]
 
 
 def rag_rules_table(metrics: dict[str, Metric]) -> pd.DataFrame:
@@ -234,11 +367,12 @@ def rag_rules_table(metrics: dict[str, Metric]) -> pd.DataFrame:
     rows = []
     for m in metrics.values():
         if m.polarity == "context":
-            words = "Not rated: a context measure (demand), where neither higher nor lower is better."
+            how = "Not rated: a context measure (demand), where neither higher nor lower is better."
         else:
             better = "Higher is better" if m.polarity == "higher" else "Lower is better"
-            words = f"{better}. {rag.RULES[m.rag_rule]}"
-        rows.append({"metric": m.name, "polarity": m.polarity, "rule": m.rag_rule, "how it is rated": words})
+            how = f"{better}. {rag.RULES[m.rag_rule]}"
+        rows.append({"measure": m.name, "better direction": POLARITY_WORDS.get(m.polarity, m.polarity),
+                     "rule": m.rag_rule, "how it is rated": how})
     return pd.DataFrame(rows, columns=RULE_COLUMNS)
 
 
@@ -248,6 +382,11 @@ def rag_rules_table(metrics: dict[str, Metric]) -> pd.DataFrame:
 
 def row_for(card: Card, metric_id: str) -> CardRow | None:
     return next((r for r in card.rows if r.metric.id == metric_id), None)
+
+
+def any_rated(card: Card) -> bool:
+    """Whether any measure on the scorecard has a rating (a rating needs a target)."""
+    return any(r.rating.rag for r in card.rows)
 
 
 def is_red(row: CardRow | None) -> bool:
@@ -263,12 +402,12 @@ def rating_words(row: CardRow | None) -> str:
     return f"{row.rating.label}: {value}{period}. {row.rating.reason}"
 
 
-REDS_COLUMNS = ["metric", "figure", "period", "target", "why it is red"]
+REDS_COLUMNS = ["measure", "figure", "period", "target", "why it is red"]
 
 
 def reds_without_note(card: Card) -> pd.DataFrame:
     """The scorecard's red ratings that still need an exception note."""
-    rows = [{"metric": r.metric.name, "figure": fmt(r.value, r.metric, r.status),
+    rows = [{"measure": r.metric.name, "figure": fmt(r.value, r.metric, r.status),
              "period": r.period.describe() if r.period else "",
              "target": fmt(r.target.target, r.metric) if r.target else "",
              "why it is red": r.rating.reason}
@@ -361,6 +500,11 @@ def register_table(metrics: dict[str, Metric]) -> pd.DataFrame:
              "series_breaks": "; ".join(f"{label}: {note}" for label, note in m.breaks)}
             for m in metrics.values()]
     return pd.DataFrame(rows, columns=REGISTER_COLUMNS)
+
+
+def glossary_table() -> pd.DataFrame:
+    """Every word the dashboard explains (words.GLOSSARY), A to Z, for the Data and sources page."""
+    return pd.DataFrame(sorted(words.GLOSSARY.items(), key=lambda item: item[0].lower()), columns=["Word", "Meaning"])
 
 
 def as_at_words(batches: pd.DataFrame) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import card as card_module
-from .. import config, queries, register, seed, store, targets
+from .. import config, queries, register, seed, sources_info, store, summary, targets
 from ..areas import AreaIndex
 from ..tables import metric_table
 
@@ -45,6 +45,10 @@ _READS = {
     "metric_table": lambda con, metric_id: metric_table(con, metrics()[metric_id]),
     "card": lambda con, area_code, term_label: card_module.build(con, area_code, term_label,
                                                                  table_for=metric_frame),
+    "summary": lambda con, area_code, term_label: summary.board_summary(card(area_code, term_label),
+                                                                        areas().get(area_code).level),
+    "latest_releases": lambda con, today: sources_info.latest_releases(queries.sources(con),
+                                                                       queries.latest_periods(con), today),
     "sources": queries.sources,
     "batches": queries.batches,
     "batch_issues": queries.batch_issues,
@@ -80,6 +84,16 @@ def metric_frame(metric_id: str):
 def card(area_code: str, term_label: str):
     """The scorecard (card.Card) for an area and term, as card.build gives it."""
     return _cached("card", area_code, term_label)
+
+
+def board_summary(area_code: str, term_label: str) -> list[summary.SummaryGroup]:
+    """The board summary (summary.board_summary) of the area's scorecard for the term."""
+    return _cached("summary", area_code, term_label)
+
+
+def latest_releases(today) -> list[str]:
+    """The staleness statement: each national source's latest figures and when the next is due."""
+    return _cached("latest_releases", today)
 
 
 def sources():

@@ -8,18 +8,29 @@ import html
 import pandas as pd
 import streamlit as st
 
-from .. import rag
+from .. import rag, words
 from ..card import Card, CardRow, describe_comparators
-from ..charts import CONFIG
-from ..formatting import arrow, change_words, direction, fmt, is_missing
+from ..formatting import arrow, change_words, fmt, is_missing
 from ..published import status_words
-from ..text_safety import neutralise_frame, plain
+from ..text_safety import html_text, neutralise_frame, plain
 
 APP_NAME = "SEND Scorecard"
+# Less empty space around every page on a wide screen, so the board summary fits two screens; the
+# header bar (60 px) still clears the title. Phones keep Streamlit's own spacing.
+PAGE_STYLE = """<style>
+@media (min-width: 50rem) {
+  [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; padding-left: 2.5rem; padding-right: 2.5rem; }
+}
+</style>"""
 
 
 def page_title(area_name: str, page: str) -> str:
     return f"{area_name} – {page} – {APP_NAME}"
+
+
+def page_style() -> None:
+    """The app's own spacing (PAGE_STYLE), once per run from app.py."""
+    st.html(PAGE_STYLE)
 
 
 def set_title(area_name: str, page: str) -> None:
@@ -36,6 +47,8 @@ def chart_with_table(fig, table: pd.DataFrame, filename: str, description: str, 
                      key: str = "chart") -> None:
     """A Chart tab and a Table tab, a text alternative under the chart, and a CSV download of the
     figures (`csv`, e.g. in EES layout; the table itself if not given)."""
+    from ..charts import CONFIG  # Plotly loads with the first chart, not with every page
+
     chart_tab, table_tab = st.tabs(["Chart", "Table"])
     with chart_tab:
         st.plotly_chart(fig, config={**CONFIG, "toImageButtonOptions": {"filename": filename.rsplit(".", 1)[0]}},
@@ -55,21 +68,17 @@ def rag_badge_html(rating: rag.Rating) -> str:
             f'border-radius:0.3em;font-weight:600">{html.escape(rating.label)}</span>')
 
 
-def rag_counts_words(counts: dict[str, int]) -> str:
-    """'■ Red 1 · ▲ Amber 2 · ● Green 0', or words saying nothing is rated."""
-    if not any(counts.values()):
-        return "No targets set for these measures, so none is rated"
-    return " · ".join(f"{rag.ICONS[k]} {k} {n}" for k, n in counts.items())
-
-
 def delta_words(row: CardRow) -> dict:
     """What st.metric needs to show the change in words with an arrow: text ('down 11.8 points: worse'),
-    arrow and colour. Better is blue and worse orange (never red and green alone); the words say which."""
+    arrow and colour. Better is blue and worse orange (never red and green alone); the words say which.
+    A change to or from small numbers is never called better or worse (CardRow.direction)."""
     m = row.metric
     if is_missing(row.change) or row.previous_period is None:
         return {"delta": None, "arrow": "off", "colour": "gray"}
-    how = direction(row.change, m)
+    how = row.direction
     text = change_words(row.change, m) + (f": {how}" if how in ("better", "worse") else "")
+    if how == "changed" and (row.small_numbers or row.previous_small_numbers):
+        text += f" ({words.SMALL_NUMBERS})"
     arrow_name = {"↑": "up", "↓": "down"}.get(arrow(row.change, m), "off")
     colour = {"better": "blue", "worse": "orange"}.get(how, "gray")
     return {"delta": text, "arrow": arrow_name, "colour": colour}
@@ -81,12 +90,19 @@ def value_words(row: CardRow) -> str:
 
 
 def period_words(row: CardRow) -> str:
-    """'Calendar year 2024. Previous: 17.8% in calendar year 2023. Source: ...'"""
+    """'6.0%: 24 of 403, calendar year 2024. Previous: 17.8% in calendar year 2023. Source: ...': the
+    figure with its counts and labels when it has any, its period, the previous figure, the source."""
     if row.period is None:
         return "No figure yet."
-    text = row.period.describe()
-    text = text[:1].upper() + text[1:]
-    text += f": no published figure ({status_words(row.status)})." if is_missing(row.value) else "."
+    figure = words.figure(row)
+    if is_missing(row.value):
+        text = row.period.describe()
+        text = text[:1].upper() + text[1:] + f": no published figure ({status_words(row.status)})."
+    elif figure != row.value_words:
+        text = f"{figure}, {row.period.describe()}."
+    else:
+        text = row.period.describe()
+        text = text[:1].upper() + text[1:] + "."
     if row.previous_period is not None:
         text += f" Previous: {fmt(row.previous, row.metric, row.previous_status)} ({row.previous_period.describe()})."
     if row.source:
@@ -95,55 +111,83 @@ def period_words(row: CardRow) -> str:
 
 
 def comparator_lines(row: CardRow, area_level: str) -> list[str]:
-    """England, the region and the neighbours in words, each with its own period, or why not."""
+    """England, the region and the neighbours in words, each with its own period, or why not. Where
+    they are not like with like, each says it is context only."""
     if row.comparator_metric is None:
         return ["No national comparator for this measure"]
-    words = describe_comparators(row)
+    said = describe_comparators(row)
+    context = "" if row.comparable else f": context only, {words.NOT_COMPARABLE}"
     lines = []
     if row.comparator_metric.id != row.metric.id:
         lines.append(f"Compared with the national measure: {row.comparator_metric.label}")
     if area_level != "england":
-        if row.comparator_metric.unit == "count" and row.comparator_metric.id == row.metric.id:
-            lines.append(f"England total: {words['england']}")
-        else:
-            lines.append(f"England: {words['england']}")
+        total = row.comparator_metric.unit == "count" and row.comparator_metric.id == row.metric.id
+        lines.append(f"England{' total' if total else ''}: {said['england']}{context}")
     if area_level == "la":
-        region = words["region"]
+        region = said["region"]
         if row.region_note:
             region += f" ({row.region_note})"
-        lines.append(f"{row.region_name or 'Region'}: {region}")
-        lines.append(f"Statistical neighbours: {words['neighbours']}")
+        lines.append(f"{row.region_name or 'Region'}: {region}{context}")
+        lines.append(f"Statistical neighbours: {said['neighbours']}{context}")
     return lines
 
 
 def position_lines(row: CardRow, area_level: str) -> list[str]:
-    if area_level != "la":
-        return ["Not ranked: only local authorities are ranked"]
-    if row.comparator_metric is not None and row.comparator_metric.id != row.metric.id:
-        return ["Not ranked: a local measure"]
-    words = describe_comparators(row)
-    if not row.rank:
-        return ["Rank: not ranked (no figure)", "Band: no band"]
-    band = words["quartile"] if row.quartile else (
+    """'Rank: 145th of 149' and 'Band: D (worst quarter)', or why the figure is not ranked."""
+    if not row.rank or area_level != "la":
+        why = words.position(row, area_level)
+        return [why[:1].upper() + why[1:]]
+    said = describe_comparators(row)
+    band = said["quartile"] if row.quartile else (
         "no band: a context measure" if row.metric.polarity == "context" else "no band")
-    return [f"Rank: {words['rank']}", f"Band: {band}"]
+    return [f"Rank: {said['rank']}", f"Band: {band}"]
 
 
-def card_table(card: Card) -> pd.DataFrame:
-    """The scorecard as one table (the Table view), with each trend as a list for a sparkline."""
+CARD_TABLE_COLUMNS = ["Group", "Measure", "Latest", "Period", "Change", "Target", "Rating", "England", "Region",
+                      "Statistical neighbours", "Rank or band", "Trend", "Flags"]
+
+
+def _region_words(row: CardRow) -> str:
+    text = describe_comparators(row)["region"]
+    if text == "—" or row.comparable:
+        return text
+    return f"{text}: context only, {words.NOT_COMPARABLE}"
+
+
+def card_table(card: Card, area_level: str = "la") -> pd.DataFrame:
+    """The scorecard as one table (the Table view and its CSV) in the summary's words: each figure
+    with its counts and labels (illustrative on the figure itself), rounded to the measure's
+    decimals, and each trend as a list for a sparkline."""
     records = []
     for r in card.rows:
-        words = describe_comparators(r)
-        d = delta_words(r)
         records.append({
-            "Group": r.group, "Measure": r.metric.label, "Latest": r.value_words,
-            "Period": r.period.describe() if r.period else "no figure yet",
-            "Change": (f"{arrow(r.change, r.metric)} {d['delta']} since {r.previous_period.describe()}"
-                       if d["delta"] else "no earlier figure"),
-            "England": words["england"], "Region": words["region"], "Statistical neighbours": words["neighbours"],
-            "Rank": words["rank"], "Band": words["quartile"], "Rating": r.rating.label,
-            "Trend": [t["value"] for t in r.trend if t["value"] is not None],
+            "Group": r.group, "Measure": r.metric.label, "Latest": words.figure(r), "Period": words.period(r),
+            "Change": words.change(r), "Target": words.target(r), "Rating": words.rating(r.rating),
+            "England": words.england(r), "Region": _region_words(r) if area_level == "la" else "—",
+            "Statistical neighbours": words.neighbours(r) if area_level == "la" else "—",
+            "Rank or band": words.position(r, area_level),
+            "Trend": [round(t["value"], r.metric.decimals) for t in r.trend if t["value"] is not None],
             "Flags": "; ".join(r.flags),
         })
-    return pd.DataFrame(records, columns=["Group", "Measure", "Latest", "Period", "Change", "England", "Region",
-                                          "Statistical neighbours", "Rank", "Band", "Rating", "Trend", "Flags"])
+    return pd.DataFrame(records, columns=CARD_TABLE_COLUMNS)
+
+
+def words_used(texts) -> None:
+    """'Words used on this page': the glossary entries (words.GLOSSARY) for the terms in `texts`."""
+    from .html_tables import glossary_html
+
+    entries = words.terms_used(texts)
+    if entries:
+        st.markdown(glossary_html(entries), unsafe_allow_html=True)
+
+
+def page_words(card: Card, summary_rows, area_level: str, *more: list[str]) -> list[str]:
+    """Every string the scorecard page shows about its measures (the summary's cells, and each card's
+    name, description, figure, comparators, position, rating reason and flags), with any `more`, for
+    words_used."""
+    out = [c for r in summary_rows for c in r.cells()]
+    for r in card.rows:
+        out += [r.metric.name, r.metric.label, r.metric.description, r.rating.reason, period_words(r),
+                delta_words(r)["delta"] or "", *comparator_lines(r, area_level), *position_lines(r, area_level),
+                *r.flags]
+    return out + [text for texts in more for text in texts]

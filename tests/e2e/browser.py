@@ -30,7 +30,7 @@ def open_page(page, server, path: str = "", **params) -> None:
     wait_idle(page)
     # The first run paints the page before the sidebar's choosers settle the URL: wait for a heading.
     page.locator("h1").first.wait_for()
-    page.get_by_test_id("stSidebarNavItems").wait_for()
+    page.get_by_test_id("stSidebarNavItems").wait_for(state="attached")  # hidden in a phone's closed sidebar
     wait_idle(page)
 
 

@@ -1,8 +1,8 @@
 """The local-returns loop in the browser, as an officer does it: download the Excel template for an
 area, fill it in, upload it, check the preview, confirm, set a target, write the commentary, and
-see the rating and commentary on the scorecard. The target is set by uploading a targets CSV on the
-Targets page: the table editor draws its cells on a canvas, which Playwright cannot type into
-reliably (tests/test_pages_board.py drives the editor through AppTest instead)."""
+see the rating and commentary on the scorecard. Here the target comes from a targets CSV uploaded on
+the Targets page, the route a board with many targets takes; test_board_at_a_glance.py sets one with
+the keyboard through the page's form."""
 
 from __future__ import annotations
 

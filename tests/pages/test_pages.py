@@ -15,10 +15,12 @@ import pytest
 import streamlit
 from streamlit.testing.v1 import AppTest
 
-from scorecard import card, config, local_returns, targets
+from datetime import date
+
+from scorecard import card, config, local_returns, queries, sources_info, summary, targets, words
 from scorecard.importers import ImportContext, targets_csv
 
-from ..rendered import shown
+from ..rendered import html_tables, markdown_sources, shown
 
 PAGES = config.PROJECT_ROOT / "pages"
 ROUTER = f"""
@@ -88,38 +90,157 @@ def test_every_page_runs_for_edge_areas_and_names_them_in_the_title(open_page, p
         assert at.get("download_button")
 
 
+def summary_table(at: AppTest) -> dict:
+    """The board summary the page wrote as HTML: its caption and rows of cells."""
+    found = [t for source in markdown_sources(at) if 'class="sc-table"' in source for t in html_tables(source)]
+    assert len(found) == 1, f"expected one summary table, found {len(found)}"
+    return found[0]
+
+
+def summary_rows(table: dict) -> dict[str, dict[str, dict]]:
+    """Measure -> {column heading: cell} for each measure's row (group heading rows left out)."""
+    rows = {}
+    for row in table["rows"][1:]:
+        if row[0].get("scope") == "row":
+            rows[row[0]["text"]] = {"Measure": row[0], **{c["label"]: c for c in row[1:]}}
+    return rows
+
+
 def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
     at = open_page("scorecard", area=PLYMOUTH, term="Autumn 2026/27")
     assert shown(at.title[0].value) == "Plymouth: SEND scorecard"
     first = at.metric[0]
     assert first.value == "6.0%" and first.proto.delta == "down 11.8 points: worse"
-    words = texts(at)
-    assert "- England: 46.4% (calendar year 2024)" in words
-    assert "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)" in words
-    assert "Rank: 145th of 149" in words and "Band: D (worst quarter)" in words
-    assert "Plymouth issued 6.0% (24 of 403) of new EHC plans within 20 weeks in 2024" in words  # read aloud
+    words_shown = texts(at)
+    assert "- England: 46.4% (calendar year 2024)" in words_shown
+    assert "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)" in words_shown
+    assert "Rank: 145th of 149" in words_shown and "Band: D (worst quarter)" in words_shown
+    assert "6.0%: 24 of 403, calendar year 2024." in words_shown  # the counts behind the rate, on the card
+    assert "Plymouth issued 6.0% (24 of 403) of new EHC plans within 20 weeks in 2024" in words_shown  # read aloud
     assert [shown(s.value) for s in at.subheader][:2] == ["Timeliness", "Demand"]
+    plymouth = summary_rows(summary_table(at))["EHC plans issued within 20 weeks"]
+    assert plymouth["Latest figure"]["text"] == "6.0%: 24 of 403"
+    assert plymouth["Period"]["text"] == "calendar year 2024"
+    assert plymouth["Direction"]["text"] == "↓ worse"
+    assert plymouth["England"]["text"] == "46.4% (2024)"
+    assert plymouth["Neighbours' mean"]["text"] == "48.5%, mean of 10 of 10 (2024)"
+    assert plymouth["Rank or band"]["text"] == "145th of 149, band D (worst quarter)"
     table = at.dataframe[0].value.set_index("Measure")
-    assert table.loc["EHC plans issued within 20 weeks", "Rank"] == "145th of 149"
+    assert table.loc["EHC plans issued within 20 weeks", "Rank or band"] == "145th of 149, band D (worst quarter)"
+    with_sentences = at.expander[0]
+    assert "Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024" in shown(with_sentences.markdown[0].value)
 
 
-def test_scorecard_rates_against_targets_and_flags_a_red_without_an_exception_note(open_page, con):
+def _sample_with_targets(con) -> None:
     local_returns.load_sample(con)
     rows, problems = targets_csv.check_rows(ImportContext.from_store(con), [
         {"metric": "ehcp_20wk_pct", "target": "50", "tolerance": "0"},
         {"metric": "ehcp_20wk_term_pct", "target": "60", "tolerance": "5"}], "t.csv", area_code=PLYMOUTH)
     assert not problems
     targets.save_targets(con, rows, "test")
+
+
+def test_the_board_summary_comes_first_with_every_measure_as_html_text(open_page, con):
+    _sample_with_targets(con)
     at = open_page("scorecard", area=PLYMOUTH)
-    words = texts(at)
-    assert "Red without an exception note" in words
-    assert "■ Red" in words and "● Green" in words
-    assert "6.0% misses the target of 50.0% by 44.0 points, more than the amber margin of 5.0 points" in words
-    assert "■ Red 1 · ▲ Amber 0 · ● Green 1" in words
-    assert "Illustrative figures" in at.warning[0].value
+    built = card.build(con, PLYMOUTH, "Autumn 2026/27")
+    table = summary_table(at)
+    rows = summary_rows(table)
+    assert list(rows) == [r.metric.label for r in built.rows]  # every measure, in the scorecard's order
+    headings = [c["text"] for c in table["rows"][0]]
+    assert headings == ["Measure", "Latest figure", "Period", "Direction", "Target", "Rating", "England",
+                        "Neighbours' mean", "Rank or band"]
+    # Grouped by priority area, each group's counts in words on its heading row.
+    groups = summary.board_summary(built, "la")
+    group_rows = [r[0]["text"] for r in table["rows"] if r[0].get("scope") == "colgroup"]
+    assert group_rows == [f"{g.heading}{g.counts_words}" for g in groups]
+    # The rating as shape, word and colour; the target; the direction as arrow and word.
+    red = rows["EHC plans issued within 20 weeks"]
+    assert red["Rating"]["text"] == "■ Red" and "#D4351C" in red["Rating"]["tags"][0]["style"]
+    assert red["Target"]["text"] == "50.0%" and red["Direction"]["text"] == "↓ worse"
+    assert rows["Assessment requests received"]["Rating"]["text"] == "Not rated"
+    # The summary is the first thing under the title: nothing but the counts and the staleness before it.
+    sources = [s for s in markdown_sources(at) if s]
+    first_table = next(i for i, s in enumerate(sources) if 'class="sc-table"' in s)
+    assert all("sc-top" in s or s in (at.title[0].value, at.caption[0].value) for s in sources[:first_table])
+
+
+def test_the_counts_are_on_top_large_and_in_words(open_page, con):
+    _sample_with_targets(con)
+    at = open_page("scorecard", area=PLYMOUTH)
+    top = next(s for s in markdown_sources(at) if "sc-glance" in s)
+    groups = summary.board_summary(card.build(con, PLYMOUTH, "Autumn 2026/27"), "la")
+    total = summary.totals(groups)
+    text = shown(top)
+    assert f"{len(total.rows)} measures: {words.rag_counts_with_shapes(total.counts, total.not_rated)}" in text
+    for group in groups:
+        assert f"{group.heading}:{words.rag_counts_with_shapes(group.counts, group.not_rated)}" in text
+    assert total.counts == {"Red": 1, "Amber": 0, "Green": 1}
+
+
+def test_the_staleness_statement_is_said_once_at_the_top(open_page, con):
+    at = open_page("scorecard", area=PLYMOUTH)
+    lines = sources_info.latest_releases(queries.sources(con), queries.latest_periods(con), date.today())
+    assert lines
+    page = [shown(s) for s in markdown_sources(at)]
+    top = next(s for s in page if "National figures are published a year or more after" in s)
+    for line in lines:
+        assert line in top
+        assert sum(p.count(line) for p in page) == 1, line
+    assert not any("before the end of the term" in p for p in page)
+
+
+def test_illustrative_figures_are_labelled_on_the_figure_in_every_table(open_page, con):
+    _sample_with_targets(con)
+    at = open_page("scorecard", area=PLYMOUTH)
+    illustrative = {r.metric.label for r in card.build(con, PLYMOUTH, "Autumn 2026/27").rows
+                    if r.status == "illustrative"}
+    assert len(illustrative) == 9
+    for measure, cells in summary_rows(summary_table(at)).items():
+        tagged = [t for t in cells["Latest figure"]["tags"] if "sc-tag" in t["class"]]
+        assert bool(tagged) == (measure in illustrative), measure
+        assert cells["Latest figure"]["text"].endswith("illustrative") == (measure in illustrative), measure
+    table = at.dataframe[0].value.set_index("Measure")
+    for measure in illustrative:
+        assert table.loc[measure, "Latest"].endswith("(illustrative)"), measure
+    downloads = {b.proto.label: b for b in at.get("download_button")}
+    assert "Download the summary (CSV)" in downloads and "Download the scorecard (CSV)" in downloads
+    frame = summary.summary_frame(summary.board_summary(card.build(con, PLYMOUTH, "Autumn 2026/27"), "la"))
+    marked = frame[frame["Latest"].str.endswith("(illustrative)")]["Measure"]
+    assert set(marked) == illustrative
+
+
+def test_scorecard_rates_against_targets_and_flags_a_red_without_an_exception_note(open_page, con):
+    _sample_with_targets(con)
+    at = open_page("scorecard", area=PLYMOUTH)
+    words_shown = texts(at)
+    assert "Red without an exception note" in words_shown
+    assert "■ Red" in words_shown and "● Green" in words_shown
+    assert "6.0% misses the target of 50.0% by 44.0 points, more than the amber margin of 5.0 points" in words_shown
     badges = [m.value for m in at.markdown if "badge[" in m.value]
     flagged = [r for r in card.build(con, PLYMOUTH, "Autumn 2026/27").rows if ILLUSTRATIVE in r.flags]
     assert len(flagged) == 9 and len(badges) == len(flagged) and all(ILLUSTRATIVE in b for b in badges)
+
+
+def test_the_summary_links_each_measure_to_its_card(open_page):
+    at = open_page("scorecard", area=PLYMOUTH)
+    sources = markdown_sources(at)
+    table = next(s for s in sources if 'class="sc-table"' in s)
+    for metric_id in ("ehcp_20wk_pct", "tribunal_appeal_rate_pct"):
+        anchor = f"measure-{metric_id}"
+        assert f'href="#{anchor}"' in table
+        assert sum(f'id="{anchor}"' in s for s in sources) == 1
+
+
+def test_words_the_page_uses_are_explained_on_it(open_page, con):
+    _sample_with_targets(con)
+    at = open_page("scorecard", area=PLYMOUTH)
+    page = "\n".join(shown(s) for s in markdown_sources(at))
+    assert "EOTAS" in page and "SEN2" in page
+    used = [(term, meaning) for term, meaning in words.terms_used([page]) if term in words.MUST_EXPLAIN]
+    assert {"SEN2", "educated otherwise than at school (EOTAS)"} <= {term for term, _ in used}
+    for term, meaning in used:
+        assert f"{term}: {meaning}" in page, term
 
 
 def test_edge_areas_say_why_a_figure_is_missing(open_page):

@@ -13,14 +13,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from scorecard import accessibility, card, errors, ingest, local_returns, periods, priorities, queries, store, template
+from scorecard import (accessibility, card, errors, ingest, local_returns, periods, priorities, queries, store,
+                       targets, template, words)
 from scorecard.areas import AreaIndex
 from scorecard.importers import targets_csv
 from scorecard.importers.base import SourceFile
 from scorecard.register import RegisterError, metrics_from_store
 from scorecard.ui import admin
 
-from ..rendered import shown
+from ..rendered import html_tables, markdown_sources, shown
 
 PLYMOUTH, CUMBERLAND, SCILLY, ENGLAND = "E06000026", "E06000063", "E06000053", "E92000001"
 AREAS = {PLYMOUTH: "Plymouth", CUMBERLAND: "Cumberland", SCILLY: "Isles of Scilly", ENGLAND: "England"}
@@ -64,6 +65,20 @@ def _button(at: AppTest, label: str):
     return matches[0]
 
 
+def _set_target(at: AppTest, metric_id: str | None, kind: str, target=None, tolerance=None, **fields) -> None:
+    """Fill in the Set a target form as a user does (fields by their labels) and save it."""
+    if metric_id:
+        at.selectbox(key="target_metric").select(metric_id).run()
+    at.radio(key="target_kind").set_value(kind).run()
+    for label, value in fields.items():
+        [t for t in at.text_input if t.label == label][0].input(value)
+    if target is not None:
+        [n for n in at.number_input if n.label == "Target"][0].set_value(target)
+    if tolerance is not None:
+        [n for n in at.number_input if n.label.startswith("Tolerance")][0].set_value(tolerance)
+    _button(at, "Save the target").click().run()
+
+
 def _texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
     parts += [e.value for kind in (at.success, at.info, at.warning, at.error) for e in kind]
@@ -73,6 +88,22 @@ def _texts(at: AppTest) -> str:
 
 def _frames(at: AppTest) -> list[pd.DataFrame]:
     return [d.value for d in at.dataframe]
+
+
+def _html_table(at: AppTest, caption: str) -> pd.DataFrame:
+    """A table the page wrote as HTML, found by its caption, as a frame of cell texts."""
+    found = [t for source in markdown_sources(at) for t in html_tables(source) if t["caption"] == caption]
+    assert found, f"no HTML table captioned {caption!r}"
+    head, *rows = found[0]["rows"]
+    return pd.DataFrame([[c["text"] for c in r] for r in rows], columns=[c["text"] for c in head])
+
+
+def _page_text(at: AppTest) -> str:
+    """Everything the page says: its Markdown and HTML, widget labels, and its canvas tables' cells."""
+    parts = [shown(s) for s in markdown_sources(at)]
+    parts += [" ".join(str(v) for v in f.astype(str).to_numpy().ravel()) + " " + " ".join(map(str, f.columns))
+              for f in _frames(at)]
+    return "\n".join(parts)
 
 
 def _frame_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -101,17 +132,20 @@ def test_page_opens_for_each_edge_area(open_page, page, area):
         assert f"An Excel return for **{AREAS[area]}**" in text
         assert any(b.label == f"Download the Excel template for {AREAS[area]}" for b in at.get("download_button"))
     if page == "targets":
-        rules = _frame_with(at, "how it is rated")
+        rules = _html_table(at, "How each measure is rated")
         assert "Not rated: a context measure" in " ".join(rules["how it is rated"])
+        assert set(rules["better direction"]) == {"higher", "lower", "neither (context)"}
     if page == "data_sources":
         assert "Education, health and care plans, reporting year 2025" in set(_frame_with(at, "covers")["title"])
     if page == "accessibility":
         assert at.title[0].value == "Accessibility statement for SEND Scorecard"
 
 
-def test_targets_page_for_a_new_authority_lists_no_reds(open_page):
+def test_targets_page_says_nothing_is_rated_until_targets_are_set(open_page):
     at = open_page("targets", area=CUMBERLAND)
-    assert "None: every red rating this term has an exception note." in _texts(at)
+    text = _texts(at)
+    assert "No measure is rated yet: set targets below." in text
+    assert "every red rating" not in text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,12 +310,14 @@ def test_full_loop_template_upload_target_commentary_scorecard(open_page, con):
     assert "Imported as batch" in _texts(at)
 
     at = open_page("targets")
-    key = at.data_editor[0].key
-    at.session_state[key] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"metric_id": "ehcp_20wk_term_pct", "from_period": "Autumn 2025/26", "target": 50.0, "tolerance": 2.5}]}
-    _button(at, "Save targets").click().run()
-    assert "Saved 1 target(s) for Plymouth." in _texts(at)
-    assert at.data_editor[0].value["target"].tolist() == [50.0]
+    _set_target(at, "ehcp_20wk_term_pct", "range", target=50, tolerance=2.5,
+                **{"From (the first term or year it applies to)": "Autumn 2025/26"})
+    assert ("Saved: a target of 50.0% for New EHC plans issued within 20 weeks this term, excluding exceptions, "
+            "from Autumn 2025/26 onwards.") in _texts(at)
+    current = _html_table(at, "Targets set for Plymouth")
+    assert current[["Measure", "Periods", "Target", "Tolerance"]].values.tolist() == [
+        ["New EHC plans issued within 20 weeks this term, excluding exceptions", "From Autumn 2025/26 onwards",
+         "50.0%", "2.5 points"]]
 
     [s for s in at.selectbox if s.label == "Measure to comment on"][0].select("ehcp_20wk_term_pct").run()
     assert ("▲ Amber: 45.0% (Autumn term 2026/27). 45.0% misses the target of 50.0% by 5.0 points, within the amber "
@@ -303,11 +339,9 @@ def test_full_loop_template_upload_target_commentary_scorecard(open_page, con):
 
 def test_a_red_measure_asks_for_the_exception_note(open_page, con):
     at = open_page("targets")
-    at.session_state[at.data_editor[0].key] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"metric_id": "ehcp_20wk_pct", "from_period": "2020", "target": 60.0, "tolerance": 0.0}]}
-    _button(at, "Save targets").click().run()
-    reds = _frame_with(at, "why it is red")
-    assert "New EHC plans" in " ".join(reds["metric"]) and "6.0%" in reds["figure"].tolist()
+    _set_target(at, "ehcp_20wk_pct", "range", target=60, **{"From (the first term or year it applies to)": "2020"})
+    reds = _html_table(at, "Red ratings without an exception note")
+    assert "New EHC plans" in " ".join(reds["measure"]) and "6.0%" in reds["figure"].tolist()
     [s for s in at.selectbox if s.label == "Measure to comment on"][0].select("ehcp_20wk_pct").run()
     assert "**This measure is rated Red: add the exception note.**" in _texts(at)
     fields = {t.label: t for t in at.text_input}
@@ -329,22 +363,66 @@ def test_a_red_measure_asks_for_the_exception_note(open_page, con):
     assert comment.owner == "Head of SEND" and comment.recovery_period == "Summer 2026/27"
 
 
-def test_bad_targets_are_shown_by_row_and_column_and_nothing_is_saved(open_page, con):
+def _count_targets(con) -> int:
+    return con.execute("SELECT count(*) FROM target WHERE replaced_at IS NULL").fetchone()[0]
+
+
+@pytest.mark.parametrize("kind, fields, target, message", [
+    ("range", {}, 60, "Nothing was saved: the first period is missing."),
+    ("point", {}, None, "Nothing was saved: the term or year and the target are missing."),
+    ("every", {}, None, "Nothing was saved: the target is missing."),
+    ("point", {"Term or year": "Winter 2024"}, 60, "Nothing was saved. The term or year: "),
+    ("every", {}, 0.6, "Nothing was saved. The target: 0.6 looks like a fraction; write a percentage such as 60"),
+])
+def test_an_incomplete_or_wrong_target_is_refused_with_what_is_missing(open_page, con, kind, fields, target, message):
     at = open_page("targets")
-    at.session_state[at.data_editor[0].key] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
-        {"metric_id": "ehcp_20wk_pct", "period_label": "Winter 2024", "target": 60.0},
-        {"metric_id": "ehcp_20wk_pct", "period_label": "2024", "target": 0.6},
-        {"metric_id": "ehcp_20wk_pct", "period_label": "2023", "target": 50.0, "tolerance": 1.0}]}
-    _button(at, "Save targets").click().run()
-    assert "The targets were not saved: 2 problem(s) found" in shown(at.error[0].value)
-    problems = _frame_with(at, "message")
-    assert list(zip(problems["row"], problems["column"])) == [("1", "period"), ("2", "target")]
-    assert con.execute("SELECT count(*) FROM target").fetchone()[0] == 0
+    _set_target(at, "ehcp_20wk_pct", kind, target=target, **fields)
+    errors_shown = [shown(e.value) for e in at.error]
+    assert any(e.startswith(message) for e in errors_shown), errors_shown
+    assert not at.success and _count_targets(con) == 0
+
+
+def test_a_target_without_a_measure_is_refused(open_page, con):
+    at = open_page("targets")
+    [n for n in at.number_input if n.label == "Target"][0].set_value(60)
+    _button(at, "Save the target").click().run()
+    assert "Nothing was saved: the measure and the first period are missing." in [shown(e.value) for e in at.error]
+    assert _count_targets(con) == 0
+
+
+def test_a_trajectory_point_and_a_standing_target_are_set_and_one_is_removed(open_page, con):
+    at = open_page("targets")
+    _set_target(at, "perm_staff_pct", "point", target=92, tolerance=1, **{"Term or year": "autumn 2026/27"})
+    assert "for Autumn 2026/27 only (a step on a trajectory)" in _texts(at)
+    _set_target(at, "ep_vacancies", "every", target=2)
+    table = _html_table(at, "Targets set for Plymouth").set_index("Measure")
+    assert table.loc["Permanent staffing in the SEND service", "Periods"] == (
+        "For Autumn 2026/27 only (a step on a trajectory)")
+    assert table.loc["Educational psychologist vacancies", "Periods"] == "For every period"
+    assert table.loc["Educational psychologist vacancies", "Tolerance"] == "none"
+    assert _count_targets(con) == 2
+
+    remove = [s for s in at.selectbox if s.label == "Target to remove"][0]
+    chosen = next(o for o in remove.options if o.startswith("Educational psychologist vacancies"))
+    remove.select(chosen)
+    _button(at, "Remove this target").click().run()
+    assert "Removed the target Educational psychologist vacancies: 2 for every period." in _texts(at)
+    assert list(_html_table(at, "Targets set for Plymouth")["Measure"]) == ["Permanent staffing in the SEND service"]
+    kept = con.execute("SELECT replaced_by FROM target WHERE metric_id = 'ep_vacancies'").fetchall()
+    assert len(kept) == 1 and kept[0][0], "a removed target stays in the history, marked who removed it"
+
+
+def test_setting_a_target_again_replaces_it(open_page, con):
+    at = open_page("targets")
+    for value in (50, 55):
+        _set_target(at, "ehcp_20wk_pct", "range", target=value,
+                    **{"From (the first term or year it applies to)": "2020"})
+    assert targets.targets_for(con, PLYMOUTH)["target"].tolist() == [55.0]
 
 
 def test_priority_areas_are_saved_and_group_the_scorecard(open_page, con):
     at = open_page("targets")
-    at.session_state[at.data_editor[1].key] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+    at.session_state[at.data_editor[0].key] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
         {"number": 1, "title": "Assessment timeliness", "metrics": ["ehcp_20wk_pct", "ehcp_requests_6wk_pct"]},
         {"number": 2, "title": "Inclusion", "metrics": ["excl_perm_rate"]}]}
     _button(at, "Save priority areas").click().run()
@@ -441,7 +519,7 @@ def test_priorities_from_the_editor():
 
 
 def test_rag_rules_are_explained_per_metric(con):
-    table = admin.rag_rules_table(metrics_from_store(con)).set_index("metric")
+    table = admin.rag_rules_table(metrics_from_store(con)).set_index("measure")
     assert table.loc["Requests for an EHC needs assessment received", "how it is rated"].startswith("Not rated")
     assert "Amber when off target but within the amber margin" in table.loc[
         "New EHC plans issued within 20 weeks, excluding exceptions", "how it is rated"]
@@ -454,3 +532,24 @@ def test_the_seed_batch_cannot_be_undone_from_the_page_but_a_return_can(con):
     ingest.undo(con, result.batch_id)
     assert admin.undoable(queries.batches(con)) == []
     assert store.data_version(con) > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain words: jargon is explained wherever a page uses it
+
+
+@pytest.mark.parametrize("page", ["app", *PAGES])
+def test_every_page_explains_the_jargon_it_uses(open_page, con, page):
+    local_returns.load_sample(con)  # batches, EOTAS and AP on the pages
+    at = open_page(page)
+    text = _page_text(at)
+    used = [(term, meaning) for term, meaning in words.terms_used([text]) if term in words.MUST_EXPLAIN]
+    for term, meaning in used:
+        assert meaning in text, f"{page} uses {term!r} without explaining it"
+
+
+def test_the_data_page_has_the_glossary(open_page):
+    glossary = _html_table(open_page("data_sources"), "Glossary").set_index("Word")["Meaning"].to_dict()
+    assert glossary == words.GLOSSARY
+    for term in words.MUST_EXPLAIN:
+        assert term in glossary

@@ -136,3 +136,11 @@ def test_the_check_is_not_vacuous(run_page, monkeypatch):
     for planted in ("https://example.invalid/x.png", "https://example.invalid/m.png", "https://example.invalid/p.png",
                     "https://example.invalid/area.png"):
         assert any(planted in found for found in live), planted
+
+
+def test_the_html_tables_check_is_not_vacuous(run_page, monkeypatch):
+    """With html_text() made to do nothing, the board summary (HTML the page writes) carries the planted
+    image in a board metric's name: so the check above would catch a table that forgot to escape."""
+    monkeypatch.setattr("scorecard.ui.html_tables.html_text", lambda text: "" if text is None else str(text))
+    live = _live(run_page("home"))
+    assert any("https://example.invalid/m.png" in found for found in live)

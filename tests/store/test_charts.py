@@ -18,7 +18,6 @@ from scorecard.ees_export import EES_COLUMNS, ees_period, ranking_ees, trend_ees
 from scorecard.importers import ImportContext, targets_csv
 from scorecard.register import metrics_from_store
 from scorecard.tables import metric_table
-from scorecard.ui import widgets
 
 PLYMOUTH, CUMBERLAND, SCILLY, CITY, ENGLAND = "E06000026", "E06000063", "E06000053", "E09000001", "E92000001"
 TITLE_2024 = ("Plymouth issued 6.0% (24 of 403) of new EHC plans within 20 weeks in 2024, down from 17.8% in 2023 and "
@@ -358,30 +357,6 @@ def test_the_hex_maps_area_label_covers_no_other_hexagon(con, metrics, timelines
         assert clear, (code, label.ay)
         assert fig.layout.yaxis.range[0] <= label.ay <= fig.layout.yaxis.range[1]
         assert fig.layout.xaxis.range[0] <= label.ax <= fig.layout.xaxis.range[1]
-
-
-def test_scorecard_row_words(con):
-    plymouth = card.build(con, PLYMOUTH, "Autumn 2026/27")
-    row = next(r for r in plymouth.rows if r.metric.id == "ehcp_20wk_pct")
-    assert widgets.delta_words(row) == {"delta": "down 11.8 points: worse", "arrow": "down", "colour": "orange"}
-    assert widgets.period_words(row).startswith("Calendar year 2024. Previous: 17.8% (calendar year 2023).")
-    assert widgets.comparator_lines(row, "la") == [
-        "England: 46.4% (calendar year 2024)", "South West: 28.5% (calendar year 2024)",
-        "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)"]
-    assert widgets.position_lines(row, "la") == ["Rank: 145th of 149", "Band: D (worst quarter)"]
-    table = widgets.card_table(plymouth).set_index("Measure")
-    assert table.loc["EHC plans issued within 20 weeks", "Trend"][-2:] == [17.8, 6.0]
-    scilly = card.build(con, SCILLY, "Autumn 2026/27")
-    ehe = next(r for r in scilly.rows if r.metric.id == "ehe_anytime")
-    assert widgets.value_words(ehe) == "No figure"
-    assert widgets.period_words(ehe).startswith("Academic year 2024/25: no published figure (rounds to zero).")
-    england = card.build(con, ENGLAND, "Autumn 2026/27")
-    assert widgets.position_lines(england.rows[0], "england") == ["Not ranked: only local authorities are ranked"]
-    assert widgets.rag_counts_words(england.rag_counts()) == "No targets set for these measures, so none is rated"
-    # The same words from the one sentence engine, for the pages to call.
-    assert words.delta(row) == widgets.delta_words(row)
-    assert words.period_line(row) == widgets.period_words(row)
-    assert words.period_line(ehe) == widgets.period_words(ehe)
 
 
 def test_ranking_csv_is_in_the_ees_layout(con, metrics, timeliness):
