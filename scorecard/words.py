@@ -163,3 +163,149 @@ def rag_counts_with_shapes(counts: dict[str, int], not_rated: int) -> str:
     """'■ 3 red, ▲ 2 amber, ● 5 green, 4 not rated'."""
     parts = [f"{ICONS[k]} {counts.get(k, 0)} {k.lower()}" for k in ("Red", "Amber", "Green")]
     return ", ".join(parts + [f"{not_rated} not rated"])
+
+
+# --- Words for the packs: findings, a trend point, the baseline and progress ---------------------
+# (Added for the committee packs, scorecard/reports; the pages and charts may use them too.)
+
+
+def period_phrase(p) -> str:
+    """A period as it reads inside a sentence: '2024', 'Autumn term 2026/27', 'January 2025 census'."""
+    if p.kind in ("calendar_year", "academic_year"):
+        return p.label
+    if p.kind == "financial_year":
+        return f"financial year {p.label[3:]}"
+    if p.kind == "census_date":
+        return f"{p.label} census"
+    return p.describe() if p.kind == "term" else p.label
+
+
+def period_in(p) -> str:
+    """'in 2024', 'in Autumn term 2026/27', 'at the January 2025 census'."""
+    phrase = period_phrase(p)
+    return f"at the {phrase}" if p.kind == "census_date" else f"in {phrase}"
+
+
+def lower_first(text: str) -> str:
+    """'EHC plans' stays; 'Mediation cases' becomes 'mediation cases'."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+
+
+def status_labels(status: str | None, small_numbers: bool = False) -> list[str]:
+    """The labels a figure carries on itself, from its status: illustrative or local (provisional),
+    and small numbers."""
+    labels = [ILLUSTRATIVE_LABEL] if status == ILLUSTRATIVE else [PROVISIONAL_LABEL] if status == PROVISIONAL else []
+    return labels + ([SMALL_NUMBERS] if small_numbers else [])
+
+
+def point(value, metric, status: str | None = None, numerator=None, denominator=None,
+          small_numbers: bool = False) -> str:
+    """One figure of a trend table, labelled as the latest figure is: '66.7%: 86 of 129 (illustrative)',
+    '100.0%: 1 of 1 (small numbers: treat with caution)', or why there is none."""
+    if is_missing(value):
+        return status_words(status) if status else "no figure"
+    text = value_with_counts(value, numerator, denominator, metric, status)
+    labels = status_labels(status, small_numbers)
+    return f"{text} ({'; '.join(labels)})" if labels else text
+
+
+def finding(row, area_name: str, hidden: frozenset[str] | set[str] = frozenset(), threshold: int | None = None) -> str:
+    """A chart title that states the finding: 'Plymouth issued 6.0% of new EHC plans within 20 weeks in
+    2024, below England (46.4%)'. England is compared only like with like (same measure, same period,
+    not a count) and never on small numbers; illustrative figures say so first."""
+    m = row.metric
+    if row.period is None:
+        return f"{area_name} has no figure yet for {lower_first(m.label)}"
+    if "value" in hidden:
+        fewer = f" (fewer than {threshold})" if threshold else ""
+        return f"{m.label}: the {area_name} figure {period_in(row.period)} is suppressed in the public version{fewer}"
+    if is_missing(row.value):
+        return f"{m.label}: no figure for {area_name} {period_in(row.period)} ({status_words(row.status)})"
+    value = fmt(row.value, m)
+    if m.summary:
+        text = m.summary.format(area=area_name, value=value, period=period_phrase(row.period))
+    else:
+        text = f"{area_name}: {lower_first(m.label)} {value} {period_in(row.period)}"
+    cp = row.comparator_period
+    same_period = cp is not None and cp.label == row.period.label
+    if row.small_numbers:
+        counts = value_with_counts(row.value, row.numerator, row.denominator, m).partition(": ")[2]
+        text += f" ({counts + ', ' if counts else ''}{SMALL_NUMBERS})"
+    elif row.comparable and same_period and row.comparator_metric.id == m.id and not is_missing(row.england):
+        if round(row.value, m.decimals) == round(row.england, m.decimals):
+            text += f", the same as England ({fmt(row.england, m)})"
+        else:
+            text += f", {'above' if row.value > row.england else 'below'} England ({fmt(row.england, m)})"
+    elif not is_missing(row.previous) and row.previous_period is not None:
+        if round(row.value, m.decimals) == round(row.previous, m.decimals):
+            text += f", the same as {period_in(row.previous_period)}"
+        else:
+            text += (f", {'up' if row.value > row.previous else 'down'} from {fmt(row.previous, m)} "
+                     f"{period_in(row.previous_period)}")
+    return f"Illustrative figures: {text}" if row.status == ILLUSTRATIVE else text
+
+
+def region(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """'28.5% (2024)', with the same like-with-like rule as England."""
+    return _comparator(row, row.region, "region", hidden)
+
+
+def baseline(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """The figure at a stocktake's baseline: '50.1% (2022)'."""
+    if not row.baseline_period:
+        return "no figure at the baseline"
+    if "baseline" in hidden:
+        return SUPPRESSED_MARK
+    return f"{fmt(row.baseline, row.metric)} ({row.baseline_period})"
+
+
+def change_since_baseline(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """'down 44.1 points'."""
+    if "change_since_baseline" in hidden:
+        return SUPPRESSED_MARK
+    if is_missing(row.change_since_baseline):
+        return "—"
+    return change_words(row.change_since_baseline, row.metric)
+
+
+def _meets(value, target, polarity: str) -> bool:
+    return value >= target if polarity == "higher" else value <= target
+
+
+def progress(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """Progress along the trajectory from the baseline to the target, in words."""
+    if "trajectory_progress" in hidden:
+        return SUPPRESSED_MARK
+    m = row.metric
+    if row.target is None:
+        return "no target set"
+    if m.polarity == "context":
+        return "a context measure: not rated against a target"
+    if is_missing(row.value):
+        return "no current figure"
+    if _meets(row.value, row.target.target, m.polarity):
+        return "target met"
+    if is_missing(row.baseline):
+        return "no baseline figure"
+    if _meets(row.baseline, row.target.target, m.polarity):
+        return "target met at the baseline, missed now"
+    p = row.trajectory_progress
+    if is_missing(p) or p <= 0:
+        return "no progress: further from the target than at the baseline" if p and p < 0 else "no progress yet"
+    return f"{p:.0f}% of the way from the baseline to the target"
+
+
+def trend_alt_text(metric, area_name: str, periods: list[str], values: list, others: list[str],
+                   breaks: list[str]) -> str:
+    """A line chart's description: 'Line chart of ... from 2017 to 2024. Plymouth went from 58.2% in
+    2017 to 6.0% in 2024. Also shown: England. The figures are in the table below the chart.'"""
+    shown = [(p, v) for p, v in zip(periods, values) if not is_missing(v)]
+    if not shown:
+        return f"No figures to chart for {metric.label}."
+    (first, a), (last, b) = shown[0], shown[-1]
+    described = (f"{area_name} went from {fmt(a, metric)} in {first} to {fmt(b, metric)} in {last}."
+                 if first != last else f"{area_name}: {fmt(b, metric)} in {last}.")
+    return (f"Line chart of {lower_first(metric.name)} from {periods[0]} to {periods[-1]}. {described}"
+            + (f" Also shown: {', '.join(others)}." if others else "")
+            + (f" Series break at {', '.join(breaks)}." if breaks else "")
+            + " The figures are in the table below the chart.")
