@@ -151,15 +151,6 @@ class Pack:
                   ("Version", self.variant_words)]
         return block
 
-    @property
-    def rag_words(self) -> str:
-        """'1 red, 1 amber, 1 green, 19 not rated' over every measure."""
-        return summary.totals(self.board).counts_words
-
-    @property
-    def illustrative(self) -> bool:
-        return any(r.illustrative for g in self.board for r in g.rows)
-
     def groups(self) -> list[tuple[str, list[RowView]]]:
         by_id = {v.metric.id: v for v in self.rows}
         return [(g, [by_id[r.metric.id] for r in rows]) for g, rows in self.card.groups()]
