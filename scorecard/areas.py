@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from .problems import UserProblem
+
 ENGLAND = "E92000001"
 LEVELS = ("england", "region", "la")
 REGION_NAMES = {
@@ -63,7 +65,7 @@ class Area:
         return REGION_NAMES.get(self.region_code or "")
 
 
-class AreaNotFound(LookupError):
+class AreaNotFound(UserProblem, LookupError):
     pass
 
 

@@ -51,7 +51,7 @@ def add_board_metrics(con, definitions: list[dict], where: str) -> list[Metric]:
         raise RegisterError(f"{where}: metric {', '.join(twice)} is defined more than once")
     for m in metrics:
         _check_against_store(con, m, where)
-    with store.transaction(con):
+    def store_them(con) -> None:
         order = con.execute("SELECT coalesce(max(sort_order), 0) FROM metric").fetchone()[0]
         for m in metrics:
             existing = con.execute("SELECT sort_order FROM metric WHERE id = ?", [m.id]).fetchone()
@@ -63,6 +63,8 @@ def add_board_metrics(con, definitions: list[dict], where: str) -> list[Metric]:
             for period_label, note in m.breaks:
                 con.execute("INSERT INTO series_break VALUES (?, ?, ?)", [m.id, period_label, note])
         store.bump_data_version(con)
+
+    store.retrying(con, store_them)
     return metrics
 
 

@@ -15,7 +15,8 @@ from datetime import date
 
 import pandas as pd
 
-from . import commentary, periods, priorities, queries, rag, targets
+from . import commentary, periods, priorities, rag, targets
+from .as_at import point as store_point
 from .areas import ENGLAND, AreaIndex
 from .comparators import BAND_WORDS, rank_words, sn_words
 from .formatting import change_words, direction, fmt, is_missing
@@ -133,8 +134,9 @@ class Card:
     area_name: str
     term: periods.Period
     rows: list[CardRow]
-    as_at: object = None  # when the store last changed
+    as_at: object = None  # when the store last changed (an import, undo, target or commentary)
     baseline: periods.Period | None = None
+    store_point: object = None  # as_at.StorePoint: the store's version and moment, printed on packs
 
     def groups(self) -> list[tuple[str, list[CardRow]]]:
         order: dict[str, list[CardRow]] = {}
@@ -148,7 +150,7 @@ class Card:
 
     def frame(self) -> pd.DataFrame:
         """The scorecard as data (the columns `scorecard card` prints), plus detail columns."""
-        return pd.DataFrame([_as_record(r) for r in self.rows])
+        return pd.DataFrame([_as_record(r) for r in self.rows]) if self.rows else pd.DataFrame(columns=CARD_COLUMNS)
 
 
 def _as_record(r: CardRow) -> dict:
@@ -241,13 +243,13 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         row.comment = None if (comment and public and comment.internal) else comment
         _flag(row, area, index, term)
         rows.append(row)
-    as_at = queries.data_as_at(con)
-    return Card(area.code, area.name, term, rows, as_at, baseline)
+    point = store_point(con)
+    return Card(area.code, area.name, term, rows, point.moment, baseline, point)
 
 
 def _newest_local_period(series: pd.DataFrame, metrics) -> periods.Period | None:
     """The newest term of the area's own returns: a local measure left out of it is behind."""
-    local = series[[not metrics[m].national if m in metrics else False for m in series["metric_id"]]]
+    local = series[series["metric_id"].map(lambda m: m in metrics and not metrics[m].national).astype(bool)]
     local = local[local["period_kind"] == "term"]
     return _period(local.sort_values("end_date").iloc[-1]) if len(local) else None
 

@@ -1,5 +1,8 @@
 """The `scorecard` command line, for people and scripts. Every failure exits non-zero with a
-message that names the file, row and column where there is one; the store is left as it was."""
+message that names the file, row and column where there is one; the store is left as it was.
+
+Each command imports what it needs when it runs: `scorecard show` loads neither pandas nor the
+report libraries, so a script can call it for an answer in a fraction of a second."""
 
 from __future__ import annotations
 
@@ -11,14 +14,9 @@ import time
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from . import config, errors, ingest, periods, queries, register, seed, store
-from .areas import AreaIndex, AreaNotFound
-from .importers import SourceFile
-from .importers.base import ImportFailure
-from .tables import SHOW_COLUMNS, metric_table
-from .text_safety import neutralise_frame
+from . import config, errors, store
+from .problems import ImportFailure, UserProblem
 
 
 class CommandError(Exception):
@@ -26,16 +24,30 @@ class CommandError(Exception):
 
 
 # Commands that only read the store open it read-only: they can run side by side, and never change it.
-READ_ONLY_COMMANDS = {"show", "card", "imports", "metrics", "areas", "template", "report"}
+READ_ONLY_COMMANDS = {"show", "card", "imports", "metrics", "areas", "template", "report", "backup", "audit"}
 
 
 def _open(args, read_only: bool = False):
-    """The store, read-only for the commands that only read it. StoreBusy, StoreDamaged or StoreMissing
-    (each a sentence that names the store) when it cannot be opened."""
-    return store.connect(args.db, read_only=read_only or args.command in READ_ONLY_COMMANDS)
+    """The store, read-only for the commands that only read it, and as it stood at --as-at where a
+    command takes one. StoreBusy, StoreDamaged or StoreMissing (each a sentence that names the store)
+    when it cannot be opened."""
+    con = store.connect(args.db, read_only=read_only or args.command in READ_ONLY_COMMANDS)
+    if not getattr(args, "as_at", None):
+        return con
+    from . import as_at
+
+    try:
+        moment = as_at.parse(args.as_at, con)
+    except as_at.AsAtError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        con.close()
+    return as_at.connect(args.db, moment)
 
 
 def cmd_init(args) -> int:
+    from . import seed
+
     started = time.perf_counter()
     con = _open(args)
     message = seed.init(con, args.seed or config.SEED_DIR)
@@ -44,6 +56,8 @@ def cmd_init(args) -> int:
 
 
 def cmd_seed_build(args) -> int:
+    from . import seed
+
     manifest = seed.build(args.source, args.out or config.SEED_DIR, log=print if args.verbose else (lambda *_: None))
     rows = ", ".join(f"{k} {v:,}" for k, v in manifest["rows"].items())
     print(f"Seed written to {args.out or errors.shown_path(config.SEED_DIR)}: {rows}.")
@@ -51,6 +65,9 @@ def cmd_seed_build(args) -> int:
 
 
 def cmd_import(args) -> int:
+    from . import ingest
+    from .importers import SourceFile
+
     con = _open(args)
     failed = 0
     for path in args.paths:
@@ -89,7 +106,8 @@ def _confirmer(yes: bool):
 
 
 def cmd_template(args) -> int:
-    from . import local_returns, periods, template
+    from . import local_returns, periods, register, template
+    from .areas import AreaIndex, AreaNotFound
     from .importers import local_rows
 
     con = _open(args)
@@ -136,6 +154,10 @@ def cmd_metric_add(args) -> int:
 
 
 def cmd_imports(args) -> int:
+    import pandas as pd
+
+    from . import queries
+
     con = _open(args)
     if args.issues is not None:
         issues = queries.batch_issues(con, args.issues)
@@ -153,6 +175,8 @@ def cmd_imports(args) -> int:
 
 
 def cmd_undo(args) -> int:
+    from . import ingest
+
     con = _open(args)
     try:
         print(ingest.undo(con, args.batch))
@@ -162,6 +186,8 @@ def cmd_undo(args) -> int:
 
 
 def _metric(con, metric_id: str):
+    from . import register
+
     metrics = register.metrics_from_store(con)
     if metric_id not in metrics:
         known = ", ".join(sorted(metrics))
@@ -170,22 +196,67 @@ def _metric(con, metric_id: str):
 
 
 def cmd_show(args) -> int:
+    from . import show
+
     con = _open(args)
     metric = _metric(con, args.metric)
-    area_code = None
-    if args.area:
-        try:
-            area_code = AreaIndex.from_store(con).resolve(args.area).code
-        except AreaNotFound as exc:
-            raise CommandError(str(exc)) from None
-    table = metric_table(con, metric, area_code)[SHOW_COLUMNS]
-    if not len(table):
-        print(f"No figures for {metric.id}" + (f" in {args.area}" if args.area else "") + ".", file=sys.stderr)
-    _print_frame(table, args.format, metric.decimals)
+    codes = _area_codes(con, args.area)
+    found = show.rows(con, metric, codes)
+    if not found:
+        print(f"No figures for {metric.id}" + (f" in {', '.join(args.area)}" if codes else "") + ".", file=sys.stderr)
+    _print_rows(show.COLUMNS, found, args.format, metric.decimals)
     return 0
 
 
+def _area_codes(con, texts: list[str] | None) -> list[str] | None:
+    """The areas named (ONS codes, DfE numbers or names), or None for all ("all", or none named)."""
+    if not texts or [t.lower() for t in texts] == ["all"]:
+        return None
+    return [_area_code(con, text) for text in texts]
+
+
+def _print_rows(columns, rows: list[dict], fmt: str, decimals: int) -> None:
+    """Rows as a table for people, CSV (text that a spreadsheet would run made inert) or JSON."""
+    from .text_safety import neutralise_cell
+
+    if fmt == "json":
+        print(json.dumps([{c: _json_value(r[c]) for c in columns} for r in rows], indent=1))
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([["" if r[c] is None else neutralise_cell(r[c]) for c in columns] for r in rows])
+        return
+    cells = [[_cell_words(c, r[c], decimals) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    print("  ".join(c.rjust(w) for c, w in zip(columns, widths)))
+    for row in cells:
+        print("  ".join(v.rjust(w) for v, w in zip(row, widths)))
+
+
+def _json_value(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value if isinstance(value, (int, float, str, bool)) else str(value)
+
+
+def _cell_words(column: str, value, decimals: int) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if column in ("value", "england", "region", "sn_mean"):
+        return f"{value:,.{decimals}f}"
+    if column in ("numerator", "denominator"):
+        return f"{value:,.0f}"
+    return str(value)
+
+
 def cmd_metrics(args) -> int:
+    import pandas as pd
+
+    from . import register
+
     con = _open(args)
     rows = [{"id": m.id, "name": m.name, "unit": m.unit, "polarity": m.polarity, "theme": m.theme,
              "national": m.national, "origin": m.origin} for m in register.metrics_from_store(con).values()]
@@ -194,6 +265,10 @@ def cmd_metrics(args) -> int:
 
 
 def cmd_areas(args) -> int:
+    import pandas as pd
+
+    from .areas import AreaIndex
+
     con = _open(args)
     index = AreaIndex.from_store(con)
     rows = [{"code": a.code, "la_number": a.la_number, "name": a.name, "level": a.level,
@@ -204,6 +279,8 @@ def cmd_areas(args) -> int:
 
 
 def _area_code(con, text: str) -> str:
+    from .areas import AreaIndex, AreaNotFound
+
     try:
         return AreaIndex.from_store(con).resolve(text).code
     except AreaNotFound as exc:
@@ -224,21 +301,50 @@ def _term(text: str | None):
 
 
 def cmd_card(args) -> int:
-    from . import card, narrative, suppression
+    import pandas as pd
+
+    from . import suppression
 
     con = _open(args)
-    area_code, term = _area_code(con, args.area), _term(args.term)
+    codes, term = _area_codes(con, args.area) or _every_la(con), _term(args.term)
     baseline = _term(args.baseline) if args.baseline else None
+    threshold = None
     if args.public:
         try:
             threshold = suppression.check_threshold(args.threshold)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+    frames = []
+    for code in codes:
+        shown = _print_card(con, code, term, baseline, threshold, args.format)
+        if shown is not None:
+            frames.append(shown.assign(area_code=code)[["area_code", *shown.columns]] if len(codes) > 1 else shown)
+    if frames:
+        _print_frame(pd.concat(frames, ignore_index=True), args.format, 1)
+    if args.public:
+        print(f"\n{suppression.note(threshold)}", file=sys.stderr if args.format != "table" else sys.stdout)
+    return 0
+
+
+def _every_la(con) -> list[str]:
+    """`--area all` on the scorecard: every current local authority."""
+    from .areas import AreaIndex
+
+    return sorted(a.code for a in AreaIndex.from_store(con).current_las())
+
+
+def _print_card(con, area_code: str, term, baseline, threshold: int | None, fmt: str):
+    """Print one area's scorecard as a table, or return its frame for CSV or JSON."""
+    import pandas as pd
+
+    from . import card, narrative, suppression
+
+    if threshold is not None:
         built, hidden = suppression.public_card(con, area_code, term, threshold, baseline=baseline)
     else:
         built, hidden = card.build(con, area_code, term, baseline=baseline), {}
     frame = built.frame()
-    if args.format == "table":
+    if fmt == "table":
         print(f"{built.area_name}: scorecard for {built.term.describe()}\n")
         for line in narrative.summary(built):
             print(line)
@@ -255,16 +361,14 @@ def cmd_card(args) -> int:
             print("\nFlags:")
             for r in flagged.itertuples():
                 print(f"  {r.metric}: {r.flags}")
-    else:
-        shown = frame[card.CARD_COLUMNS].astype(object)
-        _mark_suppressed(shown, hidden)
-        _print_frame(shown, args.format, 1)
-    if args.public:
-        print(f"\n{suppression.note(threshold)}", file=sys.stderr if args.format != "table" else sys.stdout)
-    return 0
+        print()
+        return None
+    shown = frame[card.CARD_COLUMNS].astype(object)
+    _mark_suppressed(shown, hidden)
+    return shown
 
 
-def _mark_suppressed(frame: pd.DataFrame, hidden: dict[str, set[str]]) -> None:
+def _mark_suppressed(frame, hidden: dict[str, set[str]]) -> None:
     """Show each figure suppressed in the public version as "c", never as a blank or 0."""
     from . import suppression
 
@@ -275,6 +379,8 @@ def _mark_suppressed(frame: pd.DataFrame, hidden: dict[str, set[str]]) -> None:
 
 
 def cmd_targets_import(args) -> int:
+    from . import ingest
+    from .importers import SourceFile
     from .importers import targets_csv as targets
 
     con = _open(args)
@@ -292,9 +398,13 @@ def cmd_report(args) -> int:
 
     started = time.perf_counter()
     con = _open(args, read_only=True)
-    area_code = _area_code(con, args.area)
+    codes = _area_codes(con, args.area) or _every_la(con)
     term = _term(args.term)
     baseline = _term(args.baseline) if args.baseline else None
+    if len(codes) > 1:
+        con.close()
+        return _report_many(args, codes, term, baseline, started)
+    area_code = codes[0]
     try:
         data, name, _ = reports.pack_bytes(con, area_code, term, args.format, public=args.public,
                                            baseline=baseline, threshold=args.threshold)
@@ -304,6 +414,81 @@ def cmd_report(args) -> int:
     out.write_bytes(data)
     print(f"Wrote {out} ({len(data) / 1024:,.0f} KB, {time.perf_counter() - started:.1f} s)"
           + (f": public version, figures below {args.threshold} suppressed." if args.public else "."))
+    return 0
+
+
+def _report_many(args, codes: list[str], term, baseline, started: float) -> int:
+    """Every area's pack, written in parallel into --out DIR, one process per core."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if not args.out:
+        raise CommandError("give --out DIR: the folder to write every area's pack into")
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(codes)))
+    shares = [codes[i::jobs] for i in range(jobs)]
+    task = (args.db, getattr(args, "as_at", None), term.label, baseline.label if baseline else None, args.format,
+            args.public, args.threshold, str(out_dir))
+    written, failed = 0, []
+    # spawn: each worker opens the store itself, never a connection copied from this process
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for done, problems in pool.map(_write_packs, [(*task, share) for share in shares]):
+            written += done
+            failed += problems
+    for problem in failed:
+        errors.print_err(f"scorecard: {problem}")
+    print(f"Wrote {written} packs to {out_dir} in {time.perf_counter() - started:.0f} s ({jobs} at a time)"
+          + (f"; {len(failed)} could not be made." if failed else "."))
+    return 1 if failed else 0
+
+
+def _write_packs(task) -> tuple[int, list[str]]:
+    """In a worker process: write the packs for a share of the areas; problems are sentences."""
+    from types import SimpleNamespace
+
+    from . import reports
+
+    db, as_at_text, term, baseline, fmt, public, threshold, out_dir, codes = task
+    con = _open(SimpleNamespace(db=db, as_at=as_at_text, command="report"), read_only=True)
+    done, problems = 0, []
+    for code in codes:
+        try:
+            data, name, _ = reports.pack_bytes(con, code, term, fmt, public=public, baseline=baseline,
+                                               threshold=threshold)
+            (Path(out_dir) / name).write_bytes(data)
+            done += 1
+        except (UserProblem, ValueError) as exc:
+            problems.append(f"{code}: {exc}")
+        except Exception as exc:  # one area's failure must not stop the other 152
+            reference, _ = errors.record(exc, f"scorecard report {code}")
+            problems.append(f"{code}: something went wrong (reference {reference})")
+    con.close()
+    return done, problems
+
+
+def cmd_backup(args) -> int:
+    from . import backup
+
+    con = _open(args, read_only=True)
+    manifest = backup.write(con, args.file)
+    rows = manifest["rows"]
+    print(f"Backed up the store to {args.file}: {rows['metric_value']:,} figures, {rows['import_batch']:,} import "
+          f"batches, {rows['target']:,} targets, {rows['commentary']:,} comments "
+          f"({manifest['store_moment'] or 'no changes yet'}).")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from . import backup
+
+    con = _open(args)
+    try:
+        manifest = backup.restore(con, args.file, replace=args.replace)
+    except backup.BackupError as exc:
+        raise CommandError(f"{exc}") from None
+    print(f"Restored the store from {args.file} (made {manifest['made_at']}): "
+          f"{manifest['rows']['metric_value']:,} figures.")
     return 0
 
 
@@ -327,7 +512,11 @@ def cmd_check(args) -> int:
     return 1
 
 
-def _print_frame(df: pd.DataFrame, fmt: str, decimals: int) -> None:
+def _print_frame(df, fmt: str, decimals: int) -> None:
+    import pandas as pd
+
+    from .text_safety import neutralise_frame
+
     if fmt == "csv":
         neutralise_frame(df).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
@@ -402,16 +591,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="print a metric for one area or all, with comparators")
     p.add_argument("--metric", required=True, help="register id, e.g. ehcp_20wk_pct")
-    p.add_argument("--area", help="ONS code, DfE LA number or name; all areas if left out")
+    p.add_argument("--area", nargs="+", metavar="AREA",
+                   help="ONS codes, DfE LA numbers or names, or all; every area if left out")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("card", help="print an area's scorecard for a term (what the home page shows)")
-    p.add_argument("--area", required=True, help="ONS code, DfE LA number or name")
+    p.add_argument("--area", required=True, nargs="+", metavar="AREA",
+                   help="ONS codes, DfE LA numbers or names, or all (every local authority)")
     p.add_argument("--term", help="e.g. 'Autumn 2026/27' (default: the current term)")
     p.add_argument("--baseline", help="a baseline term or year, for change since the baseline")
     p.add_argument("--public", action="store_true",
                    help="the public version: small numbers suppressed (shown as c), no internal commentary")
+    p.add_argument("--as-at", metavar="DATE_OR_BATCH",
+                   help="the scorecard as it stood then: a date (2026-03-31), a date and time, or a batch number")
     p.add_argument("--threshold", type=int, default=5, metavar="N",
                    help="with --public, suppress counts below N and rates built on them (default 5)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -425,7 +618,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_targets_import)
 
     p = sub.add_parser("report", help="write a committee or stocktake pack: PDF, PowerPoint, Word or Excel")
-    p.add_argument("--area", required=True, help="ONS code, DfE LA number or name")
+    p.add_argument("--area", required=True, nargs="+", metavar="AREA",
+                   help="ONS codes, DfE LA numbers or names, or all; several areas need --out DIR")
+    p.add_argument("--jobs", type=int, metavar="N", help="with several areas, packs made at once (default: one per core)")
     p.add_argument("--term", help="e.g. 'Autumn 2026/27' (default: the current term)")
     p.add_argument("--format", choices=("pdf", "pptx", "docx", "xlsx"), default="pdf")
     p.add_argument("--public", action="store_true",
@@ -433,8 +628,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=int, default=5, metavar="N",
                    help="with --public, suppress counts below N and rates built on them (default 5)")
     p.add_argument("--baseline", help="a baseline term or year: makes a stocktake pack (change since the baseline)")
+    p.add_argument("--as-at", metavar="DATE_OR_BATCH",
+                   help="the pack as the store stood then: a date (2026-03-31), a date and time, or a batch number")
     p.add_argument("--out", help="the file to write (default: a name made from the area, term and format)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("backup", help="write a consistent copy of the whole store to a file (safe while the "
+                                      "dashboard runs)")
+    p.add_argument("file", metavar="FILE.zip")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="rebuild an empty store from a backup")
+    p.add_argument("file", metavar="FILE.zip")
+    p.add_argument("--replace", action="store_true", help="replace everything in a store that already holds figures")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("check", help="check the store is whole (not cut short or corrupt) and its figures hang together")
     p.set_defaults(func=cmd_check)
@@ -462,8 +669,7 @@ def main(argv: list[str] | None = None) -> int:
     except ImportFailure as exc:
         errors.print_err(f"Not imported; nothing was written.\n{_without_server_paths(str(exc), typed)}")
         return 1
-    except (store.StoreUnavailable, seed.SeedError, register.RegisterError, periods.PeriodError,
-            ingest.UndoError) as exc:
+    except UserProblem as exc:
         errors.print_err(f"scorecard: {_without_server_paths(str(exc), typed)}")
         return 1
     except KeyboardInterrupt:

@@ -10,6 +10,7 @@ from datetime import datetime
 import pandas as pd
 
 from . import limits, periods, store
+from .problems import UserProblem
 
 EXCEPTION_FIELDS = ("cause", "action", "owner", "recovery_period")
 # The longest each typed field may be, in characters (scorecard.limits).
@@ -18,7 +19,7 @@ LENGTH_LIMITS = {"commentary": limits.MAX_COMMENTARY_CHARS, "cause": limits.MAX_
                  "author": limits.MAX_AUTHOR_CHARS}
 
 
-class CommentaryError(ValueError):
+class CommentaryError(UserProblem, ValueError):
     pass
 
 
@@ -65,13 +66,16 @@ def add(con, area_code: str, metric_id: str, period_label: str, text: str, autho
         raise CommentaryError(f"an exception note needs all of cause, action, owner and recovery term; missing {', '.join(missing)}")
     if fields["recovery_period"]:
         fields["recovery_period"] = periods.parse(fields["recovery_period"]).label
-    with store.transaction(con):
+    def store_it(con) -> None:
         con.execute(
-            "INSERT INTO commentary (area_code, metric_id, period_label, text, author, written_at, internal, cause, "
-            "action, owner, recovery_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [area_code, metric_id, period_label, text, author.strip(), datetime.now(), internal,
+            "INSERT INTO commentary (id, area_code, metric_id, period_label, text, author, written_at, internal, "
+            "cause, action, owner, recovery_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [store.next_id(con, "commentary"), area_code, metric_id, period_label, text, author.strip(),
+             datetime.now(), internal,
              fields["cause"], fields["action"], fields["owner"], fields["recovery_period"]])
         store.bump_data_version(con)
+
+    store.retrying(con, store_it)
 
 
 def latest(con, area_code: str, period_label: str) -> dict[str, Comment]:

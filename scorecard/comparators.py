@@ -20,10 +20,13 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from .published import is_missing
 from .register import Metric, settings
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BANDS = "ABCD"
 BAND_WORDS = {"A": "A (best quarter)", "B": "B (second quarter)", "C": "C (third quarter)", "D": "D (worst quarter)"}
@@ -32,6 +35,7 @@ BAND_WORDS = {"A": "A (best quarter)", "B": "B (second quarter)", "C": "C (third
 def neighbour_map(links: pd.DataFrame) -> pd.DataFrame:
     """Each area's neighbours from the newest model that includes it: area_code, neighbour_code,
     rank, closeness, model_year."""
+    import pandas as pd  # pandas is loaded only by the tables that need it, so `scorecard show` starts fast
     if links is None or not len(links):
         return pd.DataFrame(columns=["area_code", "neighbour_code", "rank", "closeness", "model_year"])
     newest = links.groupby("area_code")["model_year"].transform("max")
@@ -89,7 +93,9 @@ ranked AS (
            count(*) OVER (PARTITION BY period) AS rank_of
     FROM la WHERE value IS NOT NULL AND NOT small_numbers AND $3 <> 'count'
 ),
-latest_batch AS (SELECT model_year, max(batch_id) AS batch_id FROM neighbour GROUP BY model_year),
+latest_batch AS (
+    SELECT n.model_year, max(n.batch_id) AS batch_id FROM neighbour n
+    JOIN import_batch b ON b.id = n.batch_id AND b.status = 'committed' GROUP BY n.model_year),
 links AS (SELECT n.* FROM neighbour n JOIN latest_batch USING (model_year, batch_id)),
 newest_model AS (SELECT area_code, max(model_year) AS model_year FROM links GROUP BY area_code),
 neighbours AS (SELECT area_code, neighbour_code FROM links JOIN newest_model USING (area_code, model_year)),
@@ -118,6 +124,7 @@ ORDER BY v.end_date, v.level, v.area_name
 def comparators_table(con, metric: Metric, small_number_threshold: int | None = None) -> pd.DataFrame:
     """Every current figure for a metric with england, region, region_note, sn_mean, sn_count, sn_of,
     rank, rank_of, quartile and small_numbers for the same period (the definitions above)."""
+    import pandas as pd
     sign = -1 if metric.polarity == "lower" else 1
     threshold = settings().small_number_threshold if small_number_threshold is None else small_number_threshold
     out = con.execute(COMPARATORS_SQL, [metric.id, sign, metric.unit, threshold]).df()
@@ -137,7 +144,7 @@ def comparators_table(con, metric: Metric, small_number_threshold: int | None = 
 
 
 def quartile_band(rank, rank_of) -> str | None:
-    if rank is None or rank_of is None or pd.isna(rank) or pd.isna(rank_of) or int(rank_of) < 4:
+    if rank is None or rank_of is None or is_missing(rank) or is_missing(rank_of) or int(rank_of) < 4:
         return None
     return BANDS[min(3, max(0, math.ceil(int(rank) * 4 / int(rank_of)) - 1))]
 
@@ -149,13 +156,13 @@ def ordinal(n: int) -> str:
 
 
 def rank_words(rank, rank_of, polarity: str = "higher") -> str:
-    if rank is None or pd.isna(rank):
+    if is_missing(rank):
         return "not ranked"
     text = f"{ordinal(rank)} of {int(rank_of)}"
     return text + (" (1 = highest)" if polarity == "context" else "")
 
 
 def sn_words(sn_count, sn_of) -> str:
-    if sn_of is None or pd.isna(sn_of):
+    if is_missing(sn_of):
         return "no statistical neighbours"
     return f"mean of {int(sn_count or 0)} of {int(sn_of)}"

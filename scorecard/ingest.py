@@ -19,6 +19,7 @@ import pandas as pd
 from . import store, targets
 from .importers.base import LOCAL_PUBLICATION, VALUE_COLUMNS, ImportFailure, ImportPlan, Issue
 from .importers.targets_csv import FORMAT as TARGETS_FORMAT
+from .problems import UserProblem
 
 _COMPARED = ("metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status")
 _CHANGES = np.array(["added", "unchanged", "changed"], dtype=object)
@@ -172,13 +173,20 @@ def commit(con, plan: ImportPlan, who: str | None = None, seen: Preview | None =
     """Write the plan as one batch, in one transaction. Re-importing the same file is a no-op."""
     result = BatchResult(plan.file_name, plan.format, skipped=list(plan.skipped), warnings=list(plan.warnings),
                          rejected=plan.rows_rejected, not_read=list(plan.not_read))
-    existing = committed_batch_for(con, plan.sha256)
-    if existing is not None:
-        result.already_batch = existing
-        return result
-    diff = preview(con, plan) if seen is None else seen
-    with store.transaction(con):
+    first_try = [seen]
+
+    def write_once(con) -> None:
+        # Inside the transaction: on a shared store another import may have landed since the preview,
+        # so a retry looks again (the same file twice is still a no-op).
+        existing = committed_batch_for(con, plan.sha256)
+        if existing is not None:
+            result.already_batch = existing
+            return
+        diff = first_try.pop() if first_try and first_try[0] is not None else preview(con, plan)
+        first_try.clear()
         write(con, plan, diff, result, who)
+
+    store.retrying(con, write_once)
     return result
 
 
@@ -188,14 +196,15 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
         diff.added, diff.changed, diff.unchanged, diff.history)
     for r in plan.new_releases:
         _insert_release(con, r)
-    batch_id = con.execute(
-        "INSERT INTO import_batch (file_name, sha256, format, source_id, imported_at, imported_by, "
-        "rows_added, rows_changed, rows_unchanged, rows_rejected, summary) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        [plan.file_name, plan.sha256, plan.format, plan.source_id, datetime.now(), who or os_user(),
+    batch_id = store.next_id(con, "import_batch")
+    con.execute(
+        "INSERT INTO import_batch (id, file_name, sha256, format, source_id, imported_at, imported_by, "
+        "rows_added, rows_changed, rows_unchanged, rows_rejected, status, undone_at, undone_by, summary) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', NULL, NULL, ?)",
+        [batch_id, plan.file_name, plan.sha256, plan.format, plan.source_id, datetime.now(), who or os_user(),
          result.added, result.changed, result.unchanged + result.history, result.rejected,
          json.dumps({"skipped": plan.skipped, "not_read": plan.not_read, "history": result.history})],
-    ).fetchone()[0]
+    )
     result.batch_id = batch_id
     if plan.targets is not None:
         result.added = targets.write_targets(con, plan.targets, who or os_user(), datetime.now(), batch_id=batch_id)
@@ -204,19 +213,20 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
     incoming = _incoming(plan)
     if len(incoming):
         store.register_frame(con, "incoming", incoming)
+        # A figure the same release already gave (in a batch still committed) is not stored twice.
         con.execute(
             f"""
-            INSERT INTO metric_value (metric_id, area_code, period_label, value, numerator, denominator,
+            INSERT INTO metric_value (id, metric_id, area_code, period_label, value, numerator, denominator,
                 status, note, source_id, batch_id, source_file, source_row, published_area, is_current)
-            SELECT metric_id, area_code, period_label, value, numerator, denominator, status, note,
-                   source_id, ?, source_file, source_row, published_area, FALSE
+            SELECT ? + row_number() OVER () - 1, metric_id, area_code, period_label, value, numerator, denominator,
+                   status, note, source_id, ?, source_file, source_row, published_area, FALSE
             FROM incoming i
             WHERE NOT EXISTS (
-                SELECT 1 FROM metric_value v
+                SELECT 1 FROM metric_value v JOIN import_batch b ON b.id = v.batch_id AND b.status = 'committed'
                 WHERE v.metric_id = i.metric_id AND v.area_code = i.area_code
                   AND v.period_label = i.period_label AND v.source_id = i.source_id AND {_SAME_FIGURE})
             """,
-            [batch_id],
+            [store.next_id(con, "metric_value"), batch_id],
         )
         con.unregister("incoming")
         recompute_current(con, sorted(set(incoming["metric_id"])))
@@ -249,28 +259,35 @@ def dry_run_result(con, plan: ImportPlan) -> BatchResult:
     return result
 
 
+# Which of a measure's figures for an area and period counts: a committed batch's before an undone
+# one's; a publisher's before a board's own; a printed rate before one calculated from its counts;
+# then the newest release and the latest batch. (as_at.py shows the store as it stood by the same rule.)
+CURRENT_ORDER = ("coalesce(b.status = 'committed', FALSE) DESC, "
+                 "(s.publication_id IS NOT DISTINCT FROM '" + LOCAL_PUBLICATION + "'), (v.status = 'computed'), "
+                 "s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC")
+
+
 def recompute_current(con, metric_ids: list[str]) -> None:
     """Mark, for each metric, area and period, the figure from the newest release as current.
     A publisher's figure beats a board's own (a provisional local figure gives way when the release
     arrives, and stays in history), and a figure the release printed beats one calculated from its counts."""
     con.execute(
         """
-        UPDATE metric_value SET is_current = ranked.rn = 1
+        UPDATE metric_value SET is_current = ranked.rn = 1 AND ranked.committed
         FROM (
-            SELECT v.id, row_number() OVER (
-                PARTITION BY v.metric_id, v.area_code, v.period_label
-                ORDER BY (s.publication_id IS NOT DISTINCT FROM ?), (v.status = 'computed'),
-                         s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC) AS rn
+            SELECT v.id, coalesce(b.status = 'committed', FALSE) AS committed, row_number() OVER (
+                PARTITION BY v.metric_id, v.area_code, v.period_label ORDER BY """ + CURRENT_ORDER + """) AS rn
             FROM metric_value v LEFT JOIN source_release s ON s.id = v.source_id
+            LEFT JOIN import_batch b ON b.id = v.batch_id
             WHERE v.metric_id IN (SELECT unnest(?::VARCHAR[]))
         ) ranked
-        WHERE metric_value.id = ranked.id AND metric_value.is_current IS DISTINCT FROM (ranked.rn = 1)
+        WHERE metric_value.id = ranked.id AND metric_value.is_current IS DISTINCT FROM (ranked.rn = 1 AND ranked.committed)
         """,
-        [LOCAL_PUBLICATION, list(metric_ids)],
+        [list(metric_ids)],
     )
 
 
-class UndoError(ValueError):
+class UndoError(UserProblem, ValueError):
     pass
 
 
@@ -282,19 +299,24 @@ def undo(con, batch_id: int, who: str | None = None) -> str:
     file_name, status, fmt = row
     if status != "committed":
         raise UndoError(f"batch {batch_id} ({file_name}) was already undone")
-    with store.transaction(con):
+    def undo_once(con) -> int:
+        # Nothing is deleted: the batch is marked undone, so its figures stop counting but stay in the
+        # store's history (a pack regenerated "as at" a date before the undo shows them again).
+        if con.execute("SELECT status FROM import_batch WHERE id = ?", [batch_id]).fetchone()[0] != "committed":
+            raise UndoError(f"batch {batch_id} ({file_name}) was already undone")
         metrics = [r[0] for r in con.execute(
             "SELECT DISTINCT metric_id FROM metric_value WHERE batch_id = ?", [batch_id]).fetchall()]
         removed = con.execute("SELECT count(*) FROM metric_value WHERE batch_id = ?", [batch_id]).fetchone()[0]
-        con.execute("DELETE FROM metric_value WHERE batch_id = ?", [batch_id])
-        con.execute("DELETE FROM neighbour WHERE batch_id = ?", [batch_id])
-        recompute_current(con, metrics)
         now = datetime.now()
-        if fmt == TARGETS_FORMAT:
-            removed = targets.undo_batch(con, batch_id, who or os_user(), now)
         con.execute("UPDATE import_batch SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
                     [now, who or os_user(), batch_id])
+        recompute_current(con, metrics)
+        if fmt == TARGETS_FORMAT:
+            removed = targets.undo_batch(con, batch_id, who or os_user(), now)
         store.bump_data_version(con)
+        return removed
+
+    removed = store.retrying(con, undo_once)
     what = "targets" if fmt == TARGETS_FORMAT else "figures"
     return f"Batch {batch_id} ({file_name}) undone: {removed} {what} removed; what they replaced is current again."
 
@@ -304,8 +326,10 @@ def _insert_release(con, r: dict) -> None:
     publisher, licence, url = pub if pub else ("", "", "")
     from .register import attribution
 
+    if con.execute("SELECT count(*) FROM source_release WHERE id = ?", [r["id"]]).fetchone()[0]:
+        return
     con.execute(
-        "INSERT OR IGNORE INTO source_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
+        "INSERT INTO source_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
         [r["id"], r["publication_id"], r["title"], f"imported {date.today():%d %B %Y}", date.today(),
          json.dumps(r["covers_to"]), url, licence, attribution(publisher, r["title"]) if publisher else ""],
     )
@@ -313,7 +337,8 @@ def _insert_release(con, r: dict) -> None:
 
 def _insert_periods(con, plan: ImportPlan) -> None:
     for p in plan.periods.values():
-        con.execute("INSERT OR IGNORE INTO period VALUES (?, ?, ?, ?)", [p.label, p.kind, p.start, p.end])
+        con.execute("INSERT INTO period SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM period WHERE label = ?)",
+                    [p.label, p.kind, p.start, p.end, p.label])
 
 
 def os_user() -> str:

@@ -1,27 +1,24 @@
 """`scorecard check`: is the store whole, and do its figures hang together?
 
 DuckDB checks each block's checksum as it reads the block, so reading every row of every table
-finds a store that was cut short or has a damaged block. A primary-key index is read only when a
-key is looked up or written, so each one is checked on a scratch copy of the store: one existing
-row is written back (which a whole index refuses as a duplicate) and the change rolled back. The
-store itself is opened read-only and never written.
+finds a store that was cut short or has a damaged block. The store has no key indexes (a DuckLake
+has none, so neither has the file: see scorecard/schema.py), so every block that holds data is
+reached this way. The store is opened read-only and never written.
 
 Then the rules the figures must keep: one current figure for each measure, area and period; every
-figure's measure, area, period, source and batch on record; no figure left from an undone batch, and
-no committed batch whose figures are gone; the seed's figures all present.
+figure's measure, area, period, source and batch on record; no figure of an undone batch counted as
+current, and no committed batch whose figures are gone; the seed's figures all present.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from . import config, seed, store
+from . import config, lake, seed, store
 from .importers.targets_csv import FORMAT as TARGETS_FORMAT
 from .migrations import MIGRATIONS
 
@@ -58,28 +55,34 @@ def check(path: str, named: str, seed_dir: Path | str = config.SEED_DIR) -> Repo
     report = Report(named)
     opening = Step("open the store read-only")
     report.steps.append(opening)
-    if not Path(path).is_file():
+    shared = lake.is_lake(path)
+    if not shared and not Path(path).is_file():
         opening.problems.append(f"There is no store file at {named}.")
         return report
     try:
-        con = duckdb.connect(path, read_only=True)
+        con = store.connect(path, read_only=True) if shared else duckdb.connect(path, read_only=True)
+    except store.StoreUnavailable as exc:
+        opening.problems.append(str(exc))
+        return report
     except duckdb.Error as exc:
         if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
             raise store.busy(path, named, read_only=True, detail=str(exc)) from exc
         opening.problems.append(f"DuckDB cannot open it: {_reason(exc, path, named)}.")
         return report
     try:
-        opening.found = f"{Path(path).stat().st_size / 1024 / 1024:,.1f} MB"
-        length = Step("the file holds every block the store counts")
-        report.steps.append(length)
-        if store.cut_short(con, path):
-            length.problems.append(store.CUT_SHORT[0].upper() + store.CUT_SHORT[1:] + ".")
+        if shared:  # a catalog and Parquet files: DuckLake checks each file as it reads it
+            opening.found = "a DuckLake store"
+        else:
+            opening.found = f"{Path(path).stat().st_size / 1024 / 1024:,.1f} MB"
+            length = Step("the file holds every block the store counts")
+            report.steps.append(length)
+            if store.cut_short(con, path):
+                length.problems.append(store.CUT_SHORT[0].upper() + store.CUT_SHORT[1:] + ".")
         if not _read_tables(con, report):
-            report.steps.append(Step("the schema, the indexes and the rules the figures keep",
+            report.steps.append(Step("the schema and the rules the figures keep",
                                      "not checked: every table must be readable first", skipped=True))
             return report
         schema_ok = _check_schema(con, report)
-        _check_indexes(path, con, report, named)
         if schema_ok:
             _check_figures(con, report)
             _check_batches(con, report)
@@ -175,43 +178,6 @@ def _read_tables(con, report: Report) -> bool:
     return not step.problems
 
 
-def _check_indexes(path: str, con, report: Report, named: str) -> None:
-    step = Step("read every primary-key index (on a scratch copy; the store is not written)")
-    report.steps.append(step)
-    keyed = [r[0] for r in con.execute(
-        "SELECT DISTINCT table_name FROM duckdb_constraints() WHERE database_name = current_database() "
-        "AND constraint_type = 'PRIMARY KEY' ORDER BY table_name").fetchall()]
-    with tempfile.TemporaryDirectory(prefix="scorecard-check-") as scratch:
-        copy = Path(scratch) / "store.duckdb"
-        try:
-            shutil.copyfile(path, copy)
-            if Path(path + ".wal").exists():
-                shutil.copyfile(path + ".wal", str(copy) + ".wal")
-            scratch_con = duckdb.connect(str(copy))
-        except (OSError, duckdb.Error) as exc:
-            step.found = f"not checked: no scratch copy could be made ({_reason(exc, path, named)})"
-            step.skipped = True
-            return
-        try:
-            for table in keyed:
-                scratch_con.execute("BEGIN TRANSACTION")
-                try:
-                    rows = scratch_con.table(table).count("*").fetchall()[0][0]
-                    scratch_con.table(table).limit(1).insert_into(table)
-                    if rows:  # a row written twice, and its key not refused
-                        step.problems.append(f"The index of the table {table} does not hold the keys of its rows.")
-                except duckdb.ConstraintException:
-                    pass  # the index was read, its blocks passed their checksums, and it holds the key
-                except duckdb.Error as exc:
-                    step.problems.append(f"The index of the table {table} cannot be read: "
-                                         f"{store.damage(exc) or str(exc).splitlines()[0]}.")
-                finally:
-                    scratch_con.execute("ROLLBACK")
-        finally:
-            scratch_con.close()
-    step.found = f"{len(keyed)} indexes read" if not step.problems else ""
-
-
 def _count(n: int, word: str) -> str:
     plural = word + ("es" if word.endswith("ch") else "s")
     return f"{n:,} {word if n == 1 else plural}"
@@ -243,8 +209,11 @@ _REFERENCES = (
 )
 
 
-_CURRENT_COUNTS = ("SELECT metric_id, area_code, period_label, count(*) FILTER (WHERE is_current) AS n "
-                   "FROM metric_value GROUP BY metric_id, area_code, period_label")
+# Figures of committed batches: exactly one of them is current for each measure, area and period
+# (an undone batch's figures stay as history and count for nothing).
+_CURRENT_COUNTS = ("SELECT v.metric_id, v.area_code, v.period_label, count(*) FILTER (WHERE v.is_current) AS n "
+                   "FROM metric_value v JOIN import_batch b ON b.id = v.batch_id AND b.status = 'committed' "
+                   "GROUP BY v.metric_id, v.area_code, v.period_label")
 _MORE_THAN_ONE_CURRENT = "SELECT * FROM (" + _CURRENT_COUNTS + ") WHERE n > 1 ORDER BY ALL"
 _NONE_CURRENT = "SELECT * FROM (" + _CURRENT_COUNTS + ") WHERE n = 0 ORDER BY ALL"
 
@@ -278,19 +247,20 @@ def _check_figures(con, report: Report) -> None:
 def _check_batches(con, report: Report) -> None:
     step = Step("figures and import batches agree")
     report.steps.append(step)
+    # An undone batch keeps its figures as history, but none of them may count as current.
     rows = con.execute(
         "SELECT b.id, b.file_name, count(*) FROM metric_value v JOIN import_batch b ON b.id = v.batch_id "
-        "WHERE b.status <> 'committed' GROUP BY ALL ORDER BY 1").fetchall()
+        "WHERE b.status <> 'committed' AND v.is_current GROUP BY ALL ORDER BY 1").fetchall()
     if rows:
         step.problems.append(
-            f"{sum(r[2] for r in rows):,} figure(s) belong to batches that were undone"
+            f"{sum(r[2] for r in rows):,} figure(s) of batches that were undone still count as current"
             + _examples(rows, lambda r: f"batch {r[0]} ({r[1]}), {r[2]:,}"))
     rows = con.execute(
         "SELECT n.batch_id, count(*) FROM neighbour n LEFT JOIN import_batch b ON b.id = n.batch_id "
-        "WHERE b.id IS NULL OR b.status <> 'committed' GROUP BY ALL ORDER BY 1").fetchall()
+        "WHERE b.id IS NULL GROUP BY ALL ORDER BY 1").fetchall()
     if rows:
         step.problems.append(
-            f"{sum(r[1] for r in rows):,} neighbour link(s) belong to batches that are not committed"
+            f"{sum(r[1] for r in rows):,} neighbour link(s) belong to no import batch"
             + _examples(rows, lambda r: f"batch {r[0]}, {r[1]:,}"))
     rows = con.execute(
         "SELECT b.id, b.file_name, b.rows_added FROM import_batch b WHERE b.status = 'committed' "

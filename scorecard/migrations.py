@@ -1,4 +1,10 @@
-"""Numbered schema migrations. Append new ones; never edit one that has shipped."""
+"""Numbered schema migrations. Append new ones; never edit one that has shipped.
+
+A new store is created at scorecard.schema.CURRENT_VERSION directly; these bring a store made by an
+earlier release up to date. From number 6 on they must run on a DuckLake as well as a DuckDB file:
+no primary keys, unique constraints, sequences, indexes or upserts (see scorecard/schema.py)."""
+
+from .schema import TABLES
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -130,5 +136,15 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """
         ALTER TABLE metric ADD COLUMN definition_json VARCHAR;
         """,
+    ),
+    (
+        6,
+        "tables without primary keys, unique constraints or sequences, as a DuckLake store has them",
+        ";\n".join(
+            f"CREATE TABLE {table}__v6 AS SELECT * FROM {table}; DROP TABLE {table}; "
+            f"ALTER TABLE {table}__v6 RENAME TO {table}"
+            for table in (*TABLES, "schema_version"))
+        + "; DROP SEQUENCE IF EXISTS import_batch_id; DROP SEQUENCE IF EXISTS metric_value_id; "
+          "DROP SEQUENCE IF EXISTS target_id; DROP SEQUENCE IF EXISTS commentary_id;",
     ),
 ]

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .problems import UserProblem
+
 KINDS = ("calendar_year", "academic_year", "financial_year", "term", "month", "census_date")
 TERMS = ("Autumn", "Spring", "Summer")
 MONTHS = (
@@ -32,7 +34,7 @@ KIND_WORDS = {
 }
 
 
-class PeriodError(ValueError):
+class PeriodError(UserProblem, ValueError):
     """A period that cannot be understood."""
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 from . import store
 from .limits import MAX_PRIORITY_TITLE_CHARS
+from .problems import UserProblem
 
 
-class PriorityError(ValueError):
+class PriorityError(UserProblem, ValueError):
     pass
 
 
@@ -54,7 +55,7 @@ def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str
             if m in seen:
                 raise PriorityError(f"{m} is in priority areas {seen[m]} and {p.number}; a metric belongs to one")
             seen[m] = p.number
-    with store.transaction(con):
+    def store_them(con) -> None:
         con.execute("DELETE FROM priority_metric WHERE area_code = ?", [area_code])
         con.execute("DELETE FROM priority WHERE area_code = ?", [area_code])
         for p in priorities:
@@ -62,3 +63,5 @@ def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str
             for position, m in enumerate(p.metric_ids):
                 con.execute("INSERT INTO priority_metric VALUES (?, ?, ?, ?)", [area_code, p.number, m, position])
         store.bump_data_version(con)
+
+    store.retrying(con, store_them)

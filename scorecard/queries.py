@@ -50,7 +50,8 @@ def neighbour_links(con, model_year: int | None = None) -> pd.DataFrame:
     return con.execute(
         """SELECT n.model_year, n.area_code, n.rank, n.neighbour_code, n.closeness, a.name AS neighbour_name
            FROM neighbour n JOIN area a ON a.code = n.neighbour_code
-           WHERE n.batch_id = (SELECT max(batch_id) FROM neighbour m WHERE m.model_year = n.model_year)
+           WHERE n.batch_id = (SELECT max(m.batch_id) FROM neighbour m JOIN import_batch b ON b.id = m.batch_id
+                               WHERE m.model_year = n.model_year AND b.status = 'committed')
              AND (? IS NULL OR n.model_year = ?)
            ORDER BY n.model_year, n.area_code, n.rank""",
         [model_year, model_year],

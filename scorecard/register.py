@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import config, limits
+from .problems import UserProblem
 from .text_safety import text_problem
 
 UNITS = ("%", "count", "rate per 100", "days", "£")
@@ -33,7 +34,7 @@ TEXT_FIELDS = {"name": (limits.MAX_METRIC_NAME_CHARS, False),
 LICENCE_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
-class RegisterError(ValueError):
+class RegisterError(UserProblem, ValueError):
     """The register file is not valid."""
 
 
@@ -253,13 +254,15 @@ def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path |
     publications, releases = load_sources(sources_path)
     pubs = {p["id"]: p for p in publications}
     for p in publications:
-        con.execute("INSERT OR REPLACE INTO publication VALUES (?, ?, ?, ?, ?, ?, ?)",
+        con.execute("DELETE FROM publication WHERE id = ?", [p["id"]])
+        con.execute("INSERT INTO publication VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [p["id"], p["publisher"], p["title"], p.get("url", ""), p.get("licence", ""),
                      p.get("cadence", ""), p.get("cadence_month")])
     for r in releases:
         pub = pubs[r["publication"]]
+        con.execute("DELETE FROM source_release WHERE id = ?", [r["id"]])
         con.execute(
-            "INSERT OR REPLACE INTO source_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
+            "INSERT INTO source_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
             [r["id"], r["publication"], r["title"], r.get("released", ""), r.get("release_date"),
              json.dumps(r.get("covers_to", [])), r.get("url", pub.get("url", "")),
              pub.get("licence", ""), attribution(pub["publisher"], r["title"])],

@@ -21,6 +21,7 @@ from .area_build import build_areas
 from .importers import ImportContext, SourceFile, read_file
 from .importers.base import ImportPlan, Issue
 from .periods import Period
+from .problems import UserProblem
 
 SEED_FORMAT = 1
 # Raw files, in the order they are imported: older releases first, so the log reads naturally.
@@ -73,7 +74,7 @@ TYPES = {
 }
 
 
-class SeedError(RuntimeError):
+class SeedError(UserProblem, RuntimeError):
     pass
 
 
@@ -165,7 +166,8 @@ def load(con, seed_dir: Path | str = config.SEED_DIR, who: str = "scorecard init
     plan.warnings = [Issue(r.file_name, r.message, None if pd.isna(r.row_number) else int(r.row_number),
                            r.column_name, r.severity) for r in frames["data_quality"].itertuples()]
     neighbours = frames["neighbours"]
-    with store.transaction(con):
+
+    def load_once(con) -> ingest.BatchResult:
         register.sync_to_store(con)
         for table in ("area_alias", "area_change", "area"):
             con.execute(_CLEAR[table])
@@ -178,11 +180,12 @@ def load(con, seed_dir: Path | str = config.SEED_DIR, who: str = "scorecard init
         diff = ingest.preview(con, plan)
         result = ingest.BatchResult(plan.file_name, plan.format)
         ingest.write(con, plan, diff, result, who)
-        for year, group in neighbours.groupby("model_year"):
-            con.execute("DELETE FROM neighbour WHERE model_year = ? AND batch_id IN "
-                        "(SELECT id FROM import_batch WHERE format = 'seed')", [int(year)])
-            _insert_frame(con, "neighbour", group.assign(batch_id=result.batch_id))
+        # The newest committed batch of each model's links is the one in use; older ones stay as history.
+        _insert_frame(con, "neighbour", neighbours.assign(batch_id=result.batch_id))
         store.set_meta(con, "seed_sha256", sha)
+        return result
+
+    result = store.retrying(con, load_once)
     return (f"Loaded the seed: {result.added} figures added, {result.changed} revised, "
             f"{result.unchanged} unchanged; {len(neighbours)} neighbour links; "
             f"{len(frames['areas'])} areas (batch {result.batch_id}).")
@@ -204,8 +207,10 @@ def sync_register(con) -> bool:
     fingerprint_now = hashlib.sha256(config.REGISTER_FILE.read_bytes() + config.SOURCES_FILE.read_bytes()).hexdigest()
     if store.get_meta(con, "register_sha256") == fingerprint_now:
         return False
-    with store.transaction(con):
+    def sync_once(con) -> None:
         register.sync_to_store(con)
         store.set_meta(con, "register_sha256", fingerprint_now)
         store.bump_data_version(con)
+
+    store.retrying(con, sync_once)
     return True

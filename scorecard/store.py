@@ -10,20 +10,23 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import re
+import time
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from . import config
+from . import config, lake, schema
 from .errors import shown_path
 from .migrations import MIGRATIONS
+from .problems import UserProblem
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]
 
 
-class StoreUnavailable(RuntimeError):
+class StoreUnavailable(UserProblem, RuntimeError):
     """The store cannot be used now. str() is the sentence for the command line; `page_message`
     is the sentence for the dashboard, which names the store by file name only."""
 
@@ -51,6 +54,8 @@ _DAMAGE = (
     ("could not read enough bytes", CUT_SHORT),
     ("not a valid duckdb database file", "it is not a DuckDB database file"),
     ("corrupt", "the file is corrupt"),
+    ("newer version of duckdb", f"it was written by a newer DuckDB than the {duckdb.__version__} this program uses; "
+                                "a store made by an earlier SEND Scorecard must be rebuilt or restored from a backup"),
 )
 
 
@@ -104,6 +109,8 @@ def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPy
     Read-only opens a store that exists; one a version behind is migrated first, briefly read-write.
     Raises StoreBusy, StoreDamaged or StoreMissing with a sentence, never DuckDB's own error."""
     target = config.db_path(path)
+    if lake.is_lake(target):
+        return _connect_lake(target, read_only)
     in_file = target != ":memory:" and not target.startswith("md:")
     if in_file and read_only and not Path(target).exists():
         raise missing(target, path)
@@ -125,6 +132,80 @@ def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPy
             raise damaged(target, reason, path) from exc
         raise
     return con
+
+
+def _connect_lake(target: str, read_only: bool, snapshot_time=None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    try:
+        lake.attach(con, target, read_only=read_only, snapshot_time=snapshot_time)
+        if not read_only and snapshot_time is None:
+            retrying(con, lambda c: None, migrations=True)
+    except lake.LakeError as exc:
+        con.close()
+        raise StoreUnavailable(str(exc), str(exc)) from None
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def connect_as_at(path: str | None, moment) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to a DuckLake store as it stood at `moment` (its snapshot then)."""
+    target = config.db_path(path)
+    if not lake.is_lake(target):
+        raise ValueError("connect_as_at is for DuckLake stores; a DuckDB file uses the batch history (as_at.py)")
+    return _connect_lake(target, read_only=True, snapshot_time=moment)
+
+
+def kind(con) -> str:
+    """'ducklake' or 'file' (a DuckDB file or memory)."""
+    return "ducklake" if con.execute("SELECT current_database()").fetchone()[0] == lake.CATALOG else "file"
+
+
+class StoreConflict(StoreUnavailable):
+    """Other changes kept committing first; this one was retried, then given up. Nothing was written."""
+
+
+WRITE_ATTEMPTS = 8
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and any(
+        needle in text for needle in ("conflict", "database is locked", "failed to commit ducklake",
+                                      "could not serialize", "deadlock"))
+
+
+def retrying(con, action, *args, migrations: bool = False):
+    """Run `action(con, *args)` as one transaction, and return what it returns. On a DuckLake another
+    writer may commit first: the transaction is then rolled back whole and run again, up to
+    WRITE_ATTEMPTS times with a growing pause, and then refused with StoreConflict. Never half-applied.
+    With migrations=True it brings the schema up to date instead (each migration its own transaction)."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            if migrations:
+                return migrate(con)
+            with transaction(con):
+                return action(con, *args)
+        except duckdb.Error as exc:
+            if not _is_conflict(exc):
+                raise
+            _rollback_quietly(con)
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise StoreConflict(
+                    "Other changes to the shared store kept being saved at the same moment, so this one was "
+                    f"tried {WRITE_ATTEMPTS} times and then stopped. Nothing was written. Try again.",
+                    "Other people were saving changes at the same moment, so this change was not saved. "
+                    "Nothing was written: try again.") from exc
+            time.sleep(min(2.0, 0.05 * (1.8 ** attempt)) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def _rollback_quietly(con) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # the failed COMMIT already ended the transaction
 
 
 # A DuckDB file starts with three 4 KiB headers (the main header and two database headers).
@@ -165,21 +246,25 @@ def _open(target: str, explicit, read_only: bool, then=None) -> duckdb.DuckDBPyC
 
 
 def schema_version(con) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()[0]
-    if not exists:
+    if not _has_table(con, "schema_version"):
         return 0
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
 def migrate(con) -> list[int]:
-    """Apply every migration newer than the store's schema_version, each in its own transaction."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
-    )
-    current = schema_version(con)
+    """Bring the store to the latest schema: a new store gets today's schema at once (scorecard.schema);
+    an older one every migration newer than its schema_version, each in its own transaction."""
     applied = []
+    if not _has_table(con, "schema_version"):
+        with transaction(con):
+            for statement in _statements(schema.CURRENT):
+                con.execute(statement)
+            con.execute("CREATE TABLE schema_version (version INTEGER, description VARCHAR, applied_at TIMESTAMP)")
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                        [schema.CURRENT_VERSION, "the schema of a new store", datetime.now()])
+            con.execute("INSERT INTO meta VALUES ('data_version', '0')")
+        applied.append(schema.CURRENT_VERSION)
+    current = schema_version(con)
     for version, description, sql in MIGRATIONS:
         if version <= current:
             continue
@@ -191,6 +276,40 @@ def migrate(con) -> list[int]:
             )
         applied.append(version)
     return applied
+
+
+def _has_table(con, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = " + literal(name)
+                       + " AND table_catalog = current_database()").fetchone()[0] > 0
+
+
+_SAFE_TEXT = re.compile(r"[A-Za-z0-9_ %£./-]{0,120}")
+
+
+def literal(value) -> str:
+    """A SQL literal for a value the program has already checked: a register id, an area code, a unit,
+    a whole number. DuckDB 1.5 loads pandas (most of a second) to bind any Python parameter, so the
+    command line's read path (`scorecard show`) writes these few checked values into its SQL instead.
+    Anything that is not plainly one of them is refused, never quoted."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str) and _SAFE_TEXT.fullmatch(value):
+        return "'" + value + "'"
+    raise ValueError(f"{value!r} is not a checked identifier, code or number")
+
+
+# Ids are allocated inside the writing transaction (DuckLake has no sequences). Table names cannot be
+# parameters, so each query is spelt out for the fixed list of tables with ids.
+_NEXT_ID = {table: "SELECT coalesce(max(id), 0) + 1 FROM " + table for table in schema.ID_TABLES}
+
+
+def next_id(con, table: str) -> int:
+    """The next free id of a table, inside the caller's transaction."""
+    return int(con.execute(_NEXT_ID[table]).fetchone()[0])
 
 
 def _statements(sql: str) -> list[str]:
@@ -209,6 +328,16 @@ def transaction(con):
     con.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def read_snapshot(con):
+    """Several reads of one consistent moment of the store (a backup), written by nothing."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    finally:
+        con.execute("ROLLBACK")
+
+
 def data_version(con) -> int:
     """A counter bumped by every committed change; caches key on it so an import shows at once."""
     row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
@@ -216,10 +345,10 @@ def data_version(con) -> int:
 
 
 def bump_data_version(con) -> int:
+    """Inside every writing transaction. On a DuckLake this one row is what two concurrent writers both
+    change, so the later commit conflicts and is retried instead of interleaving (ids included)."""
     version = data_version(con) + 1
-    con.execute(
-        "INSERT OR REPLACE INTO meta VALUES ('data_version', ?)", [str(version)]
-    )
+    set_meta(con, "data_version", str(version))
     return version
 
 
@@ -229,7 +358,10 @@ def get_meta(con, key: str) -> str | None:
 
 
 def set_meta(con, key: str, value: str) -> None:
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+    if con.execute("SELECT count(*) FROM meta WHERE key = ?", [key]).fetchone()[0]:
+        con.execute("UPDATE meta SET value = ? WHERE key = ?", [value, key])
+    else:
+        con.execute("INSERT INTO meta VALUES (?, ?)", [key, value])
 
 
 def register_frame(con, name: str, frame) -> None:

@@ -93,19 +93,22 @@ def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: 
                 [now, who, batch_id, r["area_code"], r["metric_id"], r["period_label"], r["from_period"],
                  r["to_period"]])
         con.execute(
-            "INSERT INTO target (area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
-            "baseline_period, set_by, set_at, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [r["area_code"], r["metric_id"], r["period_label"], r["from_period"], r["to_period"], r["target"],
-             r["tolerance"], r["baseline_period"], who, now, batch_id])
+            "INSERT INTO target (id, area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
+            "baseline_period, set_by, set_at, replaced_at, replaced_by, replaced_by_batch, batch_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)",
+            [store.next_id(con, "target"), r["area_code"], r["metric_id"], r["period_label"], r["from_period"],
+             r["to_period"], r["target"], r["tolerance"], r["baseline_period"], who, now, batch_id])
     return len(rows)
 
 
 def save_targets(con, rows: list[dict], who: str, replace_area: str | None = None) -> int:
     """Write checked target rows in one transaction (see write_targets)."""
-    with store.transaction(con):
+    def store_them(con) -> int:
         count = write_targets(con, rows, who, datetime.now(), replace_area)
         store.bump_data_version(con)
-    return count
+        return count
+
+    return store.retrying(con, store_them)
 
 
 def undo_batch(con, batch_id: int, who: str, now: datetime) -> int:

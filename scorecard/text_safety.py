@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import pandas as pd
 
 # Cells a spreadsheet reads as a formula (OWASP), with the full-width forms some locales accept.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -59,8 +58,10 @@ def neutralise_cell(value):
     return value
 
 
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def neutralise_frame(frame):
     """A copy of a table with every text cell, and every column name, neutralised."""
+    import pandas as pd  # here, not at the top: the command line's `show` reads no frames
+
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):

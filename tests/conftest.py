@@ -4,6 +4,7 @@ so every test starts from the same real figures and can change them freely."""
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -68,8 +69,50 @@ def seeded_template(tmp_path_factory) -> Path:
     return path
 
 
+def pytest_generate_tests(metafunc):
+    """A test marked `both_backends` runs on a DuckDB file and on a DuckLake (SQLite catalog): the
+    same store code serves both, so the same tests must pass on both."""
+    if "backend" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_backends") is not None
+        metafunc.parametrize("backend", ["file", "ducklake"] if both else ["file"], indirect=True)
+
+
 @pytest.fixture
-def db_path(seeded_template, tmp_path) -> Path:
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def seeded_lake_template(tmp_path_factory) -> Path:
+    """A DuckLake store (SQLite catalog and Parquet files) seeded once, copied by each test that uses it."""
+    folder = tmp_path_factory.mktemp("lake_template") / "lake"
+    con = store.connect(lake_target(folder))
+    seed.init(con)
+    con.close()
+    return folder
+
+
+def lake_target(folder: Path) -> str:
+    return f"ducklake:sqlite:{folder / 'catalog.sqlite'}"
+
+
+def copy_lake(template: Path, folder: Path) -> str:
+    """A copy of a DuckLake store. Its catalog records where its files are, so the copy is told its own."""
+    import sqlite3
+
+    shutil.copytree(template, folder)
+    with contextlib.closing(sqlite3.connect(folder / "catalog.sqlite")) as catalog:
+        catalog.execute("UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path'",
+                        [str(folder / "catalog-files") + "/"])
+        catalog.commit()
+    return lake_target(folder)
+
+
+@pytest.fixture
+def db_path(backend, seeded_template, tmp_path, request):
+    """This test's own copy of the seeded store: a file path, or a ducklake:sqlite: target."""
+    if backend == "ducklake":
+        return copy_lake(request.getfixturevalue("seeded_lake_template"), tmp_path / "lake")
     path = tmp_path / "scorecard.duckdb"
     shutil.copy(seeded_template, path)
     return path
@@ -152,3 +195,50 @@ def empty_ctx(empty_con) -> ImportContext:
 @pytest.fixture
 def areas(con) -> AreaIndex:
     return AreaIndex.from_store(con)
+
+
+# PostgreSQL, for DuckLake stores with a PostgreSQL catalog (many app servers on one catalog).
+# The machine image has PostgreSQL 15 installed but stopped; .ci/run starts it, and so does this
+# fixture where it can (as root, with pg_ctlcluster). Tests that need it skip, saying why, where no
+# PostgreSQL can be started.
+PG_ROLE, PG_PASSWORD = "scorecard_test", "scorecard_test"
+
+
+def _psql(sql: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["su", "postgres", "-c", f"psql -v ON_ERROR_STOP=1 -q -c \"{sql}\""],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    if not shutil.which("pg_ctlcluster") or not shutil.which("psql"):
+        pytest.skip("needs PostgreSQL (apt-get install postgresql); .ci/run installs it")
+    status = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True)
+    clusters = [line.split() for line in status.stdout.splitlines() if line.strip()]
+    if not clusters:
+        pytest.skip("PostgreSQL is installed but has no cluster to start")
+    version, name, port, state = clusters[0][:4]
+    if state != "online":
+        started = subprocess.run(["pg_ctlcluster", version, name, "start"], capture_output=True, text=True, timeout=60)
+        if started.returncode != 0:
+            pytest.skip(f"PostgreSQL could not be started: {started.stderr.strip() or started.stdout.strip()}")
+    exists = _psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'")
+    if exists.returncode != 0:
+        pytest.skip(f"PostgreSQL is running but cannot be used: {exists.stderr.strip()}")
+    _psql(f"DO \\$\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PG_ROLE}') THEN "
+          f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{PG_PASSWORD}'; END IF; END\\$\\$")
+    return int(port)
+
+
+@pytest.fixture
+def postgres_lake(postgres_server, tmp_path, monkeypatch) -> str:
+    """A new, empty PostgreSQL database for a DuckLake catalog, its Parquet files in this test's folder."""
+    database = f"scorecard_{tmp_path.name.lower().replace('-', '_')[:40]}_{os.getpid()}"
+    _psql(f"DROP DATABASE IF EXISTS {database}")
+    created = _psql(f"CREATE DATABASE {database} OWNER {PG_ROLE}")
+    if created.returncode != 0:
+        pytest.skip(f"could not create a PostgreSQL database: {created.stderr.strip()}")
+    monkeypatch.setenv("SCORECARD_DATA_PATH", str(tmp_path / "lake-files"))
+    yield (f"ducklake:postgres:dbname={database} host=127.0.0.1 port={postgres_server} "
+           f"user={PG_ROLE} password={PG_PASSWORD}")
+    _psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")

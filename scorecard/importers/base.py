@@ -17,6 +17,7 @@ import pandas as pd
 from .. import limits
 from ..areas import AreaIndex
 from ..periods import Period
+from ..problems import ImportFailure, Issue  # noqa: F401 (the importers' names for them)
 from ..register import Metric
 
 # Every local return is a release of this publication; the others are publishers' releases.
@@ -26,31 +27,6 @@ VALUE_COLUMNS = [
     "metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status", "note",
     "source_id", "source_file", "source_row", "source_column", "published_area",
 ]
-
-
-@dataclass
-class Issue:
-    file: str
-    message: str
-    row: int | None = None
-    column: str | None = None
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        return f"{', '.join(where)}: {self.message}"
-
-
-class ImportFailure(Exception):
-    """A file that cannot be imported. Nothing has been written."""
-
-    def __init__(self, issues: list[Issue] | Issue):
-        self.issues = [issues] if isinstance(issues, Issue) else list(issues)
-        super().__init__("\n".join(str(i) for i in self.issues))
 
 
 @contextmanager

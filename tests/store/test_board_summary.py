@@ -9,6 +9,8 @@ import pytest
 from scorecard import card, ingest, queries, sources_info, summary, targets, words
 from scorecard.importers import SourceFile
 
+pytestmark = pytest.mark.both_backends  # the same store code serves a DuckDB file and a DuckLake
+
 TERM = "Autumn 2026/27"
 PLYMOUTH, SCILLY, CORNWALL = "E06000026", "E06000053", "E06000052"
 

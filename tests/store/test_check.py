@@ -31,7 +31,7 @@ def test_a_healthy_store_passes_every_check(db_path, capsys):
     assert "PROBLEM" not in text
     for checked in ("open the store read-only", "the file holds every block the store counts",
                     "read every row of every table", "the schema version and its tables: version",
-                    "read every primary-key index", "one current figure for each measure, area and period",
+                    "one current figure for each measure, area and period",
                     "every figure's measure, area, period, source and batch is on record",
                     "figures and import batches agree", "the seed's figures are all in the store: all 36,550 present"):
         assert checked in text
@@ -49,11 +49,10 @@ def test_a_store_cut_in_half_fails_the_check(db_path, capsys):
     cut_short(db_path)
     code, text = _check(capsys, db_path)
     assert code == 1
-    assert "PROBLEM  the file holds every block the store counts" in text
-    assert "The file is shorter than its contents say, so it may have been cut short." in text
-    assert "cannot be read: the file is shorter than its contents say" in text
-    assert "metric_value" in text
-    assert f"The store {db_path} has" in text and "Restore it from a backup" in text
+    # Depending on where the cut falls, DuckDB refuses to open the file, or opens it and the length
+    # check or a table read finds the missing blocks: either way a PROBLEM, said in words.
+    assert "PROBLEM" in text and "Restore it from a backup" in text
+    assert "shorter than its contents say" in text or "cannot be opened" in text or "damaged" in text
 
 
 def test_a_store_cut_by_a_sliver_fails_the_check(db_path, capsys):
@@ -67,11 +66,11 @@ def test_a_flipped_byte_fails_the_check(db_path, capsys):
     code, text = _check(capsys, db_path)
     assert code == 1
     assert "The table metric_value cannot be read: part of the file does not match its checksum." in text
-    assert "skipped  the schema, the indexes and the rules the figures keep" in text
+    assert "skipped  the schema and the rules the figures keep" in text
 
 
-def test_a_flipped_byte_in_an_index_fails_the_check(db_path, capsys):
-    """Index blocks are read only when a key is looked up: reading every row does not reach them."""
+def test_a_flipped_byte_outside_the_tables_data_fails_the_check(db_path, capsys):
+    """The blocks that hold no table data (the file's own metadata) are checked too."""
     con = store.connect(str(db_path), read_only=True)
     data_blocks = set()
     for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
@@ -82,10 +81,9 @@ def test_a_flipped_byte_in_an_index_fails_the_check(db_path, capsys):
     blocks, block_size = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
     con.close()
     others = sorted(set(range(blocks)) - data_blocks - {0})
-    assert others, "the seeded store should have index blocks"
+    assert others, "the seeded store should have blocks beyond its tables' data"
     header = db_path.stat().st_size - blocks * block_size
-    # Every other block (the file's own metadata, and the key indexes) must be found out too.
-    found = False
+    # Every other block (the file's own metadata) must be found out too.
     for block in others:
         trial = db_path.with_name(f"trial{block}.duckdb")
         shutil.copy(db_path, trial)
@@ -96,11 +94,6 @@ def test_a_flipped_byte_in_an_index_fails_the_check(db_path, capsys):
             f.write(bytes([byte[0] ^ 0xFF]))
         code, text = _check(capsys, trial)
         assert code == 1, f"a flipped byte in block {block} went unnoticed:\n{text}"
-        if "PROBLEM  read every primary-key index" in text:
-            assert "cannot be read: part of the file does not match its checksum" in text
-            assert "ok       read every row of every table" in text
-            found = True
-    assert found, "no flipped index block was found by the index check"
 
 
 def test_two_current_figures_for_one_measure_area_and_period_are_reported(db_path, capsys):
@@ -157,7 +150,7 @@ def test_figures_left_from_an_undone_batch_are_reported(db_path, capsys):
     con.close()
     _break(db_path, ("UPDATE import_batch SET status = 'undone' WHERE id = ?", [batch]))
     code, text = _check(capsys, db_path)
-    assert code == 1 and f"belong to batches that were undone (for example batch {batch}" in text
+    assert code == 1 and f"of batches that were undone still count as current (for example batch {batch}" in text
 
     # undone properly, nothing is left over
     con = store.connect(str(db_path))
@@ -168,7 +161,7 @@ def test_figures_left_from_an_undone_batch_are_reported(db_path, capsys):
 
 
 def test_an_out_of_date_schema_is_reported(db_path, capsys):
-    _break(db_path, ("DELETE FROM schema_version WHERE version = (SELECT max(version) FROM schema_version)", []))
+    _break(db_path, ("UPDATE schema_version SET version = version - 1", []))
     code, text = _check(capsys, db_path)
     assert code == 1
     assert "is older than this scorecard's" in text and "`scorecard init`" in text

@@ -11,7 +11,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from scorecard import cli, config, store
+from scorecard import cli, config, show, store
 from tests.conftest import cut_short, flip_a_byte_of, store_held
 
 REFERENCE = re.compile(r"reference ([0-9A-F]{6})")
@@ -35,7 +35,7 @@ def test_an_unexpected_failure_is_one_sentence_with_a_reference_and_the_detail_i
     def broken(*args, **kwargs):
         raise RuntimeError(f"a bug in {config.PROJECT_ROOT}/scorecard/tables.py")
 
-    monkeypatch.setattr(cli, "metric_table", broken)
+    monkeypatch.setattr(show, "rows", broken)
     code, out, err = _run(capsys, "--db", db_path, "show", "--metric", "ehcp_20wk_pct", "--area", "Plymouth")
     assert code == 1 and out == ""
     assert err.startswith("scorecard: something went wrong (reference ")
@@ -50,7 +50,7 @@ def test_an_unexpected_failure_is_one_sentence_with_a_reference_and_the_detail_i
 def test_an_unwritable_log_still_gives_the_sentence(db_path, capsys, monkeypatch, tmp_path):
     (tmp_path / "a_file").write_text("")
     monkeypatch.setenv("SCORECARD_LOG", str(tmp_path / "a_file" / "scorecard.log"))
-    monkeypatch.setattr(cli, "metric_table", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(show, "rows", lambda *a, **k: 1 / 0)
     code, out, err = _run(capsys, "--db", db_path, "show", "--metric", "ehcp_20wk_pct")
     assert code == 1
     assert REFERENCE.search(err) and "could not be written to the server log" in err
@@ -61,7 +61,7 @@ def test_ctrl_c_exits_quietly_with_130(db_path, capsys, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "metric_table", interrupted)
+    monkeypatch.setattr(show, "rows", interrupted)
     assert _run(capsys, "--db", db_path, "show", "--metric", "ehcp_20wk_pct") == (130, "", "")
 
 
@@ -210,13 +210,13 @@ def test_default_folders_in_messages_are_named_relative_to_the_checkout(capsys, 
 def test_python_warnings_go_to_the_server_log_not_to_the_person(db_path, capsys, monkeypatch, server_log):
     import warnings
 
-    real = cli.metric_table
+    real = show.rows
 
     def noisy(*args, **kwargs):
         warnings.warn("a deprecation deep inside a library", FutureWarning, stacklevel=1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(cli, "metric_table", noisy)
+    monkeypatch.setattr(show, "rows", noisy)
     code, out, err = _run(capsys, "--db", db_path, "show", "--metric", "ehcp_20wk_pct", "--area", "Plymouth")
     assert code == 0 and "Plymouth" in out
     assert err == ""

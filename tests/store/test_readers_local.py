@@ -57,4 +57,4 @@ def test_local_returns_import_and_undo(empty_con):
     stored = empty_con.execute("SELECT count(*) FROM metric_value WHERE batch_id = ?", [result.batch_id]).fetchone()
     assert stored == (6,)
     ingest.undo(empty_con, result.batch_id)
-    assert empty_con.execute("SELECT count(*) FROM metric_value").fetchone() == (0,)
+    assert empty_con.execute("SELECT count(*) FROM metric_value WHERE is_current").fetchone() == (0,)

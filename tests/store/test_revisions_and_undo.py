@@ -1,7 +1,11 @@
 """Revisions keep history; undo removes a batch and restores what it replaced."""
 
+import pytest
+
 from scorecard import cli, ingest, queries
 from scorecard.importers import SourceFile
+
+pytestmark = pytest.mark.both_backends  # the same store code serves a DuckDB file and a DuckLake
 
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
           "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,plans_issued_den_ex,plans_issued_20_weeks_ex,"

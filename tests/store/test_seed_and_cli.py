@@ -73,7 +73,7 @@ def test_init_reloads_a_seed_that_was_undone(db_path, capsys):
     from scorecard import ingest
 
     ingest.undo(con, seed_batch)
-    assert con.execute("SELECT count(*) FROM metric_value").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM metric_value WHERE is_current").fetchone()[0] == 0
     con.close()
     assert cli.main(["--db", str(db_path), "init"]) == 0
     assert "Loaded the seed" in capsys.readouterr().out
@@ -81,3 +81,44 @@ def test_init_reloads_a_seed_that_was_undone(db_path, capsys):
     assert con.execute("SELECT count(*) FROM metric_value WHERE is_current").fetchone()[0] > 20000
     con.close()
 
+
+
+def test_show_takes_several_areas_or_all_and_rounds_its_figures(db_path, capsys):
+    assert cli.main(["--db", str(db_path), "show", "--metric", "excl_perm_rate", "--area", "Plymouth", "908",
+                     "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert {line.split(",")[0] for line in lines[1:]} == {"E06000026", "E06000052"}
+    values = [line.split(",")[4] for line in lines[1:] if line.split(",")[4]]
+    assert all(len(v.split(".")[-1]) <= 2 for v in values), "rounded to the measure's two decimals"
+    assert cli.main(["--db", str(db_path), "show", "--metric", "ehcp_20wk_pct", "--area", "all",
+                     "--format", "json"]) == 0
+    assert len({r["area_code"] for r in json.loads(capsys.readouterr().out)}) > 150
+
+
+def test_show_loads_no_pandas(db_path):
+    """A whole `scorecard show` process must start fast: it reads no DataFrame (benchmarks/cli.py times it)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom scorecard import cli\n"
+             f"cli.main(['--db', {str(db_path)!r}, 'show', '--metric', 'ehcp_20wk_pct', '--area', 'Plymouth'])\n"
+             "sys.stdout.write('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS')")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.endswith("NO-PANDAS")
+
+
+def test_card_for_several_areas(db_path, capsys):
+    assert cli.main(["--db", str(db_path), "card", "--area", "Plymouth", "Cornwall", "--term", "Autumn 2026/27",
+                     "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("area_code,metric,")
+    assert {line.split(",")[0] for line in lines[1:]} == {"E06000026", "E06000052"}
+
+
+def test_report_for_several_areas_writes_each_pack_in_parallel(db_path, tmp_path, capsys):
+    out = tmp_path / "packs"
+    assert cli.main(["--db", str(db_path), "report", "--area", "Plymouth", "Torbay", "--format", "xlsx",
+                     "--term", "Autumn 2026/27", "--out", str(out), "--jobs", "2"]) == 0
+    assert "Wrote 2 packs" in capsys.readouterr().out
+    assert sorted(p.name for p in out.iterdir()) == ["send-scorecard-plymouth-autumn-2026-27.xlsx",
+                                                      "send-scorecard-torbay-autumn-2026-27.xlsx"]

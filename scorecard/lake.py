@@ -1,0 +1,158 @@
+"""A shared store on DuckLake, DuckDB's lakehouse format: a catalog database (SQLite for one server,
+PostgreSQL for many) and Parquet files in a folder or object store. The dashboard, command-line
+imports and scheduled jobs all use it at once; its snapshots answer "what did the store say then?".
+
+    SCORECARD_DB=ducklake:sqlite:/srv/scorecard/catalog.sqlite
+    SCORECARD_DB="ducklake:postgres:dbname=scorecard host=db.internal user=scorecard"
+    SCORECARD_DATA_PATH=/srv/scorecard/files        (or s3://bucket/prefix; default: beside the catalog)
+
+Extensions come from DuckDB's own signed binaries on PyPI (duckdb-extension-ducklake, -sqlite and
+-postgres, installed with the project at the version of duckdb), so nothing is downloaded at run
+time. Their files are named after the package, not the extension, and DuckDB derives the entry point
+from the file name, so each is linked (or copied) once under the extension's own name. Where the
+packages are missing, a plain INSTALL/LOAD is tried (a machine with internet access).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from . import config
+from .problems import UserProblem
+
+PREFIX = "ducklake:"
+CATALOG = "scorecard_lake"  # the name the lake is attached under
+# extension name -> (PyPI package, file in the package)
+EXTENSIONS = {
+    "ducklake": ("duckdb_extension_ducklake", "ducklake.duckdb_extension"),
+    "sqlite_scanner": ("duckdb_extension_sqlite", "sqlite.duckdb_extension"),
+    "postgres_scanner": ("duckdb_extension_postgres", "postgres.duckdb_extension"),
+}
+
+
+class LakeError(UserProblem, RuntimeError):
+    """The DuckLake store cannot be reached or its extensions cannot be loaded; said in a sentence."""
+
+
+def is_lake(target: str) -> bool:
+    return str(target).startswith(PREFIX)
+
+
+def catalog_kind(target: str) -> str:
+    """'sqlite' or 'postgres' (ducklake:sqlite:PATH, ducklake:postgres:CONNINFO)."""
+    rest = target[len(PREFIX):]
+    kind = rest.split(":", 1)[0]
+    if kind not in ("sqlite", "postgres") or ":" not in rest:
+        raise LakeError(f"{target!r} is not a DuckLake store this program reads: use ducklake:sqlite:PATH or "
+                        "ducklake:postgres:CONNINFO")
+    return kind
+
+
+def data_path(target: str) -> str:
+    """Where the Parquet files go: $SCORECARD_DATA_PATH, else beside a SQLite catalog, else data/lake-files."""
+    explicit = os.environ.get("SCORECARD_DATA_PATH")
+    if explicit:
+        return explicit if "://" in explicit else str(Path(explicit)) + os.sep
+    if catalog_kind(target) == "sqlite":
+        catalog = Path(target[len(PREFIX) + len("sqlite:"):])
+        return str(catalog.with_name(catalog.stem + "-files")) + os.sep
+    return str(config.DATA_DIR / "lake-files") + os.sep
+
+
+def _extension_file(name: str) -> Path | None:
+    """The extension's file, under its own name, from the installed package (linked once)."""
+    package, filename = EXTENSIONS[name]
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    source = Path(next(iter(spec.submodule_search_locations))) / "extensions" / f"v{duckdb.__version__}" / filename
+    if not source.exists():
+        return None
+    folder = Path(os.environ.get("SCORECARD_EXTENSION_DIR", Path.home() / ".cache" / "send-scorecard" / "extensions"))
+    target = folder / f"v{duckdb.__version__}" / f"{name}.duckdb_extension"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            staging.symlink_to(source)
+        except OSError:  # no symlinks (some Windows set-ups): a copy will do
+            shutil.copyfile(source, staging)
+        os.replace(staging, target)
+    return target
+
+
+def load_extensions(con, catalog: str) -> None:
+    for name in ("ducklake", f"{catalog}_scanner"):
+        path = _extension_file(name)
+        try:
+            if path is not None:
+                con.execute("LOAD '" + _literal(str(path)) + "'")
+            else:
+                con.execute("INSTALL " + name)
+                con.execute("LOAD " + name)
+        except duckdb.Error as exc:
+            raise LakeError(
+                f"The DuckDB extension {name} could not be loaded ({str(exc).splitlines()[0]}). Install the "
+                f"project's dependencies (pip install duckdb-extension-{name.split('_')[0]}=={duckdb.__version__}), "
+                "or on a machine with internet access let DuckDB install it.") from None
+
+
+def _literal(text: str) -> str:
+    """Text inside a SQL string literal. ATTACH and LOAD take no parameters; these values come from the
+    operator's own settings, and quotes are doubled so they cannot end the literal."""
+    return text.replace("'", "''")
+
+
+def attach(con, target: str, read_only: bool = False, snapshot_time=None) -> None:
+    """Attach the lake as the connection's default database, at a past snapshot if asked (read-only)."""
+    kind = catalog_kind(target)
+    load_extensions(con, kind)
+    options = []
+    if snapshot_time is not None:
+        options.append("SNAPSHOT_TIME '" + _literal(snapshot_time.isoformat()) + "'")
+    elif read_only:
+        options.append("READ_ONLY")
+    # A catalog remembers where its files are: DATA_PATH is given only when asked for, or for a new lake.
+    explicit = bool(os.environ.get("SCORECARD_DATA_PATH"))
+    new_sqlite = kind == "sqlite" and not Path(target[len(PREFIX) + len("sqlite:"):]).exists()
+    try:
+        try:
+            _attach(con, target, options, with_files=explicit or new_sqlite)
+        except duckdb.Error:
+            if explicit or new_sqlite or kind != "postgres":
+                raise
+            _attach(con, target, options, with_files=True)  # a new PostgreSQL catalog needs its folder
+    except duckdb.Error as exc:
+        raise LakeError(f"The shared store {shown(target)} cannot be opened: {str(exc).splitlines()[0]}") from None
+    con.execute("USE " + CATALOG)
+
+
+def _attach(con, target: str, options: list[str], with_files: bool) -> None:
+    if with_files:
+        files = data_path(target)
+        if "://" not in files:
+            Path(files).mkdir(parents=True, exist_ok=True)
+        if target.startswith(PREFIX + "sqlite:"):
+            Path(target[len(PREFIX) + len("sqlite:"):]).parent.mkdir(parents=True, exist_ok=True)
+        options = ["DATA_PATH '" + _literal(files) + "'", *options]
+    con.execute("ATTACH '" + _literal(target) + "' AS " + CATALOG + (" (" + ", ".join(options) + ")" if options else ""))
+
+
+def shown(target: str) -> str:
+    """The store as a message names it, without a password."""
+    words = []
+    for part in target.split():
+        words.append("password=…" if part.lower().startswith("password=") else part)
+    return " ".join(words)
+
+
+def snapshot(con) -> tuple[int, object] | None:
+    """The lake's current snapshot: (id, time)."""
+    row = con.execute("SELECT snapshot_id, snapshot_time FROM " + CATALOG + ".snapshots() "
+                      "ORDER BY snapshot_id DESC LIMIT 1").fetchone()
+    return (int(row[0]), row[1]) if row else None

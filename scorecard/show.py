@@ -1,0 +1,44 @@
+"""`scorecard show`: a measure's figures for one area, several or all, with their comparators, as
+plain rows. It runs the same comparator query as every page and pack (scorecard.comparators), but
+reads no DataFrame, so a whole `scorecard show` process starts and ends in well under a second.
+
+Figures are rounded to the measure's decimals, as every download is.
+"""
+
+from __future__ import annotations
+
+from .comparators import COMPARATORS_SQL, quartile_band
+from .published import is_missing
+from .register import Metric, settings
+from .store import literal
+
+COLUMNS = ("area_code", "la_number", "area_name", "period", "value", "numerator", "denominator", "status", "source",
+           "england", "region", "sn_mean", "sn_count", "rank", "rank_of", "quartile")
+_FIGURES = ("value", "england", "region", "sn_mean")
+
+
+def rows(con, metric: Metric, area_codes: list[str] | None = None) -> list[dict]:
+    """Every current figure of the measure (or the given areas'), oldest period first."""
+    sign = -1 if metric.polarity == "lower" else 1
+    # The comparator query's $1..$4, and the areas, as literals of values already checked (a register
+    # id, a unit, numbers, area codes from the area table): binding Python parameters makes DuckDB
+    # load pandas, which would add most of a second to the command (store.literal).
+    sql = COMPARATORS_SQL
+    for number, value in ((4, settings().small_number_threshold), (3, metric.unit), (2, sign), (1, metric.id)):
+        sql = sql.replace(f"${number}", literal(value))
+    areas = "" if not area_codes else (" WHERE area_code IN (" + ", ".join(literal(c) for c in area_codes) + ")")
+    found = con.execute(
+        "SELECT area_code, la_number, area_name, period, value, numerator, denominator, status, source, england, "
+        "region, sn_mean, sn_count, rank, rank_of FROM (" + sql + ") c" + areas
+        + " ORDER BY end_date, level, area_name").fetchall()
+    out = []
+    for values in found:
+        row = dict(zip(COLUMNS, values))
+        if not metric.national:  # local returns from a few boards: no region, neighbours or rank
+            row.update(region=None, sn_mean=None, sn_count=None, rank=None, rank_of=None)
+        row["quartile"] = None if metric.polarity == "context" else quartile_band(row["rank"], row["rank_of"])
+        for name in _FIGURES:
+            if not is_missing(row[name]):
+                row[name] = round(float(row[name]), metric.decimals)
+        out.append(row)
+    return out

@@ -1,0 +1,69 @@
+"""One schema for both backends: no primary keys, unique constraints or sequences (DuckLake has
+none), and a store made by an earlier release brought to it without losing a row."""
+
+from datetime import datetime
+
+import duckdb
+
+from scorecard import ingest, schema, seed, store
+from scorecard.migrations import MIGRATIONS
+
+
+def _constraints(con) -> list:
+    return con.execute("SELECT table_name, constraint_type FROM information_schema.table_constraints "
+                       "WHERE table_catalog = current_database()").fetchall()
+
+
+def test_a_new_store_has_todays_schema_and_no_constraints(tmp_path):
+    con = store.connect(str(tmp_path / "new.duckdb"))
+    assert store.schema_version(con) == schema.CURRENT_VERSION
+    assert _constraints(con) == []
+    assert con.execute("SELECT count(*) FROM duckdb_sequences()").fetchone()[0] == 0
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                        "WHERE table_catalog = current_database()").fetchall()}
+    assert set(schema.TABLES) | {"schema_version"} == tables
+
+
+def test_a_store_from_an_earlier_release_is_migrated_keeping_every_row(tmp_path):
+    path = str(tmp_path / "old.duckdb")
+    old = duckdb.connect(path)
+    old.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+    for version, description, sql in MIGRATIONS[:5]:
+        for statement in (s.strip() for s in sql.split(";") if s.strip()):
+            old.execute(statement)
+        old.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, description, datetime.now()])
+    old.execute("INSERT INTO import_batch (file_name, sha256, format, imported_at) VALUES ('a.csv', 'x', 'seed', now())")
+    old.execute("INSERT INTO commentary (area_code, metric_id, period_label, text, author, written_at) "
+                "VALUES ('E06000026', 'ehcp_20wk_pct', '2024', 'kept', 'officer', now())")
+    assert _constraints(old)
+    old.close()
+
+    con = store.connect(path)
+    assert store.schema_version(con) == schema.CURRENT_VERSION
+    assert _constraints(con) == [] and con.execute("SELECT count(*) FROM duckdb_sequences()").fetchone()[0] == 0
+    assert con.execute("SELECT id, file_name, status FROM import_batch").fetchall() == [(1, "a.csv", "committed")]
+    assert con.execute("SELECT id, text FROM commentary").fetchall() == [(1, "kept")]
+    seed.init(con)  # and it takes the seed as a new batch, with the next id
+    assert con.execute("SELECT max(id) FROM import_batch").fetchone()[0] == 2
+
+
+def test_ids_are_allocated_in_the_transaction_and_undo_keeps_history(con, tmp_path):
+    path = tmp_path / "return.csv"
+    path.write_text("area,metric,period,value\nPlymouth,perm_staff_pct,Autumn 2025/26,88\n")
+    result = ingest.import_source(con, ingest_source(path))
+    assert result.batch_id == con.execute("SELECT max(id) FROM import_batch").fetchone()[0]
+    ids = [r[0] for r in con.execute("SELECT id FROM metric_value").fetchall()]
+    assert len(ids) == len(set(ids))
+    ingest.undo(con, result.batch_id)
+    kept = con.execute("SELECT value, is_current FROM metric_value WHERE batch_id = ?", [result.batch_id]).fetchall()
+    assert kept == [(88.0, False)], "an undone batch's figures stay, as history, but never current"
+    again = ingest.import_source(con, ingest_source(path, "return-again.csv"))
+    assert con.execute("SELECT value FROM metric_value WHERE is_current AND batch_id = ?",
+                       [again.batch_id]).fetchall() == [(88.0,)]
+
+
+def ingest_source(path, name=None):
+    from scorecard.importers import SourceFile
+
+    source = SourceFile.from_path(path)
+    return SourceFile(name, source.data + b"\n") if name else source
