@@ -185,14 +185,16 @@ def long_date(value) -> str:
 
 
 class _Tables:
-    """Each metric's table (all areas, with comparators), computed once per pack."""
+    """Each metric's table (all areas, with comparators), computed once per pack, or taken from
+    `supplied(metric_id)` (a page's cached tables, so a download reuses what the page has read)."""
 
-    def __init__(self, con, metrics: dict[str, Metric]):
-        self.con, self.metrics, self._cache = con, metrics, {}
+    def __init__(self, con, metrics: dict[str, Metric], supplied=None):
+        self.con, self.metrics, self.supplied, self._cache = con, metrics, supplied, {}
 
     def __call__(self, metric_id: str) -> pd.DataFrame:
         if metric_id not in self._cache:
-            self._cache[metric_id] = metric_table(self.con, self.metrics[metric_id])
+            self._cache[metric_id] = self.supplied(metric_id) if self.supplied is not None else \
+                metric_table(self.con, self.metrics[metric_id])
         return self._cache[metric_id]
 
 
@@ -335,15 +337,17 @@ SOURCE_COLUMNS = ["publisher", "title", "released", "url", "licence", "attributi
 
 
 def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
-               threshold: int = suppression.DEFAULT_THRESHOLD, produced: date | None = None) -> Pack:
-    """Everything a pack says, for one area and term. Raises AreaNotFound or PeriodError for bad input."""
+               threshold: int = suppression.DEFAULT_THRESHOLD, produced: date | None = None,
+               table_for=None) -> Pack:
+    """Everything a pack says, for one area and term. Raises AreaNotFound or PeriodError for bad input.
+    `table_for(metric_id)` may supply the metric tables (tables.metric_table) a page has cached."""
     threshold = suppression.check_threshold(threshold)
     term = periods.parse(term) if isinstance(term, str) else term
     baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
     produced = produced or date.today()
     area = AreaIndex.from_store(con).resolve(area_code)
     metrics = metrics_from_store(con)
-    tables = _Tables(con, metrics)
+    tables = _Tables(con, metrics, table_for)
     if public:
         built, hidden = suppression.public_card(con, area.code, term, threshold, baseline=baseline, table_for=tables)
     else:

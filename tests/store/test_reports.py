@@ -605,6 +605,22 @@ def test_progress_words_along_a_trajectory(rcon):
 
 
 # --- Entry points ------------------------------------------------------------------------------
+def test_a_pack_can_reuse_the_metric_tables_a_page_has_cached(rcon, plymouth):
+    from scorecard.tables import metric_table
+
+    metrics = register.metrics_from_store(rcon)
+    asked: list[str] = []
+
+    def cached(metric_id):
+        asked.append(metric_id)
+        return metric_table(rcon, metrics[metric_id])
+
+    pack = build_pack(rcon, PLYMOUTH, TERM, table_for=cached)
+    assert len(asked) == len(set(asked)) > 10  # each table asked for once
+    assert [r.cells() for r in summary_lines(pack)] == [r.cells() for r in summary_lines(plymouth[0])]
+
+
+
 def test_pack_bytes_names_and_types_each_format(rcon):
     data, name, mime = pack_bytes(rcon, "E06000063", TERM, "xlsx")  # Cumberland, formed 2023
     assert name == "send-scorecard-cumberland-autumn-2026-27.xlsx" and mime.endswith("spreadsheetml.sheet")
