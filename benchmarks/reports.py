@@ -20,6 +20,7 @@ from scorecard.areas import AreaIndex  # noqa: E402
 from scorecard.reports import FORMATS, pack_bytes  # noqa: E402
 
 TARGET = "target < 10000 ms"
+PDF_TARGET = "target < 2000 ms"  # issue 9: the committee paper in under two seconds
 
 
 def bench(repeat: int) -> list[tuple[str, float, str]]:
@@ -38,7 +39,7 @@ def bench(repeat: int) -> list[tuple[str, float, str]]:
                 assert len(data) > 5000
 
             label = f"report pack {fmt}{' (public)' if public else ''}, Plymouth"
-            results.append((label, median_ms(one_pack, repeat), TARGET))
+            results.append((label, median_ms(one_pack, repeat), PDF_TARGET if fmt == "pdf" else TARGET))
         con.close()
     return results
 

@@ -46,12 +46,14 @@ def render(pack: Pack, fmt: str) -> tuple[bytes, str, str]:
 
 
 def pack_bytes(con, area_code: str, term, fmt: str, public: bool = False, baseline=None,
-               threshold: int = DEFAULT_THRESHOLD) -> tuple[bytes, str, str]:
+               threshold: int = DEFAULT_THRESHOLD, table_for=None) -> tuple[bytes, str, str]:
     """A pack for one area and term in one format, for download buttons and the CLI:
-    (bytes, file name, MIME type). Raises AreaNotFound, PeriodError or ValueError on bad input."""
+    (bytes, file name, MIME type). Raises AreaNotFound, PeriodError or ValueError on bad input.
+    `table_for(metric_id)` may supply the metric tables a page has already cached."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown pack format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    pack = build_pack(con, area_code, term, public=public, baseline=baseline, threshold=threshold)
+    pack = build_pack(con, area_code, term, public=public, baseline=baseline, threshold=threshold,
+                      table_for=table_for)
     return render(pack, fmt)
 
 

@@ -1,9 +1,14 @@
 """What every pack says, built once from the scorecard (card.build, the home page's function) and the
 metric tables; the PDF, PowerPoint, Word and Excel writers only lay it out.
 
-A Pack holds the title block, the plain-English summary, one RowView per scorecard row (numbers and
-the words to print), one MetricSection per metric (the chart's series, its data table, commentary,
+A Pack holds the title block, the board summary (summary.board_summary: every measure grouped by
+priority area, the table that opens every pack as it opens the home page), the statement of how
+current each national source is (said once, not on every row), the plain-English summary, one RowView
+per scorecard row, one MetricSection per metric (the chart's series, its data table, commentary,
 exception note and caveats), the caveats and the sources with their licence attribution.
+
+The words come from scorecard.words, the one place that says how a figure reads: the packs only
+choose which words go where.
 """
 
 from __future__ import annotations
@@ -15,15 +20,15 @@ from datetime import date, datetime
 import pandas as pd
 
 from .. import card as card_module
-from .. import narrative, periods, queries, rag, targets
+from .. import narrative, periods, queries, rag, sources_info, summary, targets, words
 from ..areas import ENGLAND, AreaIndex
 from ..tables import metric_table
-from ..formatting import change_words, fmt, is_missing
-from ..published import status_words
-from ..register import LICENCE_ATTRIBUTION, Metric, metrics_from_store
+from ..formatting import fmt, is_missing
+from ..published import ILLUSTRATIVE
+from ..register import LICENCE_ATTRIBUTION, Metric, metrics_from_store, settings
 from .. import suppression
 
-NOT_RATED = "Not rated"
+CHART_DPI = 150  # printed charts: sharp at A4 text width; the PDF and Word packs share each drawing
 ROLE_NAMES = {"england": "England", "region": "Region", "neighbours": "Statistical neighbours (mean)",
               "target": "Target"}
 
@@ -37,10 +42,11 @@ class ChartSeries:
 
 @dataclass
 class RowView:
-    """One scorecard row: the (suppressed, in a public pack) CardRow, and the words to print."""
+    """One scorecard row: the (suppressed, in a public pack) CardRow, the fields the public version
+    hides, and its line of the board summary (the words every pack prints for it)."""
     row: card_module.CardRow
     hidden: set[str]
-    words: dict[str, str]
+    summary: summary.SummaryRow
 
     @property
     def metric(self) -> Metric:
@@ -86,12 +92,14 @@ class Pack:
     public: bool
     threshold: int
     produced: date
-    summary: list[str]
+    summary: list[str]  # the plain-English sentences (narrative.summary)
     rows: list[RowView]
     sections: list[MetricSection]
     caveats: list[tuple[str, str]]
     notes: list[str]
     sources: pd.DataFrame
+    board: list[summary.SummaryGroup]  # the board summary table, group by group
+    releases: list[str]  # how current each national source is: said once, at the front
 
     @property
     def area_name(self) -> str:
@@ -176,131 +184,17 @@ def long_date(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def rating_words(rating: rag.Rating) -> str:
-    """'■ Red', '▲ Amber', '● Green' or 'Not rated': never colour alone."""
-    return rating.label if rating.rag else NOT_RATED
-
-
-def _lower_first(text: str) -> str:
-    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
-
-
-def _in(p: periods.Period) -> str:
-    phrase = narrative.period_phrase(p)
-    return f"at the {phrase}" if p.kind == "census_date" else f"in {phrase}"
-
-
-def row_words(row: card_module.CardRow, hidden: set[str]) -> dict[str, str]:
-    m = row.metric
-    c = suppression.MARK
-    comparators = card_module.describe_comparators(row)
-    for name, key in (("england", "england"), ("region", "region"), ("sn_mean", "neighbours")):
-        if name in hidden:
-            comparators[key] = c + (f" ({row.comparator_period_words})" if row.comparator_period else "")
-    if row.period is None:
-        latest = "No figure yet"
-    else:
-        latest = c if "value" in hidden else fmt(row.value, m, row.status)
-    if "change" in hidden:
-        change = c
-    elif is_missing(row.change):
-        change = "—" if row.previous_period is None else f"no figure to compare for {row.previous_period.label}"
-    else:
-        change = f"{change_words(row.change, m)} on {row.previous_period.label}"
-    words = {
-        "measure": m.label,
-        "measure_full": m.name,
-        "latest": latest,
-        "period": row.period.describe() if row.period else "—",
-        "change": change,
-        "target": fmt(row.target.target, m) if row.target else "No target",
-        "rating": rating_words(row.rating),
-        "rating_reason": row.rating.reason,
-        "comparator_period": row.comparator_period_words or "—",
-        **comparators,
-    }
-    if row.region_name:
-        words["region_name"] = row.region_name
-    baseline = "no figure at the baseline"
-    if row.baseline_period:
-        baseline = c if "baseline" in hidden else (fmt(row.baseline, m) + f" ({row.baseline_period})")
-    words["baseline"] = baseline
-    if "change_since_baseline" in hidden:
-        words["change_since_baseline"] = c
-    elif is_missing(row.change_since_baseline):
-        words["change_since_baseline"] = "—"
-    else:
-        words["change_since_baseline"] = change_words(row.change_since_baseline, m)
-    words["progress"] = c if "trajectory_progress" in hidden else progress_words(row)
-    return words
-
-
-def _meets(value, target, polarity: str) -> bool:
-    return value >= target if polarity == "higher" else value <= target
-
-
-def progress_words(row: card_module.CardRow) -> str:
-    """Progress along the trajectory from the baseline to the target, in words."""
-    m = row.metric
-    if row.target is None:
-        return "no target set"
-    if m.polarity == "context":
-        return "a context measure: not rated against a target"
-    if is_missing(row.value):
-        return "no current figure"
-    if _meets(row.value, row.target.target, m.polarity):
-        return "target met"
-    if is_missing(row.baseline):
-        return "no baseline figure"
-    if _meets(row.baseline, row.target.target, m.polarity):
-        return "target met at the baseline, missed now"
-    p = row.trajectory_progress
-    if is_missing(p) or p <= 0:
-        return "no progress: further from the target than at the baseline" if p and p < 0 else "no progress yet"
-    return f"{p:.0f}% of the way from the baseline to the target"
-
-
-def finding(row: card_module.CardRow, area_name: str, hidden: set[str], threshold: int) -> str:
-    """A chart title that states the finding, e.g. 'Plymouth issued 6.0% of new EHC plans within
-    20 weeks in 2024, below England (46.4%)'."""
-    m = row.metric
-    if row.period is None:
-        return f"{area_name} has no figure yet for {_lower_first(m.label)}"
-    if "value" in hidden:
-        return (f"{m.label}: the {area_name} figure {_in(row.period)} is suppressed in the public version "
-                f"(fewer than {threshold})")
-    if is_missing(row.value):
-        return f"{m.label}: no figure for {area_name} {_in(row.period)} ({status_words(row.status)})"
-    value = fmt(row.value, m)
-    if m.summary:
-        text = m.summary.format(area=area_name, value=value, period=narrative.period_phrase(row.period))
-    else:
-        text = f"{area_name}: {_lower_first(m.label)} {value} {_in(row.period)}"
-    cp = row.comparator_period
-    same = row.comparator_metric is not None and row.comparator_metric.id == m.id
-    if same and m.unit != "count" and not is_missing(row.england) and cp is not None and cp.label == row.period.label:
-        if round(row.value, m.decimals) == round(row.england, m.decimals):
-            text += f", the same as England ({fmt(row.england, m)})"
-        else:
-            text += f", {'above' if row.value > row.england else 'below'} England ({fmt(row.england, m)})"
-    elif not is_missing(row.previous) and row.previous_period is not None:
-        if round(row.value, m.decimals) == round(row.previous, m.decimals):
-            text += f", the same as {_in(row.previous_period)}"
-        else:
-            text += f", {'up' if row.value > row.previous else 'down'} from {fmt(row.previous, m)} " \
-                    f"{_in(row.previous_period)}"
-    return text
-
-
 class _Tables:
-    """Each metric's table (all areas, with comparators), computed once per pack."""
+    """Each metric's table (all areas, with comparators), computed once per pack, or taken from
+    `supplied(metric_id)` (a page's cached tables, so a download reuses what the page has read)."""
 
-    def __init__(self, con, metrics: dict[str, Metric]):
-        self.con, self.metrics, self._cache = con, metrics, {}
+    def __init__(self, con, metrics: dict[str, Metric], supplied=None):
+        self.con, self.metrics, self.supplied, self._cache = con, metrics, supplied, {}
 
     def __call__(self, metric_id: str) -> pd.DataFrame:
         if metric_id not in self._cache:
-            self._cache[metric_id] = metric_table(self.con, self.metrics[metric_id])
+            self._cache[metric_id] = self.supplied(metric_id) if self.supplied is not None else \
+                metric_table(self.con, self.metrics[metric_id])
         return self._cache[metric_id]
 
 
@@ -313,16 +207,34 @@ def _num(value) -> float | None:
     return None if is_missing(value) else float(value)
 
 
+def _trend_cells(data: pd.DataFrame, m: Metric, hidden_value: list[bool], small_threshold: int) -> list[str]:
+    """The area's figures in a trend table, each labelled as the latest figure is (counts with a rate,
+    illustrative, small numbers), "c" where the public version suppresses it."""
+    cells = []
+    for rec, hidden in zip(data.to_dict("records"), hidden_value):
+        if hidden:
+            cells.append(suppression.MARK)
+            continue
+        small = m.unit in words.RATE_UNITS and not is_missing(rec["denominator"]) \
+            and rec["denominator"] < small_threshold
+        cells.append(words.point(rec["value"], m, rec["status"], rec["numerator"], rec["denominator"], small))
+    return cells
+
+
 def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_frame: pd.DataFrame,
-            public: bool, threshold: int) -> MetricSection:
+            counts: dict, public: bool, threshold: int) -> MetricSection:
     row, m = view.row, view.metric
     area = pack_card.area_name
     labels = [t["period"] for t in row.trend]
-    title = finding(row, area, view.hidden, threshold)
+    title = words.finding(row, area, view.hidden, threshold)
     mark = suppression.MARK
     data = pd.DataFrame({"period": labels, "value": [_num(t["value"]) for t in row.trend],
-                         "status": [t["status"] for t in row.trend]})
+                         "status": [t["status"] for t in row.trend],
+                         "numerator": [_num(counts.get((m.id, p), (None, None))[0]) for p in labels],
+                         "denominator": [_num(counts.get((m.id, p), (None, None))[1]) for p in labels]})
     hidden_value = [f"trend:{p}" in view.hidden for p in labels]
+    for column in ("numerator", "denominator"):  # counts behind a suppressed figure would give it away
+        data[column] = [None if h else v for v, h in zip(data[column], hidden_value)]
     comp = {}
     comp_hidden = {}
     comparator_note = None
@@ -340,9 +252,9 @@ def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_
                 "neighbours": [_num(v) for v in local["sn_mean"]]}
         comp_hidden = {("neighbours" if k == "sn_mean" else k): v for k, v in comp_hidden.items()}
     elif cm is not None and row.comparator_period is not None:
-        comparator_note = (f"England, region and neighbours are shown for the nearest national measure "
-                           f"({cm.label}, {row.comparator_period.describe()}) in the scorecard table; "
-                           "its periods differ from this local series, so they are not charted.")
+        comparator_note = (f"England, the region and the neighbours are given for the nearest national measure "
+                           f"({cm.label}, {row.comparator_period.describe()}) in the summary table, as context "
+                           f"only: they are {words.NOT_COMPARABLE} with this local series, so they are not charted.")
     target_values = []
     if len(target_frame) and (target_frame["metric_id"] == m.id).any():
         for label in labels:
@@ -353,8 +265,9 @@ def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_
     if target_values:
         data["target"] = target_values
     # Leading periods with no figure in any series (a measure not yet collected) say nothing.
-    empty = [is_missing(r.value) and not h and all(is_missing(v) for v in r[3:])
-             for r, h in zip(data.itertuples(index=False), hidden_value)]
+    series_columns = ["value", *comp, *(["target"] if target_values else [])]
+    empty = [not h and all(is_missing(rec[c]) for c in series_columns)
+             for rec, h in zip(data.to_dict("records"), hidden_value)]
     start = next((i for i, e in enumerate(empty) if not e), len(empty))
     if start:
         data = data.iloc[start:].reset_index(drop=True)
@@ -363,7 +276,9 @@ def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_
         comp_hidden = {k: v[start:] for k, v in comp_hidden.items()}
         target_values = target_values[start:]
 
-    series = [ChartSeries("area", area, [_num(v) for v in data["value"]])]
+    illustrative = any(s == ILLUSTRATIVE for s in data["status"])  # said in the legend, on the line itself
+    series = [ChartSeries("area", f"{area} ({words.ILLUSTRATIVE_LABEL})" if illustrative else area,
+                          [_num(v) for v in data["value"]])]
     if target_values and any(v is not None for v in target_values):
         series.append(ChartSeries("target", ROLE_NAMES["target"], target_values))
     order = ("neighbours",) if m.unit == "count" else ("england", "region", "neighbours")
@@ -378,8 +293,7 @@ def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_
     breaks = [(label, note) for label, note in m.breaks if label in labels[1:]]
 
     table = pd.DataFrame({"Period": labels})
-    table[area] = [mark if h else fmt(v, m, s) if not is_missing(v) else status_words(s) or "no figure"
-                   for v, s, h in zip(data["value"], data["status"], hidden_value)]
+    table[area] = _trend_cells(data, m, hidden_value, settings().small_number_threshold)
     headings = {"england": "England", "region": row.region_name or "Region", "neighbours": "Neighbour mean"}
     if m.unit == "count":
         headings["england"] = "England (total)"
@@ -394,18 +308,8 @@ def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_
     for label, _ in breaks:
         table.loc[table["Period"] == label, "Period"] = f"{label} (series break)"
 
-    first = next(((p, v) for p, v in zip(labels, data["value"]) if not is_missing(v)), None)
-    last = next(((p, v) for p, v in zip(reversed(labels), reversed(list(data["value"]))) if not is_missing(v)), None)
-    if first and last:
-        described = (f"{area} went from {fmt(first[1], m)} in {first[0]} to {fmt(last[1], m)} in {last[0]}."
-                     if first[0] != last[0] else f"{area}: {fmt(last[1], m)} in {last[0]}.")
-        others = ", ".join(s.name for s in series[1:])
-        alt = (f"Line chart of {_lower_first(m.name)} from {labels[0]} to "
-               f"{labels[-1]}. {described}" + (f" Also shown: {others}." if others else "")
-               + (f" Series break at {', '.join(b for b, _ in breaks)}." if breaks else "")
-               + " The figures are in the table below the chart.")
-    else:
-        alt = f"No figures to chart for {m.label}."
+    alt = words.trend_alt_text(m, area, labels, list(data["value"]), [s.name for s in series[1:]],
+                               [b for b, _ in breaks])
     comment = row.comment
     return MetricSection(
         view=view, title=title, periods=labels, series=series, breaks=breaks, table=table, data=data,
@@ -416,8 +320,8 @@ def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_
         hidden_cells={"value": hidden_value, **comp_hidden})
 
 
-def _sources(con, metric_ids: set[str]) -> pd.DataFrame:
-    src = queries.sources(con)
+def _used_sources(src: pd.DataFrame, metric_ids: set[str]) -> pd.DataFrame:
+    """The releases behind the pack's figures (of queries.sources), with attribution filled in."""
     if not len(src):
         return src
     used = src["metrics"].fillna("").map(lambda text: bool(metric_ids & {m.strip() for m in text.split(",")}))
@@ -426,40 +330,58 @@ def _sources(con, metric_ids: set[str]) -> pd.DataFrame:
     src["attribution"] = [a if isinstance(a, str) and a else (LICENCE_ATTRIBUTION if "Open Government" in lic
                                                              else "Local figures supplied by the area; not published.")
                           for a, lic in zip(src["attribution"], src["licence"])]
-    cols = ["publisher", "title", "released", "url", "licence", "attribution", "metrics"]
-    return src[cols].reset_index(drop=True)
+    return src.reset_index(drop=True)
+
+
+SOURCE_COLUMNS = ["publisher", "title", "released", "url", "licence", "attribution", "metrics"]
 
 
 def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
-               threshold: int = suppression.DEFAULT_THRESHOLD, produced: date | None = None) -> Pack:
-    """Everything a pack says, for one area and term. Raises AreaNotFound or PeriodError for bad input."""
+               threshold: int = suppression.DEFAULT_THRESHOLD, produced: date | None = None,
+               table_for=None) -> Pack:
+    """Everything a pack says, for one area and term. Raises AreaNotFound or PeriodError for bad input.
+    `table_for(metric_id)` may supply the metric tables (tables.metric_table) a page has cached."""
     threshold = suppression.check_threshold(threshold)
     term = periods.parse(term) if isinstance(term, str) else term
     baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
+    produced = produced or date.today()
     area = AreaIndex.from_store(con).resolve(area_code)
     metrics = metrics_from_store(con)
-    tables = _Tables(con, metrics)
+    tables = _Tables(con, metrics, table_for)
     if public:
         built, hidden = suppression.public_card(con, area.code, term, threshold, baseline=baseline, table_for=tables)
     else:
         built = card_module.build(con, area.code, term, baseline=baseline, table_for=tables)
         hidden = {r.metric.id: set() for r in built.rows}
-    views = [RowView(r, hidden[r.metric.id], row_words(r, hidden[r.metric.id])) for r in built.rows]
+    board = summary.board_summary(built, area.level, hidden)
+    lines = {r.metric_id: r for g in board for r in g.rows}
+    views = [RowView(r, hidden[r.metric.id], lines[r.metric.id]) for r in built.rows]
     target_frame = targets.targets_for(con, area.code)
-    sections = [section(v, built, tables, target_frame, public, threshold) for v in views]
+    counts = suppression.counts_lookup(queries.area_counts(con, area.code))
+    sections = [section(v, built, tables, target_frame, counts, public, threshold) for v in views]
     caveats = [(v.metric.label, flag) for v in views for flag in v.row.flags]
     notes = []
     if public:
         notes.append(suppression.note(threshold))
         notes.append("Commentary marked internal-only is left out of this version.")
-    if any("Illustrative" in f for v in views for f in v.row.flags):
-        notes.append("Some figures are illustrative sample data, not real data; they are flagged where they appear.")
+    if any(r.illustrative for g in board for r in g.rows):
+        notes.append("Some figures are illustrative sample data, not real data: each is labelled "
+                     f"\"{words.ILLUSTRATIVE_LABEL}\" where it appears.")
+    notes.append(f"A rate on fewer than {settings().small_number_threshold} cases is labelled \"{words.SMALL_NUMBERS}\": "
+                 "it is not ranked or banded, and its change is not called better or worse. A count is not ranked "
+                 "or banded either: bigger areas have more.")
     notes.append("Comparators (England, region, statistical neighbours) are the latest published figures, each "
-                 "labelled with its own period; a comparator more than 18 months older than the figure is "
-                 "flagged as stale.")
+                 "labelled with its own period. Where the periods or units differ from the area's figure they are "
+                 f"context only, \"{words.NOT_COMPARABLE}\", with no difference and no better or worse.")
     notes.append("RAG ratings are against the board's local targets. " + rag.RULES[rag.DEFAULT_RULE]
                  + " Measures without a target are not rated.")
     ids = {r.metric.id for r in built.rows} | {r.comparator_metric.id for r in built.rows if r.comparator_metric}
-    return Pack(card=built, public=public, threshold=threshold, produced=produced or date.today(),
+    all_sources = queries.sources(con)
+    used = _used_sources(all_sources, ids)
+    releases = sources_info.latest_releases(
+        all_sources, queries.latest_periods(con), produced,
+        publication_ids=set(used["publication_id"]) if len(used) else set())
+    return Pack(card=built, public=public, threshold=threshold, produced=produced,
                 summary=narrative.summary(built), rows=views, sections=sections, caveats=caveats, notes=notes,
-                sources=_sources(con, ids))
+                sources=used[SOURCE_COLUMNS] if len(used) else pd.DataFrame(columns=SOURCE_COLUMNS),
+                board=board, releases=releases)

@@ -1,4 +1,8 @@
-"""The officers' Word pack, for pasting into a report template: real heading styles (Title, Heading
+"""The officers' Word pack, for pasting into a report template. It opens, as the home page and the PDF
+do, with the board summary: every measure grouped by priority area, with its figure and counts,
+direction of travel, target, rating (shape, word and its colour as a badge), England, the neighbours
+and the rank or band, on an A4 landscape page. Then, in portrait, how current each national source
+is (said once), the summary in words and each measure in detail. Real heading styles (Title, Heading
 1-3), real tables whose header row repeats and whose rows do not split across pages, and chart
 images with alt text (the picture's docPr descr). The document language is en-GB.
 
@@ -16,14 +20,18 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from .. import rag
+from .. import palette, rag, words
 from ..register import LICENCE_ATTRIBUTION
+from ..summary import COLUMNS, totals
 from ..text_safety import neutralise_cell
 from .charts_static import line_chart_png
-from .content import Pack, RowView
+from .content import CHART_DPI, Pack
 
-DARK_BLUE = RGBColor(0x12, 0x43, 0x6D)
-HEADER_FILL = "12436D"
+HEADER_FILL = palette.DARK_BLUE.lstrip("#")
+GROUP_FILL = palette.PALE_BLUE.lstrip("#")
+DARK_BLUE = RGBColor.from_string(HEADER_FILL)
+GREY = RGBColor.from_string(palette.SECONDARY_TEXT.lstrip("#"))
+SUMMARY_WIDTHS_MM = (36, 34, 23, 20, 15, 17, 38, 41, 37)  # 261 mm: A4 landscape inside 18 mm margins
 
 
 def _language(doc, tag: str = "en-GB") -> None:
@@ -47,6 +55,15 @@ def _shade(cell, fill: str) -> None:
     tc_pr.append(shd)
 
 
+def _shade_run(run, fill: str) -> None:
+    """A run's own background (w:shd), for a rating badge inside a sentence."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    run._r.get_or_add_rPr().append(shd)
+
+
 def _row_rules(row, header: bool) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     cant = OxmlElement("w:cantSplit")
@@ -55,30 +72,42 @@ def _row_rules(row, header: bool) -> None:
         tr_pr.append(OxmlElement("w:tblHeader"))  # repeats at the top of each page
 
 
+def _run(para, text: str, size: float = 8.5, bold: bool = False, colour: RGBColor | None = None):
+    run = para.add_run(neutralise_cell(text))
+    run.font.size, run.bold = Pt(size), bold
+    if colour is not None:
+        run.font.color.rgb = colour
+    return run
+
+
 def _table(doc, header: list[str], rows: list[list[str]], widths_mm: list[float] | None = None,
-           ratings: list[str | None] | None = None, rating_col: int | None = None):
+           ratings: list[str | None] | None = None, rating_col: int | None = None,
+           bands: dict[int, str] | None = None):
+    """A table with a repeating header row. `ratings` colour the rating column as badges (the RAG
+    colour behind the shape and the word); `bands` puts a priority area's heading across the table
+    before the row of that index."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for i, text in enumerate(header):
         cell = table.rows[0].cells[i]
         cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold, run.font.size, run.font.color.rgb = True, Pt(8.5), RGBColor(0xFF, 0xFF, 0xFF)
+        _run(cell.paragraphs[0], text, bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
         _shade(cell, HEADER_FILL)
     _row_rules(table.rows[0], header=True)
     for r, values in enumerate(rows):
+        if bands and r in bands:
+            cells = table.add_row().cells
+            band = cells[0].merge(cells[-1])
+            _run(band.paragraphs[0], bands[r], size=9, bold=True, colour=DARK_BLUE)
+            _shade(band, GROUP_FILL)
+            _row_rules(table.rows[-1], header=False)
         cells = table.add_row().cells
         for c, value in enumerate(values):
-            para = cells[c].paragraphs[0]
             rating = ratings[r] if ratings and c == rating_col else None
             if rating:
-                icon = para.add_run(rag.ICONS[rating] + " ")
-                icon.font.color.rgb = RGBColor.from_string(rag.COLOURS[rating].lstrip("#"))
-                icon.font.size = Pt(8.5)
-                value = rating
-            run = para.add_run(neutralise_cell(str(value)))
-            run.font.size = Pt(8.5)
-            run.bold = c == 0 or bool(rating)
+                _shade(cells[c], rag.COLOURS[rating].lstrip("#"))
+            _run(cells[c].paragraphs[0], str(value), bold=c == 0 or bool(rating),
+                 colour=RGBColor.from_string(rag.TEXT_ON[rating].lstrip("#")) if rating else None)
         _row_rules(table.rows[-1], header=False)
     if widths_mm:
         table.autofit = False
@@ -90,10 +119,14 @@ def _table(doc, header: list[str], rows: list[list[str]], widths_mm: list[float]
     return table
 
 
-def _row_cells(v: RowView) -> list[str]:
-    w = v.words
-    return [w["measure"], f"{w['latest']} ({w['period']})", w["change"], w["target"], w["rating"], w["england"],
-            w["region"], w["neighbours"], w["rank"], w["quartile"]]
+def _summary(doc, pack: Pack) -> None:
+    """The board summary: a band per priority area with its R/A/G counts in words, then its measures."""
+    rows, ratings, bands = [], [], {}
+    for g in pack.board:
+        bands[len(rows)] = f"{g.heading}: {g.counts_words}"
+        rows += [list(r.cells()) for r in g.rows]
+        ratings += [r.rag for r in g.rows]
+    _table(doc, list(COLUMNS), rows, list(SUMMARY_WIDTHS_MM), ratings=ratings, rating_col=5, bands=bands)
 
 
 def _page(section, landscape: bool) -> None:
@@ -106,7 +139,7 @@ def _page(section, landscape: bool) -> None:
 def render(pack: Pack) -> bytes:
     doc = Document()
     section = doc.sections[0]
-    _page(section, landscape=False)
+    _page(section, landscape=True)  # the summary reads across
     _language(doc)
     props = doc.core_properties
     props.title, props.subject, props.author = pack.title, pack.subtitle, "SEND Scorecard"
@@ -117,35 +150,53 @@ def render(pack: Pack) -> bytes:
         run.font.size = Pt(7.5)
 
     doc.add_heading(pack.title, level=0)
-    doc.add_paragraph(pack.subtitle)
+    version = "Public version" if pack.public else "Internal version: not for publication"
+    meta = doc.add_paragraph()
+    _run(meta, f"{pack.subtitle}. {version}. Data as at {pack.as_at_words}; produced {pack.produced_words}.",
+         size=9, colour=GREY)
+    total = totals(pack.board)
+    counts = doc.add_paragraph()
+    _run(counts, "Against local targets: ", size=12, bold=True)
+    for k in (rag.RED, rag.AMBER, rag.GREEN):
+        run = _run(counts, f" {rag.ICONS[k]} {total.counts[k]} {k.lower()} ", size=12, bold=True,
+                   colour=RGBColor.from_string(rag.TEXT_ON[k].lstrip("#")) if total.counts[k] else None)
+        if total.counts[k]:
+            _shade_run(run, rag.COLOURS[k].lstrip("#"))
+        counts.add_run(" ")
+    _run(counts, f"{total.not_rated} not rated", size=12, bold=True)
+    _summary(doc, pack)
+    key = doc.add_paragraph()
+    _run(key, "Rated by distance to the board's local targets; the arrow and word beside the rating are the "
+              "direction of travel. Counts, small numbers and local measures are not ranked. England and the "
+              "neighbours carry their own period; where periods or units differ they are context only.",
+         size=8, colour=GREY)
+
+    _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)
+    doc.add_heading("How current the figures are", level=1)
+    doc.add_paragraph("National releases lag the local figures by a year or more; that is normal, and said here once "
+                      "rather than on every measure. A measure is flagged only where its own figure is older than "
+                      "its source's latest release, or older than its comparators.")
+    for line in pack.releases or ["No national source is used in this pack."]:
+        doc.add_paragraph(neutralise_cell(line), style="List Bullet")
+
+    doc.add_heading("About this pack", level=1)
     _table(doc, ["Item", "Detail"], [[k, v] for k, v in pack.title_block()], [40, 134])
 
-    doc.add_heading("Summary", level=1)
+    doc.add_heading("Summary in words", level=1)
     doc.add_paragraph(neutralise_cell(pack.summary[0]))
     for line in pack.summary[1:]:
         doc.add_paragraph(neutralise_cell(line), style="List Bullet")
 
-    _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)  # the wide tables read better across
-    doc.add_heading("The scorecard", level=1)
-    doc.add_paragraph("Each figure is the latest for the term; each comparator is labelled with its own period. "
-                      "Ratings are against the board's local targets and are always given in words.")
-    header = ["Measure", "Latest", "Change", "Target", "Rating", "England", "Region", "Statistical neighbours",
-              "Rank", "Quartile"]
-    for group, views in pack.groups():
-        doc.add_heading(neutralise_cell(group), level=2)
-        _table(doc, header, [_row_cells(v) for v in views], [38, 27, 27, 17, 19, 27, 27, 33, 22, 24],
-               ratings=[v.row.rating.rag for v in views], rating_col=4)
-
     if pack.stocktake:
         doc.add_heading(f"Progress since the baseline ({pack.baseline.describe()})", level=1)
-        rows = [[v.words["measure"], v.words["baseline"], f"{v.words['latest']} ({v.words['period']})",
-                 v.words["change_since_baseline"], v.words["target"], v.words["progress"], v.words["rating"]]
-                for v in pack.rows]
+        rows = [[v.summary.measure, words.baseline(v.row, v.hidden), f"{v.summary.latest} ({v.summary.period})",
+                 words.change_since_baseline(v.row, v.hidden), v.summary.target, words.progress(v.row, v.hidden),
+                 v.summary.rating] for v in pack.rows]
         _table(doc, ["Measure", "Baseline", "Latest", "Change since baseline", "Target",
-                     "Progress along the trajectory", "Rating"], rows, [45, 35, 35, 35, 25, 61, 25],
+                     "Progress along the trajectory", "Rating"], rows, [30, 22, 30, 22, 18, 30, 22],
                ratings=[v.row.rating.rag for v in pack.rows], rating_col=6)
 
-    _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)
+    doc.add_page_break()
     doc.add_heading("Measures in detail", level=1)
     figure = 0
     for group, views in pack.groups():
@@ -157,7 +208,7 @@ def render(pack: Pack) -> bytes:
             finding.add_run(neutralise_cell(sec.title)).bold = True
             if sec.has_chart:
                 figure += 1
-                picture = doc.add_picture(io.BytesIO(line_chart_png(sec)), width=Mm(170))
+                picture = doc.add_picture(io.BytesIO(line_chart_png(sec, dpi=CHART_DPI)), width=Mm(170))
                 doc_pr = picture._inline.docPr
                 doc_pr.set("descr", sec.alt_text)
                 doc_pr.set("title", sec.title)
@@ -169,15 +220,22 @@ def render(pack: Pack) -> bytes:
                 doc.add_paragraph(neutralise_cell(sec.comparator_note))
             para = doc.add_paragraph()
             para.add_run("Rating: ").bold = True
-            para.add_run(f"{v.words['rating']}. {v.words['rating_reason']}")
+            rating = _run(para, v.summary.rating, size=11, bold=bool(v.summary.rag),
+                          colour=RGBColor.from_string(rag.TEXT_ON[v.summary.rag].lstrip("#")) if v.summary.rag else None)
+            if v.summary.rag:
+                _shade_run(rating, rag.COLOURS[v.summary.rag].lstrip("#"))
+            para.add_run(f" {v.row.rating.reason}")
+            para = doc.add_paragraph()
+            para.add_run("Direction of travel: ").bold = True
+            para.add_run(f"{words.change(v.row, v.hidden)}.")
             if sec.commentary:
                 para = doc.add_paragraph()
                 para.add_run(f"Commentary ({sec.commentary_by}): ").bold = True
-                para.add_run(sec.commentary)
+                para.add_run(neutralise_cell(sec.commentary))
             if sec.exception_note:
                 para = doc.add_paragraph()
                 para.add_run("Exception note. ").bold = True
-                para.add_run(sec.exception_note)
+                para.add_run(neutralise_cell(sec.exception_note))
             elif v.row.needs_exception_note:
                 doc.add_paragraph().add_run("Exception note: none recorded; a red rating needs one.").bold = True
             if sec.flags:

@@ -1,4 +1,8 @@
-"""The committee paper: an A4 portrait PDF, drawn with ReportLab's platypus.
+"""The committee paper, drawn with ReportLab's platypus. Page 1 (A4 landscape, for the width) is the
+board summary, the table the home page opens with: every measure grouped by priority area, with its
+figure and counts, direction of travel, target, rating (shape, word and colour), England, the
+neighbours and the rank or band. The portrait pages that follow say once how current each national
+source is, then the summary in words, each measure in detail, the caveats and the sources.
 
 Real tables whose header row repeats on each page and which break only between rows; headings
 that become the PDF's bookmarks; a title, subject and language (en-GB) in the document; page
@@ -10,33 +14,48 @@ PDF, so chart descriptions are printed as captions rather than stored as /Alt te
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import matplotlib
+from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (CondPageBreak, Image, KeepTogether, ListFlowable, ListItem, PageBreak, Paragraph,
-                                SimpleDocTemplate, Spacer, Table, TableStyle)
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, Image, KeepTogether, ListFlowable, ListItem,
+                                NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
-from .. import rag
+from .. import palette, rag, words
 from ..register import LICENCE_ATTRIBUTION
+from ..summary import totals
 from .charts_static import SIZE_IN, line_chart_png
-from .content import Pack, RowView
+from .content import CHART_DPI, Pack, RowView
 
-DARK_BLUE = colors.HexColor("#12436D")
-GREY = colors.HexColor("#3D3D3D")
-LIGHT = colors.HexColor("#BFBFBF")
+# Image streams are written as binary Flate, not ASCII85 on top: ReportLab's pure-Python ASCII85
+# encoder spent about a third of a second per pack on the charts, and no reader needs a 7-bit PDF.
+rl_config.useA85 = 0
+
+DARK_BLUE = colors.HexColor(palette.DARK_BLUE)
+GREY = colors.HexColor(palette.SECONDARY_TEXT)
+TEXT = colors.HexColor(palette.TEXT)
+LIGHT = colors.HexColor(palette.OTHER_AREAS)
 TINT = colors.HexColor("#F2F5F8")
+GROUP_TINT = colors.HexColor(palette.PALE_BLUE)
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN
+SUMMARY_PAGE = landscape(A4)
+SUMMARY_MARGIN = 9 * mm
+SUMMARY_WIDTH = SUMMARY_PAGE[0] - 2 * SUMMARY_MARGIN
+FOOTER_SPACE = 15.5 * mm
+SUMMARY_SIZES = (8, 7.5, 7, 6.5, 6)  # the summary's type, largest first, until it fits on page 1
+SUMMARY_SHARES = (42, 38, 25, 17, 15, 16, 41, 44, 37)  # the summary's columns, Measure to Rank or band
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +73,7 @@ def _fonts() -> str:
 
 def _styles() -> dict[str, ParagraphStyle]:
     font = _fonts()
-    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13, textColor=colors.HexColor("#0B0C0C"),
+    base = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=13, textColor=TEXT,
                           spaceAfter=4, alignment=TA_LEFT)
     return {
         "title": ParagraphStyle("title", parent=base, fontName="DejaVu-Bold", fontSize=22, leading=27,
@@ -80,6 +99,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
+_FIGURE_WITH_COUNTS = re.compile(r"^([\d.,]+(?:%| per 100)?): ")
+
+
 def _p(text, style) -> Paragraph:
     return Paragraph(escape(str(text)), style)
 
@@ -99,12 +121,13 @@ def _two_line(text: str, styles, bold_first: bool = False) -> Paragraph:
     return Paragraph(head, styles["cell"])
 
 
-def _rating_cell(view: RowView, styles) -> Paragraph:
-    r = view.row.rating
-    if not r.rag:
-        return Paragraph("Not rated", styles["cell"])
-    return Paragraph(f"<font color='{rag.COLOURS[r.rag]}'>{rag.ICONS[r.rag]}</font> <b>{escape(r.rag)}</b>",
-                     styles["cell"])
+def _badge(rating: str | None, words_: str) -> str:
+    """A rating as a badge: the shape and the word in the RAG colour's own text colour, never the
+    shape alone and never amber text on white."""
+    if not rating:
+        return escape(words_)
+    return (f"<span backColor='{rag.COLOURS[rating]}' color='{rag.TEXT_ON[rating]}'>&nbsp;<b>{escape(words_)}</b>"
+            "&nbsp;</span>")
 
 
 def _table(rows: list[list], widths: list[float], styles, header_rows: int = 1, zebra: bool = True) -> Table:
@@ -124,39 +147,101 @@ def _table(rows: list[list], widths: list[float], styles, header_rows: int = 1, 
     return table
 
 
+def _counts_below(text: str) -> str:
+    """'67.2%: 84 of 125' with the counts on a line of their own, so a narrow cell never breaks them."""
+    return _FIGURE_WITH_COUNTS.sub(r"\1:<br/>", text, count=1)
+
+
 def _wide_table(frame, styles) -> Table:
     """A chart's figures with the periods across: one row per series, compact enough to sit under the chart."""
     head = [Paragraph(escape(str(c)), styles["head"]) for c in frame.columns]
-    body = [[Paragraph(escape(str(v)), styles["cell_bold" if i == 0 else "cell"]) for i, v in enumerate(r)]
-            for r in frame.itertuples(index=False)]
+    body = [[Paragraph(_counts_below(escape(str(v))), styles["cell_bold" if i == 0 else "cell"])
+             for i, v in enumerate(r)] for r in frame.itertuples(index=False)]
     first = 36 * mm
     n = len(frame.columns) - 1
     rest = min((WIDTH - first) / max(n, 1), 26 * mm)
     return _table([head] + body, [first] + [rest] * n, styles)
 
 
-def _scorecard_table(views: list[RowView], styles) -> Table:
-    heads = ["Measure", "Latest", "Change", "Target", "Rating", "England", "Region", "Statistical neighbours",
-             "Rank", "Quartile"]
-    rows = [[Paragraph(h, styles["head"]) for h in heads]]
-    for v in views:
-        w = v.words
-        latest = f"<b>{escape(w['latest'])}</b><br/><font size=6.5 color='#3D3D3D'>{escape(w['period'])}</font>"
-        rows.append([
-            Paragraph(escape(w["measure"]), styles["cell_bold"]),
-            Paragraph(latest, styles["cell"]),
-            _p(w["change"], styles["cell"]),
-            _p(w["target"], styles["cell"]),
-            _rating_cell(v, styles),
-            _two_line(w["england"], styles),
-            _two_line(w["region"], styles),
-            _two_line(w["neighbours"], styles),
-            _p(w["rank"], styles["cell"]),
-            _two_line(w["quartile"], styles),
-        ])
-    widths = [x * mm for x in (26, 18, 19, 14, 15, 17, 17, 20, 15, 15)]
-    scale = WIDTH / sum(widths)
-    return _table(rows, [w * scale for w in widths], styles)
+def _split_suffix(text: str, suffix: str) -> tuple[str, str]:
+    """('46.4% (2024):', 'context only, not directly comparable') from the whole; (text, '') without it."""
+    return (text[:-len(suffix)], suffix.strip(" ;()")) if suffix and text.endswith(suffix) else (text, "")
+
+
+def _latest_cell(v: RowView, style: ParagraphStyle, period_size: float | None = None) -> Paragraph:
+    """The figure with its counts in bold and its labels (illustrative, small numbers) in italics; with
+    `period_size`, its period beneath in small grey type."""
+    labels = words.figure_labels(v.row) if "value" not in v.hidden else []
+    figure, label = _split_suffix(v.summary.latest, f" ({'; '.join(labels)})" if labels else "")
+    text = f"<b>{escape(figure)}</b>"
+    if label:
+        text += f" <i>({escape(label)})</i>"
+    if period_size:
+        text += f"<br/><font size={period_size} color='{palette.SECONDARY_TEXT}'>{escape(v.summary.period)}</font>"
+    return Paragraph(text, style)
+
+
+def _comparator_cell(v: RowView, text: str, style: ParagraphStyle, small: float) -> Paragraph:
+    """'46.4% (2024)', and where it is not like with like, 'context only, not directly comparable'
+    beneath in small grey type."""
+    figure, note = _split_suffix(text, f" context only, {words.NOT_COMPARABLE}")
+    out = escape(figure)
+    if note:
+        out += f"<br/><font size={small} color='{palette.SECONDARY_TEXT}'><i>{escape(note)}</i></font>"
+    return Paragraph(out, style)
+
+
+def summary_table(pack: Pack, width: float, size: float) -> Table:
+    """The board summary as one table: a band per priority area with its R/A/G counts in words, then a
+    line per measure. The header repeats if it ever runs over a page."""
+    base = _styles()["cell"]
+    cell = ParagraphStyle(f"summary{size}", parent=base, fontSize=size, leading=size * 1.12)
+    bold = ParagraphStyle(f"summary_bold{size}", parent=cell, fontName="DejaVu-Bold")
+    head = ParagraphStyle(f"summary_head{size}", parent=bold, textColor=colors.white)
+    group = ParagraphStyle(f"summary_group{size}", parent=bold, fontSize=size + 0.5, leading=(size + 0.5) * 1.15,
+                           textColor=DARK_BLUE)
+    small = round(size - 1, 1)
+    by_id = {v.metric.id: v for v in pack.rows}
+    heads = ["Measure", "Latest figure", "Period", "Direction of travel", "Target", "Rating", "England",
+             "Neighbours (mean)", "Rank or band"]  # summary.COLUMNS, with a word more where there is room
+    rows: list[list] = [[Paragraph(h, head) for h in heads]]
+    commands = [("BACKGROUND", (0, 0), (-1, 0), DARK_BLUE), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTSIZE", (0, 0), (-1, -1), 1), ("LEADING", (0, 0), (-1, -1), 1),  # the empty cells of a band
+                ("LINEBELOW", (0, 0), (-1, -1), 0.4, LIGHT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 0.8), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6)]
+    for g in pack.board:
+        at = len(rows)
+        rows.append([Paragraph(f"{escape(g.heading)}: {escape(g.counts_words)}", group)] + [""] * 8)
+        commands += [("SPAN", (0, at), (-1, at)), ("BACKGROUND", (0, at), (-1, at), GROUP_TINT)]
+        for line in g.rows:
+            v = by_id[line.metric_id]
+            at = len(rows)
+            rating = Paragraph(escape(line.rating), cell)
+            if line.rag:  # a badge: the RAG colour behind the shape and word, in its own text colour
+                commands.append(("BACKGROUND", (5, at), (5, at), colors.HexColor(rag.COLOURS[line.rag])))
+                rating = Paragraph(escape(line.rating), ParagraphStyle(
+                    f"rag{line.rag}{size}", parent=bold, textColor=colors.HexColor(rag.TEXT_ON[line.rag])))
+            rows.append([Paragraph(escape(line.measure), bold), _latest_cell(v, cell),
+                         Paragraph(escape(line.period), cell), Paragraph(escape(line.direction), cell),
+                         Paragraph(escape(line.target), cell), rating,
+                         _comparator_cell(v, line.england, cell, small),
+                         _comparator_cell(v, line.neighbours, cell, small), Paragraph(escape(line.position), cell)])
+    table = Table(rows, colWidths=[width * s / sum(SUMMARY_SHARES) for s in SUMMARY_SHARES], repeatRows=1,
+                  hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    table.outline = ("Board summary", 0)
+    return table
+
+
+def _fitted_summary(pack: Pack, width: float, height: float) -> Table:
+    """The summary in the largest type that fits the rest of page 1; the smallest if none does (it then
+    runs on with its header repeated)."""
+    for size in SUMMARY_SIZES:
+        table = summary_table(pack, width, size)
+        if table.wrap(width, height)[1] <= height:
+            return table
+    return table
 
 
 def _stocktake_table(views: list[RowView], styles) -> Table:
@@ -164,41 +249,75 @@ def _stocktake_table(views: list[RowView], styles) -> Table:
              "Rating"]
     rows = [[Paragraph(h, styles["head"]) for h in heads]]
     for v in views:
-        w = v.words
-        latest = f"<b>{escape(w['latest'])}</b><br/><font size=6.5 color='#3D3D3D'>{escape(w['period'])}</font>"
-        rows.append([Paragraph(escape(w["measure"]), styles["cell_bold"]), _two_line(w["baseline"], styles),
-                     Paragraph(latest, styles["cell"]), _p(w["change_since_baseline"], styles["cell"]),
-                     _p(w["target"], styles["cell"]), _p(w["progress"], styles["cell"]), _rating_cell(v, styles)])
+        r, h, line = v.row, v.hidden, v.summary
+        rows.append([Paragraph(escape(line.measure), styles["cell_bold"]), _two_line(words.baseline(r, h), styles),
+                     _latest_cell(v, styles["cell"], period_size=6.5), _p(words.change_since_baseline(r, h), styles["cell"]),
+                     _p(line.target, styles["cell"]), _p(words.progress(r, h), styles["cell"]),
+                     Paragraph(_badge(line.rag, line.rating), styles["cell"])])
     widths = [x * mm for x in (36, 24, 22, 24, 16, 36, 16)]
     scale = WIDTH / sum(widths)
     return _table(rows, [w * scale for w in widths], styles)
 
 
+def _rag_line(pack: Pack, style: ParagraphStyle) -> Paragraph:
+    """'Against local targets: ■ 1 red ▲ 1 amber ● 1 green, 19 not rated', each rating as its badge."""
+    total = totals(pack.board)
+    parts = [_badge(k if total.counts[k] else None, f"{rag.ICONS[k]} {total.counts[k]} {k.lower()}")
+             for k in (rag.RED, rag.AMBER, rag.GREEN)]
+    return Paragraph("Against local targets: " + " ".join(parts) + f" &nbsp;{total.not_rated}&nbsp;not&nbsp;rated",
+                     style)
+
+
+def _summary_page(pack: Pack, s) -> list:
+    """Page 1: the title with the R/A/G counts in words beside it, the version and dates, and the board
+    summary in the largest type that fits, with a line on how to read it."""
+    title = ParagraphStyle("summary_title", parent=s["title"], fontSize=14, leading=17, spaceAfter=0)
+    meta = ParagraphStyle("summary_meta", parent=s["small"], fontSize=7.5, leading=9, spaceAfter=3)
+    counts = ParagraphStyle("summary_counts", parent=s["body"], fontName="DejaVu-Bold", fontSize=10, leading=17,
+                            spaceAfter=0, alignment=TA_RIGHT)
+    key = ParagraphStyle("summary_key", parent=s["small"], fontSize=6.5, leading=7.8, spaceBefore=2, spaceAfter=0)
+    version = "Public version" if pack.public else "Internal version: not for publication"
+    top = Table([[_p(pack.title, title), _rag_line(pack, counts)]],
+                colWidths=[SUMMARY_WIDTH * 0.5, SUMMARY_WIDTH * 0.5], hAlign="LEFT",
+                style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    head = [top, _p(f"{pack.subtitle}. {version}. Data as at {pack.as_at_words}; produced {pack.produced_words}.",
+                    meta)]
+    legend = _p("Rated by distance to the board's local targets; the arrow and word beside the rating are the direction "
+                "of travel. Counts, small numbers and local measures are not ranked. How current each source is: page 2.",
+                key)
+    height = SUMMARY_PAGE[1] - SUMMARY_MARGIN - FOOTER_SPACE
+    used = sum(f.wrap(SUMMARY_WIDTH, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head + [legend])
+    return head + [_fitted_summary(pack, SUMMARY_WIDTH, height - used - 2), legend]
+
+
 def _story(pack: Pack, charts: dict[str, bytes]) -> list:
     s = _styles()
-    story: list = [_heading(pack.title, s["title"], 0), _p(pack.subtitle, s["subtitle"])]
+    story: list = _summary_page(pack, s)
+    story += [NextPageTemplate("portrait"), PageBreak()]
+
+    story.append(_heading("How current the figures are", s["h1"], 0))
+    story.append(_p("National releases lag the local figures by a year or more; that is normal, and said here once "
+                    "rather than on every measure. A measure is flagged only where its own figure is older than its "
+                    "source's latest release, or older than its comparators.", s["body"]))
+    if pack.releases:
+        items = [ListItem(_p(line, s["body"]), leftIndent=10, value="•") for line in pack.releases]
+        story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="DejaVu"))
+    else:
+        story.append(_p("No national source is used in this pack.", s["body"]))
+
+    story.append(_heading("About this pack", s["h1"], 0))
     block = [[Paragraph(f"<b>{escape(k)}</b>", s["meta"]), _p(v, s["meta"])] for k, v in pack.title_block()]
     story += [Table(block, colWidths=[32 * mm, WIDTH - 32 * mm], hAlign="LEFT",
                     style=TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, LIGHT),
-                                      ("VALIGN", (0, 0), (-1, -1), "TOP")])), Spacer(1, 8)]
-    counts = pack.card.rag_counts()
-    if any(counts.values()):
-        story.append(Paragraph("Against local targets: " + ", ".join(
-            f"<font color='{rag.COLOURS[k]}'>{rag.ICONS[k]}</font> <b>{n} {k}</b>" for k, n in counts.items()),
-            s["body"]))
+                                      ("VALIGN", (0, 0), (-1, -1), "TOP")])), Spacer(1, 4)]
 
-    story.append(_heading("Summary", s["h1"], 0))
+    story.append(_heading("Summary in words", s["h1"], 0))
     story.append(_p(pack.summary[0], s["body"]))
     items = [ListItem(_p(line, s["body"]), leftIndent=10, value="•") for line in pack.summary[1:]]
     story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="DejaVu"))
 
-    story.append(PageBreak())
-    story.append(_heading("The scorecard", s["h1"], 0))
-    story.append(_p("Each figure is the latest for the term; each comparator is labelled with its own period. "
-                    "Ratings are against the board's local targets and are always given in words.", s["small"]))
-    for group, views in pack.groups():
-        story.append(_heading(group, s["h2"], 1))
-        story.append(_scorecard_table(views, s))
     if pack.stocktake:
         story.append(CondPageBreak(60 * mm))
         story.append(_heading(f"Progress since the baseline ({pack.baseline.describe()})", s["h1"], 0))
@@ -223,7 +342,9 @@ def _story(pack: Pack, charts: dict[str, bytes]) -> list:
             if sec.comparator_note:
                 head.append(_p(sec.comparator_note, s["small"]))
             story.append(KeepTogether(head))
-            detail = [f"<b>Rating:</b> {escape(v.words['rating'])}. {escape(v.words['rating_reason'])}"]
+            line = v.summary
+            detail = [f"<b>Rating:</b> {_badge(line.rag, line.rating)} {escape(v.row.rating.reason)}",
+                      f"<b>Direction of travel:</b> {escape(words.change(v.row, v.hidden))}."]
             if sec.commentary:
                 detail.append(f"<b>Commentary</b> ({escape(sec.commentary_by or '')}): {escape(sec.commentary)}")
             if sec.exception_note:
@@ -248,7 +369,7 @@ def _story(pack: Pack, charts: dict[str, bytes]) -> list:
     story.append(_heading("Sources and licence", s["h1"], 0))
     rows = [[Paragraph(h, s["head"]) for h in ("Publisher", "Release", "Released", "Licence")]]
     for r in pack.sources.itertuples():
-        link = f"{escape(r.title)}<br/><font size=6.5 color='#12436D'>{escape(r.url or '')}</font>"
+        link = f"{escape(r.title)}<br/><font size=6.5 color='{palette.DARK_BLUE}'>{escape(r.url or '')}</font>"
         rows.append([_p(r.publisher, s["cell"]), Paragraph(link, s["cell"]), _p(r.released, s["cell"]),
                      _p(r.licence, s["cell"])])
     story.append(_table(rows, [x * mm for x in (34, 88, 24, 28)], s))
@@ -258,7 +379,7 @@ def _story(pack: Pack, charts: dict[str, bytes]) -> list:
     return story
 
 
-class _Doc(SimpleDocTemplate):
+class _Doc(BaseDocTemplate):
     def afterFlowable(self, flowable):
         outline = getattr(flowable, "outline", None)
         if outline:
@@ -281,36 +402,45 @@ class _Canvas(Canvas):
         super().save()
 
 
-def _footer(pack: Pack):
+def _footer(pack: Pack, margin: float):
     font = _fonts()
     version = "Public version" if pack.public else "Internal: not for publication"
 
     def draw(canvas, doc):
+        page_width = canvas._pagesize[0]
         canvas.saveState()
         canvas.setStrokeColor(LIGHT)
-        canvas.line(MARGIN, 14 * mm, A4[0] - MARGIN, 14 * mm)
+        canvas.line(margin, 14 * mm, page_width - margin, 14 * mm)
         canvas.setFont(font, 7.5)
         canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, 10 * mm, f"{pack.title} · {version}")
-        count_at = A4[0] - MARGIN - pdfmetrics.stringWidth("000", font, 7.5)
+        canvas.drawString(margin, 10 * mm, f"{pack.title} · {version}")
+        count_at = page_width - margin - pdfmetrics.stringWidth("000", font, 7.5)
         canvas.drawRightString(count_at - 2, 10 * mm, f"Page {doc.page} of")
         canvas.saveState()
         canvas.translate(count_at, 10 * mm)
         canvas.doForm("page_count")
         canvas.restoreState()
         canvas.setFont(font, 6.5)
-        canvas.drawString(MARGIN, 6.5 * mm, f"{LICENCE_ATTRIBUTION} Sources are listed at the end.")
+        canvas.drawString(margin, 6.5 * mm, f"{LICENCE_ATTRIBUTION} Sources are listed at the end.")
         canvas.restoreState()
     return draw
 
 
 def render(pack: Pack) -> bytes:
-    charts = {sec.metric.id: line_chart_png(sec) for sec in pack.sections if sec.has_chart}
+    charts = {sec.metric.id: line_chart_png(sec, dpi=CHART_DPI) for sec in pack.sections if sec.has_chart}
     out = io.BytesIO()
-    doc = _Doc(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=20 * mm,
-               title=pack.title, author="SEND Scorecard", subject=f"{pack.subtitle}. {pack.variant_words}.",
-               creator="SEND Scorecard", keywords=["SEND", "scorecard", pack.area_name, pack.card.term.label],
-               lang="en-GB", displayDocTitle=True)
-    footer = _footer(pack)
-    doc.build(_story(pack, charts), onFirstPage=footer, onLaterPages=footer, canvasmaker=_Canvas)
+    doc = _Doc(out, pagesize=A4, title=pack.title, author="SEND Scorecard",
+               subject=f"{pack.subtitle}. {pack.variant_words}.", creator="SEND Scorecard",
+               keywords=["SEND", "scorecard", pack.area_name, pack.card.term.label], lang="en-GB",
+               displayDocTitle=True)
+    summary_frame = Frame(SUMMARY_MARGIN, FOOTER_SPACE, SUMMARY_WIDTH, SUMMARY_PAGE[1] - SUMMARY_MARGIN - FOOTER_SPACE,
+                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="summary")
+    page_frame = Frame(MARGIN, 20 * mm, WIDTH, A4[1] - MARGIN - 20 * mm, leftPadding=0, rightPadding=0,
+                       topPadding=0, bottomPadding=0, id="page")
+    doc.addPageTemplates([
+        PageTemplate("summary", [summary_frame], onPage=_footer(pack, SUMMARY_MARGIN), pagesize=SUMMARY_PAGE,
+                     autoNextPageTemplate="portrait"),
+        PageTemplate("portrait", [page_frame], onPage=_footer(pack, MARGIN), pagesize=A4),
+    ])
+    doc.build(_story(pack, charts), canvasmaker=_Canvas)
     return out.getvalue()

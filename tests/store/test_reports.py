@@ -1,5 +1,7 @@
 """Committee and stocktake packs: each file is opened with a reader library and its contents checked
-against the real seeded figures."""
+against the real seeded figures, with the illustrative Plymouth return loaded. Every pack opens with
+the board summary, as the home page does; every table labels illustrative figures, shows a rate's
+counts, and says small numbers and "not directly comparable" where they apply."""
 
 from __future__ import annotations
 
@@ -14,25 +16,29 @@ from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
 
-from scorecard import card, cli, commentary, queries, register, store, targets
+from scorecard import card, cli, commentary, local_returns, queries, register, store, summary, targets, words
 from scorecard.areas import ENGLAND
 from scorecard import suppression
-from scorecard.reports import build_pack, file_name, pack_bytes, render
-from scorecard.reports.content import progress_words
+from scorecard.published import ILLUSTRATIVE
+from scorecard.reports import build_pack, file_name, pack_bytes, render, text_fit
+from scorecard.reports import pdf as pdf_pack
 
 PLYMOUTH, SCILLY = "E06000026", "E06000053"
 TERM = "Autumn 2026/27"
 FORMULA_TEXT = "=SUM(A1) of the backlog"
 PHONE_TEXT = "+44 1752 000000 is the duty line"
 INTERNAL_TEXT = "Internal only: the service manager is on long-term leave"
+LABEL = f"({words.ILLUSTRATIVE_LABEL})"
 
 
 @pytest.fixture(scope="module")
 def db(seeded_template, tmp_path_factory):
-    """The seeded store with Plymouth targets (one Red, one Amber, one Green) and commentary."""
+    """The seeded store with the illustrative Plymouth return, Plymouth targets (one Red, one Amber, one
+    Green) and commentary."""
     path = tmp_path_factory.mktemp("reports") / "reports.duckdb"
     shutil.copy(seeded_template, path)
     con = store.connect(str(path))
+    local_returns.load_sample(con)
     target = {"area_code": PLYMOUTH, "period_label": None, "from_period": None, "to_period": None,
               "tolerance": 0.0, "baseline_period": None}
     targets.save_targets(con, [
@@ -67,11 +73,45 @@ def scilly(rcon):
     public = build_pack(rcon, SCILLY, TERM, public=True)
     internal = build_pack(rcon, SCILLY, TERM)
     return {"public_pdf": render(public, "pdf")[0], "public_xlsx": render(public, "xlsx")[0],
-            "internal_pdf": render(internal, "pdf")[0], "public": public}
+            "internal_pdf": render(internal, "pdf")[0], "internal_pptx": render(internal, "pptx")[0],
+            "public": public, "internal": internal}
 
 
 def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def summary_columns(data: bytes) -> list[str]:
+    """Page 1's text, column by column of the summary table: each column's lines top to bottom, so a
+    cell that wraps reads whole ('not ranked: a count (bigger areas have more)')."""
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    edges, at = [], pdf_pack.SUMMARY_MARGIN
+    for share in pdf_pack.SUMMARY_SHARES:
+        at += pdf_pack.SUMMARY_WIDTH * share / sum(pdf_pack.SUMMARY_SHARES)
+        edges.append(at)
+    pieces: list[list[tuple]] = [[] for _ in edges]
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            column = next((i for i, edge in enumerate(edges) if x < edge - 1), len(edges) - 1)
+            pieces[column].append((y, x, len(pieces[column]), text))
+
+    page.extract_text(visitor_text=visit)
+    out = []
+    for column in pieces:  # lines top to bottom (runs within a point share a line), each in the order drawn
+        lines: list[list] = []
+        for y, x, order, text in sorted(column, key=lambda p: (-p[0], p[2])):
+            if lines and lines[-1][0] - y < 1:
+                lines[-1][1].append((x, order, text))
+            else:
+                lines.append([y, [(x, order, text)]])
+        out.append(squash(" ".join(t for _, parts in lines for _, _, t in sorted(parts))))
+    return out
 
 
 def area_series(con, metric_id: str, area_code: str) -> pd.Series:
@@ -79,29 +119,84 @@ def area_series(con, metric_id: str, area_code: str) -> pd.Series:
     return values[values["area_code"] == area_code].set_index("period")["value"]
 
 
+def summary_lines(pack) -> list[summary.SummaryRow]:
+    return [r for g in pack.board for r in g.rows]
+
+
+def sheet_rows(ws) -> list[dict]:
+    header = [c.value for c in ws[1]]
+    return [dict(zip(header, row)) for row in ws.iter_rows(min_row=2)]
+
+
 # --- PDF ---------------------------------------------------------------------------------------
 def test_pdf_holds_the_area_england_with_periods_and_rag_words(plymouth, rcon):
-    _, files = plymouth
+    pack, files = plymouth
     reader = PdfReader(io.BytesIO(files["pdf"]))
     text = pdf_text(files["pdf"])
     england = area_series(rcon, "ehcp_20wk_pct", ENGLAND)["2024"]
     assert "Plymouth" in text
-    assert f"{england:.1f}%" == "46.4%" and "46.4% (calendar year 2024)" in text
+    assert f"{england:.1f}%" == "46.4%" and "46.4% (2024)" in text
     for word in ("■ Red", "▲ Amber", "● Green"):  # the rating in words, with its shape
         assert word in text
-    assert "Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024, below England (46.4%)" in text
+    section = pack.section_for("ehcp_20wk_pct")  # the chart's title states the finding, in the engine's words
+    assert section.title == words.finding(section.view.row, "Plymouth")
+    assert section.title.startswith("Plymouth issued 6.0%") and "below England (46.4%)" in section.title
+    assert squash(section.title) in text
     assert "Exception note. Cause: Backlog after the case system changed" in text
     assert INTERNAL_TEXT in text  # the internal version keeps internal commentary
     assert reader.metadata.title == f"SEND scorecard: Plymouth, {card.periods.parse(TERM).describe()}"
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
-    assert [o["/Title"] for o in reader.outline[:3]][1:] == ["Summary", "The scorecard"]
+    assert [o["/Title"] for o in reader.outline[:5]] == ["Board summary", "How current the figures are",
+                                                         "About this pack", "Summary in words", "Measures in detail"]
     assert "Page 1 of" in text and register.LICENCE_ATTRIBUTION in text
+
+
+def test_pdf_page_one_is_the_board_summary_on_a_landscape_page(plymouth):
+    pack, files = plymouth
+    pages = PdfReader(io.BytesIO(files["pdf"])).pages
+    assert pages[0].mediabox.width > pages[0].mediabox.height  # A4 landscape, for the width
+    assert pages[1].mediabox.width < pages[1].mediabox.height  # the rest in portrait
+    first = squash(pages[0].extract_text())
+    assert "Against local targets: ■ 1 red ▲ 1 amber ● 1 green 19 not rated" in first
+    columns = summary_columns(files["pdf"])
+    lines = summary_lines(pack)
+    assert len(lines) == len(pack.rows) > 20
+    for line in lines:  # every measure on page 1, each cell in the engine's words
+        for column, cell in enumerate(line.cells()):
+            assert squash(cell) in columns[column], (line.measure, cell)
+    for g in pack.board:  # each priority area's R/A/G counts, in words
+        assert f"{g.heading}: {g.counts_words}" in columns[0]
+    assert "How current the figures are National releases lag" in squash(pages[1].extract_text())
+
+
+def test_pdf_summary_says_small_numbers_counts_and_context_for_the_isles_of_scilly(scilly):
+    columns = summary_columns(scilly["internal_pdf"])
+    latest, position, england = columns[1], columns[8], columns[6]
+    assert "100.0%: 1 of 1 (small numbers: treat with caution)" in latest
+    assert "not ranked: small numbers" in position
+    lines = {r.metric_id: r for r in summary_lines(scilly["internal"])}
+    assert lines["ehcp_20wk_pct"].position == "not ranked: small numbers"  # not "1st of 151"
+    assert "1st of 151" not in position and "2 requests" not in latest
+    assert "not ranked: a count (bigger areas have more)" in position  # counts carry no band
+    assert "154,489 (2024): context only, not directly comparable" in england  # a national total is context
+    assert lines["ehcp_requests"].latest == "2"
+    public = {r.metric_id: r for r in summary_lines(scilly["public"])}
+    assert public["ehcp_requests"].latest == "c"  # 2 requests: suppressed in the public version
+    hidden = sum(r.latest == "c" for r in public.values())
+    assert summary_columns(scilly["public_pdf"])[1].split().count("c") == hidden >= 5
+
+
+def test_pdf_says_how_current_each_source_is_once(plymouth):
+    pack, files = plymouth
+    text = pdf_text(files["pdf"])
+    assert len(pack.releases) >= 3
+    for line in pack.releases:
+        assert text.count(squash(line)) == 1, line
+    assert "18 months" not in text and "stale" not in text.lower()
 
 
 def test_pdf_tables_repeat_their_header_and_never_split_a_row():
     from reportlab.platypus import Table
-
-    from scorecard.reports import pdf
 
     class Probe(Table):
         made: list = []
@@ -110,12 +205,12 @@ def test_pdf_tables_repeat_their_header_and_never_split_a_row():
             super().__init__(*a, **k)
             Probe.made.append(self)
 
-    original = pdf.Table
-    pdf.Table = Probe
+    original = pdf_pack.Table
+    pdf_pack.Table = Probe
     try:
-        pdf._table([["a", "b"], ["1", "2"]], [10, 10], pdf._styles())
+        pdf_pack._table([["a", "b"], ["1", "2"]], [10, 10], pdf_pack._styles())
     finally:
-        pdf.Table = original
+        pdf_pack.Table = original
     table = Probe.made[-1]
     assert table.repeatRows == 1 and not table.splitInRow
 
@@ -124,9 +219,6 @@ def test_pdf_tables_repeat_their_header_and_never_split_a_row():
 def test_pptx_has_native_editable_charts_with_the_real_figures(plymouth, rcon):
     pack, files = plymouth
     prs = Presentation(io.BytesIO(files["pptx"]))
-    titles = [s.shapes.title.text for s in prs.slides]
-    for group, _ in pack.groups():
-        assert group in titles
     charts = {}
     for slide in prs.slides:
         for shape in slide.shapes:
@@ -134,8 +226,7 @@ def test_pptx_has_native_editable_charts_with_the_real_figures(plymouth, rcon):
                 charts[shape.name] = shape
                 assert shape._element.nvGraphicFramePr.cNvPr.get("descr")  # alt text
                 assert len(shape.chart.plots[0].series) <= 4
-    shape = charts["Chart: EHC plans issued within 20 weeks"]
-    chart = shape.chart
+    chart = charts["Chart: EHC plans issued within 20 weeks"].chart
     series = {s.name: list(s.values) for s in chart.plots[0].series}
     periods = list(chart.plots[0].categories)
     local, england = area_series(rcon, "ehcp_20wk_pct", PLYMOUTH), area_series(rcon, "ehcp_20wk_pct", ENGLAND)
@@ -143,22 +234,112 @@ def test_pptx_has_native_editable_charts_with_the_real_figures(plymouth, rcon):
     assert series["Plymouth"] == pytest.approx([local[p] for p in periods])
     assert series["England"] == pytest.approx([england[p] for p in periods])
     assert "Target" in series  # the trajectory is charted
-    assert chart.chart_title.text_frame.text.startswith("Plymouth issued 6.0%")
+    assert chart.chart_title.text_frame.text == pack.section_for("ehcp_20wk_pct").title
+    term = {s.name for s in charts["Chart: EHC plans within 20 weeks (term)"].chart.plots[0].series}
+    assert f"Plymouth {LABEL}" in term  # an illustrative line says so in its legend
+
+
+def _table_text(shape) -> list[list[str]]:
+    return [[cell.text for cell in row.cells] for row in shape.table.rows]
+
+
+def test_pptx_opens_with_the_summary_then_one_slide_per_priority_area(plymouth):
+    pack, files = plymouth
+    slides = list(Presentation(io.BytesIO(files["pptx"])).slides)
+    titles = [s.shapes.title.text for s in slides]
+    assert titles[0] == pack.title
+    tables = [sh for sh in slides[0].shapes if sh.has_table]
+    assert len(tables) == 1
+    rows = _table_text(tables[0])
+    header = rows[0]
+    assert header == list(summary.COLUMNS[:len(header)]) and len(header) >= 7  # to England at least
+    cells = {tuple(r) for r in rows}
+    for line in summary_lines(pack):  # every measure on the one summary slide
+        assert tuple(line.cells()[:len(header)]) in cells, line.measure
+    for g in pack.board:  # the band across the table (a merged cell)
+        assert [f"{g.heading}: {g.counts_words}"] + [""] * (len(header) - 1) in rows
+    if len(header) < len(summary.COLUMNS):
+        assert any("Neighbours and rank or band: on each priority area's slide" in sh.text_frame.text
+                   for sh in slides[0].shapes if sh.has_text_frame)
+    headings = [g.heading for g in pack.board]
+    assert [t for t in titles if t in headings] == headings  # one slide for each priority area, in order
+    for g in pack.board:
+        slide = slides[titles.index(g.heading)]
+        table = next(sh for sh in slide.shapes if sh.has_table)
+        assert [tuple(r) for r in _table_text(table)[1:]] == [tuple(r.cells()) for r in g.rows]  # every column
+        assert any(sh.has_text_frame and sh.text_frame.text == f"{g.not_rated} not rated" for sh in slide.shapes)
+
+
+def _font_size(paragraph, default: float) -> float:
+    sizes = [run.font.size.pt for run in paragraph.runs if run.font.size is not None]
+    return max(sizes) if sizes else default
+
+
+def _needed(frame, width_emu: int, default: float, margins=None) -> float:
+    """Points a frame's text needs at its own type sizes (Arial's line height, 1.15 of the size), by
+    the deck's measure of widths, with the margins (left, right, top, bottom) of the frame or cell."""
+    left, right, top, bottom = margins or (frame.margin_left, frame.margin_right, frame.margin_top,
+                                           frame.margin_bottom)
+    inner = (width_emu - left - right) / 12700
+    total = (top + bottom) / 12700
+    for para in frame.paragraphs:
+        size = _font_size(para, default)
+        total += text_fit.lines(para.text, inner, size, any(r.font.bold for r in para.runs)) * size * 1.15
+    return total
+
+
+def _cell_needs(cell, width_emu: int) -> float:
+    return _needed(cell.text_frame, width_emu, 10,
+                   (cell.margin_left, cell.margin_right, cell.margin_top, cell.margin_bottom))
+
+
+@pytest.mark.parametrize("which", ["plymouth", "scilly"])
+def test_pptx_shapes_never_overlap_and_stay_on_the_slide(which, plymouth, scilly):
+    data = plymouth[1]["pptx"] if which == "plymouth" else scilly["internal_pptx"]
+    prs = Presentation(io.BytesIO(data))
+    width, height = prs.slide_width, prs.slide_height
+    for number, slide in enumerate(prs.slides, start=1):
+        boxes = [(sh.name, sh.left, sh.top, sh.left + sh.width, sh.top + sh.height) for sh in slide.shapes]
+        for name, left, top, right, bottom in boxes:
+            assert 0 <= left < right <= width and 0 <= top < bottom <= height, (number, name)
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                apart = a[3] <= b[1] or b[3] <= a[1] or a[4] <= b[2] or b[4] <= a[2]
+                assert apart, f"slide {number}: {a[0]} overlaps {b[0]}"
+        for shape in slide.shapes:  # each outline holds its text, so the outlines are honest
+            if shape.has_table:
+                rows = shape.table.rows
+                assert sum(r.height for r in rows) == shape.height, (number, shape.name)
+                widths = [c.width for c in shape.table.columns]
+                for row in rows:
+                    spans = [(row.cells[0], sum(widths))] if row.cells[0].span_width > 1 else zip(row.cells, widths)
+                    need = max(_cell_needs(cell, w) for cell, w in spans)
+                    assert row.height / 12700 >= need - 0.01, (number, shape.name, row.cells[0].text)
+            elif shape.has_text_frame and shape.text_frame.text:
+                assert shape.height / 12700 >= _needed(shape.text_frame, shape.width, 18) - 0.01, \
+                    (number, shape.name, shape.text_frame.text[:40])
 
 
 # --- Word --------------------------------------------------------------------------------------
-def test_docx_has_headings_tables_and_charts_with_alt_text(plymouth):
+def test_docx_opens_with_the_summary_then_headings_tables_and_charts_with_alt_text(plymouth):
     pack, files = plymouth
     doc = Document(io.BytesIO(files["docx"]))
     styles = {p.style.name for p in doc.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Heading 3"} <= styles
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:3] == ["Summary", "The scorecard", "Measures in detail"]
-    assert len(doc.tables) > len(pack.groups())
-    header = [c.text for c in doc.tables[1].rows[0].cells]
-    assert header[:5] == ["Measure", "Latest", "Change", "Target", "Rating"]
-    assert doc.tables[1].rows[0]._tr.trPr.find(
+    assert headings[:4] == ["How current the figures are", "About this pack", "Summary in words",
+                            "Measures in detail"]
+    first = doc.tables[0]  # the first table is the board summary, every column
+    rows = [[c.text for c in row.cells] for row in first.rows]
+    assert rows[0] == list(summary.COLUMNS)
+    assert first.rows[0]._tr.trPr.find(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    for line in summary_lines(pack):
+        assert list(line.cells()) in rows, line.measure
+    for g in pack.board:
+        assert [f"{g.heading}: {g.counts_words}"] * len(summary.COLUMNS) in rows
+    assert doc.sections[0].page_width > doc.sections[0].page_height  # the summary on a landscape page
+    assert doc.sections[1].page_width < doc.sections[1].page_height
     charts = sum(1 for s in pack.sections if s.has_chart)
     assert len(doc.inline_shapes) == charts > 5
     for shape in doc.inline_shapes:
@@ -166,11 +347,55 @@ def test_docx_has_headings_tables_and_charts_with_alt_text(plymouth):
     assert doc.core_properties.language == "en-GB"
 
 
+# --- Every pack --------------------------------------------------------------------------------
+def test_illustrative_figures_are_labelled_in_every_table_of_every_pack(plymouth):
+    pack, files = plymouth
+    shown = [r for r in summary_lines(pack) if r.illustrative]
+    assert len(shown) >= 8 and all(r.latest.endswith(LABEL) for r in shown)
+    points = sum(status == ILLUSTRATIVE for sec in pack.sections for status in sec.data["status"])
+    assert points > len(shown)
+    labelled = sum(cell.endswith(LABEL) for sec in pack.sections for cell in sec.table.iloc[:, 1])
+    assert labelled == points  # each illustrative point of each trend table
+    doc = Document(io.BytesIO(files["docx"]))
+    in_word = sum(LABEL in cell.text for table in doc.tables for row in table.rows for cell in row.cells)
+    assert in_word == len(shown) + points  # the summary's figures and every trend table's
+    assert pdf_text(files["pdf"]).count(LABEL) >= len(shown) + points
+    slides = Presentation(io.BytesIO(files["pptx"])).slides
+    in_slides = sum(LABEL in cell.text for slide in slides for shape in slide.shapes if shape.has_table
+                    for row in shape.table.rows for cell in row.cells)
+    assert in_slides == 2 * len(shown)  # the summary slide and the priority area's slide
+    wb = load_workbook(io.BytesIO(files["xlsx"]))
+    assert wb.sheetnames[0] == "Summary"
+    summary_sheet = sheet_rows(wb["Summary"])
+    assert sum(LABEL in str(r["Latest"].value) for r in summary_sheet if r["Latest"] is not None) == len(shown)
+    for sheet in ("Values", "Trends"):
+        for r in sheet_rows(wb[sheet]):
+            illustrative = r["status"].value == ILLUSTRATIVE
+            assert (r["value_labels"].value or "").startswith(words.ILLUSTRATIVE_LABEL) == illustrative
+            if isinstance(r["value"].value, (int, float)):
+                assert (LABEL in r["value"].number_format) == illustrative, (sheet, r["metric_id"].value)
+
+
+def test_every_pack_shows_a_rate_with_its_counts(plymouth):
+    pack, files = plymouth
+    line = next(r for r in summary_lines(pack) if r.metric_id == "ehcp_20wk_pct")
+    assert line.latest == "6.0%: 24 of 403"
+    assert "6.0%: 24 of 403" in summary_columns(files["pdf"])[1]
+    assert any(r[1] == "6.0%: 24 of 403" for r in _table_text(next(
+        sh for sh in Presentation(io.BytesIO(files["pptx"])).slides[0].shapes if sh.has_table)))
+    assert "6.0%: 24 of 403" in [c.text for c in Document(io.BytesIO(files["docx"])).tables[0].columns[1].cells]
+    trend = pack.section_for("ehcp_20wk_pct").table.set_index("Period")["Plymouth"]
+    assert trend["2024"] == "6.0%: 24 of 403" and trend["2017"] == "67.2%: 84 of 125"
+    values = {r["metric_id"].value: r for r in sheet_rows(load_workbook(io.BytesIO(files["xlsx"]))["Values"])}
+    assert (values["ehcp_20wk_pct"]["numerator"].value, values["ehcp_20wk_pct"]["denominator"].value) == (24, 403)
+
+
 # --- Excel -------------------------------------------------------------------------------------
 def test_xlsx_has_no_formulas_and_neutralises_text(plymouth, rcon):
     _, files = plymouth
     wb = load_workbook(io.BytesIO(files["xlsx"]))
-    assert {"Values", "Comparators", "Targets", "Commentary", "Trends", "Caveats", "Sources"} <= set(wb.sheetnames)
+    assert {"Summary", "Values", "Comparators", "Targets", "Commentary", "Trends", "Caveats", "Sources"} <= \
+        set(wb.sheetnames)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -180,13 +405,48 @@ def test_xlsx_has_no_formulas_and_neutralises_text(plymouth, rcon):
     comments = {r[0]: r[3] for r in wb["Commentary"].iter_rows(min_row=2, values_only=True)}
     assert comments["ehcp_20wk_pct"] == "'" + FORMULA_TEXT
     assert comments["tribunal_appeal_rate_pct"] == "'" + PHONE_TEXT
-    values = {r[0]: r for r in wb["Values"].iter_rows(min_row=2, values_only=True)}
-    assert values["ehcp_20wk_pct"][5] == pytest.approx(area_series(rcon, "ehcp_20wk_pct", PLYMOUTH)["2024"])
-    comparators = {r[0]: r for r in wb["Comparators"].iter_rows(min_row=2, values_only=True)}
-    assert comparators["ehcp_20wk_pct"][3:5] == ("2024", pytest.approx(46.4))
-    ratings = {r[0]: r[5] for r in wb["Targets"].iter_rows(min_row=2, values_only=True)}
+    values = {r["metric_id"].value: r for r in sheet_rows(wb["Values"])}
+    assert values["ehcp_20wk_pct"]["value"].value == pytest.approx(area_series(rcon, "ehcp_20wk_pct", PLYMOUTH)["2024"])
+    comparators = {r["metric_id"].value: r for r in sheet_rows(wb["Comparators"])}
+    assert (comparators["ehcp_20wk_pct"]["comparator_period"].value,
+            comparators["ehcp_20wk_pct"]["england"].value) == ("2024", 46.4)
+    ratings = {r["metric_id"].value: r["rating"].value for r in sheet_rows(wb["Targets"])}
     assert (ratings["ehcp_20wk_pct"], ratings["ehcp_requests_6wk_pct"], ratings["tribunal_appeal_rate_pct"]) == \
         ("Red", "Amber", "Green")
+    for r in sheet_rows(wb["Summary"]):  # the rating as a badge: its colour behind its own text colour
+        if r["Rating"].value and r["Rating"].value.startswith("▲"):
+            assert r["Rating"].fill.fgColor.rgb.endswith("FFBF47") and r["Rating"].font.color.rgb.endswith("0B0C0C")
+
+
+def test_xlsx_figures_are_rounded_to_each_measures_decimals(plymouth, rcon):
+    _, files = plymouth
+    metrics = register.metrics_from_store(rcon)
+    wb = load_workbook(io.BytesIO(files["xlsx"]))
+    values = {r["metric_id"].value: r for r in sheet_rows(wb["Values"])}
+    term = values["ehcp_20wk_term_pct"]  # 66.7 - 61.4 is 5.300000000000004 in floating point
+    assert term["change"].value == 5.3 and term["change"].number_format == "#,##0.0"
+    checked = 0
+
+    def check(sheet, metric_id, column, cell):
+        nonlocal checked
+        if not isinstance(cell.value, float):
+            return
+        decimals = metrics[metric_id].decimals
+        assert cell.value == round(cell.value, decimals), (sheet, metric_id, column, cell.value)
+        assert len(repr(cell.value).split(".")[1]) <= max(decimals, 1), (sheet, metric_id, column, cell.value)
+        checked += 1
+
+    for r in sheet_rows(wb["Values"]):
+        for column in ("value", "previous", "change", "same_term_last_year"):
+            check("Values", r["metric_id"].value, column, r[column])
+    for r in sheet_rows(wb["Comparators"]):
+        for column in ("england", "region", "neighbour_mean"):
+            if r["comparator_metric"].value:
+                check("Comparators", r["comparator_metric"].value, column, r[column])
+    for r in sheet_rows(wb["Trends"]):
+        for column in ("value", "england", "region", "neighbour_mean", "target"):
+            check("Trends", r["metric_id"].value, column, r[column])
+    assert checked > 150
 
 
 # --- Public version ----------------------------------------------------------------------------
@@ -215,22 +475,29 @@ def test_public_xlsx_holds_no_count_below_the_threshold(scilly, rcon):
         elif (metric_id, period) in small_rates:
             pytest.fail(f"{metric_id} {period}: {value} is a rate on fewer than 5")
 
-    for r in wb["Values"].iter_rows(min_row=2, values_only=True):
-        check(r[0], r[3], r[6], r[5])
-        check(r[0], r[3], r[9], r[8])
-    for r in wb["Trends"].iter_rows(min_row=2, values_only=True):
-        check(r[0], r[2], r[3], r[4])
-        for comparator in r[6:9]:  # counts' comparators too (England and region totals, neighbour mean)
-            if r[2] == "count":
-                check(r[0], "count", r[3], comparator)
-    for r in wb["Comparators"].iter_rows(min_row=2, values_only=True):
-        if r[2] and metrics[r[2]].unit == "count":  # England and regional rates are sums over many areas
-            for value in (r[4], r[6], r[8]):
-                check(r[0], "count", r[3], value)
+    for r in sheet_rows(wb["Values"]):
+        r = {k: c.value for k, c in r.items()}
+        check(r["metric_id"], r["unit"], r["period"], r["value"])
+        check(r["metric_id"], r["unit"], r["previous_period"], r["previous"])
+        for part in ("numerator", "denominator"):  # the counts behind a rate that is shown
+            check(r["metric_id"], "count", r["period"], r[part])
+    for r in sheet_rows(wb["Trends"]):
+        r = {k: c.value for k, c in r.items()}
+        check(r["metric_id"], r["unit"], r["period"], r["value"])
+        for part in ("numerator", "denominator"):
+            check(r["metric_id"], "count", r["period"], r[part])
+        if r["unit"] == "count":  # counts' comparators too (England and region totals, neighbour mean)
+            for comparator in ("england", "region", "neighbour_mean"):
+                check(r["metric_id"], "count", r["period"], r[comparator])
+    for r in sheet_rows(wb["Comparators"]):
+        r = {k: c.value for k, c in r.items()}
+        if r["comparator_metric"] and metrics[r["comparator_metric"]].unit == "count":
+            for value in (r["england"], r["region"], r["neighbour_mean"]):  # rates are sums over many areas
+                check(r["metric_id"], "count", r["comparator_period"], value)
     assert checked > 50 and suppressed > 20
-    values = {r[0]: r for r in wb["Values"].iter_rows(min_row=2, values_only=True)}
-    assert values["ehcp_requests"][5] == "c"  # 2 requests in 2024
-    assert values["ehcp_caseload"][5] == 17  # 17 plans: not small
+    values = {r["metric_id"].value: r for r in sheet_rows(wb["Values"])}
+    assert values["ehcp_requests"]["value"].value == "c"  # 2 requests in 2024
+    assert values["ehcp_caseload"]["value"].value == 17  # 17 plans: not small
     about = " ".join(str(c) for row in wb["About"].iter_rows(values_only=True) for c in row if c)
     assert "Public version" in about and "a count below 5" in about
 
@@ -254,7 +521,7 @@ def test_public_pack_leaves_out_internal_commentary(rcon):
 def test_threshold_is_configurable(rcon):
     pack = build_pack(rcon, SCILLY, TERM, public=True, threshold=20)
     caseload = next(v for v in pack.rows if v.metric.id == "ehcp_caseload")
-    assert caseload.words["latest"] == "c" and caseload.row.value is None
+    assert caseload.summary.latest == "c" and caseload.row.value is None
     with pytest.raises(ValueError, match="whole number"):
         build_pack(rcon, SCILLY, TERM, public=True, threshold=0)
 
@@ -308,8 +575,8 @@ def test_stocktake_pack_shows_change_since_the_baseline_and_progress(rcon):
     local = area_series(rcon, "ehcp_20wk_pct", PLYMOUTH)
     assert row.row.baseline == pytest.approx(local["2022"])
     assert row.row.change_since_baseline == pytest.approx(local["2024"] - local["2022"])
-    assert row.words["change_since_baseline"] == "down 44.1 points"
-    assert row.words["progress"] == "target met at the baseline, missed now"
+    assert words.change_since_baseline(row.row, row.hidden) == "down 44.1 points"
+    assert words.progress(row.row, row.hidden) == "target met at the baseline, missed now"
     section = pack.section_for("ehcp_20wk_pct")
     assert section.data.set_index("period")["target"]["2024"] == 50.0
     assert pd.isna(section.data.set_index("period")["target"]["2021"])  # the target runs from 2022
@@ -326,18 +593,34 @@ def test_stocktake_pack_shows_change_since_the_baseline_and_progress(rcon):
 def test_progress_words_along_a_trajectory(rcon):
     built = card.build(rcon, PLYMOUTH, TERM, baseline="2022", metric_ids=["tribunal_appeal_rate_pct"])
     row = built.rows[0]  # 5.8% in 2022, 8.2% now, target 9.0% (lower is better): met
-    assert progress_words(row) == "target met"
+    assert words.progress(row) == "target met"
     row.target = targets.Target(4.0, 0.0, None, None, None, None)
-    assert progress_words(row) == "no progress: further from the target than at the baseline"
+    assert words.progress(row) == "no progress: further from the target than at the baseline"
     row.target = targets.Target(9.5, 0.0, None, None, None, None)
     row.value = 7.0
-    assert progress_words(row) == "target met"
+    assert words.progress(row) == "target met"
     row.target = targets.Target(5.0, 0.0, None, None, None, None)
     row.value = 5.4  # 5.8 -> 5.4 of the way to 5.0: half way
-    assert progress_words(row) == "50% of the way from the baseline to the target"
+    assert words.progress(row) == "50% of the way from the baseline to the target"
 
 
 # --- Entry points ------------------------------------------------------------------------------
+def test_a_pack_can_reuse_the_metric_tables_a_page_has_cached(rcon, plymouth):
+    from scorecard.tables import metric_table
+
+    metrics = register.metrics_from_store(rcon)
+    asked: list[str] = []
+
+    def cached(metric_id):
+        asked.append(metric_id)
+        return metric_table(rcon, metrics[metric_id])
+
+    pack = build_pack(rcon, PLYMOUTH, TERM, table_for=cached)
+    assert len(asked) == len(set(asked)) > 10  # each table asked for once
+    assert [r.cells() for r in summary_lines(pack)] == [r.cells() for r in summary_lines(plymouth[0])]
+
+
+
 def test_pack_bytes_names_and_types_each_format(rcon):
     data, name, mime = pack_bytes(rcon, "E06000063", TERM, "xlsx")  # Cumberland, formed 2023
     assert name == "send-scorecard-cumberland-autumn-2026-27.xlsx" and mime.endswith("spreadsheetml.sheet")

@@ -171,8 +171,10 @@ def test_the_excel_pack_holds_values_only_and_neutralised_text(packs):
                 assert _inert(cell.value), f"{ws.title}!{cell.coordinate}: {cell.value!r}"
                 texts.append(cell.value)
     assert {"'" + METRIC_NAME, "'" + COMMENT, "'" + AUTHOR} <= set(texts)
-    values = {r[0]: r for r in wb["Values"].iter_rows(min_row=2, values_only=True)}
-    assert isinstance(values["ehcp_20wk_pct"][10], float) and values["ehcp_20wk_pct"][10] < 0  # change: a number
+    header = [c.value for c in wb["Values"][1]]
+    values = {r[0]: dict(zip(header, r)) for r in wb["Values"].iter_rows(min_row=2, values_only=True)}
+    change = values["ehcp_20wk_pct"]["change"]
+    assert isinstance(change, float) and change < 0  # change: a number
 
 
 def _docx_texts(doc) -> list[str]:
