@@ -128,7 +128,7 @@ def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
     table = at.dataframe[0].value.set_index("Measure")
     assert table.loc["EHC plans issued within 20 weeks", "Rank or band"] == "145th of 149, band D (worst quarter)"
     with_sentences = at.expander[0]
-    assert "Plymouth issued 6.0% of new EHC plans within 20 weeks in 2024" in shown(with_sentences.markdown[0].value)
+    assert "Plymouth issued 6.0% (24 of 403) of new EHC plans within 20 weeks in 2024" in shown(with_sentences.markdown[0].value)
 
 
 def _sample_with_targets(con) -> None:
