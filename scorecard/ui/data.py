@@ -1,37 +1,38 @@
-"""One cached DuckDB connection per process, a cursor per query, and query results cached on the
-store's data version so that an import shows at once."""
+"""One cached hold on the store per process (scorecard.replica.DashboardStore: reads from an
+in-memory copy, the store itself opened only to copy it and to write), a cursor per query, and query
+results cached on the store's data version so that an import shows at once."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from .. import card as card_module
-from .. import config, queries, register, seed, sources_info, store, summary, targets
+from .. import config, queries, register, sources_info, store, summary, targets
 from ..areas import AreaIndex
+from ..replica import DashboardStore
 from ..tables import metric_table
 
 
-def connection():
-    """The dashboard owns the store: it creates and seeds it on first run if needed. When another
-    process holds the store this raises store.StoreBusy, whose page_message the app shows; the
-    failure is not cached, so the next run tries again."""
-    return _connection(config.db_path())
+def dashboard_store() -> DashboardStore:
+    """The process's hold on the store, created (and the store seeded) on first run. When another
+    process holds the store for longer than a write takes, this raises store.StoreBusy, whose
+    page_message the app shows; the failure is not cached, so the next run tries again."""
+    return _dashboard_store(config.db_path())
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str):
-    con = store.connect(path)
-    try:
-        seed.init(con)
-    except BaseException:
-        con.close()
-        raise
-    return con
+def _dashboard_store(path: str) -> DashboardStore:
+    return DashboardStore(path)
 
 
 def cursor():
-    """A cursor of its own for each query: a DuckDB connection shared across threads is not safe."""
-    return connection().cursor()
+    """A cursor of its own for each read: a DuckDB connection shared across threads is not safe."""
+    return dashboard_store().cursor()
+
+
+def write(change, /, *args, **kwargs):
+    """Run `change(con, *args, **kwargs)`, a write of the scorecard's core, on the store itself."""
+    return dashboard_store().write(change, *args, **kwargs)
 
 
 def data_version() -> int:
