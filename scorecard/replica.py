@@ -40,12 +40,14 @@ def _copy_tables(con, source_catalog: str, target: str) -> None:
                     + source_catalog + ".main." + table)
 
 
-class _LakeOrigin:
-    """A DuckLake: one connection attached to it for the process; the copies live beside it."""
+class _ConnectedOrigin:
+    """A DuckLake (or a MotherDuck database): one connection held for the process; the copies live
+    beside it."""
 
     def __init__(self, target: str):
         self.con = store.connect(target)
         seed.init(store.cursor(self.con))
+        self.catalog = store.cursor(self.con).execute("SELECT current_database()").fetchone()[0]
         self.host = self.con
 
     def marker(self):
@@ -55,7 +57,7 @@ class _LakeOrigin:
         source = store.cursor(self.con)
         source.execute("ATTACH ':memory:' AS " + name)
         with store.transaction(source):  # one snapshot of the lake for every table; only the copy is written
-            _copy_tables(source, lake.CATALOG, name)
+            _copy_tables(source, '"' + self.catalog.replace('"', '""') + '"', name)
 
     def write(self, change, /, *args, **kwargs):
         return change(store.cursor(self.con), *args, **kwargs)
@@ -142,7 +144,8 @@ class DashboardStore:
     store itself (change(con, ...) is a function of the scorecard's core, given a connection)."""
 
     def __init__(self, target: str):
-        self.origin = _LakeOrigin(target) if lake.is_lake(target) else _FileOrigin(target)
+        held = lake.is_lake(target) or target.startswith("md:")
+        self.origin = _ConnectedOrigin(target) if held else _FileOrigin(target)
         self._lock = threading.Lock()
         self._names: list[str] = []
         self._marker = None
