@@ -194,7 +194,8 @@ class StoreConflict(StoreUnavailable):
     """Other changes kept committing first; this one was retried, then given up. Nothing was written."""
 
 
-WRITE_ATTEMPTS = 8
+WRITE_ATTEMPTS = 40  # a change that keeps meeting others is tried at most this often,
+WRITE_PATIENCE_SECONDS = 60.0  # and for at most this long, before it is refused
 
 
 def _is_conflict(exc: BaseException) -> bool:
@@ -207,8 +208,10 @@ def _is_conflict(exc: BaseException) -> bool:
 def retrying(con, action, *args, migrations: bool = False):
     """Run `action(con, *args)` as one transaction, and return what it returns. On a DuckLake another
     writer may commit first: the transaction is then rolled back whole and run again, up to
-    WRITE_ATTEMPTS times with a growing pause, and then refused with StoreConflict. Never half-applied.
-    With migrations=True it brings the schema up to date instead (each migration its own transaction)."""
+    WRITE_ATTEMPTS times (within WRITE_PATIENCE_SECONDS) with a growing, jittered pause, and then
+    refused with StoreConflict. Never half-applied. With migrations=True it brings the schema up to
+    date instead (each migration its own transaction)."""
+    give_up_at = time.monotonic() + WRITE_PATIENCE_SECONDS
     for attempt in range(WRITE_ATTEMPTS):
         try:
             with _one_writer_at_a_time(con):
@@ -220,10 +223,10 @@ def retrying(con, action, *args, migrations: bool = False):
             if not _is_conflict(exc):
                 raise
             _rollback_quietly(con)
-            if attempt == WRITE_ATTEMPTS - 1:
+            if attempt == WRITE_ATTEMPTS - 1 or time.monotonic() >= give_up_at:
                 raise StoreConflict(
                     "Other changes to the shared store kept being saved at the same moment, so this one was "
-                    f"tried {WRITE_ATTEMPTS} times and then stopped. Nothing was written. Try again.",
+                    f"tried {attempt + 1} times and then stopped. Nothing was written. Try again.",
                     "Other people were saving changes at the same moment, so this change was not saved. "
                     "Nothing was written: try again.") from exc
             time.sleep(min(2.0, 0.05 * (1.8 ** attempt)) * (0.5 + random.random()))
