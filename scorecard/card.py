@@ -99,7 +99,7 @@ class CardRow:
         cm, cp = self.comparator_metric, self.comparator_period
         if cm is None or cp is None or self.period is None:
             return False
-        return cm.unit == self.metric.unit and cp.kind == self.period.kind and self.metric.unit != "count"
+        return cm.unit == self.metric.unit and cp.kind == self.period.kind and not self.metric.is_total
 
     @property
     def change_since_baseline(self) -> float | None:
@@ -270,7 +270,7 @@ def _order(metric_ids, metrics, plan) -> list[str]:
 
 
 def _small(metric: Metric, denominator, threshold: int) -> bool:
-    return metric.unit in ("%", "rate per 100") and not is_missing(denominator) and float(denominator) < threshold
+    return metric.unit in ("%", "rate per 100", "per 10,000") and not is_missing(denominator) and float(denominator) < threshold
 
 
 def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, baseline, small_threshold: int) -> None:

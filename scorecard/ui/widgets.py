@@ -121,7 +121,7 @@ def comparator_lines(row: CardRow, area_level: str) -> list[str]:
     if row.comparator_metric.id != row.metric.id:
         lines.append(f"Compared with the national measure: {row.comparator_metric.label}")
     if area_level != "england":
-        total = row.comparator_metric.unit == "count" and row.comparator_metric.id == row.metric.id
+        total = row.comparator_metric.is_total and row.comparator_metric.id == row.metric.id
         lines.append(f"England{' total' if total else ''}: {said['england']}{context}")
     if area_level == "la":
         region = said["region"]
