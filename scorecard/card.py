@@ -75,6 +75,8 @@ class CardRow:
     comment: commentary.Comment | None = None
     trend: list[dict] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    # The register's `shown_with` measures for the same area and period: (metric, value, status).
+    alongside: list[tuple[Metric, float | None, str | None]] = field(default_factory=list)
 
     @property
     def change(self) -> float | None:
@@ -235,6 +237,7 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         group = group_of.get(mid) or ("Other measures" if plan else THEME_TITLES.get(metric.theme, metric.theme))
         row = CardRow(metric, group)
         _fill_values(row, series[series["metric_id"] == mid], term, baseline, small_threshold)
+        _fill_alongside(row, series, metrics)
         _fill_comparators(row, metric, metrics, area, term, table_for, national_data)
         if not metric.national and row.period is not None and newest_local is not None \
                 and row.period.kind == newest_local.kind:
@@ -304,6 +307,18 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
             b = before.iloc[-1]
             row.baseline = None if is_missing(b.value) else float(b.value)
             row.baseline_period = b.period
+
+
+def _fill_alongside(row: CardRow, series: pd.DataFrame, metrics: dict[str, Metric]) -> None:
+    """The figures of the measures read beside this one (register `shown_with`), for its period."""
+    if row.period is None or not row.metric.shown_with:
+        return
+    same = series[(series["period"] == row.period.label) & series["metric_id"].isin(list(row.metric.shown_with))]
+    found = {r.metric_id: r for r in same.itertuples(index=False)}
+    for mid in row.metric.shown_with:
+        if mid in found and mid in metrics:
+            r = found[mid]
+            row.alongside.append((metrics[mid], None if is_missing(r.value) else float(r.value), r.status))
 
 
 class _TableLookup:

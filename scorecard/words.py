@@ -205,6 +205,28 @@ def figure(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
     return f"{text} ({'; '.join(labels)})" if labels else text
 
 
+def alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """The measures read beside this one, for the same period: 'Beside it: requests agreed for
+    assessment 44.4%, requests withdrawn 38.4%, requests still undecided 17.1%'. '' when there are none,
+    or when the figure itself is suppressed."""
+    if not getattr(row, "alongside", None) or "value" in hidden:
+        return ""
+    parts = [f"{lower_first(m.label)} {fmt(v, m, s)}" for m, v, s in row.alongside]
+    return "Beside it: " + ", ".join(parts)
+
+
+def figure_with_alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """The latest figure, and the measures read beside it ('0.1%: 1 of 1,176; beside it: …')."""
+    text, beside = figure(row, hidden), alongside(row, hidden)
+    return f"{text}; {lower_first(beside)}" if beside else text
+
+
+def mix(row) -> str:
+    """What a figure is made up of, where the release gives it (its note 'By setting type: …')."""
+    note = getattr(row, "note", None) or ""
+    return note if note.startswith("By ") else ""
+
+
 def period(row) -> str:
     return row.period.describe() if row.period is not None else "no figure yet"
 
@@ -506,6 +528,8 @@ def sentence(row, area_name: str) -> str:
         else:
             clauses += [f"{word} {what}" for word, what in comparisons]
     text += (", " + " and ".join(clauses) if clauses else "") + "."
+    if alongside(row):
+        text += f" {alongside(row)}."
     if row.small_numbers:
         text += " It is based on small numbers, so it is not compared with other areas or ranked."
     elif row.rank and _same_measure(row):
