@@ -281,7 +281,8 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
         return
     latest = series.iloc[-1]
     row.value = None if is_missing(latest.value) else float(latest.value)
-    row.status, row.period, row.source, row.note = latest.status, _period(latest), latest.source, latest.note
+    row.status, row.period, row.source = latest.status, _period(latest), latest.source
+    row.note = None if is_missing(latest.note) else latest.note
     row.source_publisher, row.source_released = latest.source_publisher, latest.source_released
     row.numerator = None if is_missing(latest.numerator) else float(latest.numerator)
     row.denominator = None if is_missing(latest.denominator) else float(latest.denominator)

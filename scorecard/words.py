@@ -211,8 +211,17 @@ def alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
     or when the figure itself is suppressed."""
     if not getattr(row, "alongside", None) or "value" in hidden:
         return ""
-    parts = [f"{lower_first(m.label)} {fmt(v, m, s)}" for m, v, s in row.alongside]
+    parts = [f"{_beside_label(m.label, row.metric.label)} {fmt(v, m, s)}" for m, v, s in row.alongside]
     return "Beside it: " + ", ".join(parts)
+
+
+def _beside_label(label: str, own: str) -> str:
+    """A measure's label beside another's, without the heading they share ('EHC plans: in special
+    schools' beside 'EHC plans: in mainstream' reads 'in special schools')."""
+    head, sep, rest = label.partition(": ")
+    if sep and own.startswith(head + sep):
+        return rest
+    return lower_first(label)
 
 
 def figure_with_alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
@@ -223,8 +232,8 @@ def figure_with_alongside(row, hidden: frozenset[str] | set[str] = frozenset()) 
 
 def mix(row) -> str:
     """What a figure is made up of, where the release gives it (its note 'By setting type: …')."""
-    note = getattr(row, "note", None) or ""
-    return note if note.startswith("By ") else ""
+    note = getattr(row, "note", None)
+    return note if isinstance(note, str) and note.startswith("By ") else ""
 
 
 def period(row) -> str:
