@@ -216,12 +216,11 @@ def alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
 
 
 def _beside_label(label: str, own: str) -> str:
-    """A measure's label beside another's, without the heading they share ('EHC plans: in special
-    schools' beside 'EHC plans: in mainstream' reads 'in special schools')."""
+    """A measure's label beside another's, without its heading, which the row it sits in gives
+    ('Requests: withdrawn' beside the refusal rate reads 'withdrawn'; 'EHC plans: in special schools'
+    beside 'EHC plans: in mainstream' reads 'in special schools')."""
     head, sep, rest = label.partition(": ")
-    if sep and own.startswith(head + sep):
-        return rest
-    return lower_first(label)
+    return lower_first(rest) if sep else lower_first(label)
 
 
 def figure_with_alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:

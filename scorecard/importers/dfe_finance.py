@@ -206,6 +206,28 @@ def derived_records(ctx: ImportContext, records: list[dict], plan: ImportPlan) -
                         "value": top / bottom, "numerator": top, "denominator": bottom,
                         "status": published.COMPUTED, "note": note, "source_file": plan.file_name,
                         "source_row": None, "source_column": f"{top_id} / {bottom_id}", "published_area": None})
+        out += _england_from_las(ctx, metric, out, tops, bottoms, plan.file_name)
+    return out
+
+
+def _england_from_las(ctx: ImportContext, metric: Metric, derived: list[dict], tops: dict, bottoms: dict,
+                      file_name: str) -> list[dict]:
+    """England's figure where the denominator is published only for LAs (the 2-18 population): the sum
+    of the LAs' numerators over the sum of their denominators, for the LAs that have both, and said so."""
+    out = []
+    for period_label in sorted({r["period_label"] for r in derived if r["metric_id"] == metric.id}):
+        if (ENGLAND, period_label) in bottoms:
+            continue
+        both = [key for key in set(tops) & set(bottoms) if key[1] == period_label and bottoms[key][0]
+                and ctx.areas.get(key[0]).level == "la"]
+        if not both:
+            continue
+        top, bottom = sum(tops[k][0] for k in both), sum(bottoms[k][0] for k in both)
+        out.append({"metric_id": metric.id, "area_code": ENGLAND, "period_label": period_label,
+                    "value": top / bottom, "numerator": top, "denominator": bottom, "status": published.COMPUTED,
+                    "note": f"Calculated here from the {len(both)} local authorities with both figures (sum ÷ sum); "
+                            "no England figure is published", "source_file": file_name, "source_row": None,
+                    "source_column": " / ".join(metric.derived_from), "published_area": None})
     return out
 
 

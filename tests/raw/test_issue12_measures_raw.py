@@ -172,12 +172,14 @@ def test_high_needs_block_per_head_wherever_the_population_is_published(con):
                   .itertuples()}
     shown = _shown(con, "high_needs_block_per_head")
     index = AreaIndex.from_store(con)
-    checked = 0
+    checked, top, bottom = 0, 0.0, 0.0
     for number, people in population.items():
         if number not in allocation:
             continue
         got = shown[(index.by_la_number(number), "FY 2021-22")]
         assert got["value"] == round(allocation[number] / people), number
         assert got["status"] == published.COMPUTED
-        checked += 1
+        checked, top, bottom = checked + 1, top + allocation[number], bottom + people
+    england = shown.pop(("E92000001", "FY 2021-22"))
     assert checked >= 149 and len(shown) == checked
+    assert england["value"] == round(top / bottom) and england["status"] == published.COMPUTED

@@ -90,9 +90,8 @@ def test_the_refusal_rate_is_read_beside_the_other_request_outcomes(con):
     assert [(m.id, v) for m, v, _ in refusals.alongside] == [
         ("requests_assessed_pct", 44.4), ("requests_withdrawn_pct", 38.4), ("requests_outstanding_pct", 17.1)]
     row = next(r for g in summary.board_summary(built, "la") for r in g.rows if r.metric_id == refusals.metric.id)
-    assert row.latest == ("0.1%: 1 of 1,176; beside it: requests agreed for assessment 44.4%, "
-                          "requests withdrawn 38.4%, requests still undecided 17.1%")
-    assert "Beside it: requests agreed for assessment 44.4%" in words.sentence(refusals, "Plymouth")
+    assert row.latest == "0.1%: 1 of 1,176; beside it: agreed to assess 44.4%, withdrawn 38.4%, still undecided 17.1%"
+    assert "Beside it: agreed to assess 44.4%" in words.sentence(refusals, "Plymouth")
     public = summary.board_summary(built, "la", {refusals.metric.id: {"value"}})
     hidden = next(r for g in public for r in g.rows if r.metric_id == refusals.metric.id)
     assert "beside" not in hidden.latest, "a suppressed figure shows nothing beside it"
@@ -101,9 +100,11 @@ def test_the_refusal_rate_is_read_beside_the_other_request_outcomes(con):
 def test_where_children_are_educated_reads_together_and_the_ap_mix_is_in_the_detail(con):
     from scorecard.ui import widgets
 
-    built = card.build(con, PLYMOUTH, TERM)
-    mainstream = next(r for r in built.rows if r.metric.id == "ehcp_mainstream_pct")
+    built = card.build(con, PLYMOUTH, TERM, metric_ids=["ehcp_mainstream_pct"])
+    mainstream = built.rows[0]
     assert [m.id for m, _, _ in mainstream.alongside] == ["ehcp_special_pct", "ehcp_ap_pct", "ehcp_elsewhere_pct"]
+    assert words.alongside(mainstream) == ("Beside it: in special schools 25.6%, in AP or PRU 2.0%, "
+                                           "educated elsewhere 10.3%")
     ap = card.build(con, "E08000030", TERM, metric_ids=["ap_placements"]).rows[0]
     assert "By setting type: " in widgets.period_words(ap) and "One on one tuition 21" in words.mix(ap)
 
