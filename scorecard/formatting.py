@@ -7,14 +7,17 @@ from .published import is_missing, status_words
 from .register import Metric
 
 
+MINUS = "\u2212"  # a true minus sign: reads as a number, and never as a spreadsheet formula
+
+
 def number(value, decimals: int = 0) -> str:
-    return f"{float(value):,.{decimals}f}"
+    return f"{float(value):,.{decimals}f}".replace("-", MINUS, 1)
 
 
 def money(value, decimals: int = 0) -> str:
-    """'£45,123,456', '-£1,200': a sum of money in a table, to the pound."""
+    """'£45,123,456', '−£1,200': a sum of money in a table, to the pound."""
     text = f"£{abs(float(value)):,.{decimals}f}"
-    return f"-{text}" if float(value) < 0 else text
+    return f"{MINUS}{text}" if float(value) < 0 else text
 
 
 def money_words(value, decimals: int = 0) -> str:
@@ -25,7 +28,7 @@ def money_words(value, decimals: int = 0) -> str:
         text = f"£{millions:,.0f}m" if millions >= 1000 else f"£{millions:,.1f}m"
     else:
         text = f"£{amount:,.{decimals}f}"
-    return f"-{text}" if float(value) < 0 else text
+    return f"{MINUS}{text}" if float(value) < 0 else text
 
 
 def fmt(value, metric: Metric, status: str | None = None, unit: bool = True, in_words: bool = False) -> str:

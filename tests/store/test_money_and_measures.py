@@ -22,7 +22,9 @@ def test_money_reads_to_the_pound_in_tables_and_in_millions_in_sentences():
     hnb = _metric(unit="£", decimals=0)
     assert fmt(38_037_510, hnb) == "£38,037,510"
     assert fmt(38_037_510, hnb, in_words=True) == "£38.0m"
-    assert money(-1_200_000) == "-£1,200,000" and money_words(-1_200_000) == "-£1.2m"
+    assert money(-1_200_000) == "−£1,200,000" and money_words(-1_200_000) == "−£1.2m"  # a true minus sign
+    balance = _metric(unit="%", signed=True, decimals=2)
+    assert fmt(-2.26, balance) == "−2.26%", "not '-2.26%', which a spreadsheet or Word pack would take for a formula"
     assert money_words(950_000) == "£950,000" and money_words(7_906_348_577) == "£7,906m"
     assert change_words(4_438_943, hnb) == "up £4.4m"
     per_head = _metric(unit="£ per head", decimals=0, population="children aged 2 to 18")

@@ -151,8 +151,8 @@ def test_population_and_the_high_needs_block_per_head_in_either_order(empty_con)
         assert per_head.status == published.COMPUTED
         assert "High needs block 38,037,510" in per_head.note and "Population aged 2 to 18 50,884" in per_head.note
         england = _row(plan, "high_needs_block_per_head", ENGLAND, "FY 2021-22")
-        assert england.value == pytest.approx((38_037_510 + 42_238_205) / (50_883.936 + 66_393.247))
-        assert "from the 2 local authorities with both figures" in england.note
+        assert england.value == pytest.approx((38_037_510 + 42_238_205 + 45_504_413) / (50_883.936 + 66_393.247 + 75_388))
+        assert "from the 3 local authorities with both figures" in england.note
         for batch in queries.batches(empty_con).query("status == 'committed'")["batch"]:
             ingest.undo(empty_con, int(batch))
     population = read_file(fixture_file(OUTTURN), ImportContext.from_store(empty_con))
