@@ -218,8 +218,9 @@ def _england_from_las(ctx: ImportContext, metric: Metric, derived: list[dict], t
     for period_label in sorted({r["period_label"] for r in derived if r["metric_id"] == metric.id}):
         if (ENGLAND, period_label) in bottoms:
             continue
-        both = [key for key in set(tops) & set(bottoms) if key[1] == period_label and bottoms[key][0]
-                and ctx.areas.get(key[0]).level == "la"]
+        # In a fixed order, so the sums (and the seed built from them) are the same on every run.
+        both = sorted(key for key in set(tops) & set(bottoms) if key[1] == period_label and bottoms[key][0]
+                      and ctx.areas.get(key[0]).level == "la")
         if not both:
             continue
         top, bottom = sum(tops[k][0] for k in both), sum(bottoms[k][0] for k in both)
