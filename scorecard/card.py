@@ -75,6 +75,8 @@ class CardRow:
     comment: commentary.Comment | None = None
     trend: list[dict] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    # The register's `shown_with` measures for the same area and period: (metric, value, status).
+    alongside: list[tuple[Metric, float | None, str | None]] = field(default_factory=list)
 
     @property
     def change(self) -> float | None:
@@ -99,7 +101,7 @@ class CardRow:
         cm, cp = self.comparator_metric, self.comparator_period
         if cm is None or cp is None or self.period is None:
             return False
-        return cm.unit == self.metric.unit and cp.kind == self.period.kind and self.metric.unit != "count"
+        return cm.unit == self.metric.unit and cp.kind == self.period.kind and not self.metric.is_total
 
     @property
     def change_since_baseline(self) -> float | None:
@@ -235,6 +237,7 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         group = group_of.get(mid) or ("Other measures" if plan else THEME_TITLES.get(metric.theme, metric.theme))
         row = CardRow(metric, group)
         _fill_values(row, series[series["metric_id"] == mid], term, baseline, small_threshold)
+        _fill_alongside(row, series, metrics)
         _fill_comparators(row, metric, metrics, area, term, table_for, national_data)
         if not metric.national and row.period is not None and newest_local is not None \
                 and row.period.kind == newest_local.kind:
@@ -270,7 +273,7 @@ def _order(metric_ids, metrics, plan) -> list[str]:
 
 
 def _small(metric: Metric, denominator, threshold: int) -> bool:
-    return metric.unit in ("%", "rate per 100") and not is_missing(denominator) and float(denominator) < threshold
+    return metric.unit in ("%", "rate per 100", "per 10,000") and not is_missing(denominator) and float(denominator) < threshold
 
 
 def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, baseline, small_threshold: int) -> None:
@@ -278,7 +281,8 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
         return
     latest = series.iloc[-1]
     row.value = None if is_missing(latest.value) else float(latest.value)
-    row.status, row.period, row.source, row.note = latest.status, _period(latest), latest.source, latest.note
+    row.status, row.period, row.source = latest.status, _period(latest), latest.source
+    row.note = None if is_missing(latest.note) else latest.note
     row.source_publisher, row.source_released = latest.source_publisher, latest.source_released
     row.numerator = None if is_missing(latest.numerator) else float(latest.numerator)
     row.denominator = None if is_missing(latest.denominator) else float(latest.denominator)
@@ -304,6 +308,18 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
             b = before.iloc[-1]
             row.baseline = None if is_missing(b.value) else float(b.value)
             row.baseline_period = b.period
+
+
+def _fill_alongside(row: CardRow, series: pd.DataFrame, metrics: dict[str, Metric]) -> None:
+    """The figures of the measures read beside this one (register `shown_with`), for its period."""
+    if row.period is None or not row.metric.shown_with:
+        return
+    same = series[(series["period"] == row.period.label) & series["metric_id"].isin(list(row.metric.shown_with))]
+    found = {r.metric_id: r for r in same.itertuples(index=False)}
+    for mid in row.metric.shown_with:
+        if mid in found and mid in metrics:
+            r = found[mid]
+            row.alongside.append((metrics[mid], None if is_missing(r.value) else float(r.value), r.status))
 
 
 class _TableLookup:

@@ -13,8 +13,8 @@
 * Small numbers: a rate on a denominator below the small-number threshold (default 10, set in the
   register) is marked `small_numbers`, and left out of ranks and bands: the Isles of Scilly's 100% from
   2 requests is not "1st of 151".
-* Counts are context: a raw count is bigger in bigger areas, so it gets no rank or band (a rate per
-  population, a separate measure, does).
+* Counts are context: a raw count (or a sum of money for the whole area) is bigger in bigger areas,
+  so it gets no rank or band (a rate per population, "per 10,000" or "£ per head", does).
 """
 
 from __future__ import annotations
@@ -70,17 +70,18 @@ calculated_region AS (
 region AS (
     SELECT c.period, c.region_code,
            CASE WHEN pr.region_code IS NOT NULL THEN pr.region
-                WHEN $3 IN ('%', 'rate per 100') AND c.with_parts > 0 THEN 100 * c.num / c.den
-                WHEN $3 = 'count' AND c.with_value > 0 THEN c.total END AS region,
+                WHEN $3 IN ('%', 'rate per 100', 'per 10,000', '£ per head') AND c.with_parts > 0
+                    THEN (CASE $3 WHEN 'per 10,000' THEN 10000 WHEN '£ per head' THEN 1 ELSE 100 END) * c.num / c.den
+                WHEN $3 IN ('count', '£') AND c.with_value > 0 THEN c.total END AS region,
            CASE WHEN pr.region_code IS NOT NULL THEN NULL
-                WHEN $3 IN ('%', 'rate per 100') AND c.with_parts > 0 THEN format(
+                WHEN $3 IN ('%', 'rate per 100', 'per 10,000', '£ per head') AND c.with_parts > 0 THEN format(
                     'calculated from {} of {} local authorities (sum of numerators ÷ sum of denominators); '
                     || 'no regional figure is published', c.with_parts, c.n)
-                WHEN $3 IN ('%', 'rate per 100') THEN format(
+                WHEN $3 IN ('%', 'rate per 100', 'per 10,000', '£ per head') THEN format(
                     'no regional figure is published, and the {} LAs'' counts are not available to calculate one', c.n)
-                WHEN $3 = 'count' AND c.with_value > 0 THEN format(
+                WHEN $3 IN ('count', '£') AND c.with_value > 0 THEN format(
                     'sum of {} of {} local authorities; no regional figure is published', c.with_value, c.n)
-                WHEN $3 = 'count' THEN format(
+                WHEN $3 IN ('count', '£') THEN format(
                     'no regional figure is published, and none of the {} LAs has a figure', c.n)
                 ELSE 'no regional figure is published' END AS region_note
     FROM calculated_region c
@@ -90,7 +91,7 @@ ranked AS (
     SELECT area_code, period,
            rank() OVER (PARTITION BY period ORDER BY value * $2 DESC) AS rank,
            count(*) OVER (PARTITION BY period) AS rank_of
-    FROM la WHERE value IS NOT NULL AND NOT small_numbers AND $3 <> 'count'
+    FROM la WHERE value IS NOT NULL AND NOT small_numbers AND $3 NOT IN ('count', '£')
 ),
 latest_batch AS (
     SELECT n.model_year, max(n.batch_id) AS batch_id FROM neighbour n

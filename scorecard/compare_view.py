@@ -100,7 +100,7 @@ def build(area: Area, metric: Metric, table: pd.DataFrame, period: Period, areas
     csv = ranking_ees(ranked, metric, england_rows)
     source = words.source_line(sources_used(pd.concat([england_rows, ranked]), sources))
     table_view = ranking_table(ranked, neighbour_codes, area.code)
-    if metric.unit == "count":
+    if metric.is_total:
         listed = table_view.sort_values("Local authority")[["Local authority", "ONS code", "Figure",
                                                             "Chosen area or neighbour"]]
         view.counts = Chart(words.ranking_title(ranked, metric, area, england, period.label, period.kind), None,
@@ -122,7 +122,7 @@ def build(area: Area, metric: Metric, table: pd.DataFrame, period: Period, areas
 
 def _notes(area: Area, metric: Metric, england: float | None) -> list[str]:
     notes = []
-    if metric.unit == "count":
+    if metric.is_total:
         notes.append("A count is context: bigger areas have more, so local authorities are not ranked, banded or "
                      "compared on it. The table lists every authority's figure.")
         if england is not None:

@@ -58,6 +58,8 @@ class Period:
             return f"{self.label} census"
         if self.kind == "month":
             return self.label
+        if self.kind == "financial_year":
+            return f"{KIND_WORDS[self.kind]} {self.label.removeprefix('FY ')}"
         return f"{KIND_WORDS[self.kind]} {self.label}"
 
 

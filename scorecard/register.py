@@ -13,15 +13,22 @@ from . import config, limits
 from .problems import UserProblem
 from .text_safety import text_problem
 
-UNITS = ("%", "count", "rate per 100", "days", "£")
+UNITS = ("%", "count", "rate per 100", "per 10,000", "days", "£", "£ per head")
+# Rates per population must name the population they are per (shown beside the figure).
+PER_POPULATION_UNITS = ("per 10,000", "£ per head")
+MONEY_UNITS = ("£", "£ per head")
+# Totals for a whole area (a count, a sum of money): bigger areas have more, so they are never ranked,
+# banded or called better or worse than another area, and a region's figure is the sum of its LAs'.
+TOTAL_UNITS = ("count", "£")
 POLARITIES = ("higher", "lower", "context")
-THEMES = ("timeliness", "demand", "disagreement", "inclusion", "workforce")
+THEMES = ("timeliness", "demand", "disagreement", "inclusion", "workforce", "resources")
 THEME_TITLES = {
     "timeliness": "Timeliness",
     "demand": "Demand",
     "disagreement": "Disagreement and redress",
     "inclusion": "Inclusion and elective home education",
     "workforce": "Workforce",
+    "resources": "Money and places",
 }
 _ID = re.compile(r"[a-z][a-z0-9_]{1,60}")
 # A metric's words are shown on every page and written into packs and officers' templates, so each
@@ -53,10 +60,20 @@ class Read:
     # Periods for which the publisher printed estimated (fractional) counts: their rates are kept,
     # without the counts, and a warning says so. Any other fractional count refuses the file.
     estimated_count_periods: tuple[str, ...] = ()
+    # The release publishes the counts but not this percentage: it is always calculated (status
+    # "computed", with a note), never passed off as published. `value` is then empty.
+    calculate: bool = False
+    # A column whose categories make up the headline row (e.g. setting_type): each area's mix of them
+    # is kept in the figure's note, and shown in its detail.
+    mix: str = ""
+    # Columns that tell this file from another with much the same columns (caseload.csv has ehcplans;
+    # newplans.csv, otherwise alike, has not): the file must have them, and they are not read.
+    requires: tuple[str, ...] = ()
 
     @property
     def columns(self) -> set[str]:
-        return {self.value, *self.numerator, *self.denominator, *(c for c, _ in self.filters)}
+        return {c for c in (self.value, self.mix, *self.numerator, *self.denominator, *self.requires,
+                            *(c for c, _ in self.filters)) if c}
 
 
 @dataclass(frozen=True)
@@ -81,6 +98,15 @@ class Metric:
     numerator_label: str = ""  # for a percentage: what its numerator counts, for the template
     denominator_label: str = ""
     on_scorecard: bool = True  # False for supporting measures (denominators, experimental rates)
+    population: str = ""  # for a rate per population ("per 10,000", "£ per head"): who it is per
+    signed: bool = False  # a balance: below zero is allowed (a deficit), for a % between -100 and 100
+    estimate: bool = False  # an estimate or projection (a population): a count need not be whole
+    # Other measures read beside this one wherever it appears (the refusal rate beside the other
+    # request outcomes): their figures for the same period are shown in its row.
+    shown_with: tuple[str, ...] = ()
+    # A measure calculated from two others (numerator metric, denominator metric), for each area and
+    # period where both are published: a money total per head of a population.
+    derived_from: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -93,6 +119,11 @@ class Metric:
     @property
     def is_count(self) -> bool:
         return self.unit == "count"
+
+    @property
+    def is_total(self) -> bool:
+        """A count or a sum of money for the whole area: never ranked or compared across areas."""
+        return self.unit in TOTAL_UNITS
 
 
 def _as_tuple(value) -> tuple[str, ...]:
@@ -131,13 +162,17 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
         raise RegisterError(f"{prefix}: decimals must be between 0 and 4")
     reads = []
     for r in d.get("read", []):
-        if not r.get("publication") or not r.get("value"):
+        calculate = bool(r.get("calculate", False))
+        if not r.get("publication") or not (r.get("value") or calculate):
             raise RegisterError(f"{prefix}: each read needs 'publication' and 'value'")
+        if calculate and (not r.get("numerator") or not r.get("denominator") or d["unit"] != "%"):
+            raise RegisterError(f"{prefix}: a read with calculate = true is a percentage and needs a numerator "
+                                "and a denominator")
         filters = tuple((str(k), _as_tuple(v)) for k, v in (r.get("filters") or {}).items())
         reads.append(
             Read(
                 publication=r["publication"],
-                value=r["value"],
+                value=r.get("value", ""),
                 file=r.get("file", ""),
                 numerator=_as_tuple(r.get("numerator")),
                 denominator=_as_tuple(r.get("denominator")),
@@ -145,8 +180,20 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
                 period_kind=r.get("period_kind"),
                 compute_missing=bool(r.get("compute_missing", False)),
                 estimated_count_periods=_as_tuple(r.get("estimated_count_periods")),
+                calculate=calculate,
+                mix=str(r.get("mix", "") or ""),
+                requires=_as_tuple(r.get("requires")),
             )
         )
+    population = str(d.get("population", "") or "").strip()
+    if d["unit"] in PER_POPULATION_UNITS and not population:
+        raise RegisterError(f"{prefix}: a rate {d['unit']} must name its population (population = \"...\")")
+    message = text_problem(population, limits.MAX_METRIC_TEXT_CHARS)
+    if message:
+        raise RegisterError(f"{prefix}: population {message}")
+    derived_from = _as_tuple(d.get("derived_from"))
+    if derived_from and len(derived_from) != 2:
+        raise RegisterError(f"{prefix}: derived_from names two measures: the numerator and the denominator")
     breaks = tuple((str(b["period"]), str(b.get("note", ""))) for b in d.get("breaks", []))
     for period, note in breaks:
         message = text_problem(note, limits.MAX_METRIC_TEXT_CHARS)
@@ -186,6 +233,11 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
         on_scorecard=bool(d.get("on_scorecard", True)),
         numerator_label=str(d.get("numerator_label", "")).strip(),
         denominator_label=str(d.get("denominator_label", "")).strip(),
+        population=population,
+        signed=bool(d.get("signed", False)),
+        estimate=bool(d.get("estimate", False)),
+        shown_with=_as_tuple(d.get("shown_with")),
+        derived_from=derived_from,
     )
 
 
@@ -201,6 +253,11 @@ def load_register(path: Path | str = config.REGISTER_FILE, origin: str = "regist
         if m.id in seen:
             raise RegisterError(f"{path.name}: metric {m.id} is defined twice")
         seen.add(m.id)
+    for m in metrics:
+        unknown = [i for i in (*m.shown_with, *m.derived_from) if i not in seen]
+        if unknown:
+            raise RegisterError(f"{path.name}: metric {m.id} names {', '.join(unknown)}, which the register "
+                                "does not define")
     return metrics
 
 
@@ -287,8 +344,11 @@ def _metric_from_json(text: str) -> Metric:
     d = json.loads(text)
     d["reads"] = tuple(Read(**{**r, "numerator": tuple(r["numerator"]), "denominator": tuple(r["denominator"]),
                                "filters": tuple((k, tuple(v)) for k, v in r["filters"]),
-                               "estimated_count_periods": tuple(r.get("estimated_count_periods", ()))})
+                               "estimated_count_periods": tuple(r.get("estimated_count_periods", ())),
+                               "requires": tuple(r.get("requires", ()))})
                        for r in d.get("reads", []))
+    for key in ("shown_with", "derived_from"):
+        d[key] = tuple(d.get(key, ()))
     d["breaks"] = tuple(tuple(b) for b in d.get("breaks", []))
     known = set(Metric.__dataclass_fields__)
     return Metric(**{k: v for k, v in d.items() if k in known})

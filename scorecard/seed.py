@@ -32,6 +32,13 @@ RAW_FILES = (
     "moj/SEND Tribunals and appeal rate 2014-2024.csv",
     "ees/ehe_academic_year.csv",
     "ees/exc_nat_region_la_fy.csv",
+    "sendap/ap/spc_ap_setting.csv",
+    "sendap/finance/dsg_deficit_derived.xlsx",
+    "sendap/finance/dedicated-schools-grant_2021_11_18.ods",
+    "sendap/finance/dedicated-schools-grant_2022_07_18.ods",
+    "sendap/finance/dedicated-schools-grant_2023_07_20.ods",
+    "sendap/finance/dedicated-schools-grant_2024_07_20.ods",
+    "sendap/finance/Outturn data 202122.xlsx",
     "neighbours/sn_april_2021.xlsx",
     "neighbours/sn_may_2025.xlsx",
 )

@@ -27,7 +27,7 @@ from .register import Metric
 
 MARK = "c"
 DEFAULT_THRESHOLD = 5
-RATE_UNITS = ("%", "rate per 100")
+RATE_UNITS = ("%", "rate per 100", "per 10,000")
 COMPARATOR_FIELDS = ("england", "region", "sn_mean")
 
 

@@ -25,7 +25,7 @@ from .register import Metric
 from .text_safety import neutralise_cell
 
 UNIT_WORDS = {"%": "Percentage, 0 to 100", "count": "Count (whole number)", "rate per 100": "Rate per 100",
-              "days": "Days", "£": "Pounds (£)"}
+              "per 10,000": "Rate per 10,000", "days": "Days", "£": "Pounds (£)", "£ per head": "Pounds (£) per head"}
 POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better",
                   "context": "Context: neither direction is better"}
 _BOLD = Font(bold=True)

@@ -105,7 +105,7 @@ def notes(area: Area, metric: Metric, national_metric: Metric | None, boundary, 
         out.append(f"A local measure: its figures come from local returns. The national comparator is "
                    f"{words.lower_first(national_metric.name)}, shown with its own periods, which differ from the "
                    f"local ones: it is context only, {words.NOT_COMPARABLE}.")
-    if metric.unit == "count" and area.level == "la":
+    if metric.is_total and area.level == "la":
         out.append("A count is context: bigger areas have more. England's and the region's figures are totals for "
                    "many authorities, so they are not drawn; the statistical neighbours' mean is, as context, not "
                    "as a comparison.")

@@ -16,16 +16,22 @@ def value_problem(metric: Metric, value: float | None) -> str | None:
         return None
     if value != value:  # NaN
         return "is not a number"
-    if metric.unit == "%" and not 0 <= value <= 100:
+    if metric.unit == "%" and metric.signed and not -100 <= value <= 100:
+        return f"{_fmt(value)} is outside -100–100, but {metric.id} is a percentage"
+    if metric.unit == "%" and not metric.signed and not 0 <= value <= 100:
         return f"{_fmt(value)} is outside 0–100, but {metric.id} is a percentage"
     if metric.unit == "count":
         if value < 0:
             return f"{_fmt(value)} is negative, but {metric.id} is a count"
-        if value != int(value):
+        if value != int(value) and not metric.estimate:
             return f"{_fmt(value)} is not a whole number, but {metric.id} is a count"
-    if metric.unit in ("rate per 100", "days") and value < 0:
-        return f"{_fmt(value)} is negative, but {metric.id} is a {metric.unit}"
+    if metric.unit in ("rate per 100", "per 10,000", "days", "£", "£ per head") and value < 0 and not metric.signed:
+        return f"{_fmt(value)} is negative, but {metric.id} is a {_unit_words(metric.unit)}"
     return None
+
+
+def _unit_words(unit: str) -> str:
+    return {"£": "sum of money", "£ per head": "sum of money per head"}.get(unit, unit)
 
 
 def parts_problem(metric: Metric, numerator: float | None, denominator: float | None) -> str | None:

@@ -37,7 +37,7 @@ PROVISIONAL_LABEL = "local (provisional)"
 NOT_COMPARABLE = "not directly comparable"
 CONTEXT_ONLY = f"context only, {NOT_COMPARABLE}"
 SUPPRESSED_MARK = "c"
-RATE_UNITS = ("%", "rate per 100")
+RATE_UNITS = ("%", "rate per 100", "per 10,000")
 NOT_RATED = "Not rated"
 
 # Words that keep their capital inside a sentence: names, and the months. Acronyms ("EHC", "SEND",
@@ -170,7 +170,7 @@ def in_sentence(value, metric, status: str | None = None, numerator=None, denomi
     small numbers: treat with caution)', '66.7% (86 of 129; illustrative)'."""
     parts = [counts(numerator, denominator, metric), *status_labels(status, small_numbers)]
     parts = [p for p in parts if p]
-    return fmt(value, metric) + (f" ({'; '.join(parts)})" if parts else "")
+    return fmt(value, metric, in_words=True) + (f" ({'; '.join(parts)})" if parts else "")
 
 
 def compare_word(value: float, other: float, decimals: int) -> str:
@@ -186,7 +186,7 @@ def since(value, previous, previous_period, metric, kind: str | None = None) -> 
     when = period_in(previous_period, kind)
     if word == "the same as":
         return f"the same as {when}"
-    return f"{'up' if value > previous else 'down'} from {fmt(previous, metric)} {when}"
+    return f"{'up' if value > previous else 'down'} from {fmt(previous, metric, in_words=True)} {when}"
 
 
 # ---------------------------------------------------------------- one scorecard row: the cells
@@ -203,6 +203,36 @@ def figure(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
     text = value_with_counts(row.value, row.numerator, row.denominator, row.metric, row.status)
     labels = figure_labels(row)
     return f"{text} ({'; '.join(labels)})" if labels else text
+
+
+def alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """The measures read beside this one, for the same period: 'Beside it: requests agreed for
+    assessment 44.4%, requests withdrawn 38.4%, requests still undecided 17.1%'. '' when there are none,
+    or when the figure itself is suppressed."""
+    if not getattr(row, "alongside", None) or "value" in hidden:
+        return ""
+    parts = [f"{_beside_label(m.label, row.metric.label)} {fmt(v, m, s)}" for m, v, s in row.alongside]
+    return "Beside it: " + ", ".join(parts)
+
+
+def _beside_label(label: str, own: str) -> str:
+    """A measure's label beside another's, without its heading, which the row it sits in gives
+    ('Requests: withdrawn' beside the refusal rate reads 'withdrawn'; 'EHC plans: in special schools'
+    beside 'EHC plans: in mainstream' reads 'in special schools')."""
+    head, sep, rest = label.partition(": ")
+    return lower_first(rest) if sep else lower_first(label)
+
+
+def figure_with_alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """The latest figure, and the measures read beside it ('0.1%: 1 of 1,176; beside it: …')."""
+    text, beside = figure(row, hidden), alongside(row, hidden)
+    return f"{text}; {lower_first(beside)}" if beside else text
+
+
+def mix(row) -> str:
+    """What a figure is made up of, where the release gives it (its note 'By setting type: …')."""
+    note = getattr(row, "note", None)
+    return note if isinstance(note, str) and note.startswith("By ") else ""
 
 
 def period(row) -> str:
@@ -333,7 +363,7 @@ def comparator_lines(row, area_level: str) -> list[str]:
     if row.comparator_metric.id != row.metric.id:
         lines.append(f"Compared with the national measure: {row.comparator_metric.label}")
     if area_level != "england":
-        total = row.comparator_metric.unit == "count"
+        total = row.comparator_metric.is_total
         lines.append(f"England{' total' if total else ''}: {england(row)}")
     if area_level == "la":
         text = region(row)
@@ -506,13 +536,15 @@ def sentence(row, area_name: str) -> str:
         else:
             clauses += [f"{word} {what}" for word, what in comparisons]
     text += (", " + " and ".join(clauses) if clauses else "") + "."
+    if alongside(row):
+        text += f" {alongside(row)}."
     if row.small_numbers:
         text += " It is based on small numbers, so it is not compared with other areas or ranked."
     elif row.rank and _same_measure(row):
         text += (f" It is the {ordinal(row.rank)} highest of {row.rank_of} local authorities."
                  if m.polarity == "context" else f" It ranks {ordinal(row.rank)} of {row.rank_of}.")
     cm = row.comparator_metric
-    if cm is not None and not _same_measure(row) and not is_missing(row.england) and cm.unit != "count":
+    if cm is not None and not _same_measure(row) and not is_missing(row.england) and not cm.is_total:
         text += (f" The nearest national measure ({cm.label}) was {fmt(row.england, cm)} for England "
                  f"{period_in(row.comparator_period)}: {CONTEXT_ONLY}.")
     if row.rating.rag:
@@ -598,14 +630,14 @@ def trend_title(frame: pd.DataFrame, metric, area_name: str) -> str:
         clauses.append(since(latest["value"], prev["value"], prev["period"], metric, prev["period_kind"]))
     context = []
     same = england_rows[england_rows["period"] == latest["period"]]
-    if not local_measure and metric.unit != "count" and len(same) and not is_missing(same.iloc[0]["value"]):
+    if not local_measure and not metric.is_total and len(same) and not is_missing(same.iloc[0]["value"]):
         e = same.iloc[0]["value"]
         if small:
             context.append(f"England {fmt(e, metric)} (context only: small numbers are not compared)")
         else:
             clauses.append(f"{compare_word(latest['value'], e, metric.decimals)} England ({fmt(e, metric)})")
     neighbours_rows = frame[(frame["role"] == "neighbours") & (frame["period"] == latest["period"])]
-    if metric.unit == "count" and len(neighbours_rows) and not is_missing(neighbours_rows.iloc[0]["value"]):
+    if metric.is_total and len(neighbours_rows) and not is_missing(neighbours_rows.iloc[0]["value"]):
         n = neighbours_rows.iloc[0]["value"]
         context.append(f"statistical neighbours' mean {fmt(n, metric)} (context only: a count, and bigger "
                        "areas have more)")
@@ -726,7 +758,7 @@ def ranking_title(frame: pd.DataFrame, metric, area, england_value: float | None
     mine = frame[frame["area_code"] == area.code]
     if len(mine) and not is_missing(mine.iloc[0]["value"]) and is_missing(mine.iloc[0]["rank"]):
         r = mine.iloc[0]
-        why = ("a count, not ranked: bigger areas have more" if metric.unit == "count" else
+        why = (f"{total_kind(metric)}, not ranked: bigger areas have more" if metric.is_total else
                f"{SMALL_NUMBERS_SHORT}, not ranked" if flag(r.get("small_numbers")) else "not ranked")
         return f"{area.name}: {label} {during} was {r['value_words']} ({why}){'; ' + eng if eng else ''}"
     if len(mine) and not is_missing(mine.iloc[0]["value"]):
@@ -773,7 +805,7 @@ def ranking_description(frame: pd.DataFrame, metric, area, neighbour_codes: list
     if len(near):
         text += (f" Its statistical neighbours are highlighted, from {near.iloc[0]['value_words']} "
                  f"({near.iloc[0]['area_name']}) to {near.iloc[-1]['value_words']} ({near.iloc[-1]['area_name']}).")
-    if not is_missing(england_value) and metric.unit != "count":
+    if not is_missing(england_value) and not metric.is_total:
         text += f" A dashed line marks England's figure, {fmt(england_value, metric)}."
     return text
 
@@ -898,10 +930,15 @@ def rank_cell(metric, rank, rank_of, value, small_numbers: bool) -> str:
     return f"not ranked: {why}" if why else "not ranked"
 
 
+def total_kind(metric) -> str:
+    """'a count' or 'a sum of money': what a whole-area total is, in words."""
+    return "a sum of money" if metric.unit == "£" else "a count"
+
+
 def not_ranked_reason(metric, small_numbers: bool) -> str:
     """Why a figure gets no rank or band: '' when nothing stops it."""
-    if metric.unit == "count":
-        return "a count (bigger areas have more)"
+    if metric.is_total:
+        return f"{total_kind(metric)} (bigger areas have more)"
     if small_numbers:
         return SMALL_NUMBERS_SHORT
     return ""
@@ -911,8 +948,8 @@ def no_band_words(metric, value, small_numbers: bool) -> str:
     """Why a local authority has no band: no figure, small numbers, or a count (never compared)."""
     if is_missing(value):
         return "no band: no figure"
-    if metric.unit == "count":
-        return "no band: a count, not compared across areas (bigger areas have more)"
+    if metric.is_total:
+        return f"no band: {total_kind(metric)}, not compared across areas (bigger areas have more)"
     if small_numbers:
         return "no band: small numbers"
     return "no band"

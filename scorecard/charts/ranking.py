@@ -68,7 +68,7 @@ def ranking_chart(frame: pd.DataFrame, metric: Metric, area_code: str | None = N
             hovertemplate=("%{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}; band %{customdata[3]}"
                            "<extra></extra>"),
         ))
-    if not is_missing(england) and metric.unit != "count":  # a national count is a total, not a comparator
+    if not is_missing(england) and not metric.is_total:  # a national count is a total, not a comparator
         style = series("england")
         fig.add_shape(type="line", x0=0.5, x1=len(ranked) + 0.5, y0=england, y1=england, name="england",
                       line={"color": style.colour, "width": 2.5, "dash": style.dash})

@@ -20,7 +20,8 @@ CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"
 FONT = "Arial, sans-serif"
 TICK_SIZE = 12
 MAX_SERIES = 4
-UNIT_TITLES = {"%": "Per cent", "count": "Number", "rate per 100": "Per 100 pupils", "days": "Days", "£": "Pounds"}
+UNIT_TITLES = {"%": "Per cent", "count": "Number", "rate per 100": "Per 100 pupils", "days": "Days", "£": "Pounds", "£ per head": "Pounds per head",
+               "per 10,000": "Per 10,000"}
 CHAR_PX = 7.0  # the width of a character of 12 px Arial, near enough, for laying out labels
 
 

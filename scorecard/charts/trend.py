@@ -79,7 +79,7 @@ def trend_frame(table: pd.DataFrame, area: Area, metric: Metric, national: pd.Da
     """
     mine = table[table["area_code"] == area.code]
     frames = [_series_rows(mine, "area", area.name, metric)]
-    totals_compare = metric.unit != "count"
+    totals_compare = not metric.is_total
     if area.code != ENGLAND and metric.national:
         if totals_compare:
             frames.append(_series_rows(table[table["area_code"] == ENGLAND], "england", "England", metric,
@@ -102,7 +102,7 @@ def trend_frame(table: pd.DataFrame, area: Area, metric: Metric, national: pd.Da
         if area.code != ENGLAND and len(own):
             frames.append(_series_rows(own, "area_national", f"{area.name} ({_source_words(own)})", national_metric))
         eng = national[national["area_code"] == ENGLAND]
-        if len(eng) and (national_metric.unit != "count" or area.code == ENGLAND):
+        if len(eng) and (not national_metric.is_total or area.code == ENGLAND):
             frames.append(_series_rows(eng, "england", f"England ({_source_words(eng)})", national_metric,
                                        counts=False))
         if len(mine):

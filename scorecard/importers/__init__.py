@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from . import (
-    csv_text, ees_csv, ees_zip, local_csv, local_sheet, local_template, moj_tribunal, neighbours, safe_zip, targets_csv,
+    csv_text, dfe_finance, ees_csv, ees_zip, local_csv, local_sheet, local_template, moj_tribunal, neighbours, safe_zip,
+    targets_csv,
 )
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
 
 KNOWN_FORMATS = (
     "an EES open-data CSV or ZIP, the MoJ SEND Tribunal appeal-rate table (CSV or ODS), "
-    "a DfE statistical-neighbour workbook, a local return (a CSV with area, metric, period and "
+    "a DfE statistical-neighbour workbook, a DfE finance file (the DSG balance or high needs outturn "
+    "workbook, or a DSG allocations spreadsheet), a local return (a CSV with area, metric, period and "
     "value columns, a workbook sheet with those columns, or the SEND Scorecard Excel template), "
     "or a targets CSV (area, metric, period, target)"
 )
@@ -29,17 +31,27 @@ def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = N
         archive = safe_zip.open_zip(source)
         names = archive.names()
         archive.close()
-        if "mimetype" in names:
+        # DfE's DSG allocations spreadsheets have no mimetype member, but are OpenDocument all the same.
+        if "mimetype" in names or {"content.xml", "META-INF/manifest.xml"} <= set(names):
             with unless_damaged(source.name, "an OpenDocument spreadsheet"):
                 is_moj_table = moj_tribunal.looks_like_ods(source)
             if is_moj_table:
                 return moj_tribunal.read_ods(source, ctx)
+            with unless_damaged(source.name, "an OpenDocument spreadsheet"):
+                is_allocations = dfe_finance.looks_like_allocations_ods(source)
+            if is_allocations:
+                return dfe_finance.read(source, ctx, dfe_finance.ALLOCATIONS)
             raise ImportFailure(Issue(source.name, "is an OpenDocument spreadsheet, but not the MoJ SEND Tribunal "
-                                      f"appeal-rate table. For a local return: {GET_THE_TEMPLATE}"))
+                                      "appeal-rate table or DfE's DSG allocations. "
+                                      f"For a local return: {GET_THE_TEMPLATE}"))
         if "xl/workbook.xml" in names:
             safe_zip.vet(source)  # sizes and ratio checked before openpyxl expands anything
             with unless_damaged(source.name, "an Excel workbook"):
-                reader = next((r for r in (neighbours, local_template, local_sheet) if r.looks_like(source)), None)
+                finance = dfe_finance.looks_like_workbook(source)
+                reader = None if finance else next(
+                    (r for r in (neighbours, local_template, local_sheet) if r.looks_like(source)), None)
+            if finance:
+                return dfe_finance.read(source, ctx, finance)
             if reader is neighbours:
                 return neighbours.read(source, ctx, model_year)
             if reader is not None:

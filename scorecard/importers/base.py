@@ -120,6 +120,9 @@ class ImportContext:
     released: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     # Import what a recognised file holds even when a mapped column is missing, listing what was not read.
     partial: bool = False
+    # The current figures of measures the register derives others from (`derived_from`):
+    # metric -> (area, period) -> (value, where it came from).
+    stored: dict[str, dict[tuple[str, str], tuple[float, str]]] = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, con) -> "ImportContext":
@@ -141,7 +144,17 @@ class ImportContext:
                 "JOIN source_release s ON s.id = v.source_id JOIN publication pub ON pub.id = s.publication_id "
                 "WHERE s.publication_id <> ? GROUP BY ALL", [LOCAL_PUBLICATION]).fetchall():
             released.setdefault(metric_id, {})[period_label] = (kind, publisher)
-        return cls(metrics_from_store(con), AreaIndex.from_store(con), releases, released)
+        metrics = metrics_from_store(con)
+        inputs = sorted({i for m in metrics.values() for i in m.derived_from})
+        stored: dict[str, dict[tuple[str, str], tuple[float, str]]] = {}
+        if inputs:
+            for metric_id, area, period_label, value, title in con.execute(
+                    "SELECT v.metric_id, v.area_code, v.period_label, v.value, s.title FROM metric_value v "
+                    "LEFT JOIN source_release s ON s.id = v.source_id "
+                    "WHERE v.is_current AND v.value IS NOT NULL AND v.metric_id IN (SELECT unnest(?::VARCHAR[]))",
+                    [inputs]).fetchall():
+                stored.setdefault(metric_id, {})[(area, period_label)] = (value, title or "an earlier import")
+        return cls(metrics, AreaIndex.from_store(con), releases, released, stored=stored)
 
     def release_for(self, publication_id: str, latest_period: str, title_hint: str | None = None) -> dict:
         """The known release of a publication that covers up to `latest_period`, or a new one."""

@@ -136,6 +136,7 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
         rows = frame
         for col, allowed in rd.filters:
             rows = rows[rows[col].str.strip().isin(allowed)]
+        mixes = _mixes(frame, rd, source.name, problems) if rd.mix else {}
         seen: dict[tuple, int] = {}
         for rec in rows.to_dict("records"):
             key_area = area_of.get(_area_key(rec))
@@ -148,7 +149,7 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
             key = (key_area, period.label)
             if key in seen:
                 problems.append(Issue(source.name, f"duplicate row: {metric.id} for this area and period "
-                                      f"is also on row {seen[key]}", row=rec["_row"], column=rd.value))
+                                      f"is also on row {seen[key]}", row=rec["_row"], column=rd.value or rd.numerator[0]))
                 continue
             seen[key] = rec["_row"]
             record, issue = _value_record(metric, rd, rec, source.name, period.label)
@@ -157,8 +158,12 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
                 continue
             if issue:
                 plan.warnings.append(issue)
+            mix = mixes.get((_area_key(rec), rec["time_period"], rec["time_identifier"]))
+            if mix:
+                record["note"] = "; ".join(n for n in (record.get("note"), mix) if n)
             record.update(metric_id=metric.id, area_code=key_area, period_label=period.label,
-                          source_file=source.name, source_row=rec["_row"], source_column=rd.value,
+                          source_file=source.name, source_row=rec["_row"],
+                          source_column=rd.value or " / ".join((*rd.numerator, *rd.denominator)),
                           published_area=rec.get("new_la_code") or rec.get("region_code") or rec.get("country_code"))
             records.append(record)
     if problems:
@@ -170,6 +175,29 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
 
     latest = max((plan.periods[r["period_label"]] for r in records), key=lambda p: p.sort_key)
     return plan.set_values(records, ctx.release_for(publications.pop(), latest.label, title_hint))
+
+
+def _mixes(frame: pd.DataFrame, rd: Read, file_name: str, problems: list[Issue]) -> dict[tuple, str]:
+    """For a read with `mix`: each area and period's figures by category of the mix column (the rows
+    beside the headline row), as words for the figure's note: "By setting_type: One on one tuition 21; …"."""
+    rows = frame
+    for col, allowed in rd.filters:
+        if col != rd.mix:
+            rows = rows[rows[col].str.strip().isin(allowed)]
+    headline = {v for col, allowed in rd.filters if col == rd.mix for v in allowed}
+    rows = rows[~rows[rd.mix].str.strip().isin(headline)]
+    parts: dict[tuple, list[str]] = {}
+    for rec in rows.to_dict("records"):
+        try:
+            value, status = published.parse_cell(rec[rd.value])
+        except published.CellError as exc:
+            problems.append(Issue(file_name, str(exc), row=rec["_row"], column=rd.value))
+            continue
+        shown = f"{value:,.0f}" if value is not None and float(value).is_integer() else (
+            f"{value:,}" if value is not None else published.status_words(status))
+        key = (_area_key(rec), rec["time_period"], rec["time_identifier"])
+        parts.setdefault(key, []).append(f"{rec[rd.mix].strip()} {shown}")
+    return {key: f"By {rd.mix.replace('_', ' ')}: " + "; ".join(sorted(items)) for key, items in parts.items()}
 
 
 def _frame(name: str, text: str, columns: list[str]) -> tuple[pd.DataFrame, list[Issue]]:
@@ -276,6 +304,15 @@ def _sum_cells(rec: dict, columns: tuple[str, ...]) -> tuple[float | None, str |
     return total, None
 
 
+def _parts_status(rec: dict, rd: Read) -> str:
+    """Why a calculated figure is missing: the status of the first part the release did not give."""
+    for col in rd.numerator + rd.denominator:
+        value, status = published.parse_cell(rec[col])
+        if value is None:
+            return status
+    return published.NOT_AVAILABLE
+
+
 def _value_record(metric: Metric, rd: Read, rec: dict, file_name: str,
                   period_label: str) -> tuple[dict, Issue | None]:
     """One published figure with its parts. A release is all or nothing: a value out of range, a
@@ -283,7 +320,7 @@ def _value_record(metric: Metric, rd: Read, rec: dict, file_name: str,
     that period) or a numerator above its denominator is an error that refuses the whole file."""
     row = rec["_row"]
     try:
-        value, status = published.parse_cell(rec[rd.value])
+        value, status = published.parse_cell(rec[rd.value]) if rd.value else (None, published.NOT_AVAILABLE)
     except published.CellError as exc:
         return {}, Issue(file_name, str(exc), row=row, column=rd.value)
     try:
@@ -298,12 +335,12 @@ def _value_record(metric: Metric, rd: Read, rec: dict, file_name: str,
         # A numerator above its denominator (Cheshire East's 36 exclusions on a headcount of 0), where no
         # rate is published (z, x, c …): the counts are not stored, so they cannot mislead.
         record = {"value": None, "numerator": None, "denominator": None, "status": status, "note": None}
-        return record, Issue(file_name, f"{problem}; no rate is published for this row ({rec[rd.value].strip()!r}), "
+        return record, Issue(file_name, f"{problem}; no rate is published for this row ({rec.get(rd.value, '').strip()!r}), "
                              "so its counts are not kept", row=row, column=parts_column, severity="warning")
     if problem and period_label in rd.estimated_count_periods and only_fractional(numerator, denominator):
         problem = value_problem(metric, value)
         if problem:
-            return {}, Issue(file_name, problem, row=row, column=rd.value)
+            return {}, Issue(file_name, problem, row=row, column=rd.value or rd.numerator[0])
         record = {"value": value, "numerator": None, "denominator": None, "status": status, "note": None}
         return record, Issue(file_name, f"the counts for {period_label} are the publisher's estimates "
                              f"({numerator:g} of {denominator:g}); the published rate is kept without them",
@@ -311,11 +348,19 @@ def _value_record(metric: Metric, rd: Read, rec: dict, file_name: str,
     if problem:
         return {}, Issue(file_name, problem, row=row, column=parts_column)
     note = None
-    if value is None and rd.compute_missing and numerator is not None and denominator:
+    if rd.calculate:
+        value, status = None, _parts_status(rec, rd)
+        if numerator is not None and denominator:
+            note = (f"Calculated as {' + '.join(rd.numerator)} / {' + '.join(rd.denominator)}: "
+                    "the release publishes the counts, not this percentage")
+            value, status = 100 * numerator / denominator, published.COMPUTED
+        elif denominator == 0:
+            status = published.NOT_APPLICABLE
+    elif value is None and rd.compute_missing and numerator is not None and denominator:
         note = (f"Calculated as {rd.numerator[0]} / {' + '.join(rd.denominator)}; "
                 f"the release prints {rec[rd.value].strip()!r} for the rate")
         value, status = 100 * numerator / denominator, published.COMPUTED
     problem = value_problem(metric, value)
     if problem:
-        return {}, Issue(file_name, problem, row=row, column=rd.value)
+        return {}, Issue(file_name, problem, row=row, column=rd.value or rd.numerator[0])
     return {"value": value, "numerator": numerator, "denominator": denominator, "status": status, "note": note}, None

@@ -298,7 +298,7 @@ def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_
                           [_num(v) for v in data["value"]])]
     if target_values and any(v is not None for v in target_values):
         series.append(ChartSeries("target", ROLE_NAMES["target"], target_values))
-    order = ("neighbours",) if m.unit == "count" else ("england", "region", "neighbours")
+    order = ("neighbours",) if m.is_total else ("england", "region", "neighbours")
     for key in order:
         if len(series) >= 4:
             break
@@ -312,7 +312,7 @@ def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_
     table = pd.DataFrame({"Period": labels})
     table[area] = _trend_cells(data, m, hidden_value, settings().small_number_threshold)
     headings = {"england": "England", "region": row.region_name or "Region", "neighbours": "Neighbour mean"}
-    if m.unit == "count":
+    if m.is_total:
         headings["england"] = "England (total)"
         headings["region"] = f"{row.region_name or 'Region'} (total)"
     for key, values in comp.items():

@@ -105,6 +105,9 @@ def period_words(row: CardRow) -> str:
         text = text[:1].upper() + text[1:] + "."
     if row.previous_period is not None:
         text += f" Previous: {fmt(row.previous, row.metric, row.previous_status)} ({row.previous_period.describe()})."
+    for more in (words.alongside(row), words.mix(row)):
+        if more:
+            text += f" {more}."
     if row.source:
         text += f" Source: {row.source}."
     return text
@@ -121,7 +124,7 @@ def comparator_lines(row: CardRow, area_level: str) -> list[str]:
     if row.comparator_metric.id != row.metric.id:
         lines.append(f"Compared with the national measure: {row.comparator_metric.label}")
     if area_level != "england":
-        total = row.comparator_metric.unit == "count" and row.comparator_metric.id == row.metric.id
+        total = row.comparator_metric.is_total and row.comparator_metric.id == row.metric.id
         lines.append(f"England{' total' if total else ''}: {said['england']}{context}")
     if area_level == "la":
         region = said["region"]
@@ -161,7 +164,7 @@ def card_table(card: Card, area_level: str = "la") -> pd.DataFrame:
     records = []
     for r in card.rows:
         records.append({
-            "Group": r.group, "Measure": r.metric.label, "Latest": words.figure(r), "Period": words.period(r),
+            "Group": r.group, "Measure": r.metric.label, "Latest": words.figure_with_alongside(r), "Period": words.period(r),
             "Change": words.change(r), "Target": words.target(r), "Rating": words.rating(r.rating),
             "England": words.england(r), "Region": _region_words(r) if area_level == "la" else "—",
             "Statistical neighbours": words.neighbours(r) if area_level == "la" else "—",

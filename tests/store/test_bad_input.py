@@ -12,14 +12,17 @@ from scorecard.importers.base import ImportFailure
 
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
           "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,plans_issued_den_ex,plans_issued_20_weeks_ex,"
-          "PC_plans_issued_20_weeks_ex,plans_issued_den,plans_issued_within_20_weeks,pc_plans_issued_within_20_weeks")
+          "PC_plans_issued_20_weeks_ex,plans_issued_den,plans_issued_within_20_weeks,pc_plans_issued_within_20_weeks,"
+          "plans_issued_gt_1_year_ex,PC_plans_issued_gt_1_year_ex")
 GOOD_ROW = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
-            "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8")
+            "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8,x,x")
 REQUESTS_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
                    "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,request_not_assess_pc,"
                    "requests_decided_not_to_assess,request_outcome_six_weeks_pc,request_outcome_six_weeks,"
-                   "request_outcome_over_6_weeks,mediation_related_request,requests_received_in_year")
-OTHER_REQUEST_CELLS = "x,x,x,x,x,x,"  # every other column the register maps for requests.csv, not published
+                   "request_outcome_over_6_weeks,mediation_related_request,requests_decided_to_assess,"
+                   "requests_decision_not_made,requests_withdrawn,request_assess_pc,request_outstanding_pc,"
+                   "request_withdrawn_pc,tribunal_after_mediation_request,requests_received_in_year")
+OTHER_REQUEST_CELLS = "x,x,x,x,x,x,x,x,x,x,x,x,x,"  # every other column the register maps for requests.csv, not published
 
 
 def _state(con):
@@ -74,7 +77,7 @@ def test_missing_required_column(con, tmp_path):
 
 def test_percentage_outside_0_to_100(con, tmp_path):
     bristol = ('2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000023,801,'
-               '"Bristol, City of",All EHC plans issued,All EHC plans issued,400,100,604,420,104,24.8')
+               '"Bristol, City of",All EHC plans issued,All EHC plans issued,400,100,604,420,104,24.8,x,x')
     _fails(con, _write(tmp_path, "pct.csv", f"{HEADER}\n{GOOD_ROW}\n{bristol}\n"),
            "pct.csv", "row 3", "'PC_plans_issued_20_weeks_ex'", "outside 0–100")
 
@@ -106,7 +109,7 @@ def test_one_bad_member_stops_the_whole_zip(con, tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("data/timeliness_20_week.csv", f"{HEADER}\n{GOOD_ROW}\n")
-        z.writestr("data/requests.csv", f"{REQUESTS_HEADER}\n" + GOOD_ROW.rsplit(",", 8)[0] +
+        z.writestr("data/requests.csv", f"{REQUESTS_HEADER}\n" + GOOD_ROW.rsplit(",", 10)[0] +
                    f",All requests for EHC needs assessments,All requests for EHC needs assessments,{OTHER_REQUEST_CELLS}-1\n")
     _fails(con, _write(tmp_path, "mixed.zip", buffer.getvalue()), "mixed.zip:data/requests.csv", "negative")
 
@@ -114,7 +117,7 @@ def test_one_bad_member_stops_the_whole_zip(con, tmp_path):
 def test_same_file_twice_is_a_no_op(con, tmp_path):
     path = _write(tmp_path, "good.csv", f"{HEADER}\n{GOOD_ROW}\n")
     first = ingest.import_source(con, SourceFile.from_path(path))
-    assert first.added == 2  # ehcp_20wk_pct and ehcp_20wk_incl_exc_pct
+    assert first.added == 3  # ehcp_20wk_pct, ehcp_20wk_incl_exc_pct and ehcp_over_1yr_pct ("x": not available)
     after_first = _state(con)
     second = ingest.import_source(con, SourceFile.from_path(path))
     assert second.already_batch == first.batch_id and "nothing changed" in second.summary()
@@ -133,7 +136,7 @@ def test_dry_run_writes_nothing(con, db_path, tmp_path, capsys):
     before = _state(con)
     con.close()
     assert cli.main(["--db", str(db_path), "import", "--dry-run", path]) == 0
-    assert "would import: 2 added" in capsys.readouterr().out
+    assert "would import: 3 added" in capsys.readouterr().out
     again = store.connect(str(db_path))
     assert _state(again) == before
     again.close()
@@ -197,7 +200,7 @@ def test_partial_imports_the_rest_and_lists_what_was_not_read(con, tmp_path, cap
     path = _write(tmp_path, "timeliness_20_week.csv", f"{header}\n{row}\n")
     assert cli.main(["--db", str(db_path), "import", path, "--partial"]) == 0
     out = capsys.readouterr().out
-    assert "1 added" in out and "NOT READ" in out and "ehcp_20wk_pct" in out and "PC_plans_issued_20_weeks_ex" in out
+    assert "2 added" in out and "NOT READ" in out and "ehcp_20wk_pct" in out and "PC_plans_issued_20_weeks_ex" in out
 
 
 def test_counts_of_a_rate_the_release_does_not_publish_are_dropped_not_refused(con, tmp_path):

@@ -25,9 +25,9 @@ RETURN = "area,metric,period,value\n" + "".join(
 EES_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
               "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,plans_issued_den_ex,"
               "plans_issued_20_weeks_ex,PC_plans_issued_20_weeks_ex,plans_issued_den,plans_issued_within_20_weeks,"
-              "pc_plans_issued_within_20_weeks")
+              "pc_plans_issued_within_20_weeks,plans_issued_gt_1_year_ex,PC_plans_issued_gt_1_year_ex")
 EES_ROW = ("{year},Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
-           "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8")
+           "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8,x,x")
 
 
 def _state(con):

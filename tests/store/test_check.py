@@ -33,7 +33,7 @@ def test_a_healthy_store_passes_every_check(db_path, capsys):
                     "read every row of every table", "the schema version and its tables: version",
                     "one current figure for each measure, area and period",
                     "every figure's measure, area, period, source and batch is on record",
-                    "figures and import batches agree", "the seed's figures are all in the store: all 36,550 present"):
+                    "figures and import batches agree", "the seed's figures are all in the store: all 50,443 present"):
         assert checked in text
     assert text.rstrip().endswith("The store is whole and its figures hang together.")
 
@@ -128,7 +128,7 @@ def test_figures_naming_things_not_on_record_are_reported(db_path, capsys):
                   "a measure that is not in the metric register (for example 'no_such_measure'",
                   "a period that is not in the period list (for example '1066'"):
         assert words in text
-    assert "of the seed's 36,550 figures are missing from the store" in text
+    assert "of the seed's 50,443 figures are missing from the store" in text
 
 
 def test_a_committed_batch_whose_figures_are_gone_and_figures_of_an_undone_batch_are_reported(db_path, capsys):

@@ -18,7 +18,7 @@ ENGLAND, PLYMOUTH, BIRMINGHAM = "E92000001", "E06000026", "E08000025"
 EES_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
               "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,plans_issued_den_ex,"
               "plans_issued_20_weeks_ex,PC_plans_issued_20_weeks_ex,plans_issued_den,plans_issued_within_20_weeks,"
-              "pc_plans_issued_within_20_weeks")
+              "pc_plans_issued_within_20_weeks,plans_issued_gt_1_year_ex,PC_plans_issued_gt_1_year_ex")
 
 
 def _fingerprint(con):
@@ -65,7 +65,7 @@ def test_a_provisional_figure_for_an_unreleased_year_is_kept_and_labelled(con, t
 def test_the_publishers_release_replaces_the_provisional_figure_and_both_stay_in_history(con, tmp_path):
     ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,ehcp_20wk_pct,2025,31.5,63,200,,"))
     row = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
-           "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8")
+           "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8,x,x")
     release = ingest.import_source(con, _file(tmp_path, "timeliness_20_week.csv", EES_HEADER, row))
     assert release.changed == 1
     assert _current(con, "ehcp_20wk_pct", PLYMOUTH, "2025")[:2] == (25.0, "published")
@@ -78,7 +78,7 @@ def test_the_publishers_release_replaces_the_provisional_figure_and_both_stay_in
 
 def test_a_later_return_cannot_displace_the_published_figure(con, tmp_path):
     row = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
-           "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8")
+           "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8,x,x")
     ingest.import_source(con, _file(tmp_path, "timeliness_20_week.csv", EES_HEADER, row))
     before = _fingerprint(con)
     with pytest.raises(ImportFailure, match="the published figure stands"):

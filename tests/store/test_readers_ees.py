@@ -75,7 +75,7 @@ def test_timeliness_headline_rows_and_the_dorset_x(empty_ctx):
     assert not plan.values["source_row"].isin([18, 19]).any()
     assert set(plan.values["area_code"]) == {"E92000001", "E12000009", "E06000026", "E06000047", "E06000059",
                                              "E06000061"}
-    assert len(plan.values) == 42 and plan.warnings == [] and plan.skipped == []
+    assert len(plan.values) == 63 and plan.warnings == [] and plan.skipped == []  # 21 rows, 3 measures
 
 
 def test_requests_rate_printed_as_x_is_calculated_and_says_so(empty_ctx):
@@ -101,7 +101,7 @@ def test_caseload_academic_years_are_january_censuses(empty_ctx):
     assert {p.kind for p in plan.periods.values()} == {"census_date"}
     assert _row(plan, "ehcp_caseload", "E92000001", "January 2025").value == 638745
     assert _row(plan, "ehcp_caseload", "E06000026", "January 2019").value == 2024
-    assert len(plan.values) == 24
+    assert len(plan.values) == 24 * 7  # the caseload and the six placement measures
 
 
 def test_annual_reviews_duplicated_column_is_a_warning(empty_ctx):
@@ -208,8 +208,8 @@ def test_the_release_zip_reads_its_data_and_supporting_files(empty_ctx):
     ]
     files = plan.values.groupby("source_file").size().to_dict()
     assert files == {
-        "education-health-and-care-plans_2025.zip:data/requests.csv": 84,
-        "education-health-and-care-plans_2025.zip:data/timeliness_20_week.csv": 42,
+        "education-health-and-care-plans_2025.zip:data/requests.csv": 21 * 8,
+        "education-health-and-care-plans_2025.zip:data/timeliness_20_week.csv": 21 * 3,
         "education-health-and-care-plans_2025.zip:supporting-files/SEND Tribunals and appeal rate 2014-2024.csv": 461,
     }
     assert set(plan.values["source_id"]) == {"dfe-ehcp-2025", "moj-send-appeal-rate-2024"}
