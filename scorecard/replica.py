@@ -52,7 +52,7 @@ class ReadReplica:
         source = store.cursor(self._con)
         source.execute("ATTACH ':memory:' AS " + name)
         with store.transaction(source):  # one snapshot of the lake for every table; only the copy is written
-            for table in (*schema.TABLES, "schema_version"):  # names from the schema's own list
+            for table in (*schema.ALL_TABLES, "schema_version"):  # names from the schema's own list
                 source.execute("CREATE TABLE " + name + ".main." + table + " AS SELECT * FROM "
                                + lake.CATALOG + ".main." + table)
             version = store.data_version(source)
