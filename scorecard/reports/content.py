@@ -100,6 +100,7 @@ class Pack:
     sources: pd.DataFrame
     board: list[summary.SummaryGroup]  # the board summary table, group by group
     releases: list[str]  # how current each national source is: said once, at the front
+    inspection: str | None = None  # the latest area SEND inspection, in one sentence (an LA's pack)
 
     @property
     def area_name(self) -> str:
@@ -149,6 +150,8 @@ class Pack:
             block.append(("Baseline", self.baseline.describe()))
         block += [("Date produced", self.produced_words), ("Data as at", self.as_at_words),
                   ("Version", self.variant_words)]
+        if self.inspection:
+            block.append(("Latest inspection", self.inspection))
         return block
 
     def groups(self) -> list[tuple[str, list[RowView]]]:
@@ -384,4 +387,11 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     return Pack(card=built, public=public, threshold=threshold, produced=produced,
                 summary=narrative.summary(built), rows=views, sections=sections, caveats=caveats, notes=notes,
                 sources=used[SOURCE_COLUMNS] if len(used) else pd.DataFrame(columns=SOURCE_COLUMNS),
-                board=board, releases=releases)
+                board=board, releases=releases, inspection=_inspection_line(con, area))
+
+
+def _inspection_line(con, area) -> str | None:
+    from .. import inspections
+
+    found = inspections.latest(con, area.code) if area.level == "la" else None
+    return found.sentence() if found else None

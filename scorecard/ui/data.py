@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import card as card_module
-from .. import config, queries, register, seed, sources_info, store, summary, targets
+from .. import config, inspections, queries, register, seed, sources_info, store, summary, targets
 from ..areas import AreaIndex
 from ..tables import metric_table
 
@@ -55,6 +55,8 @@ _READS = {
     "neighbour_links": queries.neighbour_links,
     "area_targets": targets.targets_for,
     "series_breaks": queries.series_breaks,
+    "inspections": lambda con, area_codes: inspections.history(con, None if area_codes is None else list(area_codes),
+                                                               areas()),
 }
 
 
@@ -122,3 +124,9 @@ def area_targets(area_code: str):
 
 def series_breaks(metric_id: str) -> list[tuple[str, str]]:
     return _cached("series_breaks", metric_id)
+
+
+def inspection_history(area_code: str | None = None) -> list:
+    """The area's area SEND inspections and revisits, oldest first (with those of the areas it was
+    formed from); every area's when None (inspections.history)."""
+    return _cached("inspections", None if area_code is None else (area_code,))

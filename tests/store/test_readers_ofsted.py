@@ -138,3 +138,12 @@ def test_scorecard_inspections_says_when_there_are_none(db_path, capsys):
     captured = capsys.readouterr()
     assert "No area SEND inspection of Cornwall is recorded" in captured.err
     assert captured.out.strip() == ",".join(inspections.COLUMNS)
+
+
+def test_every_pack_names_the_latest_inspection(con):
+    from scorecard.reports import content
+
+    pack = content.build_pack(con, "E06000052", "Autumn 2025/26")
+    assert ("Latest inspection", inspections.latest_line(con, "E06000052")) in pack.title_block()
+    england = content.build_pack(con, "E92000001", "Autumn 2025/26")
+    assert england.inspection is None and "Latest inspection" not in dict(england.title_block())
