@@ -22,7 +22,7 @@ RELEASE_COLUMNS = ["publisher", "title", "released", "next_expected", "covers", 
 
 
 def _as_date(value) -> date | None:
-    if value is None or is_missing(value):
+    if value is None or is_missing(value) or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()

@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from datetime import date
 
-from scorecard import card, config, local_returns, queries, sources_info, summary, targets, words
+from scorecard import card, config, inspections, local_returns, queries, sources_info, summary, targets, words
+from scorecard.text_safety import plain
 from scorecard.importers import ImportContext, targets_csv
 
 from ..rendered import html_tables, markdown_sources, shown
@@ -159,10 +160,14 @@ def test_the_board_summary_comes_first_with_every_measure_as_html_text(open_page
     assert red["Rating"]["text"] == "■ Red" and "#D4351C" in red["Rating"]["tags"][0]["style"]
     assert red["Target"]["text"] == "50.0%" and red["Direction"]["text"] == "↓ worse"
     assert rows["Assessment requests received"]["Rating"]["text"] == "Not rated"
-    # The summary is the first thing under the title: nothing but the counts and the staleness before it.
+    # The summary is the first thing under the title: nothing but the latest inspection's line, the counts
+    # and the staleness before it.
     sources = [s for s in markdown_sources(at) if s]
     first_table = next(i for i, s in enumerate(sources) if 'class="sc-table"' in s)
-    assert all("sc-top" in s or s in (at.title[0].value, at.caption[0].value) for s in sources[:first_table])
+    inspection = f":material/assignment: {plain(inspections.latest_line(con, PLYMOUTH))}"
+    assert inspection in sources[:first_table]
+    assert all("sc-top" in s or s in (at.title[0].value, at.caption[0].value, inspection)
+               for s in sources[:first_table])
 
 
 def test_the_counts_are_on_top_large_and_in_words(open_page, con):
