@@ -29,7 +29,7 @@ if not card.rows:
             "local figures come from the Local returns page.")
     st.stop()
 
-groups = data.board_summary(area.code, term.label)
+groups = data.board_summary(area.code, term.label, choosers.choose_grouping())
 total = summary.totals(groups)
 releases = data.latest_releases(date.today())
 st.markdown(html_tables.top_html(groups, total, releases), unsafe_allow_html=True)

@@ -149,7 +149,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         8,
-        "area SEND inspections and revisits (Ofsted and CQC), each with its release and batch",
+        "area SEND inspections (Ofsted and CQC) with their release and batch; a board's own themes, and "
+        "its own theme and accountable partner for a measure",
         """
         CREATE TABLE inspection (
             framework VARCHAR, visit VARCHAR, area_code VARCHAR, published_area VARCHAR, start_date DATE,
@@ -157,6 +158,8 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             progressed INTEGER, not_progressed INTEGER, note VARCHAR, source_id VARCHAR, batch_id INTEGER,
             source_file VARCHAR, source_row INTEGER
         );
+        CREATE TABLE board_theme (area_code VARCHAR, id VARCHAR, title VARCHAR, partner VARCHAR, position INTEGER);
+        CREATE TABLE measure_setting (area_code VARCHAR, metric_id VARCHAR, theme VARCHAR, partner VARCHAR);
         """,
     ),
 ]

@@ -86,7 +86,7 @@ TABLES = ("meta", "publication", "source_release", "metric", "series_break", "ar
           "priority", "priority_metric")
 # Tables added by migrations after CURRENT_VERSION (a new store gets them from those migrations, so
 # they are not in TABLES, which migration 6 rebuilt). Backups and read copies take these too.
-MIGRATED_TABLES = ("inspection",)
+MIGRATED_TABLES = ("inspection", "board_theme", "measure_setting")
 ALL_TABLES = (*TABLES, *MIGRATED_TABLES)
 # The tables an id is allocated for, by store.next_id.
 ID_TABLES = ("import_batch", "metric_value", "target", "commentary")

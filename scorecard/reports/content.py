@@ -158,6 +158,16 @@ class Pack:
         by_id = {v.metric.id: v for v in self.rows}
         return [(g, [by_id[r.metric.id] for r in rows]) for g, rows in self.card.groups()]
 
+    def partner_lines(self) -> list[str]:
+        """Each accountable partner's measures and their ratings, in a sentence: the board holds each
+        partner to account for its own ('Health (ICB): 1 measure (Health advice within 6 weeks); 0 red, ...')."""
+        out = []
+        for g in summary.partner_groups(self.board):
+            noun = "measure" if len(g.rows) == 1 else "measures"
+            out.append(f"{g.heading}: {len(g.rows)} {noun} ({', '.join(r.measure for r in g.rows)}); "
+                       f"{g.counts_words}.")
+        return out
+
     def section_for(self, metric_id: str) -> MetricSection:
         return next(s for s in self.sections if s.metric.id == metric_id)
 

@@ -45,8 +45,8 @@ _READS = {
     "metric_table": lambda con, metric_id: metric_table(con, metrics()[metric_id]),
     "card": lambda con, area_code, term_label: card_module.build(con, area_code, term_label,
                                                                  table_for=metric_frame),
-    "summary": lambda con, area_code, term_label: summary.board_summary(card(area_code, term_label),
-                                                                        areas().get(area_code).level),
+    "summary": lambda con, area_code, term_label, by: summary.board_summary(card(area_code, term_label),
+                                                                            areas().get(area_code).level, by=by),
     "latest_releases": lambda con, today: sources_info.latest_releases(queries.sources(con),
                                                                        queries.latest_periods(con), today),
     "sources": queries.sources,
@@ -88,9 +88,10 @@ def card(area_code: str, term_label: str):
     return _cached("card", area_code, term_label)
 
 
-def board_summary(area_code: str, term_label: str) -> list[summary.SummaryGroup]:
-    """The board summary (summary.board_summary) of the area's scorecard for the term."""
-    return _cached("summary", area_code, term_label)
+def board_summary(area_code: str, term_label: str, by: str = summary.BY_PLAN) -> list[summary.SummaryGroup]:
+    """The board summary (summary.board_summary) of the area's scorecard for the term, grouped by
+    priority area and theme or (by=summary.BY_PARTNER) by accountable partner."""
+    return _cached("summary", area_code, term_label, by)
 
 
 def latest_releases(today) -> list[str]:

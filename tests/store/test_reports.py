@@ -146,8 +146,11 @@ def test_pdf_holds_the_area_england_with_periods_and_rag_words(plymouth, rcon):
     assert INTERNAL_TEXT in text  # the internal version keeps internal commentary
     assert reader.metadata.title == f"SEND scorecard: Plymouth, {card.periods.parse(TERM).describe()}"
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
-    assert [o["/Title"] for o in reader.outline[:5]] == ["Board summary", "How current the figures are",
-                                                         "About this pack", "Summary in words", "Measures in detail"]
+    assert [o["/Title"] for o in reader.outline[:6]] == ["Board summary", "How current the figures are",
+                                                         "About this pack", "Summary in words", "Accountable partners",
+                                                         "Measures in detail"]
+    for line in pack.partner_lines():  # the board holds each partner to account for its own measures
+        assert squash(line) in text
     assert "Page 1 of" in text and register.LICENCE_ATTRIBUTION in text
 
 
@@ -327,8 +330,10 @@ def test_docx_opens_with_the_summary_then_headings_tables_and_charts_with_alt_te
     styles = {p.style.name for p in doc.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Heading 3"} <= styles
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:4] == ["How current the figures are", "About this pack", "Summary in words",
-                            "Measures in detail"]
+    assert headings[:5] == ["How current the figures are", "About this pack", "Summary in words",
+                            "Accountable partners", "Measures in detail"]
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert all(line in bullets for line in pack.partner_lines()) and pack.partner_lines()
     first = doc.tables[0]  # the first table is the board summary, every column
     rows = [[c.text for c in row.cells] for row in first.rows]
     assert rows[0] == list(summary.COLUMNS)
