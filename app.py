@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from scorecard.ui import data
 from scorecard.ui.failures import shown_on_page
 from scorecard.ui.widgets import page_style
 
@@ -26,6 +27,8 @@ def run() -> None:
     }
     page = st.navigation(pages)
     with shown_on_page(page.title):
+        if as_at_banner := data.as_at_banner():
+            st.warning(as_at_banner, icon=":material/history:")
         page.run()
 
 

@@ -68,7 +68,7 @@ if choices:
             f"Batch {b}: {batches.loc[batches['batch'] == b, 'file_name'].iloc[0]}"))
         if st.form_submit_button("Undo this batch"):
             try:
-                st.session_state["undo_message"] = ingest.undo(data.cursor(), int(batch_id), who=session.who())
+                st.session_state["undo_message"] = data.write(ingest.undo, int(batch_id), who=session.who())
             except ingest.UndoError as exc:
                 st.error(plain(str(exc)))
             else:

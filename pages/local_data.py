@@ -18,7 +18,7 @@ navigation.through_app()
 def undo_button(batch_id: int, key: str) -> None:
     if st.button(f"Undo batch {batch_id}", key=key):
         try:
-            st.session_state["local_message"] = ingest.undo(data.cursor(), batch_id, who=session.who())
+            st.session_state["local_message"] = data.write(ingest.undo, batch_id, who=session.who())
         except ingest.UndoError as exc:
             st.error(plain(str(exc)))
         else:
@@ -68,7 +68,7 @@ if upload is not None:
                 st.warning("Warnings (the file can still be imported):")
                 st.dataframe(admin.problems_frame(plan.warnings), hide_index=True, key="warnings_table")
             if st.button("Confirm and import", type="primary"):
-                result = ingest.commit(data.cursor(), plan, who=session.who(), seen=preview)
+                result = data.write(ingest.commit, plan, who=session.who(), seen=preview)
                 st.session_state["local_message"] = admin.commit_words(result)
                 st.rerun()
 
@@ -100,7 +100,7 @@ st.markdown("A made-up return for Plymouth, to see how termly figures, targets a
             "it is illustrative, not Plymouth's data**, and is marked so on the scorecard. Undo removes it.")
 if sample_batch is None:
     if st.button("Load the illustrative sample return"):
-        result = local_returns.load_sample(data.cursor(), who=session.who())
+        result = data.write(local_returns.load_sample, who=session.who())
         st.session_state["local_message"] = "Illustrative sample loaded. " + admin.commit_words(result)
         st.rerun()
 else:
@@ -126,7 +126,7 @@ with st.form("board_metric", clear_on_submit=False):
                                max_chars=MAX_METRIC_DESCRIPTION_CHARS)
     if st.form_submit_button("Add the measure"):
         try:
-            added = admin.add_board_metric(data.cursor(), name=name, unit=unit, polarity=polarity,
+            added = data.write(admin.add_board_metric, name=name, unit=unit, polarity=polarity,
                                            decimals=int(decimals), description=description, theme=theme,
                                            metric_id=metric_id)
         except RegisterError as exc:

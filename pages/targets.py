@@ -88,7 +88,7 @@ with st.form(f"target_form_{round_}", enter_to_submit=True):
     if st.form_submit_button("Save the target", type="primary"):
         try:
             row = admin.target_form_row(kind, metric_id, value, tolerance, baseline_period=baseline, **fields)
-            message = admin.set_target(data.cursor(), area.code, row, who=session.who(), metrics=metrics)
+            message = data.write(admin.set_target, area.code, row, who=session.who(), metrics=metrics)
         except admin.TargetFormError as exc:
             st.error(plain(str(exc)))
         else:
@@ -105,8 +105,8 @@ if len(current):
             if chosen is None:
                 st.error("Nothing was removed: choose the target to remove.")
             else:
-                st.session_state["targets_message"] = admin.remove_target(
-                    data.cursor(), area.code, choices[chosen], who=session.who(), described=chosen)
+                st.session_state["targets_message"] = data.write(
+                    admin.remove_target, area.code, choices[chosen], who=session.who(), described=chosen)
                 st.rerun()
 
 with st.expander("Import targets from a CSV file"):
@@ -122,7 +122,7 @@ with st.expander("Import targets from a CSV file"):
     targets_file = st.file_uploader("Targets CSV", type=["csv"], key="targets_upload")
     if targets_file is not None and st.button("Import the targets"):
         try:
-            message = admin.import_targets(data.cursor(), targets_file.name, targets_file.getvalue(),
+            message = data.write(admin.import_targets, targets_file.name, targets_file.getvalue(),
                                            who=session.who())
         except ImportFailure as failure:
             show_problems(failure, f"{targets_file.name} was not imported")
@@ -155,7 +155,7 @@ else:
                                                      admin.recovery_term_options(term))
         if st.form_submit_button("Save commentary"):
             try:
-                message = admin.save_commentary(data.cursor(), area.code, metric_id, term, text, author,
+                message = data.write(admin.save_commentary, area.code, metric_id, term, text, author,
                                                 internal=internal, **fields)
             except (commentary.CommentaryError, periods.PeriodError) as exc:
                 st.error(plain(str(exc)))
@@ -181,7 +181,7 @@ edited_plan = st.data_editor(
     })
 if st.button("Save priority areas"):
     try:
-        count = admin.save_priorities(data.cursor(), area.code, edited_plan, set(metrics))
+        count = data.write(admin.save_priorities, area.code, edited_plan, set(metrics))
     except priorities.PriorityError as exc:
         st.error(plain(str(exc)))
     else:

@@ -327,7 +327,21 @@ class _TableLookup:
         published = dated[~dated["status"].isin(BOARD_STATUSES)]
         self.published = list(published.drop_duplicates("period", keep="last").itertuples(index=False))
         self.published_ends = [r.end_date for r in self.published]
-        self.rows = {(r.area_code, r.period): r for r in table.itertuples(index=False)}
+        self._table = table
+        self._positions = None  # (area, period) -> row position, indexed on first use
+        self._rows: dict[int, object] = {}
+
+    def row(self, area_code: str, period: str):
+        """The table's row for an area and period, or None."""
+        if self._positions is None:
+            keys = zip(self._table["area_code"].tolist(), self._table["period"].tolist())
+            self._positions = {key: i for i, key in enumerate(keys)}
+        i = self._positions.get((area_code, period))
+        if i is None:
+            return None
+        if i not in self._rows:
+            self._rows[i] = next(self._table.iloc[i:i + 1].itertuples(index=False))
+        return self._rows[i]
 
     def latest(self, rows: list, ends: list, end) -> object | None:
         """The last of `rows` (in date order) ending on or before `end`."""
@@ -364,7 +378,7 @@ def _fill_comparators(row: CardRow, metric: Metric, metrics, area, term, table_f
         return
     row.comparator_period = _period(latest)
     row.england = None if area.code == ENGLAND else float(latest.value)
-    r = lookup.rows.get((area.code, latest.period))
+    r = lookup.row(area.code, latest.period)
     if area.level == "la" and r is not None:
         row.region = None if is_missing(r.region) else float(r.region)
         row.region_note = r.region_note if not is_missing(r.region_note) else None

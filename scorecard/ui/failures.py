@@ -11,6 +11,7 @@ import contextlib
 import streamlit as st
 
 from .. import config, errors, store
+from ..problems import UserProblem
 
 
 @contextlib.contextmanager
@@ -19,6 +20,12 @@ def shown_on_page(where: str):
         yield
     except (store.StoreBusy, store.StoreMissing) as exc:
         st.error(exc.page_message, icon=":material/lock:")
+    except store.StoreDamaged as exc:
+        st.error(page_message(exc, where), icon=":material/error:")
+    except store.StoreUnavailable as exc:  # a commit that kept conflicting, a lake out of reach
+        st.error(exc.page_message, icon=":material/error:")
+    except UserProblem as exc:  # something the person can put right, said as it is
+        st.error(str(exc), icon=":material/error:")
     except Exception as exc:  # the boundary: anything else is logged and told in one sentence
         st.error(page_message(exc, where), icon=":material/error:")
 
