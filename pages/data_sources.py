@@ -9,7 +9,7 @@ import streamlit as st
 from scorecard import ingest, sources_info
 from scorecard.register import LICENCE_ATTRIBUTION
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, html_tables, navigation, session
+from scorecard.ui import admin, data, html_tables, inspection_view, navigation, session
 from scorecard.ui.widgets import APP_NAME, csv_bytes
 
 navigation.through_app()
@@ -52,6 +52,8 @@ table_with_download(releases, "sources.csv", "the list of sources", "sources",
                                    "current_figures": st.column_config.NumberColumn("current figures"),
                                    "all_figures": st.column_config.NumberColumn("all figures, with history"),
                                    "next_expected": "next release expected"})
+
+inspection_view.show_history()
 
 st.header("Import batches")
 st.markdown("Each imported file is kept as one **batch**: its figures together, written all at once. Undoing a "

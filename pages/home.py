@@ -10,7 +10,7 @@ import streamlit as st
 from scorecard import card as card_module
 from scorecard import narrative, reports, summary
 from scorecard.text_safety import html_text, plain
-from scorecard.ui import choosers, data, html_tables, navigation, widgets
+from scorecard.ui import choosers, data, html_tables, inspection_view, navigation, widgets
 
 navigation.through_app()
 
@@ -22,13 +22,14 @@ card = data.card(area.code, term.label)
 st.title(plain(f"{area.name}: SEND scorecard"))
 as_at = f" Data as at {card.as_at:%d %B %Y}." if card.as_at else ""
 st.caption(f"{term.describe()}: each measure's latest figure up to the end of the term, with its own period.{as_at}")
+inspection_view.show_latest(area)
 
 if not card.rows:
     st.info(f"There are no figures yet for {plain(area.name)}. National figures arrive with each DfE release; "
             "local figures come from the Local returns page.")
     st.stop()
 
-groups = data.board_summary(area.code, term.label)
+groups = data.board_summary(area.code, term.label, choosers.choose_grouping())
 total = summary.totals(groups)
 releases = data.latest_releases(date.today())
 st.markdown(html_tables.top_html(groups, total, releases), unsafe_allow_html=True)

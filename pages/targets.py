@@ -6,7 +6,7 @@ import streamlit as st
 from scorecard import commentary, limits, local_returns, periods, priorities
 from scorecard.importers.base import ImportFailure
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, html_tables, navigation, session, widgets
+from scorecard.ui import admin, board_setup_view, data, html_tables, navigation, session, widgets
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import set_title
 
@@ -187,6 +187,8 @@ if st.button("Save priority areas"):
     else:
         st.session_state["targets_message"] = f"Saved {count} priority area(s) for {area.name}."
         st.rerun()
+
+board_setup_view.show(area, metrics, version)
 
 st.header("How each measure is rated")
 st.markdown("Without a target a measure is not rated; the scorecard compares it with England instead. "

@@ -22,9 +22,9 @@ from .problems import UserProblem
 FORMAT = 1
 MANIFEST = "manifest.json"
 # Each table and the statement that copies it out. Names are from the fixed list, never from input.
-_EXPORT = {t: "COPY (SELECT * FROM " + t + ") TO ? (FORMAT parquet)" for t in (*schema.TABLES, "schema_version")}
-_IMPORT = {t: "INSERT INTO " + t + " BY NAME SELECT * FROM read_parquet(?)" for t in schema.TABLES}
-_CLEAR = {t: "DELETE FROM " + t for t in schema.TABLES}
+_EXPORT = {t: "COPY (SELECT * FROM " + t + ") TO ? (FORMAT parquet)" for t in (*schema.ALL_TABLES, "schema_version")}
+_IMPORT = {t: "INSERT INTO " + t + " BY NAME SELECT * FROM read_parquet(?)" for t in schema.ALL_TABLES}
+_CLEAR = {t: "DELETE FROM " + t for t in schema.ALL_TABLES}
 
 
 class BackupError(UserProblem, ValueError):
@@ -85,9 +85,11 @@ def restore(con, path: Path | str, replace: bool = False) -> dict:
     if holds_figures(con) and not replace:
         raise BackupError("the store already holds figures, so nothing was restored. Restore into a new, empty "
                           "store (scorecard --db NEW_FILE restore …), or pass --replace to replace everything in it")
+    # A backup made before a table existed (an earlier schema) restores with that table empty.
+    held = [t for t in schema.ALL_TABLES if t in manifest["sha256"]]
     with tempfile.TemporaryDirectory(prefix="scorecard-restore-") as folder:
         with zipfile.ZipFile(path) as archive:
-            for table in schema.TABLES:
+            for table in held:
                 data = archive.read(f"{table}.parquet")
                 if hashlib.sha256(data).hexdigest() != manifest["sha256"][table]:
                     raise BackupError(f"{path.name}: the copy of {table} does not match its checksum; the backup "
@@ -95,9 +97,10 @@ def restore(con, path: Path | str, replace: bool = False) -> dict:
                 (Path(folder) / f"{table}.parquet").write_bytes(data)
 
         def load(con) -> None:
-            for table in schema.TABLES:
+            for table in schema.ALL_TABLES:
                 con.execute(_CLEAR[table])
-                con.execute(_IMPORT[table], [str(Path(folder) / f"{table}.parquet")])
+                if table in held:
+                    con.execute(_IMPORT[table], [str(Path(folder) / f"{table}.parquet")])
             store.bump_data_version(con)
 
         store.retrying(con, load)

@@ -16,13 +16,13 @@ from datetime import date
 
 import pandas as pd
 
-from . import commentary, periods, priorities, rag, targets
+from . import board_setup, commentary, periods, priorities, rag, targets
 from .as_at import point as store_point
 from .areas import ENGLAND, AreaIndex
 from . import words
 from .formatting import change_words, direction, fmt, is_missing
 from .published import BOARD_STATUSES, COMPUTED, ILLUSTRATIVE, status_words
-from .register import THEME_TITLES, Metric, metrics_from_store, settings
+from .register import DEFAULT_PARTNER, PARTNERS, Metric, metrics_from_store, settings
 from .tables import metric_table
 
 FLAG_ILLUSTRATIVE = "Illustrative figures, not real data"
@@ -39,6 +39,7 @@ CARD_COLUMNS = [
 class CardRow:
     metric: Metric
     group: str
+    partner: str = DEFAULT_PARTNER  # who is accountable to the board for it (register.PARTNERS), for this area
     value: float | None = None
     status: str | None = None
     numerator: float | None = None
@@ -92,6 +93,11 @@ class CardRow:
         if how in ("better", "worse") and (self.small_numbers or self.previous_small_numbers):
             return "changed"
         return how
+
+    @property
+    def partner_words(self) -> str:
+        """'Health (ICB)': the accountable partner in words."""
+        return PARTNERS.get(self.partner, self.partner)
 
     @property
     def comparable(self) -> bool:
@@ -170,7 +176,7 @@ def _as_record(r: CardRow) -> dict:
         "sn_mean": r.sn_mean, "sn_count": r.sn_count, "rank": r.rank, "rank_of": r.rank_of, "quartile": r.quartile,
         "commentary": comment.text if comment else None, "flags": "; ".join(r.flags),
         # detail
-        "metric_name": r.metric.name, "group": r.group, "unit": r.metric.unit, "polarity": r.metric.polarity,
+        "metric_name": r.metric.name, "group": r.group, "partner": r.partner_words, "unit": r.metric.unit, "polarity": r.metric.polarity,
         "decimals": r.metric.decimals, "status": r.status, "status_words": status_words(r.status),
         "source": r.source, "region_period": cp, "region_name": r.region_name, "region_note": r.region_note,
         "sn_period": cp, "sn_of": r.sn_of, "comparator_metric": r.comparator_metric.id if r.comparator_metric else None,
@@ -224,18 +230,21 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
     comments = commentary.latest(con, area.code, term.label)
     plan = priorities.priorities_for(con, area.code)
     group_of = {m: p.heading for p in plan for m in p.metric_ids}
+    themes = board_setup.themes_for(con, area.code)
+    theme_titles = {t.id: t.title for t in themes}
+    setup = board_setup.settings_for(con, area.code, metrics)
     national_data = _metrics_with_national_data(con)
     table_for = table_for or (lambda metric_id: metric_table(con, metrics[metric_id]))
     if metric_ids is None:
         have = set(series["metric_id"]) | set(local_targets["metric_id"])
         metric_ids = [m.id for m in metrics.values() if m.on_scorecard and (m.id in have or m.id in national_data)]
-    ordered = _order(metric_ids, metrics, plan)
+    ordered = _order(metric_ids, metrics, plan, [t.id for t in themes], setup)
     newest_local = _newest_local_period(series, metrics)
     rows = []
     for mid in ordered:
         metric = metrics[mid]
-        group = group_of.get(mid) or ("Other measures" if plan else THEME_TITLES.get(metric.theme, metric.theme))
-        row = CardRow(metric, group)
+        group = group_of.get(mid) or ("Other measures" if plan else theme_titles.get(setup[mid].theme, "Other measures"))
+        row = CardRow(metric, group, setup[mid].partner)
         _fill_values(row, series[series["metric_id"] == mid], term, baseline, small_threshold)
         _fill_alongside(row, series, metrics)
         _fill_comparators(row, metric, metrics, area, term, table_for, national_data)
@@ -262,13 +271,12 @@ def _newest_local_period(series: pd.DataFrame, metrics) -> periods.Period | None
     return _period(local.sort_values("end_date").iloc[-1]) if len(local) else None
 
 
-def _order(metric_ids, metrics, plan) -> list[str]:
+def _order(metric_ids, metrics, plan, themes: list[str], setup) -> list[str]:
     if plan:
         mapped = [m for p in plan for m in p.metric_ids if m in metric_ids]
         rest = [m for m in metric_ids if m not in mapped]
         return mapped + sorted(rest, key=lambda m: list(metrics).index(m))
-    themes = list(THEME_TITLES)
-    return sorted(metric_ids, key=lambda m: (themes.index(metrics[m].theme) if metrics[m].theme in themes else 99,
+    return sorted(metric_ids, key=lambda m: (themes.index(setup[m].theme) if setup[m].theme in themes else 99,
                                              list(metrics).index(m)))
 
 

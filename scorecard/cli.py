@@ -24,7 +24,7 @@ class CommandError(Exception):
 
 
 # Commands that only read the store open it read-only: they can run side by side, and never change it.
-READ_ONLY_COMMANDS = {"show", "card", "imports", "metrics", "areas", "template", "report", "backup", "audit"}
+READ_ONLY_COMMANDS = {"show", "card", "inspections", "imports", "metrics", "areas", "template", "report", "backup", "audit"}
 
 
 def _open(args, read_only: bool = False):
@@ -250,6 +250,25 @@ def _cell_words(column: str, value, decimals: int) -> str:
     if column in ("numerator", "denominator"):
         return f"{value:,.0f}"
     return str(value)
+
+
+def cmd_inspections(args) -> int:
+    from . import inspections
+    from .areas import AreaIndex
+
+    con = _open(args)
+    index = AreaIndex.from_store(con)
+    codes = _area_codes(con, args.area)
+    rows = inspections.history(con, codes, index)
+    if not rows:
+        named = ", ".join(index.get(c).name for c in codes) if codes else "any area"
+        print(f"No area SEND inspection of {named} is recorded in the store.", file=sys.stderr)
+    table = inspections.table(rows)
+    if args.format == "table":
+        table = table.drop(columns=["source"]).astype(object).where(table.notna(), "")
+        table["action_plan_required"] = [r.plan_words for r in rows]
+    _print_frame(table, "plain" if args.format == "table" else args.format, 0)
+    return 0
 
 
 def cmd_metrics(args) -> int:
@@ -606,6 +625,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="ONS codes, DfE LA numbers or names, or all; every area if left out")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("inspections", help="list area SEND inspections and revisits (Ofsted and CQC), oldest first")
+    p.add_argument("--area", nargs="+", metavar="AREA",
+                   help="ONS codes, DfE LA numbers or names, or all; every area if left out")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_inspections)
 
     p = sub.add_parser("card", help="print an area's scorecard for a term (what the home page shows)")
     p.add_argument("--area", required=True, nargs="+", metavar="AREA",

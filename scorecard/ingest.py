@@ -66,6 +66,7 @@ class BatchResult:
     history: int = 0
     rejected: int = 0
     neighbours: int = 0
+    inspections: int = 0
     already_batch: int | None = None
     skipped: list[str] = field(default_factory=list)
     not_read: list[str] = field(default_factory=list)
@@ -86,6 +87,8 @@ class BatchResult:
             parts.append(f"{self.rejected} rejected")
         if self.neighbours:
             parts.append(f"{self.neighbours} statistical-neighbour links")
+        if self.inspections:
+            parts.append(f"{self.inspections} area SEND inspections and revisits")
         lines = [f"{self.file_name} ({self.format}): {verb}: " + ", ".join(parts) + "."]
         lines += [f"  NOT READ (imported with --partial): {s}" for s in self.not_read]
         lines += [f"  skipped: {s}" for s in self.skipped]
@@ -237,6 +240,10 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
         con.execute("INSERT INTO neighbour SELECT * FROM incoming_neighbours")
         con.unregister("incoming_neighbours")
         result.neighbours = len(nb)
+    if plan.inspections is not None and len(plan.inspections):
+        from . import inspections
+
+        result.inspections = inspections.write(con, plan.inspections, batch_id)
     for w in plan.warnings:
         con.execute("INSERT INTO import_issue VALUES (?, ?, ?, ?, ?, ?)",
                     [batch_id, w.file, w.row, w.column, w.severity, w.message])
@@ -254,6 +261,7 @@ def dry_run_result(con, plan: ImportPlan) -> BatchResult:
     result.added, result.changed, result.unchanged, result.history = (
         diff.added, diff.changed, diff.unchanged, diff.history)
     result.neighbours = 0 if plan.neighbours is None else len(plan.neighbours)
+    result.inspections = 0 if plan.inspections is None else len(plan.inspections)
     if plan.targets is not None:
         result.added = len(plan.targets)
     return result

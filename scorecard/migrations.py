@@ -147,4 +147,19 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         + "; DROP SEQUENCE IF EXISTS import_batch_id; DROP SEQUENCE IF EXISTS metric_value_id; "
           "DROP SEQUENCE IF EXISTS target_id; DROP SEQUENCE IF EXISTS commentary_id;",
     ),
+    (
+        8,
+        "area SEND inspections (Ofsted and CQC) with their release and batch; a board's own themes, and "
+        "its own theme and accountable partner for a measure",
+        """
+        CREATE TABLE inspection (
+            framework VARCHAR, visit VARCHAR, area_code VARCHAR, published_area VARCHAR, start_date DATE,
+            published DATE, outcome VARCHAR, action_plan_required BOOLEAN, weaknesses INTEGER,
+            progressed INTEGER, not_progressed INTEGER, note VARCHAR, source_id VARCHAR, batch_id INTEGER,
+            source_file VARCHAR, source_row INTEGER
+        );
+        CREATE TABLE board_theme (area_code VARCHAR, id VARCHAR, title VARCHAR, partner VARCHAR, position INTEGER);
+        CREATE TABLE measure_setting (area_code VARCHAR, metric_id VARCHAR, theme VARCHAR, partner VARCHAR);
+        """,
+    ),
 ]

@@ -92,6 +92,7 @@ def sources(con) -> pd.DataFrame:
            LEFT JOIN period pe ON pe.label = v.period_label
            GROUP BY ALL
            HAVING count(v.id) > 0 OR r.id IN (SELECT source_id FROM import_batch WHERE source_id IS NOT NULL)
+               OR r.id IN (SELECT source_id FROM inspection)
            ORDER BY p.publisher, r.release_date DESC"""
     ).df()
 

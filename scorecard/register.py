@@ -21,15 +21,33 @@ MONEY_UNITS = ("£", "£ per head")
 # banded or called better or worse than another area, and a region's figure is the sum of its LAs'.
 TOTAL_UNITS = ("count", "£")
 POLARITIES = ("higher", "lower", "context")
-THEMES = ("timeliness", "demand", "disagreement", "inclusion", "workforce", "resources")
-THEME_TITLES = {
-    "timeliness": "Timeliness",
-    "demand": "Demand",
-    "disagreement": "Disagreement and redress",
-    "inclusion": "Inclusion and elective home education",
-    "workforce": "Workforce",
-    "resources": "Money and places",
+# Who answers to the board for a measure: the partners of a local area's SEND partnership.
+PARTNERS = {
+    "send_service": "Local authority SEND service",
+    "health": "Health (ICB)",
+    "social_care": "Social care",
+    "education": "Education settings",
+    "partnership": "Whole partnership",
 }
+DEFAULT_PARTNER = "partnership"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A heading a scorecard groups measures under (outside the board's priority areas), and the
+    partner accountable for its measures unless a measure names its own."""
+
+    id: str
+    title: str
+    partner: str = DEFAULT_PARTNER
+
+
+# Used only when the register file names no [[theme]] (an older register).
+_DEFAULT_THEMES = (Theme("timeliness", "Timeliness", "send_service"), Theme("demand", "Demand", "partnership"),
+                   Theme("disagreement", "Disagreement and redress", "send_service"),
+                   Theme("inclusion", "Inclusion and elective home education", "education"),
+                   Theme("workforce", "Workforce", "send_service"),
+                   Theme("resources", "Money and places", "partnership"))
 _ID = re.compile(r"[a-z][a-z0-9_]{1,60}")
 # A metric's words are shown on every page and written into packs and officers' templates, so each
 # is checked as words: its length, and no formula start, control character, link or markup.
@@ -43,6 +61,43 @@ LICENCE_ATTRIBUTION = "Contains public sector information licensed under the Ope
 
 class RegisterError(UserProblem, ValueError):
     """The register file is not valid."""
+
+
+def themes_from_list(entries: list, where: str) -> tuple[Theme, ...]:
+    """The [[theme]] entries of a register, checked: an id, a title in words, a known partner."""
+    out, seen = [], set()
+    for entry in entries:
+        tid = str(entry.get("id", "")).strip()
+        if not _ID.fullmatch(tid):
+            raise RegisterError(f"{where}: theme {tid or '(no id)'}: id must be lower-case letters, digits and "
+                                "underscores")
+        if tid in seen:
+            raise RegisterError(f"{where}: theme {tid} is defined twice")
+        seen.add(tid)
+        title = str(entry.get("title", "")).strip()
+        message = "is required" if not title else text_problem(title, limits.MAX_PRIORITY_TITLE_CHARS)
+        if message:
+            raise RegisterError(f"{where}: theme {tid}: title {message}")
+        partner = str(entry.get("partner", DEFAULT_PARTNER))
+        if partner not in PARTNERS:
+            raise RegisterError(f"{where}: theme {tid}: partner {partner!r} must be one of {', '.join(PARTNERS)}")
+        out.append(Theme(tid, title, partner))
+    return tuple(out)
+
+
+def load_themes(path: Path | str = config.REGISTER_FILE) -> tuple[Theme, ...]:
+    """The register's themes, in order ([[theme]] in data/metrics.toml)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RegisterError(f"{path.name}: not valid TOML ({exc})") from None
+    return themes_from_list(data.get("theme", []), path.name) or _DEFAULT_THEMES
+
+
+THEME_LIST = load_themes()
+THEMES = tuple(t.id for t in THEME_LIST)
+THEME_TITLES = {t.id: t.title for t in THEME_LIST}
 
 
 @dataclass(frozen=True)
@@ -107,6 +162,7 @@ class Metric:
     # A measure calculated from two others (numerator metric, denominator metric), for each area and
     # period where both are published: a money total per head of a population.
     derived_from: tuple[str, ...] = ()
+    partner: str = ""  # who is accountable to the board for it (PARTNERS); "" in a definition stored before partners
 
     @property
     def label(self) -> str:
@@ -134,8 +190,11 @@ def _as_tuple(value) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def metric_from_dict(d: dict, where: str = "register", origin: str = "register") -> Metric:
-    """Build and check one metric definition. Errors name the file and the metric."""
+def metric_from_dict(d: dict, where: str = "register", origin: str = "register",
+                     themes: tuple[Theme, ...] | None = None) -> Metric:
+    """Build and check one metric definition against the register's themes. Errors name the file and
+    the metric."""
+    themes = THEME_LIST if themes is None else themes
     mid = str(d.get("id", "")).strip()
     prefix = f"{where}: metric {mid or '(no id)'}"
     if not _ID.fullmatch(mid):
@@ -151,9 +210,13 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
         raise RegisterError(f"{prefix}: unit {d['unit']!r} must be one of {', '.join(UNITS)}")
     if d["polarity"] not in POLARITIES:
         raise RegisterError(f"{prefix}: polarity {d['polarity']!r} must be one of {', '.join(POLARITIES)}")
-    theme = d.get("theme", "demand")
-    if theme not in THEMES:
-        raise RegisterError(f"{prefix}: theme {theme!r} must be one of {', '.join(THEMES)}")
+    by_id = {t.id: t for t in themes}
+    theme = d.get("theme", "demand" if "demand" in by_id else themes[0].id)
+    if theme not in by_id:
+        raise RegisterError(f"{prefix}: theme {theme!r} must be one of {', '.join(by_id)}")
+    partner = d.get("partner") or by_id[theme].partner
+    if partner not in PARTNERS:
+        raise RegisterError(f"{prefix}: partner {partner!r} must be one of {', '.join(PARTNERS)}")
     try:
         decimals = int(d.get("decimals", 0 if d["unit"] == "count" else 1))
     except (TypeError, ValueError):
@@ -238,6 +301,7 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register")
         estimate=bool(d.get("estimate", False)),
         shown_with=_as_tuple(d.get("shown_with")),
         derived_from=derived_from,
+        partner=partner,
     )
 
 
@@ -247,7 +311,8 @@ def load_register(path: Path | str = config.REGISTER_FILE, origin: str = "regist
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise RegisterError(f"{path.name}: not valid TOML ({exc})") from None
-    metrics = [metric_from_dict(m, where=path.name, origin=origin) for m in data.get("metric", [])]
+    themes = themes_from_list(data.get("theme", []), path.name) or _DEFAULT_THEMES
+    metrics = [metric_from_dict(m, where=path.name, origin=origin, themes=themes) for m in data.get("metric", [])]
     seen = set()
     for m in metrics:
         if m.id in seen:

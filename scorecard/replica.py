@@ -31,7 +31,7 @@ from . import lake, schema, seed, store
 _KEEP = 4  # copies kept attached, so a cursor still reading an earlier one is never cut off
 REFRESH_SECONDS = 1.0  # at most one new copy a second for other processes' changes
 BUSY_WAIT_SECONDS = 10.0  # how long a write (or a first copy) waits for a command that holds the file
-_TABLES = (*schema.TABLES, "schema_version")  # names from the schema's own list, never from input
+_TABLES = (*schema.ALL_TABLES, "schema_version")  # names from the schema's own list, never from input
 
 
 def _copy_tables(con, source_catalog: str, target: str) -> None:

@@ -84,5 +84,9 @@ CREATE TABLE priority_metric (area_code VARCHAR, number INTEGER, metric_id VARCH
 TABLES = ("meta", "publication", "source_release", "metric", "series_break", "area", "area_alias", "area_change",
           "period", "import_batch", "import_issue", "neighbour", "metric_value", "target", "commentary",
           "priority", "priority_metric")
+# Tables added by migrations after CURRENT_VERSION (a new store gets them from those migrations, so
+# they are not in TABLES, which migration 6 rebuilt). Backups and read copies take these too.
+MIGRATED_TABLES = ("inspection", "board_theme", "measure_setting")
+ALL_TABLES = (*TABLES, *MIGRATED_TABLES)
 # The tables an id is allocated for, by store.next_id.
 ID_TABLES = ("import_batch", "metric_value", "target", "commentary")

@@ -41,6 +41,8 @@ RAW_FILES = (
     "sendap/finance/Outturn data 202122.xlsx",
     "neighbours/sn_april_2021.xlsx",
     "neighbours/sn_may_2025.xlsx",
+    "sendap/ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods",
+    "sendap/ofsted/mi_ofsted_winter_2223.csv",
 )
 TABLES = {
     "values": ("SELECT metric_id, area_code, period_label, value, numerator, denominator, status, note, source_id, "
@@ -56,6 +58,9 @@ TABLES = {
                 "r.url, r.licence, r.attribution FROM source_release r JOIN publication p ON p.id = r.publication_id "
                 "WHERE r.id IN (SELECT source_id FROM metric_value UNION SELECT source_id FROM import_batch "
                 "WHERE source_id IS NOT NULL) ORDER BY r.id"),
+    "inspections": ("SELECT framework, visit, area_code, published_area, start_date, published, outcome, "
+                    "action_plan_required, weaknesses, progressed, not_progressed, note, source_id, source_file, "
+                    "source_row FROM inspection ORDER BY framework, area_code, start_date, visit"),
     "data_quality": ("SELECT b.source_id, i.file_name, i.row_number, i.column_name, i.severity, i.message "
                      "FROM import_issue i JOIN import_batch b ON b.id = i.batch_id ORDER BY b.id, i.row_number"),
 }
@@ -76,6 +81,11 @@ TYPES = {
     "sources": {"id": "VARCHAR", "publication_id": "VARCHAR", "publisher": "VARCHAR", "title": "VARCHAR",
                 "released": "VARCHAR", "release_date": "DATE", "covers_to": "VARCHAR", "url": "VARCHAR",
                 "licence": "VARCHAR", "attribution": "VARCHAR"},
+    "inspections": {"framework": "VARCHAR", "visit": "VARCHAR", "area_code": "VARCHAR", "published_area": "VARCHAR",
+                    "start_date": "DATE", "published": "DATE", "outcome": "VARCHAR",
+                    "action_plan_required": "BOOLEAN", "weaknesses": "INTEGER", "progressed": "INTEGER",
+                    "not_progressed": "INTEGER", "note": "VARCHAR", "source_id": "VARCHAR",
+                    "source_file": "VARCHAR", "source_row": "INTEGER"},
     "data_quality": {"source_id": "VARCHAR", "file_name": "VARCHAR", "row_number": "INTEGER",
                      "column_name": "VARCHAR", "severity": "VARCHAR", "message": "VARCHAR"},
 }
@@ -173,6 +183,7 @@ def load(con, seed_dir: Path | str = config.SEED_DIR, who: str = "scorecard init
     plan.warnings = [Issue(r.file_name, r.message, None if pd.isna(r.row_number) else int(r.row_number),
                            r.column_name, r.severity) for r in frames["data_quality"].itertuples()]
     neighbours = frames["neighbours"]
+    plan.inspections = frames["inspections"]
 
     def load_once(con) -> ingest.BatchResult:
         register.sync_to_store(con)

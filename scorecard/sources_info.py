@@ -22,7 +22,7 @@ RELEASE_COLUMNS = ["publisher", "title", "released", "next_expected", "covers", 
 
 
 def _as_date(value) -> date | None:
-    if value is None or is_missing(value):
+    if value is None or is_missing(value) or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -147,10 +147,12 @@ def latest_releases(sources: pd.DataFrame, latest_periods: pd.DataFrame, today: 
     by a year or more; that is normal, and said here rather than on every row. `latest_periods` is
     queries.latest_periods."""
     from .importers.base import LOCAL_PUBLICATION
+    from .importers.ofsted_send import PUBLICATION as INSPECTIONS
     from .periods import Period
 
     lines = []
-    national = sources[sources["publication_id"] != LOCAL_PUBLICATION] if len(sources) else sources
+    # Inspections are not figures: the latest one has a line of its own in the header.
+    national = sources[~sources["publication_id"].isin([LOCAL_PUBLICATION, INSPECTIONS])] if len(sources) else sources
     if publication_ids is not None and len(national):
         national = national[national["publication_id"].isin(publication_ids)]
     for status in publication_status(national, today):

@@ -1,5 +1,5 @@
 """The board summary: every measure on the scorecard in one compact table, grouped by the improvement
-plan's priority areas, with the R/A/G counts of each group in words. The home page opens with it,
+plan's priority areas (or by accountable partner), with the R/A/G counts of each group in words. The home page opens with it,
 and so do the PDF, PowerPoint and Word packs, so a board reads the same one page everywhere.
 
 Each row: the short name; the latest figure (with its counts) and its period; the direction of
@@ -15,6 +15,12 @@ import pandas as pd
 
 from . import rag, words
 from .card import Card, CardRow
+from .register import PARTNERS
+
+# How a board may group its summary: by its priority areas (themes for measures outside them), or by
+# the partner accountable for each measure, so that it can hold each partner to account.
+BY_PLAN, BY_PARTNER = "plan", "partner"
+GROUPINGS = {BY_PLAN: "Priority areas and themes", BY_PARTNER: "Accountable partner"}
 
 COLUMNS = ("Measure", "Latest", "Period", "Direction", "Target", "Rating", "England", "Neighbours",
            "Rank or band")
@@ -34,6 +40,7 @@ class SummaryRow:
     neighbours: str
     position: str
     illustrative: bool
+    partner: str = ""  # the accountable partner in words
 
     def cells(self) -> tuple[str, ...]:
         return (self.measure, self.latest, self.period, self.direction, self.target, self.rating, self.england,
@@ -65,15 +72,26 @@ def summary_row(row: CardRow, area_level: str, hidden: frozenset[str] | set[str]
         period=words.period(row), direction=words.direction(row, hidden), target=words.target(row),
         rating=words.rating(row.rating), rag=row.rating.rag, england=words.england(row, hidden),
         neighbours=words.neighbours(row, hidden) if area_level == "la" else "—",
-        position=words.position(row, area_level), illustrative=words.ILLUSTRATIVE_LABEL in words.figure_labels(row))
+        position=words.position(row, area_level), illustrative=words.ILLUSTRATIVE_LABEL in words.figure_labels(row),
+        partner=row.partner_words)
 
 
-def board_summary(card: Card, area_level: str, hidden: dict[str, set[str]] | None = None) -> list[SummaryGroup]:
-    """The summary, group by group in the scorecard's order. `hidden` names the fields suppressed in
-    a public version, per metric (suppression.public_card)."""
+def board_summary(card: Card, area_level: str, hidden: dict[str, set[str]] | None = None,
+                  by: str = BY_PLAN) -> list[SummaryGroup]:
+    """The summary, group by group in the scorecard's order (by=BY_PARTNER: one group per accountable
+    partner, in register.PARTNERS order, each in the scorecard's order). `hidden` names the fields
+    suppressed in a public version, per metric (suppression.public_card)."""
     hidden = hidden or {}
+    groups = by_partner(card) if by == BY_PARTNER else card.groups()
     return [SummaryGroup(heading, [summary_row(r, area_level, hidden.get(r.metric.id, frozenset())) for r in rows])
-            for heading, rows in card.groups()]
+            for heading, rows in groups]
+
+
+def by_partner(card: Card) -> list[tuple[str, list[CardRow]]]:
+    """The card's rows grouped by accountable partner: partners with no measure are left out."""
+    return [(title, rows) for key, title in PARTNERS.items()
+            if (rows := [r for r in card.rows if r.partner == key])] + \
+        [(r.partner, [r]) for r in card.rows if r.partner not in PARTNERS]
 
 
 def totals(groups: list[SummaryGroup]) -> SummaryGroup:
@@ -81,6 +99,14 @@ def totals(groups: list[SummaryGroup]) -> SummaryGroup:
     return SummaryGroup("All measures", [r for g in groups for r in g.rows])
 
 
+def partner_groups(groups: list[SummaryGroup]) -> list[SummaryGroup]:
+    """The same summary rows regrouped by accountable partner (for a pack's page on partners)."""
+    rows = [r for g in groups for r in g.rows]
+    return [SummaryGroup(title, kept) for title in PARTNERS.values() if (kept := [r for r in rows if r.partner == title])]
+
+
 def summary_frame(groups: list[SummaryGroup]) -> pd.DataFrame:
-    """The summary as one table (a column for the group), for a CSV or a spreadsheet."""
-    return pd.DataFrame([(g.heading, *r.cells()) for g in groups for r in g.rows], columns=("Group", *COLUMNS))
+    """The summary as one table (a column for the group, and one for the accountable partner), for a
+    CSV or a spreadsheet."""
+    return pd.DataFrame([(g.heading, *r.cells(), r.partner) for g in groups for r in g.rows],
+                        columns=("Group", *COLUMNS, "Accountable partner"))

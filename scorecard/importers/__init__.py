@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import (
-    csv_text, dfe_finance, ees_csv, ees_zip, local_csv, local_sheet, local_template, moj_tribunal, neighbours, safe_zip,
+    csv_text, dfe_finance, ees_csv, ees_zip, local_csv, local_sheet, local_template, moj_tribunal, neighbours,
+    ofsted_send, safe_zip,
     targets_csv,
 )
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
@@ -11,7 +12,8 @@ from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, u
 KNOWN_FORMATS = (
     "an EES open-data CSV or ZIP, the MoJ SEND Tribunal appeal-rate table (CSV or ODS), "
     "a DfE statistical-neighbour workbook, a DfE finance file (the DSG balance or high needs outturn "
-    "workbook, or a DSG allocations spreadsheet), a local return (a CSV with area, metric, period and "
+    "workbook, or a DSG allocations spreadsheet), Ofsted's area SEND inspection outcomes (the 2016 "
+    "framework's OpenDocument table or the 2023 framework's CSV), a local return (a CSV with area, metric, period and "
     "value columns, a workbook sheet with those columns, or the SEND Scorecard Excel template), "
     "or a targets CSV (area, metric, period, target)"
 )
@@ -35,14 +37,18 @@ def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = N
         if "mimetype" in names or {"content.xml", "META-INF/manifest.xml"} <= set(names):
             with unless_damaged(source.name, "an OpenDocument spreadsheet"):
                 is_moj_table = moj_tribunal.looks_like_ods(source)
+                is_inspections = not is_moj_table and ofsted_send.looks_like_ods(source)
             if is_moj_table:
                 return moj_tribunal.read_ods(source, ctx)
+            if is_inspections:
+                return ofsted_send.read_ods(source, ctx)
             with unless_damaged(source.name, "an OpenDocument spreadsheet"):
                 is_allocations = dfe_finance.looks_like_allocations_ods(source)
             if is_allocations:
                 return dfe_finance.read(source, ctx, dfe_finance.ALLOCATIONS)
             raise ImportFailure(Issue(source.name, "is an OpenDocument spreadsheet, but not the MoJ SEND Tribunal "
-                                      "appeal-rate table or DfE's DSG allocations. "
+                                      "appeal-rate table, Ofsted's area SEND inspection table or DfE's DSG "
+                                      "allocations. "
                                       f"For a local return: {GET_THE_TEMPLATE}"))
         if "xl/workbook.xml" in names:
             safe_zip.vet(source)  # sizes and ratio checked before openpyxl expands anything
@@ -73,4 +79,6 @@ def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = N
         return ees_csv.read(source, ctx)
     if moj_tribunal.looks_like_csv(text):
         return moj_tribunal.read_csv(source, ctx)
+    if ofsted_send.looks_like_csv(header):
+        return ofsted_send.read_csv(source, ctx)
     raise ImportFailure(Issue(source.name, f"unknown format: expected {KNOWN_FORMATS}", row=1))

@@ -190,6 +190,7 @@ class ImportPlan:
     neighbours: pd.DataFrame | None = None
     neighbour_model_year: int | None = None
     targets: list[dict] | None = None  # a targets file: checked rows for scorecard.targets
+    inspections: pd.DataFrame | None = None  # an Ofsted area SEND file: rows for the inspection table
     source_id: str | None = None
     rows_rejected: int = 0
 
@@ -206,6 +207,10 @@ class ImportPlan:
         count = len(columns["metric_id"])
         columns = {**columns, "source_id": [release["id"]] * count}
         self.values = _typed(pd.DataFrame({c: _column(columns[c]) for c in VALUE_COLUMNS}, copy=False))
+        return self._attribute(release)
+
+    def attribute(self, release: dict) -> "ImportPlan":
+        """Attribute the plan to `release` (registering it if it is new), for a plan without figures."""
         return self._attribute(release)
 
     def _attribute(self, release: dict) -> "ImportPlan":

@@ -100,6 +100,7 @@ class Pack:
     sources: pd.DataFrame
     board: list[summary.SummaryGroup]  # the board summary table, group by group
     releases: list[str]  # how current each national source is: said once, at the front
+    inspection: str | None = None  # the latest area SEND inspection, in one sentence (an LA's pack)
 
     @property
     def area_name(self) -> str:
@@ -164,6 +165,8 @@ class Pack:
             block.append(("Baseline", self.baseline.describe()))
         block += [("Date produced", self.produced_words), ("Data as at", self.as_at_words),
                   ("Version", self.variant_words)]
+        if self.inspection:
+            block.append(("Latest inspection", self.inspection))
         if self.regenerate_words:
             block.append(("To regenerate exactly", self.regenerate_words))
         return block
@@ -171,6 +174,16 @@ class Pack:
     def groups(self) -> list[tuple[str, list[RowView]]]:
         by_id = {v.metric.id: v for v in self.rows}
         return [(g, [by_id[r.metric.id] for r in rows]) for g, rows in self.card.groups()]
+
+    def partner_lines(self) -> list[str]:
+        """Each accountable partner's measures and their ratings, in a sentence: the board holds each
+        partner to account for its own ('Health (ICB): 1 measure (Health advice within 6 weeks); 0 red, ...')."""
+        out = []
+        for g in summary.partner_groups(self.board):
+            noun = "measure" if len(g.rows) == 1 else "measures"
+            out.append(f"{g.heading}: {len(g.rows)} {noun} ({', '.join(r.measure for r in g.rows)}); "
+                       f"{g.counts_words}.")
+        return out
 
     def section_for(self, metric_id: str) -> MetricSection:
         return next(s for s in self.sections if s.metric.id == metric_id)
@@ -401,4 +414,11 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     return Pack(card=built, public=public, threshold=threshold, produced=produced,
                 summary=narrative.summary(built), rows=views, sections=sections, caveats=caveats, notes=notes,
                 sources=used[SOURCE_COLUMNS] if len(used) else pd.DataFrame(columns=SOURCE_COLUMNS),
-                board=board, releases=releases)
+                board=board, releases=releases, inspection=_inspection_line(con, area))
+
+
+def _inspection_line(con, area) -> str | None:
+    from .. import inspections
+
+    found = inspections.latest(con, area.code) if area.level == "la" else None
+    return found.sentence() if found else None

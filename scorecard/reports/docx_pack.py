@@ -187,6 +187,11 @@ def render(pack: Pack) -> bytes:
     for line in pack.summary[1:]:
         doc.add_paragraph(neutralise_cell(line), style="List Bullet")
 
+    doc.add_heading("Accountable partners", level=1)
+    doc.add_paragraph("The partner accountable to the board for each measure, and its measures' ratings.")
+    for line in pack.partner_lines():
+        doc.add_paragraph(neutralise_cell(line), style="List Bullet")
+
     if pack.stocktake:
         doc.add_heading(f"Progress since the baseline ({pack.baseline.describe()})", level=1)
         rows = [[v.summary.measure, words.baseline(v.row, v.hidden), f"{v.summary.latest} ({v.summary.period})",

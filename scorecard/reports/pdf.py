@@ -318,6 +318,11 @@ def _story(pack: Pack, charts: dict[str, bytes]) -> list:
     items = [ListItem(_p(line, s["body"]), leftIndent=10, value="•") for line in pack.summary[1:]]
     story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="DejaVu"))
 
+    story.append(_heading("Accountable partners", s["h1"], 0))
+    story.append(_p("The partner accountable to the board for each measure, and its measures' ratings.", s["body"]))
+    items = [ListItem(_p(line, s["body"]), leftIndent=10, value="•") for line in pack.partner_lines()]
+    story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="DejaVu"))
+
     if pack.stocktake:
         story.append(CondPageBreak(60 * mm))
         story.append(_heading(f"Progress since the baseline ({pack.baseline.describe()})", s["h1"], 0))

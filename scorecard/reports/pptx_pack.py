@@ -522,7 +522,11 @@ def render(pack: Pack) -> bytes:
             section = pack.section_for(v.metric.id)
             if section is not headline and section.has_chart:
                 deck.measure(heading, section)
-    deck.text_pages("How current the figures are", pack.releases or ["No national source is used in this pack."],
+    deck.text_pages("Accountable partners", pack.partner_lines(),
+                    lead=["The partner accountable to the board for each measure, and its measures' ratings."])
+    # Slide 1 has no room for it: the latest inspection closes the slide on how current the figures are.
+    deck.text_pages("How current the figures are", (pack.releases or ["No national source is used in this pack."])
+                    + ([pack.inspection] if pack.inspection else []),
                     lead=["National releases lag the local figures by a year or more; that is normal, and said here "
                           "once. A measure is flagged only where its own figure is older than its source's latest "
                           "release, or older than its comparators."])

@@ -95,9 +95,9 @@ def _format_column(ws, column: int, formats: list[str]) -> None:
 
 
 def _summary_sheet(wb, pack: Pack) -> None:
-    rows = [[g.heading, *r.cells()] for g in pack.board for r in g.rows]
-    ws = _sheet(wb, "Summary", ["Priority area", *COLUMNS], rows,
-                {1: 30, 2: 36, 3: 36, 4: 22, 5: 18, 6: 12, 7: 12, 8: 44, 9: 50, 10: 40})
+    rows = [[g.heading, *r.cells(), r.partner] for g in pack.board for r in g.rows]
+    ws = _sheet(wb, "Summary", ["Priority area", *COLUMNS, "Accountable partner"], rows,
+                {1: 30, 2: 36, 3: 36, 4: 22, 5: 18, 6: 12, 7: 12, 8: 44, 9: 50, 10: 40, 11: 30})
     ratings = [r.rag for g in pack.board for r in g.rows]
     for cell, rating in zip(ws.iter_rows(min_row=2, min_col=7, max_col=7), ratings):
         if rating:  # the rating as a badge: its colour behind the shape and word, in its own text colour

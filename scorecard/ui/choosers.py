@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from .. import periods
+from .. import periods, summary
 from ..areas import ENGLAND, Area, AreaNotFound
 from ..text_safety import plain
 from . import data
@@ -149,3 +149,10 @@ def baseline_options(term: periods.Period, years: int = 6) -> list[periods.Perio
     earlier_terms = [p for p in term_options() if p.end < term.end]
     calendar = [periods.calendar_year(y) for y in range(term.start.year - 1, term.start.year - 1 - years, -1)]
     return earlier_terms + calendar
+
+
+def choose_grouping(where=st.sidebar) -> str:
+    """How the board summary is grouped: by priority area and theme, or by accountable partner (so
+    the board can hold each partner to account), mirrored in the `group` query parameter."""
+    return _choose("group", "Group the summary by", list(summary.GROUPINGS), summary.BY_PLAN,
+                   summary.GROUPINGS.__getitem__, lambda text: text if text in summary.GROUPINGS else None, where)

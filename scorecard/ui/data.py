@@ -9,7 +9,7 @@ from datetime import datetime
 import streamlit as st
 
 from .. import card as card_module
-from .. import as_at, config, queries, register, sources_info, store, summary, targets
+from .. import as_at, config, inspections, queries, register, sources_info, store, summary, targets
 from ..areas import AreaIndex
 from ..problems import UserProblem
 from ..replica import DashboardStore
@@ -90,8 +90,8 @@ _READS = {
     "metric_fingerprints": queries.metric_fingerprints,
     "card": lambda con, area_code, term_label: card_module.build(con, area_code, term_label,
                                                                  table_for=metric_frame),
-    "summary": lambda con, area_code, term_label: summary.board_summary(card(area_code, term_label),
-                                                                        areas().get(area_code).level),
+    "summary": lambda con, area_code, term_label, by: summary.board_summary(card(area_code, term_label),
+                                                                            areas().get(area_code).level, by=by),
     "latest_releases": lambda con, today: sources_info.latest_releases(queries.sources(con),
                                                                        queries.latest_periods(con), today),
     "sources": queries.sources,
@@ -100,6 +100,8 @@ _READS = {
     "neighbour_links": queries.neighbour_links,
     "area_targets": targets.targets_for,
     "series_breaks": queries.series_breaks,
+    "inspections": lambda con, area_codes: inspections.history(con, None if area_codes is None else list(area_codes),
+                                                               areas()),
 }
 
 
@@ -139,9 +141,10 @@ def card(area_code: str, term_label: str):
     return _cached("card", area_code, term_label)
 
 
-def board_summary(area_code: str, term_label: str) -> list[summary.SummaryGroup]:
-    """The board summary (summary.board_summary) of the area's scorecard for the term."""
-    return _cached("summary", area_code, term_label)
+def board_summary(area_code: str, term_label: str, by: str = summary.BY_PLAN) -> list[summary.SummaryGroup]:
+    """The board summary (summary.board_summary) of the area's scorecard for the term, grouped by
+    priority area and theme or (by=summary.BY_PARTNER) by accountable partner."""
+    return _cached("summary", area_code, term_label, by)
 
 
 def latest_releases(today) -> list[str]:
@@ -175,3 +178,9 @@ def area_targets(area_code: str):
 
 def series_breaks(metric_id: str) -> list[tuple[str, str]]:
     return _cached("series_breaks", metric_id)
+
+
+def inspection_history(area_code: str | None = None) -> list:
+    """The area's area SEND inspections and revisits, oldest first (with those of the areas it was
+    formed from); every area's when None (inspections.history)."""
+    return _cached("inspections", None if area_code is None else (area_code,))

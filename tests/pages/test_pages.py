@@ -17,7 +17,8 @@ from streamlit.testing.v1 import AppTest
 
 from datetime import date
 
-from scorecard import card, config, local_returns, queries, sources_info, summary, targets, words
+from scorecard import card, config, inspections, local_returns, queries, sources_info, summary, targets, words
+from scorecard.text_safety import plain
 from scorecard.importers import ImportContext, targets_csv
 
 from ..rendered import html_tables, markdown_sources, shown
@@ -159,10 +160,14 @@ def test_the_board_summary_comes_first_with_every_measure_as_html_text(open_page
     assert red["Rating"]["text"] == "■ Red" and "#D4351C" in red["Rating"]["tags"][0]["style"]
     assert red["Target"]["text"] == "50.0%" and red["Direction"]["text"] == "↓ worse"
     assert rows["Assessment requests received"]["Rating"]["text"] == "Not rated"
-    # The summary is the first thing under the title: nothing but the counts and the staleness before it.
+    # The summary is the first thing under the title: nothing but the latest inspection's line, the counts
+    # and the staleness before it.
     sources = [s for s in markdown_sources(at) if s]
     first_table = next(i for i, s in enumerate(sources) if 'class="sc-table"' in s)
-    assert all("sc-top" in s or s in (at.title[0].value, at.caption[0].value) for s in sources[:first_table])
+    inspection = f":material/assignment: {plain(inspections.latest_line(con, PLYMOUTH))}"
+    assert inspection in sources[:first_table]
+    assert all("sc-top" in s or s in (at.title[0].value, at.caption[0].value, inspection)
+               for s in sources[:first_table])
 
 
 def test_the_counts_are_on_top_large_and_in_words(open_page, con):
@@ -195,7 +200,7 @@ def test_illustrative_figures_are_labelled_on_the_figure_in_every_table(open_pag
     at = open_page("scorecard", area=PLYMOUTH)
     illustrative = {r.metric.label for r in card.build(con, PLYMOUTH, "Autumn 2026/27").rows
                     if r.status == "illustrative"}
-    assert len(illustrative) == 9
+    assert len(illustrative) == 11  # the sample return's measures
     for measure, cells in summary_rows(summary_table(at)).items():
         tagged = [t for t in cells["Latest figure"]["tags"] if "sc-tag" in t["class"]]
         assert bool(tagged) == (measure in illustrative), measure
@@ -219,7 +224,7 @@ def test_scorecard_rates_against_targets_and_flags_a_red_without_an_exception_no
     assert "6.0% misses the target of 50.0% by 44.0 points, more than the amber margin of 5.0 points" in words_shown
     badges = [m.value for m in at.markdown if "badge[" in m.value]
     flagged = [r for r in card.build(con, PLYMOUTH, "Autumn 2026/27").rows if ILLUSTRATIVE in r.flags]
-    assert len(flagged) == 9 and len(badges) == len(flagged) and all(ILLUSTRATIVE in b for b in badges)
+    assert len(flagged) == 11 and len(badges) == len(flagged) and all(ILLUSTRATIVE in b for b in badges)
 
 
 def test_the_summary_links_each_measure_to_its_card(open_page):

@@ -497,8 +497,8 @@ def test_a_board_metric_id_is_made_from_its_name(name, expected):
 def test_a_board_metric_form_is_checked_by_the_register(con):
     with pytest.raises(RegisterError, match="'name' is required"):
         admin.add_board_metric(con, name="", unit="%", polarity="higher", decimals=1, metric_id="blank_name")
-    metric = admin.add_board_metric(con, name="Complaints upheld", unit="count", polarity="lower", decimals=0)
-    assert metric.id == "complaints_upheld" and metrics_from_store(con)["complaints_upheld"].origin == "board"
+    metric = admin.add_board_metric(con, name="Supported internships", unit="count", polarity="higher", decimals=0)
+    assert metric.id == "supported_internships" and metrics_from_store(con)["supported_internships"].origin == "board"
 
 
 def test_editor_blanks_become_none_so_they_are_not_read_as_periods():

@@ -80,7 +80,7 @@ def test_group_counts_read_in_words(con):
     total = summary.totals(groups)
     assert total.counts_words == f"1 red, 1 amber, 1 green, {len(total.rows) - 3} not rated"
     frame = summary.summary_frame(groups)
-    assert list(frame.columns) == ["Group", *summary.COLUMNS] and len(frame) == len(total.rows)
+    assert list(frame.columns) == ["Group", *summary.COLUMNS, "Accountable partner"] and len(frame) == len(total.rows)
 
 
 def test_the_staleness_statement_names_each_sources_latest_period_and_next_release(con):

@@ -414,7 +414,7 @@ def _current_count(con) -> int:
 def test_the_sample_loads_as_illustrative_and_undo_removes_it(con):
     before = _current_count(con)
     result = local_returns.load_sample(con)
-    assert result.added == 60 and result.batch_id
+    assert result.added == 64 and result.batch_id  # every row of data/samples/sample_return_plymouth.csv
     rows = con.execute("SELECT DISTINCT status, area_code FROM metric_value WHERE batch_id = ?",
                        [result.batch_id]).fetchall()
     assert rows == [("illustrative", PLYMOUTH)]

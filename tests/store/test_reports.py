@@ -146,8 +146,11 @@ def test_pdf_holds_the_area_england_with_periods_and_rag_words(plymouth, rcon):
     assert INTERNAL_TEXT in text  # the internal version keeps internal commentary
     assert reader.metadata.title == f"SEND scorecard: Plymouth, {card.periods.parse(TERM).describe()}"
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
-    assert [o["/Title"] for o in reader.outline[:5]] == ["Board summary", "How current the figures are",
-                                                         "About this pack", "Summary in words", "Measures in detail"]
+    assert [o["/Title"] for o in reader.outline[:6]] == ["Board summary", "How current the figures are",
+                                                         "About this pack", "Summary in words", "Accountable partners",
+                                                         "Measures in detail"]
+    for line in pack.partner_lines():  # the board holds each partner to account for its own measures
+        assert squash(line) in text
     assert "Page 1 of" in text and register.LICENCE_ATTRIBUTION in text
 
 
@@ -157,7 +160,7 @@ def test_pdf_page_one_is_the_board_summary_on_a_landscape_page(plymouth):
     assert pages[0].mediabox.width > pages[0].mediabox.height  # A4 landscape, for the width
     assert pages[1].mediabox.width < pages[1].mediabox.height  # the rest in portrait
     first = squash(pages[0].extract_text())
-    assert "Against local targets: ■ 1 red ▲ 1 amber ● 1 green 19 not rated" in first
+    assert "Against local targets: ■ 1 red ▲ 1 amber ● 1 green 21 not rated" in first
     columns = summary_columns(files["pdf"])
     lines = summary_lines(pack)
     assert len(lines) == len(pack.rows) > 20
@@ -254,7 +257,10 @@ def test_pptx_opens_with_the_summary_then_one_slide_per_priority_area(plymouth):
     header = rows[0]
     assert header == list(summary.COLUMNS[:len(header)]) and len(header) >= 7  # to England at least
     cells = {tuple(r) for r in rows}
-    for line in summary_lines(pack):  # every measure on the one summary slide
+    for slide in slides[1:]:  # more measures than one slide holds run on, with the same columns
+        if slide.shapes.title.text == "Summary (continued)":
+            cells |= {tuple(r) for sh in slide.shapes if sh.has_table for r in _table_text(sh)}
+    for line in summary_lines(pack):  # every measure on the summary slides
         assert tuple(line.cells()[:len(header)]) in cells, line.measure
     for g in pack.board:  # the band across the table (a merged cell)
         assert [f"{g.heading}: {g.counts_words}"] + [""] * (len(header) - 1) in rows
@@ -327,8 +333,10 @@ def test_docx_opens_with_the_summary_then_headings_tables_and_charts_with_alt_te
     styles = {p.style.name for p in doc.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Heading 3"} <= styles
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:4] == ["How current the figures are", "About this pack", "Summary in words",
-                            "Measures in detail"]
+    assert headings[:5] == ["How current the figures are", "About this pack", "Summary in words",
+                            "Accountable partners", "Measures in detail"]
+    bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    assert all(line in bullets for line in pack.partner_lines()) and pack.partner_lines()
     first = doc.tables[0]  # the first table is the board summary, every column
     rows = [[c.text for c in row.cells] for row in first.rows]
     assert rows[0] == list(summary.COLUMNS)
