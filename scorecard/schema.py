@@ -6,6 +6,9 @@ schema: uniqueness is kept by the code that writes, inside its transaction, and 
 there too (`store.next_id`). Every write also bumps the store's data version in `meta`, so on
 DuckLake two writers always touch the same row and the later commit is retried, never half-applied.
 
+Tables added by later migrations (number 7 on: the audit trail) are created by them, on a new store
+too, and listed in TABLES.
+
 A store made by an earlier release is brought to this schema by scorecard.migrations (number 6
 rebuilds its tables without constraints). Later migrations are written for both backends.
 """
@@ -83,6 +86,6 @@ CREATE TABLE priority_metric (area_code VARCHAR, number INTEGER, metric_id VARCH
 # Every table of the schema, in an order that loads cleanly (used by backups and integrity checks).
 TABLES = ("meta", "publication", "source_release", "metric", "series_break", "area", "area_alias", "area_change",
           "period", "import_batch", "import_issue", "neighbour", "metric_value", "target", "commentary",
-          "priority", "priority_metric")
+          "priority", "priority_metric", "audit_event")
 # The tables an id is allocated for, by store.next_id.
-ID_TABLES = ("import_batch", "metric_value", "target", "commentary")
+ID_TABLES = ("import_batch", "metric_value", "target", "commentary", "audit_event")

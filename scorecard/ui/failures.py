@@ -10,7 +10,8 @@ import contextlib
 
 import streamlit as st
 
-from .. import config, errors, store
+from .. import access, config, errors, store
+from ..text_safety import plain
 
 
 @contextlib.contextmanager
@@ -19,6 +20,8 @@ def shown_on_page(where: str):
         yield
     except (store.StoreBusy, store.StoreMissing) as exc:
         st.error(exc.page_message, icon=":material/lock:")
+    except (access.AccessRefused, access.AccessFileError) as exc:  # said in a sentence that names no server path
+        st.error(plain(str(exc)), icon=":material/block:")
     except Exception as exc:  # the boundary: anything else is logged and told in one sentence
         st.error(page_message(exc, where), icon=":material/error:")
 

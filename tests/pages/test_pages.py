@@ -22,6 +22,10 @@ from scorecard.importers import ImportContext, targets_csv
 
 from ..rendered import html_tables, markdown_sources, shown
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PAGES = config.PROJECT_ROOT / "pages"
 ROUTER = f"""
 import streamlit as st
@@ -132,12 +136,12 @@ def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
 
 
 def _sample_with_targets(con) -> None:
-    local_returns.load_sample(con)
+    local_returns.load_sample(con, actor=ADMIN)
     rows, problems = targets_csv.check_rows(ImportContext.from_store(con), [
         {"metric": "ehcp_20wk_pct", "target": "50", "tolerance": "0"},
         {"metric": "ehcp_20wk_term_pct", "target": "60", "tolerance": "5"}], "t.csv", area_code=PLYMOUTH)
     assert not problems
-    targets.save_targets(con, rows, "test")
+    targets.save_targets(con, rows, actor=ADMIN)
 
 
 def test_the_board_summary_comes_first_with_every_measure_as_html_text(open_page, con):

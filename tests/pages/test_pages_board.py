@@ -23,6 +23,10 @@ from scorecard.ui import admin
 
 from ..rendered import html_tables, markdown_sources, shown
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PLYMOUTH, CUMBERLAND, SCILLY, ENGLAND = "E06000026", "E06000063", "E06000053", "E92000001"
 AREAS = {PLYMOUTH: "Plymouth", CUMBERLAND: "Cumberland", SCILLY: "Isles of Scilly", ENGLAND: "England"}
 TERM = "Autumn 2026/27"
@@ -31,7 +35,7 @@ PAGES = ("local_data", "targets", "data_sources", "accessibility")
 
 def _import_targets(con, source) -> int:
     """A targets CSV through the one import path: every row checked, then written as one batch."""
-    return ingest.import_source(con, source, who="test", expect=targets_csv.FORMAT).added
+    return ingest.import_source(con, source, actor=ADMIN, expect=targets_csv.FORMAT).added
 
 
 @pytest.fixture
@@ -44,7 +48,7 @@ def open_page(db_path, monkeypatch):
 
     def run(page: str, area: str = PLYMOUTH, term: str = TERM) -> AppTest:
         # "app" is the whole app through its router, which opens on the Scorecard page.
-        path = "../../app.py" if page == "app" else f"../../pages/{page}.py"
+        path = "../../app.py" if page == "app" else f"../../app_pages/{page}.py"
         at = AppTest.from_file(path, default_timeout=90)
         at.query_params["area"] = area
         at.query_params["term"] = term
@@ -175,7 +179,7 @@ def test_data_page_shows_sources_licence_freshness_batches_warnings_and_register
 
 
 def test_data_page_undoes_a_batch(open_page, con):
-    result = local_returns.load_sample(con)
+    result = local_returns.load_sample(con, actor=ADMIN)
     at = open_page("data_sources")
     undo = [s for s in at.selectbox if s.label == "Batch to undo"][0]
     assert undo.value == result.batch_id
@@ -241,7 +245,7 @@ def test_upload_previews_then_confirm_commits_and_undo_removes(open_page, con):
 
 def test_a_revised_return_shows_old_and_new_side_by_side(open_page, con):
     first = SourceFile("first.csv", _plymouth_return())
-    ingest.import_source(con, first, who="test")
+    ingest.import_source(con, first, actor=ADMIN)
     revised = _plymouth_return().replace(b"45.0,54,120", b"47.5,57,120")
     at = open_page("local_data")
     at.file_uploader[0].set_value(("revised.csv", revised, "text/csv")).run()
@@ -496,8 +500,8 @@ def test_a_board_metric_id_is_made_from_its_name(name, expected):
 
 def test_a_board_metric_form_is_checked_by_the_register(con):
     with pytest.raises(RegisterError, match="'name' is required"):
-        admin.add_board_metric(con, name="", unit="%", polarity="higher", decimals=1, metric_id="blank_name")
-    metric = admin.add_board_metric(con, name="Complaints upheld", unit="count", polarity="lower", decimals=0)
+        admin.add_board_metric(con, name="", unit="%", polarity="higher", decimals=1, metric_id="blank_name", actor=ADMIN)
+    metric = admin.add_board_metric(con, name="Complaints upheld", unit="count", polarity="lower", decimals=0, actor=ADMIN)
     assert metric.id == "complaints_upheld" and metrics_from_store(con)["complaints_upheld"].origin == "board"
 
 
@@ -527,9 +531,9 @@ def test_rag_rules_are_explained_per_metric(con):
 
 def test_the_seed_batch_cannot_be_undone_from_the_page_but_a_return_can(con):
     assert admin.undoable(queries.batches(con)) == []
-    result = local_returns.load_sample(con)
+    result = local_returns.load_sample(con, actor=ADMIN)
     assert admin.undoable(queries.batches(con)) == [result.batch_id]
-    ingest.undo(con, result.batch_id)
+    ingest.undo(con, result.batch_id, actor=ADMIN)
     assert admin.undoable(queries.batches(con)) == []
     assert store.data_version(con) > 0
 
@@ -540,7 +544,7 @@ def test_the_seed_batch_cannot_be_undone_from_the_page_but_a_return_can(con):
 
 @pytest.mark.parametrize("page", ["app", *PAGES])
 def test_every_page_explains_the_jargon_it_uses(open_page, con, page):
-    local_returns.load_sample(con)  # batches, EOTAS and AP on the pages
+    local_returns.load_sample(con, actor=ADMIN)  # batches, EOTAS and AP on the pages
     at = open_page(page)
     text = _page_text(at)
     used = [(term, meaning) for term, meaning in words.terms_used([text]) if term in words.MUST_EXPLAIN]
