@@ -32,7 +32,7 @@ from scorecard import access  # noqa: E402
 
 ADMIN = access.command_line("test")
 
-PAGES = ROOT / "pages"
+PAGES = ROOT / "app_pages"
 ROUTER = f"""
 import streamlit as st
 st.navigation([st.Page({str(PAGES / "home.py")!r}, title="Scorecard", default=True),

@@ -72,6 +72,12 @@ def _target(r) -> Target:
                   get("to_period") if _given(get("to_period")) else None)
 
 
+# The current target for an area, metric and periods (its target and tolerance).
+_CURRENT = ("SELECT target, tolerance FROM target WHERE replaced_at IS NULL AND area_code = ? AND metric_id = ? "
+            "AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
+            "AND to_period IS NOT DISTINCT FROM ?")
+
+
 def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: str | None = None,
                   batch_id: int | None = None, actor: access.Actor | None = None) -> int:
     """Write checked target rows inside the caller's transaction. A target is never deleted: the one it
@@ -86,13 +92,15 @@ def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: 
         key = [r["area_code"], r["metric_id"], r["period_label"], r["from_period"], r["to_period"]]
         old = None
         if not replace_area:
-            replaced = con.execute(
+            # DuckLake has no UPDATE ... RETURNING: the target being replaced is read first.
+            replaced = con.execute(_CURRENT + " ORDER BY set_at", key).fetchall()
+            old = _words(*replaced[-1]) if replaced else None
+            con.execute(
                 "UPDATE target SET replaced_at = ?, replaced_by = ?, replaced_by_batch = ? "
                 "WHERE replaced_at IS NULL AND area_code = ? AND metric_id = ? "
                 "AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
-                "AND to_period IS NOT DISTINCT FROM ? RETURNING target, tolerance",
-                [now, who, batch_id, *key]).fetchall()
-            old = _words(*replaced[-1]) if replaced else None
+                "AND to_period IS NOT DISTINCT FROM ?",
+                [now, who, batch_id, *key])
         con.execute(
             "INSERT INTO target (id, area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
             "baseline_period, set_by, set_at, replaced_at, replaced_by, replaced_by_batch, batch_id) "
@@ -161,12 +169,13 @@ def retire(con, area_code: str, metric_id: str, period_label: str | None, from_p
     audit.check(con, actor, access.TARGETS, area_code, subject=subject)
 
     def remove_it(con) -> int:
-        removed = con.execute(
-            "UPDATE target SET replaced_at = ?, replaced_by = ? WHERE replaced_at IS NULL AND area_code = ? "
-            "AND metric_id = ? AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
-            "AND to_period IS NOT DISTINCT FROM ? RETURNING target, tolerance",
-            [datetime.now(), actor.label, area_code, metric_id, period_label, from_period, to_period]).fetchall()
+        key = [area_code, metric_id, period_label, from_period, to_period]
+        removed = con.execute(_CURRENT + " ORDER BY set_at", key).fetchall()
         if removed:
+            con.execute(
+                "UPDATE target SET replaced_at = ?, replaced_by = ? WHERE replaced_at IS NULL AND area_code = ? "
+                "AND metric_id = ? AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
+                "AND to_period IS NOT DISTINCT FROM ?", [datetime.now(), actor.label, *key])
             audit.record(con, actor, audit.TARGET_REMOVED, area_code=area_code, subject=subject,
                          old=_words(*removed[-1]), new=None)
             store.bump_data_version(con)

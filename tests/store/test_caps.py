@@ -169,12 +169,12 @@ def test_the_real_row_limits_sit_above_real_files():
 # --- Typed text --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("field, limit", [
-    ("text", limits.MAX_COMMENTARY_CHARS), ("author", limits.MAX_AUTHOR_CHARS),
+    ("text", limits.MAX_COMMENTARY_CHARS),
     ("cause", limits.MAX_EXCEPTION_FIELD_CHARS), ("action", limits.MAX_EXCEPTION_FIELD_CHARS),
     ("owner", limits.MAX_EXCEPTION_FIELD_CHARS),
 ])
 def test_commentary_and_exception_note_fields_have_a_length_limit(con, field, limit):
-    given = {"text": "Backlog cleared", "author": "Head of SEND", "cause": "Staffing", "action": "Recruit",
+    given = {"text": "Backlog cleared", "cause": "Staffing", "action": "Recruit",
              "owner": "Head of SEND", "recovery_period": "Summer 2026/27"}
     name = {"text": "commentary"}.get(field, field)
     before = _state(con)

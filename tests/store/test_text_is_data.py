@@ -61,8 +61,8 @@ def hostile_db(seeded_template, tmp_path_factory):
     ingest.import_source(con, SourceFile("return.csv", f"area,metric,period,value\n{rows}".encode()), actor=ADMIN)
     priorities.save(con, PLYMOUTH, [priorities.Priority(1, PRIORITY, ["ehcp_20wk_pct", BOARD_ID])],
                     set(metrics_from_store(con)), actor=ADMIN)
-    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, COMMENT, actor=ADMIN)
-    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, "-5 points since spring", actor=ADMIN)
+    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, COMMENT, actor=access.command_line(AUTHOR))
+    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, "-5 points since spring", actor=access.command_line(AUTHOR))
     con.execute("UPDATE area SET name = ? WHERE code = ?", [AREA_NAME, PLYMOUTH])
     con.close()
     return path
