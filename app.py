@@ -7,7 +7,7 @@ the audit trail. The pages hide what a visitor may not do; the functions that wr
 import streamlit as st
 
 from scorecard import access
-from scorecard.ui import session
+from scorecard.ui import data, session
 from scorecard.ui.failures import shown_on_page
 from scorecard.ui.widgets import page_style
 
@@ -64,6 +64,8 @@ def run() -> None:
     else:
         st.warning(session.SINGLE_USER_BANNER, icon=":material/lock_open:")
     with shown_on_page(page.title):
+        if as_at_banner := data.as_at_banner():
+            st.warning(as_at_banner, icon=":material/history:")
         page.run()
 
 

@@ -66,7 +66,7 @@ if choices:
             f"Batch {b}: {batches.loc[batches['batch'] == b, 'file_name'].iloc[0]}"))
         if st.form_submit_button("Undo this batch"):
             try:
-                st.session_state["undo_message"] = ingest.undo(data.cursor(), int(batch_id), actor=viewer)
+                st.session_state["undo_message"] = data.write(ingest.undo, int(batch_id), actor=viewer)
             except (ingest.UndoError, access.AccessRefused) as exc:
                 st.error(plain(str(exc)))
             else:

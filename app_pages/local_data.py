@@ -18,7 +18,7 @@ def undo_button(batch_id: int, key: str) -> None:
         return
     if st.button(f"Undo batch {batch_id}", key=key):
         try:
-            st.session_state["local_message"] = ingest.undo(data.cursor(), batch_id, actor=viewer)
+            st.session_state["local_message"] = data.write(ingest.undo, batch_id, actor=viewer)
         except (ingest.UndoError, access.AccessRefused) as exc:
             st.error(plain(str(exc)))
         else:
@@ -74,7 +74,7 @@ if upload is not None:
         if refused is not None:
             recorded = f"refusal_recorded_{SourceFile(upload.name, content).sha256}"
             if recorded not in st.session_state:  # once per file, not on every rerun of the page
-                admin.record_refusal(data.cursor(), refused, upload.name)
+                data.write(admin.record_refusal, refused, upload.name)
                 st.session_state[recorded] = True
             show_refusal(refused)
         elif existing is not None:
@@ -92,7 +92,7 @@ if upload is not None:
                 st.dataframe(admin.problems_frame(plan.warnings), hide_index=True, key="warnings_table")
             if st.button("Confirm and import", type="primary"):
                 try:
-                    result = ingest.commit(data.cursor(), plan, actor=viewer, seen=preview)
+                    result = data.write(ingest.commit, plan, actor=viewer, seen=preview)
                 except access.AccessRefused as refusal:
                     show_refusal(refusal)
                 else:
@@ -127,7 +127,7 @@ st.markdown("A made-up return for Plymouth, to see how termly figures, targets a
             "it is illustrative, not Plymouth's data**, and is marked so on the scorecard. Undo removes it.")
 if sample_batch is None:
     if viewer.may(access.LOCAL_RETURN, local_returns.SAMPLE_AREA) and st.button("Load the illustrative sample return"):
-        result = local_returns.load_sample(data.cursor(), actor=viewer)
+        result = data.write(local_returns.load_sample, actor=viewer)
         st.session_state["local_message"] = "Illustrative sample loaded. " + admin.commit_words(result)
         st.rerun()
 else:
@@ -157,7 +157,7 @@ with st.form("board_metric", clear_on_submit=False):
                                max_chars=MAX_METRIC_DESCRIPTION_CHARS)
     if st.form_submit_button("Add the measure"):
         try:
-            added = admin.add_board_metric(data.cursor(), viewer, name=name, unit=unit, polarity=polarity,
+            added = data.write(admin.add_board_metric, viewer, name=name, unit=unit, polarity=polarity,
                                            decimals=int(decimals), description=description, theme=theme,
                                            metric_id=metric_id)
         except (RegisterError, access.AccessRefused) as exc:

@@ -95,7 +95,7 @@ def target_forms() -> None:
         if st.form_submit_button("Save the target", type="primary"):
             try:
                 row = admin.target_form_row(kind, metric_id, value, tolerance, baseline_period=baseline, **fields)
-                message = admin.set_target(data.cursor(), area.code, row, actor=viewer, metrics=metrics)
+                message = data.write(admin.set_target, area.code, row, actor=viewer, metrics=metrics)
             except (admin.TargetFormError, access.AccessRefused) as exc:
                 st.error(plain(str(exc)))
             else:
@@ -113,8 +113,8 @@ def target_forms() -> None:
                 if chosen is None:
                     st.error("Nothing was removed: choose the target to remove.")
                 else:
-                    st.session_state["targets_message"] = admin.remove_target(
-                        data.cursor(), area.code, choices[chosen], actor=viewer, described=chosen)
+                    st.session_state["targets_message"] = data.write(
+                        admin.remove_target, area.code, choices[chosen], actor=viewer, described=chosen)
                     st.rerun()
 
     with st.expander("Import targets from a CSV file"):
@@ -130,8 +130,8 @@ def target_forms() -> None:
         targets_file = st.file_uploader("Targets CSV", type=["csv"], key="targets_upload")
         if targets_file is not None and st.button("Import the targets"):
             try:
-                message = admin.import_targets(data.cursor(), targets_file.name, targets_file.getvalue(),
-                                               actor=viewer)
+                message = data.write(admin.import_targets, targets_file.name, targets_file.getvalue(),
+                                     actor=viewer)
             except ImportFailure as failure:
                 show_problems(failure, f"{targets_file.name} was not imported")
             except access.AccessRefused as refusal:
@@ -158,7 +158,7 @@ def commentary_form(metric_id: str, red: bool) -> None:
                                                      admin.recovery_term_options(term))
         if st.form_submit_button("Save commentary"):
             try:
-                message = admin.save_commentary(data.cursor(), area.code, metric_id, term, text, viewer,
+                message = data.write(admin.save_commentary, area.code, metric_id, term, text, viewer,
                                                 internal=internal, **fields)
             except (commentary.CommentaryError, periods.PeriodError, access.AccessRefused) as exc:
                 st.error(plain(str(exc)))
@@ -179,7 +179,7 @@ def priorities_editor() -> None:
         })
     if st.button("Save priority areas"):
         try:
-            count = admin.save_priorities(data.cursor(), area.code, edited_plan, set(metrics), viewer)
+            count = data.write(admin.save_priorities, area.code, edited_plan, set(metrics), viewer)
         except (priorities.PriorityError, access.AccessRefused) as exc:
             st.error(plain(str(exc)))
         else:

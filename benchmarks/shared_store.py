@@ -56,11 +56,10 @@ def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out)
     store's data version, as scorecard.ui.data does: the metric tables shared by every area, and each
     area's card, board summary and staleness statement."""
     from scorecard import card, queries, register, sources_info, store, summary
-    from scorecard.replica import ReadReplica
+    from scorecard.replica import DashboardStore
     from scorecard.tables import metric_table
 
-    con = store.connect(target)
-    replica = ReadReplica(con)
+    replica = DashboardStore(target)
     cache: dict[tuple, object] = {}
     lock = threading.Lock()
     latencies: list[float] = []
@@ -118,7 +117,7 @@ def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out)
         thread.start()
     for thread in threads:
         thread.join()
-    con.close()
+    replica.close()
     out.put(("dashboard", latencies, failures))
 
 

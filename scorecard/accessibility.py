@@ -67,13 +67,6 @@ KNOWN_ISSUES: tuple[KnownIssue, ...] = (
         criterion="1.3.1 Info and Relationships",
         plan="As for the list of pages: a fix in Streamlit."),
     KnownIssue(
-        rule=REFLOW_CLIPPED_CHART_TITLE, within=".js-plotly-plot", check=REFLOW,
-        where="Chart titles on the Trends and Compare pages, on a narrow screen",
-        problem="On a screen 390 pixels wide or narrower (a phone, or 400% zoom), a chart's title runs past the "
-                "edge of the chart and is cut off. The same words are in the text description under each chart.",
-        criterion="1.4.10 Reflow",
-        plan="Wrap chart titles to the width of the chart."),
-    KnownIssue(
         rule="", within="", check=MANUAL,
         where="Tables of data on the Trends, Compare, Local returns and Data and sources pages, the scorecard's "
               "Table tab, and the priority-area editor",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from . import config, ingest, lake, store
 from .problems import UserProblem
@@ -37,6 +37,16 @@ class StorePoint:
     def words(self) -> str:
         when = f"{self.moment:%d %B %Y, %H:%M}" if self.moment else "before any import"
         return f"store version {self.version}, {when}"
+
+    def as_at_argument(self) -> str | None:
+        """The --as-at value that shows the store exactly as at this point: the moment, rounded up
+        to the second (so it still includes the change made within that second)."""
+        if self.moment is None:
+            return None
+        moment = self.moment.replace(microsecond=0)
+        if moment < self.moment:
+            moment += timedelta(seconds=1)
+        return moment.isoformat()
 
 
 def parse(text: str, con) -> datetime:
@@ -115,13 +125,10 @@ def _views(db: str, at: str) -> list[str]:
 
 def point(con) -> StorePoint:
     """Where the store stands: its version and the moment of its latest change (an import, an undo, a
-    target or commentary). On a DuckLake the version is its snapshot; on a DuckDB file it is the number
-    of those changes, which the batch history gives for any past moment too."""
+    target or commentary). The version is the number of those changes, which the history gives for any
+    past moment, on either backend and on the dashboard's copy of the store alike."""
     changes = ("SELECT imported_at AS t FROM import_batch UNION ALL SELECT undone_at FROM import_batch "
                "UNION ALL SELECT set_at FROM target UNION ALL SELECT replaced_at FROM target "
                "UNION ALL SELECT written_at FROM commentary")
     count, moment = con.execute("SELECT count(t), max(t) FROM (" + changes + ")").fetchone()
-    if store.kind(con) == "ducklake":
-        snap = lake.snapshot(con)
-        return StorePoint(snap[0] if snap else 0, moment)
     return StorePoint(int(count), moment)

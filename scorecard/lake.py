@@ -165,7 +165,8 @@ def shown(target: str) -> str:
 
 
 def snapshot(con) -> tuple[int, object] | None:
-    """The lake's current snapshot: (id, time)."""
-    row = con.execute("SELECT snapshot_id, snapshot_time FROM " + CATALOG + ".snapshots() "
-                      "ORDER BY snapshot_id DESC LIMIT 1").fetchone()
+    """The snapshot the connection reads: (id, time). The latest one, or the one a connection
+    attached as at a past moment sees."""
+    row = con.execute("SELECT snapshot_id, snapshot_time FROM " + CATALOG + ".snapshots() WHERE snapshot_id = "
+                      "(SELECT id FROM " + CATALOG + ".current_snapshot())").fetchone()
     return (int(row[0]), row[1]) if row else None

@@ -1,63 +1,192 @@
-"""A dashboard process's read copy of a shared (DuckLake) store.
+"""How a dashboard process holds the store: it reads from an in-memory copy, and opens the store
+itself only to copy it and to write.
 
-Every query on a DuckLake consults its catalog and reads Parquet files: a scorecard's fifteen
-comparator queries take seconds, where a DuckDB file answers in milliseconds. So each dashboard
-process keeps the store's tables in an in-memory DuckDB, copied in one transaction (one snapshot),
-and reads from that copy. When the store's data version moves on (an import, an undo, a target, a
-comment, from any process or server), the next read makes a fresh copy, and cursors already reading
-the old one finish on it (a new copy is made at most once a second, so a page may be a second behind
-the latest import on another server). Writes always go to the lake itself.
+* **A DuckDB file** allows one writer process, and no reader while it writes. If the dashboard held
+  the file open, `scorecard import`, `show`, `card` and `report` would all fail while it runs. So the
+  dashboard opens the file only for the moment it takes to copy it (read-only) or to make a change,
+  and closes it again: the command line works alongside it, and a command that is writing just makes
+  the dashboard wait a moment (or serve the copy it has) rather than fail.
+* **A DuckLake** is read through its catalog and Parquet files: a scorecard's fifteen comparator
+  queries take seconds there, where a DuckDB file answers in milliseconds. So the dashboard reads an
+  in-memory copy made in one transaction (one snapshot), and writes to the lake itself.
 
-The copy is a few megabytes (the whole store is about 40,000 figures), so each of several stateless
-replicas behind a load balancer can hold its own.
+When the store changes (an import, an undo, a target, a comment, from any process or server) the
+next read makes a fresh copy; cursors already reading an earlier copy finish on it. Another
+process's change is noticed within a second (a copy is made at most once a second); the dashboard's
+own changes show at once. The copy is a few megabytes (about 40,000 figures), so each of several
+stateless replicas behind a load balancer can hold its own.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import time
 
-from . import lake, schema, store
+import duckdb
+
+from . import lake, schema, seed, store
 
 _KEEP = 4  # copies kept attached, so a cursor still reading an earlier one is never cut off
-REFRESH_SECONDS = 1.0  # at most one new copy a second, however fast imports land
+REFRESH_SECONDS = 1.0  # at most one new copy a second for other processes' changes
+BUSY_WAIT_SECONDS = 10.0  # how long a write (or a first copy) waits for a command that holds the file
+_TABLES = (*schema.TABLES, "schema_version")  # names from the schema's own list, never from input
 
 
-class ReadReplica:
-    """In-memory copies of a lake-attached connection's store, one per data version."""
+def _copy_tables(con, source_catalog: str, target: str) -> None:
+    for table in _TABLES:
+        con.execute("CREATE TABLE " + target + ".main." + table + " AS SELECT * FROM "
+                    + source_catalog + ".main." + table)
 
-    def __init__(self, con):
-        self._con = con
+
+class _ConnectedOrigin:
+    """A DuckLake (or a MotherDuck database): one connection held for the process; the copies live
+    beside it."""
+
+    def __init__(self, target: str):
+        self.con = store.connect(target)
+        seed.init(store.cursor(self.con))
+        self.catalog = store.cursor(self.con).execute("SELECT current_database()").fetchone()[0]
+        self.host = self.con
+
+    def marker(self):
+        return store.data_version(store.cursor(self.con))
+
+    def copy(self, name: str) -> None:
+        source = store.cursor(self.con)
+        source.execute("ATTACH ':memory:' AS " + name)
+        with store.transaction(source):  # one snapshot of the lake for every table; only the copy is written
+            _copy_tables(source, '"' + self.catalog.replace('"', '""') + '"', name)
+
+    def write(self, change, /, *args, **kwargs):
+        return change(store.cursor(self.con), *args, **kwargs)
+
+
+class _FileOrigin:
+    """A DuckDB file, opened only to copy it or to write, then closed."""
+
+    def __init__(self, target: str):
+        self.target = target
+        self.host = duckdb.connect()  # the copies are attached to this in-memory database
+        self._write_lock = threading.Lock()
+        self.write(lambda con: seed.init(con))  # create, migrate and seed the store on first run
+
+    def marker(self):
+        """Changes whenever the file or its write-ahead log does: a stat, without opening the file."""
+        stamps = []
+        for path in (self.target, self.target + ".wal"):
+            try:
+                s = os.stat(path)
+                stamps.append((s.st_mtime_ns, s.st_size))
+            except FileNotFoundError:
+                stamps.append(None)
+        return tuple(stamps)
+
+    def copy(self, name: str) -> None:
+        self.host.execute("ATTACH ':memory:' AS " + name)
+        try:
+            with self._write_lock:
+                try:
+                    _waiting(lambda: self.host.execute("ATTACH " + store.literal(self.target) + " AS live (READ_ONLY)"),
+                             self.target)
+                except duckdb.BinderException:  # this process has the file open already (a test holding it)
+                    self._copy_through_open_connection(name)
+                    return
+                try:
+                    _copy_tables(self.host, "live", name)
+                finally:
+                    self.host.execute("DETACH live")
+        except BaseException:
+            self.host.execute("DETACH " + name)
+            raise
+
+    def _copy_through_open_connection(self, name: str) -> None:
+        """DuckDB lets a process attach a file only once: copy through the process's open instance."""
+        source = duckdb.connect(self.target)
+        try:
+            for table in _TABLES:
+                rows = source.execute("SELECT * FROM main." + table).to_arrow_table()
+                self.host.register("incoming_rows", rows)
+                self.host.execute("CREATE TABLE " + name + ".main." + table + " AS SELECT * FROM incoming_rows")
+                self.host.unregister("incoming_rows")
+        finally:
+            source.close()
+
+    def write(self, change, /, *args, **kwargs):
+        with self._write_lock:
+            con = _waiting(lambda: store.connect(self.target), self.target)
+            try:
+                return change(con, *args, **kwargs)
+            finally:
+                con.close()
+
+
+def _waiting(open_store, target: str):
+    """Open the file, waiting a few seconds while a command holds it; then give up with StoreBusy."""
+    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+    while True:
+        try:
+            return open_store()
+        except store.StoreBusy:
+            if time.monotonic() >= deadline:
+                raise
+        except duckdb.IOException as exc:  # ATTACH reports a held lock as an IO error
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise store.busy(target, read_only=True, detail=str(exc)) from None
+        time.sleep(0.1)
+
+
+class DashboardStore:
+    """A dashboard process's store: `cursor()` reads the latest copy, `write(change, ...)` changes the
+    store itself (change(con, ...) is a function of the scorecard's core, given a connection)."""
+
+    def __init__(self, target: str):
+        held = lake.is_lake(target) or target.startswith("md:")
+        self.origin = _ConnectedOrigin(target) if held else _FileOrigin(target)
         self._lock = threading.Lock()
         self._names: list[str] = []
-        self._version: int | None = None
+        self._marker = None
         self._counter = itertools.count(1)
-        self._copied_at = 0.0
+        self._checked_at = 0.0
 
     def cursor(self):
         """A cursor on a copy of the store as it is now (copied first if the store has changed)."""
         with self._lock:
-            if not self._names or time.monotonic() - self._copied_at >= REFRESH_SECONDS:
-                version = store.data_version(store.cursor(self._con))
-                if version != self._version:
-                    self._copy(version)
+            if not self._names or time.monotonic() - self._checked_at >= REFRESH_SECONDS:
+                self._refresh()
             name = self._names[-1]
-        c = self._con.cursor()
+        c = self.origin.host.cursor()
         c.execute("USE " + name)
         return c
 
-    def _copy(self, version: int) -> None:
+    def write(self, change, /, *args, **kwargs):
+        """Run a write on the store itself; the next read sees it."""
+        try:
+            return self.origin.write(change, *args, **kwargs)
+        finally:
+            with self._lock:
+                self._checked_at = 0.0  # look again on the next read, whatever the time
+
+    def _refresh(self) -> None:
+        marker = self.origin.marker()
+        self._checked_at = time.monotonic()
+        if marker == self._marker and self._names:
+            return
         name = f"replica_{next(self._counter)}"
-        source = store.cursor(self._con)
-        source.execute("ATTACH ':memory:' AS " + name)
-        with store.transaction(source):  # one snapshot of the lake for every table; only the copy is written
-            for table in (*schema.TABLES, "schema_version"):  # names from the schema's own list
-                source.execute("CREATE TABLE " + name + ".main." + table + " AS SELECT * FROM "
-                               + lake.CATALOG + ".main." + table)
-            version = store.data_version(source)
+        try:
+            self.origin.copy(name)
+        except store.StoreBusy:
+            if self._names:
+                return  # a command is writing: serve the copy we have and look again next time
+            raise
         self._names.append(name)
-        self._version = version
-        self._copied_at = time.monotonic()
+        self._marker = marker
         while len(self._names) > _KEEP:
-            source.execute("DETACH " + self._names.pop(0))
+            self.origin.host.execute("DETACH " + self._names.pop(0))
+
+    def close(self) -> None:
+        self.origin.host.close()
+

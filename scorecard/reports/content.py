@@ -141,7 +141,22 @@ class Pack:
 
     @property
     def as_at_words(self) -> str:
-        return long_date(self.card.as_at) if self.card.as_at else "no imports yet"
+        """'1 December 2026 at 05:16 (store version 12)': the point in the store's history it shows."""
+        if not self.card.as_at:
+            return "no imports yet"
+        version = f" (store version {self.card.store_point.version})" if self.card.store_point else ""
+        return f"{long_date(self.card.as_at)} at {self.card.as_at:%H:%M}{version}"
+
+    @property
+    def regenerate_words(self) -> str:
+        """The command that makes this pack again exactly as it stands, however the store changes."""
+        point = self.card.store_point.as_at_argument() if self.card.store_point else None
+        if point is None:
+            return ""
+        options = f' --baseline "{self.baseline.label}"' if self.stocktake else ""
+        options += " --public" if self.public else ""
+        return (f'scorecard report --area {self.card.area_code} --term "{self.card.term.label}"{options} '
+                f"--as-at {point}")
 
     def title_block(self) -> list[tuple[str, str]]:
         block = [("Area", f"{self.area_name} ({self.card.area_code})"), ("Term", self.term_words)]
@@ -149,6 +164,8 @@ class Pack:
             block.append(("Baseline", self.baseline.describe()))
         block += [("Date produced", self.produced_words), ("Data as at", self.as_at_words),
                   ("Version", self.variant_words)]
+        if self.regenerate_words:
+            block.append(("To regenerate exactly", self.regenerate_words))
         return block
 
     def groups(self) -> list[tuple[str, list[RowView]]]:

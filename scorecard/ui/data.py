@@ -1,37 +1,82 @@
-"""One cached DuckDB connection per process, a cursor per query, and query results cached on the
-store's data version so that an import shows at once."""
+"""One cached hold on the store per process (scorecard.replica.DashboardStore: reads from an
+in-memory copy, the store itself opened only to copy it and to write), a cursor per query, and query
+results cached on the store's data version so that an import shows at once."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 import streamlit as st
 
 from .. import card as card_module
-from .. import config, queries, register, seed, sources_info, store, summary, suppression, targets
+from .. import as_at, config, queries, register, sources_info, store, summary, suppression, targets
 from ..areas import AreaIndex
+from ..problems import UserProblem
+from ..replica import DashboardStore
 from ..tables import metric_table
 
 
-def connection():
-    """The dashboard owns the store: it creates and seeds it on first run if needed. When another
-    process holds the store this raises store.StoreBusy, whose page_message the app shows; the
-    failure is not cached, so the next run tries again."""
-    return _connection(config.db_path())
+def dashboard_store() -> DashboardStore:
+    """The process's hold on the store, created (and the store seeded) on first run. When another
+    process holds the store for longer than a write takes, this raises store.StoreBusy, whose
+    page_message the app shows; the failure is not cached, so the next run tries again."""
+    return _dashboard_store(config.db_path())
 
 
 @st.cache_resource(show_spinner=False)
-def _connection(path: str):
-    con = store.connect(path)
+def _dashboard_store(path: str) -> DashboardStore:
+    return DashboardStore(path)
+
+
+class AsAtAddress(UserProblem):
+    """An `?as_at=` in the address that names no point in the store's history."""
+
+
+class ChangeRefused(UserProblem):
+    """A change asked for while the page shows the store as it stood at an earlier point."""
+
+
+def as_at_moment() -> datetime | None:
+    """The moment `?as_at=` in the address names (a date, a date and time, or an import batch), or
+    None for the live scorecard. Every read on the page is then of the store as it stood then."""
+    text = st.query_params.get("as_at")
+    if not text:
+        return None
     try:
-        seed.init(con)
-    except BaseException:
-        con.close()
-        raise
-    return con
+        return as_at.parse(text, dashboard_store().cursor())
+    except as_at.AsAtError as exc:
+        raise AsAtAddress(f"The address asks for the scorecard as it stood at {text!r}, but {exc}. "
+                          "Remove as_at from the address to see the live scorecard.") from None
 
 
 def cursor():
-    """A cursor of its own for each query: a DuckDB connection shared across threads is not safe."""
-    return connection().cursor()
+    """A cursor of its own for each read (a DuckDB connection shared across threads is not safe): of
+    the store now, or as it stood at the address's as_at."""
+    c = dashboard_store().cursor()
+    moment = as_at_moment()
+    if moment is not None:
+        as_at.shadow(c, moment)
+    return c
+
+
+def write(change, /, *args, **kwargs):
+    """Run `change(con, *args, **kwargs)`, a write of the scorecard's core, on the store itself."""
+    moment = as_at_moment()
+    if moment is not None:
+        raise ChangeRefused(f"Nothing was changed: this page shows the scorecard as it stood at "
+                            f"{moment:%d %B %Y, %H:%M}. Remove as_at from the address to make changes to the "
+                            "live scorecard.")
+    return dashboard_store().write(change, *args, **kwargs)
+
+
+def as_at_banner() -> str | None:
+    """The sentence at the top of every page viewed as at an earlier point, or None when live."""
+    moment = as_at_moment()
+    if moment is None:
+        return None
+    point = as_at.point(cursor())
+    return (f"You are looking at the scorecard as it stood at {moment:%d %B %Y, %H:%M} ({point.words()}). "
+            "Figures, targets and commentary added since are not shown, and nothing can be changed here.")
 
 
 def data_version() -> int:
@@ -66,13 +111,14 @@ _READS = {
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _read(name: str, args: tuple, version: int):
+def _read(name: str, args: tuple, version: int, moment: datetime | None):
     return _READS[name](cursor(), *args)
 
 
 def _cached(name: str, *args):
-    """The read's result, computed once per store version (an import or an edit bumps it)."""
-    return _read(name, args, data_version())
+    """The read's result, computed once per store version (an import or an edit bumps it) and
+    as-at moment."""
+    return _read(name, args, data_version(), as_at_moment())
 
 
 def metrics() -> dict:

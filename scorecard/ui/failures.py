@@ -11,6 +11,7 @@ import contextlib
 import streamlit as st
 
 from .. import access, config, errors, store
+from ..problems import UserProblem
 from ..text_safety import plain
 
 
@@ -22,6 +23,8 @@ def shown_on_page(where: str):
         st.error(exc.page_message, icon=":material/lock:")
     except (access.AccessRefused, access.AccessFileError) as exc:  # said in a sentence that names no server path
         st.error(plain(str(exc)), icon=":material/block:")
+    except UserProblem as exc:  # something the person can put right, said as it is
+        st.error(str(exc), icon=":material/error:")
     except Exception as exc:  # the boundary: anything else is logged and told in one sentence
         st.error(page_message(exc, where), icon=":material/error:")
 

@@ -352,3 +352,53 @@ def test_compare_lists_a_count_without_ranking_or_banding_it(open_page):
     figures_table = at.dataframe[0].value
     assert len(figures_table) == 153 and "Band" not in figures_table.columns and "Rank" not in figures_table.columns
     assert findings(at)[0].startswith("Plymouth: assessment requests received in 2024 was 1,176 (a count, not ranked")
+
+
+# A page that asks for a change (a local return) through the dashboard's one write path.
+WRITE_AS_AT = """
+from scorecard import access, local_returns
+from scorecard.ui import data
+from scorecard.ui.failures import shown_on_page
+with shown_on_page("Local returns"):
+    data.write(local_returns.load_sample, actor=access.command_line("officer"))
+"""
+
+
+def _app(page: str | None = None, **params) -> AppTest:
+    """The whole app through app.py (its as-at banner and error boundary), on `page`."""
+    at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=180)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_address_shows_the_scorecard_as_it_stood_and_changes_nothing_then(db_path, monkeypatch, con):
+    monkeypatch.setenv("SCORECARD_DB", str(db_path))
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    _sample_with_targets(con)  # batch 2: the illustrative sample, then targets
+    now = _app(area=PLYMOUTH)
+    assert any(c["Latest figure"]["text"].endswith("illustrative") for c in summary_rows(summary_table(now)).values())
+    assert "You are looking at the scorecard as it stood" not in texts(now)
+
+    then = _app(area=PLYMOUTH, as_at="1")  # just after the seed, before the sample
+    assert "You are looking at the scorecard as it stood at" in texts(then)
+    rows = summary_rows(summary_table(then))
+    assert not any(c["Latest figure"]["text"].endswith("illustrative") for c in rows.values())
+    assert rows["EHC plans issued within 20 weeks"]["Latest figure"]["text"] == "6.0%: 24 of 403"
+
+    batches = con.execute("SELECT count(*) FROM import_batch").fetchone()
+    write = AppTest.from_string(WRITE_AS_AT, default_timeout=180)
+    write.query_params["as_at"] = "1"
+    write.run()
+    assert "Nothing was changed: this page shows the scorecard as it stood at" in shown(write.error[0].value)
+    assert con.execute("SELECT count(*) FROM import_batch").fetchone() == batches
+
+    wrong = _app(area=PLYMOUTH, as_at="next tuesday")
+    assert "The address asks for the scorecard as it stood at 'next tuesday'" in shown(wrong.error[0].value)
+    assert "Traceback" not in texts(wrong)
+    streamlit.cache_resource.clear()

@@ -81,3 +81,30 @@ def test_a_bad_as_at_is_a_sentence(db_path, capsys, text):
     assert cli.main(["--db", str(db_path), "card", "--area", "Plymouth", "--as-at", text]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and ("is not a date" in err or "there is no import batch" in err)
+
+
+def test_a_pack_prints_its_store_point_and_the_command_that_makes_it_again(db_path, tmp_path):
+    from scorecard.reports.content import build_pack
+
+    def summary_lines(pack):
+        return [row for group in pack.board for row in group.rows]
+
+    con = store.connect(str(db_path))
+    ingest.import_source(con, _return(tmp_path, "r.csv", 70))
+    published = build_pack(con, PLYMOUTH, TERM)
+    point = published.card.store_point
+    block = dict(published.title_block())
+    assert f"(store version {point.version})" in block["Data as at"]
+    assert f"{point.moment:%H:%M}" in block["Data as at"]
+    command = block["To regenerate exactly"]
+    assert command.startswith(f'scorecard report --area {PLYMOUTH} --term "{TERM}" --as-at ')
+    time.sleep(1.1)  # the next change lands in a later second than the pack's point
+    ingest.import_source(con, _return(tmp_path, "later.csv", 90))
+    con.close()
+
+    moment = as_at.parse(command.rsplit(" ", 1)[1], store.connect(str(db_path), read_only=True))
+    then = as_at.connect(str(db_path), moment)
+    again = build_pack(then, PLYMOUTH, TERM, produced=published.produced)
+    assert again.card.store_point == point
+    assert [r.cells() for r in summary_lines(again)] == [r.cells() for r in summary_lines(published)]
+    then.close()

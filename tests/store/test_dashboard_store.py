@@ -1,0 +1,55 @@
+"""How a dashboard process holds the store (scorecard.replica.DashboardStore): it reads a copy and
+opens the store only to copy it or to write, so the command line works while the dashboard runs; its
+own changes show at once, and another process's within a second."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from scorecard import access, local_returns, replica
+
+pytestmark = pytest.mark.both_backends
+
+
+def _scorecard(db: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "scorecard.cli", "--db", db, *args], capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "SCORECARD_DB": db})
+
+
+def _batches(cursor) -> list[str]:
+    return [name for (name,) in cursor.execute("SELECT file_name FROM import_batch ORDER BY id").fetchall()]
+
+
+def test_the_command_line_reads_and_imports_while_the_dashboard_holds_the_store(db_path, tmp_path):
+    db = str(db_path)
+    dashboard = replica.DashboardStore(db)
+    try:
+        reading = dashboard.cursor()  # a page in the middle of a run
+        assert "sample_return_plymouth.csv" not in _batches(reading)
+
+        shown = _scorecard(db, "show", "--metric", "ehcp_20wk_pct", "--area", "Plymouth", "--format", "csv")
+        assert shown.returncode == 0 and "E06000026" in shown.stdout, shown.stderr
+
+        imported = _scorecard(db, "import", "--yes", str(local_returns.SAMPLE_RETURN))
+        assert imported.returncode == 0, imported.stderr
+        assert "sample_return_plymouth.csv" not in _batches(reading), "a page run keeps the copy it started on"
+
+        time.sleep(replica.REFRESH_SECONDS + 0.1)
+        assert "sample_return_plymouth.csv" in _batches(dashboard.cursor()), "another process's import shows"
+    finally:
+        dashboard.close()
+
+
+def test_the_dashboards_own_change_shows_on_the_next_read(db_path):
+    dashboard = replica.DashboardStore(str(db_path))
+    try:
+        before = dashboard.cursor()
+        result = dashboard.write(local_returns.load_sample, actor=access.command_line("officer"))
+        assert result.batch_id
+        assert _batches(dashboard.cursor())[-1] == "sample_return_plymouth.csv"  # at once, not a second later
+        assert "sample_return_plymouth.csv" not in _batches(before)
+    finally:
+        dashboard.close()
