@@ -7,6 +7,7 @@ the audit trail. The pages hide what a visitor may not do; the functions that wr
 import streamlit as st
 
 from scorecard import access
+from scorecard.text_safety import plain
 from scorecard.ui import data, session
 from scorecard.ui.failures import shown_on_page
 from scorecard.ui.widgets import page_style
@@ -16,7 +17,7 @@ def sign_in_bar(viewer: access.Actor) -> None:
     """Who is signed in, with Sign out; or a Sign in button. Nothing in single-user mode."""
     with st.sidebar:
         if viewer.is_signed_in:
-            st.caption(session.signed_in_words(viewer))
+            st.caption(plain(session.signed_in_words(viewer)))
             st.button("Sign out", on_click=st.logout, key="sign_out", icon=":material/logout:")
         else:
             st.button("Sign in", on_click=st.login, key="sign_in", type="primary", icon=":material/login:")

@@ -20,7 +20,7 @@ import pytest
 
 from scorecard import access, commentary, store
 
-from .browser import IDLE, open_page, wait_idle
+from .browser import IDLE, axe_violations, open_page, unlisted, wait_idle
 from .conftest import ROOT, free_port, start_server
 
 expect = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright").expect
@@ -161,6 +161,7 @@ def test_an_anonymous_visitor_sees_the_public_version_and_cannot_upload(page, si
     # Plymouth's mediation requests are a count below 5 in the latest year: "c" in the public version.
     expect(_mediation_row(page).locator("td", has_text=SUPPRESSED)).not_to_have_count(0)
     assert page.get_by_role("switch", name="Public version", exact=False).count() == 0  # always public
+    assert unlisted(axe_violations(page)) == []  # the Sign in button and the public scorecard
     # A deep link to the board's pages is not served to a visitor who is not signed in.
     open_page(page, signed_in_server, "local_data", **AREA)
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
@@ -218,6 +219,7 @@ def test_anonymous_none_asks_everyone_to_sign_in(page, signed_in_server):
         expect(page.get_by_text("Sign in to see the scorecard.", exact=False)).to_be_visible()
         expect(page.get_by_role("button", name="Sign in")).to_be_visible()
         expect(page.locator("body")).not_to_contain_text("Plymouth: SEND scorecard")
+        assert unlisted(axe_violations(page)) == []
         page.goto(f"{signed_in_server.url}/compare?area={PLYMOUTH}")
         page.locator(IDLE).wait_for(state="attached")
         wait_idle(page)
@@ -278,3 +280,12 @@ def test_plymouths_editor_commits_plymouth_and_is_refused_for_cornwall(page, edi
     refused = [line for line in lines if ",refused," in line]
     assert imported and "editor@plymouth.example" in imported[0] and "plymouth.csv" in imported[0]
     assert refused and "cornwall.csv" in refused[0] and "Cornwall" in refused[0]
+
+
+def test_single_user_mode_says_anyone_can_change_the_figures(page, app_server):
+    """No [auth] in the secrets: the dashboard starts as before, with the banner and no Sign in button."""
+    open_page(page, app_server, **AREA)
+    expect(page.get_by_text("Single-user mode: anyone who can open this page can change the figures. Set up "
+                            "sign-in before sharing it.")).to_be_visible()
+    assert page.get_by_role("button", name="Sign in").count() == 0
+    assert "Local returns" in _sidebar_pages(page)
