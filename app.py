@@ -63,7 +63,7 @@ def run() -> None:
     if signed_in_mode:
         sign_in_bar(viewer)
     else:
-        st.warning(session.SINGLE_USER_BANNER, icon=":material/lock_open:")
+        st.warning(session.SINGLE_USER_BANNER)
     with shown_on_page(page.title):
         if as_at_banner := data.as_at_banner():
             st.warning(as_at_banner, icon=":material/history:")

@@ -24,7 +24,12 @@ def shown_on_page(where: str):
     except (access.AccessRefused, access.AccessFileError) as exc:  # said in a sentence that names no server path
         st.error(plain(str(exc)), icon=":material/block:")
     except UserProblem as exc:  # something the person can put right, said as it is
-        st.error(str(exc), icon=":material/error:")
+        # A damaged store's own sentence names its path: the page says it by file name, with a reference.
+        if isinstance(exc, store.StoreDamaged):
+            said = page_message(exc, where)
+        else:
+            said = exc.page_message if isinstance(exc, store.StoreUnavailable) else str(exc)
+        st.error(said, icon=":material/error:")
     except Exception as exc:  # the boundary: anything else is logged and told in one sentence
         st.error(page_message(exc, where), icon=":material/error:")
 

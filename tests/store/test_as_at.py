@@ -90,7 +90,7 @@ def test_a_pack_prints_its_store_point_and_the_command_that_makes_it_again(db_pa
         return [row for group in pack.board for row in group.rows]
 
     con = store.connect(str(db_path))
-    ingest.import_source(con, _return(tmp_path, "r.csv", 70))
+    ingest.import_source(con, _return(tmp_path, "r.csv", 70), actor=ADMIN)
     published = build_pack(con, PLYMOUTH, TERM)
     point = published.card.store_point
     block = dict(published.title_block())
@@ -99,7 +99,7 @@ def test_a_pack_prints_its_store_point_and_the_command_that_makes_it_again(db_pa
     command = block["To regenerate exactly"]
     assert command.startswith(f'scorecard report --area {PLYMOUTH} --term "{TERM}" --as-at ')
     time.sleep(1.1)  # the next change lands in a later second than the pack's point
-    ingest.import_source(con, _return(tmp_path, "later.csv", 90))
+    ingest.import_source(con, _return(tmp_path, "later.csv", 90), actor=ADMIN)
     con.close()
 
     moment = as_at.parse(command.rsplit(" ", 1)[1], store.connect(str(db_path), read_only=True))
