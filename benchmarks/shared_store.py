@@ -5,8 +5,9 @@ On one DuckLake (a SQLite catalog, then a PostgreSQL catalog where a server can 
   * 3 dashboard processes, as three Streamlit replicas would be, each with one cached connection and
     a cursor per query, serving `--sessions` sessions between them (threads), each session rendering
     the scorecard page's data for a different area, round and round: the card, the board summary and
-    the staleness statement, cached on the store's data version exactly as scorecard.ui.data caches
-    them, so every import makes the next render of each area a cold one;
+    the staleness statement, cached exactly as scorecard.ui.data caches them: each measure's comparator
+    table on its own fingerprint (an import recomputes only the tables it changed), each area's card
+    and summary on the store's data version;
   * 5 importer processes committing local returns at the same time (each a real `ingest.import_source`,
     retried on a conflicting commit as the command line would be).
 It reports p50 and p95 page-run latency, failed reads, import throughput and retries, and checks that
@@ -53,8 +54,8 @@ def _areas(target: str) -> list[str]:
 def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out) -> None:
     """One dashboard process: `sessions` threads rendering scorecards until the time is up. Reads go to
     the process's in-memory copy of the lake (scorecard.replica), and every result is cached on the
-    store's data version, as scorecard.ui.data does: the metric tables shared by every area, and each
-    area's card, board summary and staleness statement."""
+    store's data version (each metric's table on its fingerprint), as scorecard.ui.data does: the metric
+    tables shared by every area, and each area's card, board summary and staleness statement."""
     from scorecard import card, queries, register, sources_info, store, summary
     from scorecard.replica import DashboardStore
     from scorecard.tables import metric_table
@@ -88,8 +89,11 @@ def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out)
         version = store.data_version(cursor)
         metrics = cached(("metrics", version), lambda: register.metrics_from_store(cursor))
 
+        fingerprints = cached(("fingerprints", version), lambda: queries.metric_fingerprints(cursor))
+
         def table_for(metric_id):
-            return cached(("table", metric_id, version), lambda: metric_table(cursor, metrics[metric_id]))
+            return cached(("table", metric_id, fingerprints.get(metric_id)),
+                          lambda: metric_table(cursor, metrics[metric_id]))
 
         def page():
             built = card.build(cursor, area, TERM, table_for=table_for)
@@ -210,7 +214,8 @@ def postgres_target(folder: Path) -> str | None:
     for sql in (f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
                 f"CREATE ROLE {role} LOGIN PASSWORD '{role}'; END IF; END$$",
                 f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database} OWNER {role}"):
-        if subprocess.run(["su", "postgres", "-c", f'psql -q -c "{sql}"'], capture_output=True).returncode != 0:
+        shell_safe = sql.replace("$", "\\$")  # su runs a shell, which would expand $$
+        if subprocess.run(["su", "postgres", "-c", f'psql -q -c "{shell_safe}"'], capture_output=True).returncode != 0:
             return None
     os.environ["SCORECARD_DATA_PATH"] = str(folder / "pg-files")
     return f"ducklake:postgres:dbname={database} host=127.0.0.1 port={port} user={role} password={role}"

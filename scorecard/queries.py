@@ -106,6 +106,35 @@ def latest_periods(con) -> pd.DataFrame:
     ).df()
 
 
+# What a metric's comparator table (comparators.comparators_table) is computed from: its own figures
+# with their periods and source releases, and, shared by every metric, the areas, the register and
+# the neighbour links (with the status of the batches that brought them). A fingerprint of each, so
+# a table is recomputed only when one of its inputs has changed: a local return for one measure
+# leaves every other measure's table alone.
+_SHARED_INPUTS_SQL = """
+    SELECT hash(
+        (SELECT list_value(count(*), bit_xor(hash(t))) FROM area t),
+        (SELECT list_value(count(*), bit_xor(hash(t))) FROM metric t),
+        (SELECT list_value(count(*), bit_xor(hash(n, b.status))) FROM neighbour n JOIN import_batch b ON b.id = n.batch_id))
+"""
+_OWN_INPUTS_SQL = """
+    SELECT m.id, hash(?, count(v.id), bit_xor(hash(v, p, s)))
+    FROM metric m
+    LEFT JOIN metric_value v ON v.metric_id = m.id
+    LEFT JOIN period p ON p.label = v.period_label
+    LEFT JOIN source_release s ON s.id = v.source_id
+    GROUP BY m.id
+"""
+
+
+def metric_fingerprints(con) -> dict[str, int]:
+    """For each metric, a number that changes whenever anything its comparator table is computed
+    from changes: its own figures (every row, current or not, with its period and source release)
+    or the inputs every table shares."""
+    shared = con.execute(_SHARED_INPUTS_SQL).fetchone()[0]
+    return {metric_id: fingerprint for metric_id, fingerprint in con.execute(_OWN_INPUTS_SQL, [shared]).fetchall()}
+
+
 def periods_of(con, metric_id: str | None = None) -> pd.DataFrame:
     return con.execute(
         """SELECT DISTINCT p.label, p.kind, p.start_date, p.end_date FROM period p

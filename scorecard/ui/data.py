@@ -87,7 +87,7 @@ def data_version() -> int:
 _READS = {
     "metrics": register.metrics_from_store,
     "areas": AreaIndex.from_store,
-    "metric_table": lambda con, metric_id: metric_table(con, metrics()[metric_id]),
+    "metric_fingerprints": queries.metric_fingerprints,
     "card": lambda con, area_code, term_label: card_module.build(con, area_code, term_label,
                                                                  table_for=metric_frame),
     "summary": lambda con, area_code, term_label: summary.board_summary(card(area_code, term_label),
@@ -130,8 +130,15 @@ def areas() -> AreaIndex:
 
 
 def metric_frame(metric_id: str):
-    """Every area and period for a metric, with comparators (tables.metric_table)."""
-    return _cached("metric_table", metric_id)
+    """Every area and period for a metric, with comparators (tables.metric_table). Cached on the
+    metric's own fingerprint (queries.metric_fingerprints), not the store's version: an import
+    recomputes only the tables whose figures or inputs it changed."""
+    return _metric_frame(metric_id, _cached("metric_fingerprints").get(metric_id), as_at_moment())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _metric_frame(metric_id: str, fingerprint: int | None, moment: datetime | None):
+    return metric_table(cursor(), metrics()[metric_id])
 
 
 def card(area_code: str, term_label: str):

@@ -21,15 +21,14 @@ def shown_on_page(where: str):
         yield
     except (store.StoreBusy, store.StoreMissing) as exc:
         st.error(exc.page_message, icon=":material/lock:")
+    except store.StoreDamaged as exc:
+        st.error(page_message(exc, where), icon=":material/error:")
+    except store.StoreUnavailable as exc:  # a commit that kept conflicting, a lake out of reach
+        st.error(exc.page_message, icon=":material/error:")
     except (access.AccessRefused, access.AccessFileError) as exc:  # said in a sentence that names no server path
         st.error(plain(str(exc)), icon=":material/block:")
     except UserProblem as exc:  # something the person can put right, said as it is
-        # A damaged store's own sentence names its path: the page says it by file name, with a reference.
-        if isinstance(exc, store.StoreDamaged):
-            said = page_message(exc, where)
-        else:
-            said = exc.page_message if isinstance(exc, store.StoreUnavailable) else str(exc)
-        st.error(said, icon=":material/error:")
+        st.error(str(exc), icon=":material/error:")
     except Exception as exc:  # the boundary: anything else is logged and told in one sentence
         st.error(page_message(exc, where), icon=":material/error:")
 
