@@ -42,8 +42,8 @@ def hostile_server(chromium, seeded_template, tmp_path_factory):
                                            description=BOARD_DESCRIPTION, origin="board"), 999)
     rows = "".join(f"{PLYMOUTH},{BOARD_ID},{t},{n}\n" for t, n in (("Spring 2025/26", 4), ("Summer 2025/26", 9)))
     ingest.import_source(con, SourceFile("return.csv", f"area,metric,period,value\n{rows}".encode()), actor=ADMIN)
-    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, COMMENT, actor=ADMIN)
-    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, COMMENT, actor=ADMIN)
+    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, COMMENT, actor=access.command_line(AUTHOR))
+    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, COMMENT, actor=access.command_line(AUTHOR))
     con.close()
     server = Server(db_path, folder / "streamlit.log")
     try:
