@@ -82,7 +82,7 @@ def bench(repeat: int) -> list[tuple[str, float, str]]:
 _LARGE_CHILD = """
 import json, resource, sys, time
 started = time.perf_counter()
-from scorecard import ingest, store
+from scorecard import access, ingest, store
 from scorecard.importers import ImportContext, SourceFile, read_file
 con = store.connect(sys.argv[1])
 imported, cpu = time.perf_counter(), time.process_time()
@@ -91,7 +91,7 @@ plan = read_file(source, ImportContext.from_store(con))
 checked = time.perf_counter()
 diff = ingest.preview(con, plan)
 previewed = time.perf_counter()
-result = ingest.commit(con, plan, who="benchmark", seen=diff)
+result = ingest.commit(con, plan, actor=access.command_line("benchmark"), seen=diff)
 done = time.perf_counter()
 con.close()
 print(json.dumps({"added": result.added, "imports_s": imported - started, "check_s": checked - imported,

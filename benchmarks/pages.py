@@ -28,7 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import median_ms, run_section  # noqa: E402
 
-PAGES = ROOT / "pages"
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
+PAGES = ROOT / "app_pages"
 ROUTER = f"""
 import streamlit as st
 st.navigation([st.Page({str(PAGES / "home.py")!r}, title="Scorecard", default=True),
@@ -110,8 +114,8 @@ def prepare(db: Path) -> None:
     from scorecard.importers import SourceFile
 
     con = store.connect(str(db))
-    local_returns.load_sample(con)
-    ingest.import_source(con, SourceFile("targets.csv", TARGETS_CSV.encode()), who="benchmark")
+    local_returns.load_sample(con, actor=ADMIN)
+    ingest.import_source(con, SourceFile("targets.csv", TARGETS_CSV.encode()), actor=ADMIN)
     con.close()
 
 

@@ -19,6 +19,10 @@ from scorecard import local_returns, periods, seed, store  # noqa: E402
 from scorecard.areas import AreaIndex  # noqa: E402
 from scorecard.reports import FORMATS, pack_bytes  # noqa: E402
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 TARGET = "target < 10000 ms"
 PDF_TARGET = "target < 2000 ms"  # issue 9: the committee paper in under two seconds
 
@@ -28,7 +32,7 @@ def bench(repeat: int) -> list[tuple[str, float, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         con = store.connect(str(Path(tmp) / "bench.duckdb"))
         seed.init(con)
-        local_returns.load_sample(con)  # 23 measures, 9 of them termly local figures
+        local_returns.load_sample(con, actor=ADMIN)  # 23 measures, 9 of them termly local figures
         plymouth = AreaIndex.from_store(con).resolve("Plymouth").code
         term = periods.term_for_date(date.today())
         pack_bytes(con, plymouth, term, "pdf")  # warm: imports, fonts, DuckDB's first queries

@@ -16,7 +16,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from . import as_at, schema, store
+from . import access, as_at, audit, schema, store
 from .problems import UserProblem
 
 FORMAT = 1
@@ -74,9 +74,11 @@ def holds_figures(con) -> bool:
     return con.execute("SELECT count(*) FROM import_batch").fetchone()[0] > 0
 
 
-def restore(con, path: Path | str, replace: bool = False) -> dict:
+def restore(con, path: Path | str, replace: bool = False, *, actor: access.Actor) -> dict:
     """Rebuild the store from a backup in one transaction: refused if the store already holds figures,
-    unless `replace`. Every file is checked against the manifest first. Returns the manifest."""
+    unless `replace`. Every file is checked against the manifest first. Returns the manifest. A table
+    newer than the backup (the audit trail, in a backup made before it) starts empty; the restore itself
+    is the trail's newest row."""
     path = Path(path)
     manifest = read_manifest(path)
     if manifest["schema_version"] > store.schema_version(con):
@@ -85,11 +87,11 @@ def restore(con, path: Path | str, replace: bool = False) -> dict:
     if holds_figures(con) and not replace:
         raise BackupError("the store already holds figures, so nothing was restored. Restore into a new, empty "
                           "store (scorecard --db NEW_FILE restore …), or pass --replace to replace everything in it")
-    # A backup made before a table existed (an earlier schema) restores with that table empty.
-    held = [t for t in schema.ALL_TABLES if t in manifest["sha256"]]
+    audit.check(con, actor, access.NATIONAL_IMPORT, subject=f"restore from {path.name}")
+    tables = [t for t in schema.ALL_TABLES if t in manifest["sha256"]]
     with tempfile.TemporaryDirectory(prefix="scorecard-restore-") as folder:
         with zipfile.ZipFile(path) as archive:
-            for table in held:
+            for table in tables:
                 data = archive.read(f"{table}.parquet")
                 if hashlib.sha256(data).hexdigest() != manifest["sha256"][table]:
                     raise BackupError(f"{path.name}: the copy of {table} does not match its checksum; the backup "
@@ -99,8 +101,9 @@ def restore(con, path: Path | str, replace: bool = False) -> dict:
         def load(con) -> None:
             for table in schema.ALL_TABLES:
                 con.execute(_CLEAR[table])
-                if table in held:
+                if table in tables:
                     con.execute(_IMPORT[table], [str(Path(folder) / f"{table}.parquet")])
+            audit.record(con, actor, audit.RESTORED, subject=path.name, new=f"backup made {manifest['made_at']}")
             store.bump_data_version(con)
 
         store.retrying(con, load)

@@ -11,26 +11,26 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from . import register, store
+from . import access, audit, register, store
 from .register import Metric, RegisterError, metric_from_dict
 
 ORIGIN = "board"
 
 
-def add_board_metric(con, definition: dict) -> Metric:
+def add_board_metric(con, definition: dict, *, actor: access.Actor) -> Metric:
     """Check one definition and store it as a board metric. Raises RegisterError."""
-    return add_board_metrics(con, [definition], where="board metric")[0]
+    return add_board_metrics(con, [definition], where="board metric", actor=actor)[0]
 
 
-def load_board_register(con, path: str | Path) -> list[Metric]:
+def load_board_register(con, path: str | Path, *, actor: access.Actor) -> list[Metric]:
     """Add every [[metric]] in a TOML file as a board metric, all or none."""
     path = Path(path)
     if not path.exists():
         raise RegisterError(f"{path}: no such file")
-    return load_board_text(con, path.read_text(encoding="utf-8"), where=path.name)
+    return load_board_text(con, path.read_text(encoding="utf-8"), where=path.name, actor=actor)
 
 
-def load_board_text(con, text: str, where: str = "board metrics") -> list[Metric]:
+def load_board_text(con, text: str, where: str = "board metrics", *, actor: access.Actor) -> list[Metric]:
     """As load_board_register, from the text of the TOML (for an uploaded file)."""
     try:
         data = tomllib.loads(text)
@@ -39,11 +39,12 @@ def load_board_text(con, text: str, where: str = "board metrics") -> list[Metric
     definitions = data.get("metric", [])
     if not isinstance(definitions, list) or not definitions:
         raise RegisterError(f"{where}: no [[metric]] entries found")
-    return add_board_metrics(con, definitions, where=where)
+    return add_board_metrics(con, definitions, where=where, actor=actor)
 
 
-def add_board_metrics(con, definitions: list[dict], where: str) -> list[Metric]:
-    """Check every definition first, then store them in one transaction."""
+def add_board_metrics(con, definitions: list[dict], where: str, *, actor: access.Actor) -> list[Metric]:
+    """Check every definition first, then store them in one transaction (an admin's change)."""
+    audit.check(con, actor, access.BOARD_METRICS, subject=where)
     metrics = [_checked(d, where) for d in definitions]
     ids = [m.id for m in metrics]
     twice = sorted({i for i in ids if ids.count(i) > 1})
@@ -54,7 +55,8 @@ def add_board_metrics(con, definitions: list[dict], where: str) -> list[Metric]:
     def store_them(con) -> None:
         order = con.execute("SELECT coalesce(max(sort_order), 0) FROM metric").fetchone()[0]
         for m in metrics:
-            existing = con.execute("SELECT sort_order FROM metric WHERE id = ?", [m.id]).fetchone()
+            existing = con.execute("SELECT sort_order, name, unit, polarity FROM metric WHERE id = ?",
+                                   [m.id]).fetchone()
             con.execute("DELETE FROM metric WHERE id = ?", [m.id])
             con.execute("DELETE FROM series_break WHERE metric_id = ?", [m.id])
             if existing is None:
@@ -62,6 +64,9 @@ def add_board_metrics(con, definitions: list[dict], where: str) -> list[Metric]:
             register.insert_metric(con, m, existing[0] if existing else order)
             for period_label, note in m.breaks:
                 con.execute("INSERT INTO series_break VALUES (?, ?, ?)", [m.id, period_label, note])
+            audit.record(con, actor, audit.BOARD_MEASURE, subject=m.id,
+                         old=f"{existing[1]} ({existing[2]}, {existing[3]} is better)" if existing else None,
+                         new=f"{m.name} ({m.unit}, {m.polarity} is better)")
         store.bump_data_version(con)
 
     store.retrying(con, store_them)

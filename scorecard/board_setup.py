@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import store
+from . import access, audit, store
 from .limits import MAX_PRIORITY_TITLE_CHARS
 from .problems import UserProblem
 from .register import _ID, DEFAULT_PARTNER, PARTNERS, THEME_LIST, Metric, Theme
@@ -77,9 +77,10 @@ def _check_themes(themes: list[Theme]) -> None:
 
 
 def save(con, area_code: str, themes: list[Theme], settings: list[MeasureSetting],
-         metrics: dict[str, Metric]) -> None:
-    """Replace the area's themes and its measures' themes and partners, in one transaction. Every row
-    is checked first; a measure left under a theme that no longer exists is refused by name."""
+         metrics: dict[str, Metric], *, actor: access.Actor) -> None:
+    """Replace the area's themes and its measures' themes and partners, in one transaction, if the
+    actor may change the area's plan. Every row is checked first; a measure left under a theme that no
+    longer exists is refused by name."""
     _check_themes(themes)
     theme_ids = {t.id for t in themes}
     by_theme = {t.id: t for t in themes}
@@ -108,7 +109,10 @@ def save(con, area_code: str, themes: list[Theme], settings: list[MeasureSetting
         if theme or partner:
             rows.append((area_code, s.metric_id, theme, partner))
 
+    audit.check(con, actor, access.PRIORITIES, area_code, subject="themes and accountable partners")
+
     def store_them(con) -> None:
+        before = _described(themes_for(con, area_code), overrides_for(con, area_code))
         con.execute("DELETE FROM board_theme WHERE area_code = ?", [area_code])
         con.execute("DELETE FROM measure_setting WHERE area_code = ?", [area_code])
         if not same_themes:
@@ -117,6 +121,17 @@ def save(con, area_code: str, themes: list[Theme], settings: list[MeasureSetting
                             [area_code, t.id, t.title.strip(), t.partner, position])
         for row in rows:
             con.execute("INSERT INTO measure_setting VALUES (?, ?, ?, ?)", list(row))
+        audit.record(con, actor, audit.THEMES_AND_PARTNERS, area_code=area_code,
+                     subject="themes and accountable partners", old=before,
+                     new=_described(themes, {r[1]: (r[2], r[3]) for r in rows}))
         store.bump_data_version(con)
 
     store.retrying(con, store_them)
+
+
+def _described(themes: list[Theme], overrides: dict[str, tuple[str | None, str | None]]) -> str:
+    """Themes and a measure's own theme or partner, in a line for the audit trail."""
+    text = "; ".join(f"{t.id}: {t.title} ({t.partner})" for t in themes)
+    own = ", ".join(f"{m} -> {theme or '(theme kept)'} / {partner or '(partner kept)'}"
+                    for m, (theme, partner) in sorted(overrides.items()))
+    return text + (f"; measures: {own}" if own else "")

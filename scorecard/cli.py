@@ -45,6 +45,14 @@ def _open(args, read_only: bool = False):
     return as_at.connect(args.db, moment)
 
 
+def _actor():
+    """The command line is an admin tool for whoever can reach the store: it acts as an admin, named in the
+    audit trail by the operating-system account."""
+    from . import access
+
+    return access.command_line()
+
+
 def cmd_init(args) -> int:
     from . import seed
 
@@ -74,7 +82,7 @@ def cmd_import(args) -> int:
         try:
             result = ingest.import_source(con, SourceFile.from_path(path), dry_run=args.dry_run,
                                           model_year=args.model_year, confirm=_confirmer(args.yes),
-                                          partial=args.partial)
+                                          partial=args.partial, actor=_actor())
         except ImportFailure as exc:
             failed += 1
             print(f"Not imported; nothing was written.\n{exc}", file=sys.stderr)
@@ -136,7 +144,7 @@ def cmd_sample_load(args) -> int:
     from . import local_returns
 
     con = _open(args)
-    result = local_returns.load_sample(con)
+    result = local_returns.load_sample(con, actor=_actor())
     print(result.summary())
     batch = result.batch_id if result.batch_id is not None else result.already_batch
     print(f"These figures are illustrative, not real data. Remove them with `scorecard undo {batch}`.")
@@ -147,7 +155,7 @@ def cmd_metric_add(args) -> int:
     from . import board_metrics
 
     con = _open(args)
-    added = board_metrics.load_board_register(con, args.path)
+    added = board_metrics.load_board_register(con, args.path, actor=_actor())
     for m in added:
         print(f"Board metric {m.id} ({m.name}, {m.unit}) is ready to use in local returns.")
     return 0
@@ -179,7 +187,7 @@ def cmd_undo(args) -> int:
 
     con = _open(args)
     try:
-        print(ingest.undo(con, args.batch))
+        print(ingest.undo(con, args.batch, actor=_actor()))
     except ingest.UndoError as exc:
         raise CommandError(str(exc)) from None
     return 0
@@ -404,7 +412,7 @@ def cmd_targets_import(args) -> int:
 
     con = _open(args)
     try:
-        result = ingest.import_source(con, SourceFile.from_path(args.path), expect=targets.FORMAT)
+        result = ingest.import_source(con, SourceFile.from_path(args.path), expect=targets.FORMAT, actor=_actor())
     except ImportFailure as exc:
         print(f"Not imported; nothing was written.\n{exc}", file=sys.stderr)
         return 1
@@ -514,11 +522,33 @@ def cmd_restore(args) -> int:
 
     con = _open(args)
     try:
-        manifest = backup.restore(con, args.file, replace=args.replace)
+        manifest = backup.restore(con, args.file, replace=args.replace, actor=_actor())
     except backup.BackupError as exc:
         raise CommandError(f"{exc}") from None
     print(f"Restored the store from {args.file} (made {manifest['made_at']}): "
           f"{manifest['rows']['metric_value']:,} figures.")
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from datetime import date
+
+    from . import audit
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        raise CommandError(f"--since {args.since!r} is not a date: write it as YYYY-MM-DD, such as 2026-01-31") from None
+    con = _open(args)
+    events = audit.events(con, since=since, user=args.user)
+    if not len(events):
+        print("No changes recorded" + (" for those filters." if since or args.user else " yet."))
+        return 0
+    table = audit.people_table(events)
+    if args.format == "table":
+        _print_frame(table, "plain", 0)
+    else:
+        _print_frame(table, args.format, 0)
     return 0
 
 
@@ -678,6 +708,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.zip")
     p.add_argument("--replace", action="store_true", help="replace everything in a store that already holds figures")
     p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("audit", help="print the audit trail: who changed what, when, old and new values, and the "
+                                     "changes refused")
+    p.add_argument("--since", metavar="DATE", help="changes on or after this date (YYYY-MM-DD)")
+    p.add_argument("--user", metavar="EMAIL", help="changes by this person (an email, or an account name)")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("check", help="check the store is whole (not cut short or corrupt) and its figures hang together")
     p.set_defaults(func=cmd_check)

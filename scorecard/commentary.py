@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from . import limits, periods, store
+from . import access, audit, limits, periods, store
 from .problems import UserProblem
 
 EXCEPTION_FIELDS = ("cause", "action", "owner", "recovery_period")
@@ -45,34 +45,47 @@ class Comment:
                 f"Expected back on track: {self.recovery_period}.")
 
 
-def add(con, area_code: str, metric_id: str, period_label: str, text: str, author: str, internal: bool = False,
-        cause: str | None = None, action: str | None = None, owner: str | None = None,
+def add(con, area_code: str, metric_id: str, period_label: str, text: str, *, actor: access.Actor,
+        internal: bool = False, cause: str | None = None, action: str | None = None, owner: str | None = None,
         recovery_period: str | None = None) -> None:
+    """Store commentary (and an exception note when its fields are given), written by the acting user:
+    the author is who is signed in, never typed. Refused unless the actor may comment on the area."""
     text = (text or "").strip()
     fields = {"cause": cause, "action": action, "owner": owner, "recovery_period": recovery_period}
     fields = {k: (v or "").strip() or None for k, v in fields.items()}
-    typed = {"commentary": text, "author": (author or "").strip(),
-             **{k: v or "" for k, v in fields.items() if k in LENGTH_LIMITS}}
+    typed = {"commentary": text, **{k: v or "" for k, v in fields.items() if k in LENGTH_LIMITS}}
     too_long = [f"the {name} is {len(value):,} characters long; keep it to {LENGTH_LIMITS[name]:,} or fewer"
                 for name, value in typed.items() if len(value) > LENGTH_LIMITS[name]]
     if too_long:
         raise CommentaryError("; ".join(too_long))
     if not text and not any(fields.values()):
         raise CommentaryError("write a commentary or an exception note")
-    if not (author or "").strip():
-        raise CommentaryError("say who wrote it")
     if any(fields.values()) and not all(fields.values()):
         missing = [k.replace("_", " ") for k, v in fields.items() if not v]
         raise CommentaryError(f"an exception note needs all of cause, action, owner and recovery term; missing {', '.join(missing)}")
     if fields["recovery_period"]:
         fields["recovery_period"] = periods.parse(fields["recovery_period"]).label
+    subject = f"{metric_id} {period_label}"
+    audit.check(con, actor, access.COMMENTARY, area_code, subject=subject)
+    author = actor.label[:limits.MAX_AUTHOR_CHARS]
+
     def store_it(con) -> None:
+        before = latest(con, area_code, period_label).get(metric_id)
         con.execute(
             "INSERT INTO commentary (id, area_code, metric_id, period_label, text, author, written_at, internal, "
             "cause, action, owner, recovery_period) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [store.next_id(con, "commentary"), area_code, metric_id, period_label, text, author.strip(),
+            [store.next_id(con, "commentary"), area_code, metric_id, period_label, text, author,
              datetime.now(), internal,
              fields["cause"], fields["action"], fields["owner"], fields["recovery_period"]])
+        audience = "internal only" if internal else "public"
+        if text:
+            audit.record(con, actor, audit.COMMENTARY, area_code=area_code, subject=subject,
+                         old=before.text if before and before.text else None, new=text, detail=audience)
+        if all(fields.values()):
+            note = Comment(text, author, datetime.now(), internal, **fields).exception_words()
+            audit.record(con, actor, audit.EXCEPTION_NOTE, area_code=area_code, subject=subject,
+                         old=before.exception_words() if before and before.has_exception_note else None, new=note,
+                         detail=audience)
         store.bump_data_version(con)
 
     store.retrying(con, store_it)

@@ -1,7 +1,7 @@
 """What the Compare page shows, worked out without Streamlit: every local authority ranked on one
 measure for one period, the chosen area and its statistical neighbours highlighted, England drawn,
 the quartile bands named, a hex map of England by band, and the area's neighbours with their
-figures. pages/compare.py only lays this out.
+figures. app_pages/compare.py only lays this out.
 
 A count is context (bigger areas have more): it is neither ranked nor banded, so the page lists
 every authority's figure instead of a ranking and a map.

@@ -8,7 +8,6 @@ figures are current, so whatever they replaced comes back.
 
 from __future__ import annotations
 
-import getpass
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,7 +15,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from . import store, targets
+from . import access, audit, published, store, targets
 from .importers.base import LOCAL_PUBLICATION, VALUE_COLUMNS, ImportFailure, ImportPlan, Issue
 from .importers.targets_csv import FORMAT as TARGETS_FORMAT
 from .problems import UserProblem
@@ -172,8 +171,71 @@ def preview(con, plan: ImportPlan) -> Preview:
     return Preview(rows)
 
 
-def commit(con, plan: ImportPlan, who: str | None = None, seen: Preview | None = None) -> BatchResult:
-    """Write the plan as one batch, in one transaction. Re-importing the same file is a no-op."""
+def is_local(plan_format: str) -> bool:
+    return plan_format.startswith("local-return")
+
+
+def area_refusals(plan: ImportPlan, actor: access.Actor, names: dict[str, str] | None = None) -> list[Issue]:
+    """Each row of a local return or a targets file for an area the actor may not change, with why
+    (empty when every row is the actor's to change). Names come from `names` (code -> name)."""
+    action = access.TARGETS if plan.targets is not None else access.LOCAL_RETURN
+    if plan.targets is not None:
+        rows = [(r.get("_row"), r["area_code"]) for r in plan.targets]
+    else:
+        rows = list(zip(plan.values["source_row"], plan.values["area_code"])) if len(plan.values) else []
+    names = names or {}
+    out = []
+    for row, code in rows:
+        if actor.may(action, code):
+            continue
+        try:
+            access.require(actor, action, code, names.get(code))
+        except access.AccessRefused as refusal:
+            out.append(Issue(plan.file_name, str(refusal).replace(" Nothing was written.", ""),
+                             row=None if row is None or pd.isna(row) else int(row), column="area"))
+    return out
+
+
+class ReturnRefused(access.AccessRefused):
+    """A local return or targets file with rows the actor may not change: `issues` names each row."""
+
+    def __init__(self, refusal: access.AccessRefused, issues: list[Issue]):
+        self.issues = issues
+        super().__init__(str(refusal), refusal.actor, refusal.action, refusal.area_code)
+
+
+def plan_refusal(con, plan: ImportPlan, actor: access.Actor) -> access.AccessRefused | None:
+    """Why the actor may not commit the plan, or None: a national release unless an admin; a local return or
+    targets file with any row for an area not theirs, row by row (ReturnRefused). Records nothing."""
+    if not (is_local(plan.format) or plan.targets is not None):
+        try:
+            access.require(actor, access.NATIONAL_IMPORT)
+        except access.AccessRefused as refusal:
+            return refusal
+        return None
+    names = dict(con.execute("SELECT code, name FROM area").fetchall())
+    issues = area_refusals(plan, actor, names)
+    if not issues:
+        return None
+    action = access.TARGETS if plan.targets is not None else access.LOCAL_RETURN
+    refusal = access.AccessRefused(
+        f"{plan.file_name} was not imported: {len(issues)} row(s) are for an area {actor.identity} may not change, "
+        f"listed row by row. The first: {issues[0]}. Nothing was written.", actor, action)
+    return ReturnRefused(refusal, issues)
+
+
+def check_plan(con, plan: ImportPlan, actor: access.Actor) -> None:
+    """Raise plan_refusal's refusal, if any, once it is recorded in the audit trail."""
+    refusal = plan_refusal(con, plan, actor)
+    if refusal is not None:
+        audit.refused(con, refusal, subject=plan.file_name)
+        raise refusal
+
+
+def commit(con, plan: ImportPlan, *, actor: access.Actor, seen: Preview | None = None) -> BatchResult:
+    """Write the plan as one batch, in one transaction, if the actor may (check_plan: a refusal writes
+    nothing but the audit trail's record of it). Re-importing the same file is a no-op."""
+    check_plan(con, plan, actor)
     result = BatchResult(plan.file_name, plan.format, skipped=list(plan.skipped), warnings=list(plan.warnings),
                          rejected=plan.rows_rejected, not_read=list(plan.not_read))
     first_try = [seen]
@@ -187,14 +249,49 @@ def commit(con, plan: ImportPlan, who: str | None = None, seen: Preview | None =
             return
         diff = first_try.pop() if first_try and first_try[0] is not None else preview(con, plan)
         first_try.clear()
-        write(con, plan, diff, result, who)
+        write(con, plan, diff, result, actor.label, actor)
+        _audit_import(con, plan, diff, result, actor)
 
     store.retrying(con, write_once)
     return result
 
 
-def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | None = None) -> None:
-    """Write a plan as one batch inside the caller's transaction, filling in `result`."""
+def _audit_import(con, plan: ImportPlan, diff: Preview, result: BatchResult, actor: access.Actor) -> None:
+    """The import in the audit trail, with each revised figure of a local return old beside new (a
+    national release's revisions stay in the store's history, batch by batch)."""
+    areas = sorted(set(plan.values["area_code"])) if len(plan.values) else sorted(
+        {r["area_code"] for r in plan.targets or []})
+    audit.record(con, actor, audit.IMPORTED, area_code=areas[0] if len(areas) == 1 else None,
+                 subject=f"{plan.file_name} ({plan.format})", new=_import_words(result),
+                 batch_id=result.batch_id)
+    if not is_local(plan.format) or not len(diff.rows):
+        return
+    changed = diff.rows[diff.rows["change"] == "changed"]
+    for r in changed.itertuples(index=False):
+        audit.record(con, actor, audit.FIGURE_REVISED, area_code=r.area_code,
+                     subject=f"{r.metric_id} {r.period_label}", old=_figure(r.old_value, r.old_status),
+                     new=_figure(r.value, r.status), batch_id=result.batch_id)
+
+
+def _figure(value, status) -> str:
+    """A figure for the audit trail, as the Local returns preview shows it."""
+    if status is None or (isinstance(status, float) and status != status):
+        return ""
+    if value is None or pd.isna(value):
+        return published.status_words(status)
+    return f"{value:,.10g}" + (" (illustrative)" if status == published.ILLUSTRATIVE else "")
+
+
+def _import_words(result: BatchResult) -> str:
+    if result.format == TARGETS_FORMAT:
+        return f"{result.added} targets set"
+    return f"{result.added} added, {result.changed} revised, {result.unchanged + result.history} unchanged"
+
+
+def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str,
+          actor: access.Actor | None = None) -> None:
+    """Write a plan as one batch inside the caller's transaction, filling in `result`. No permission is
+    checked here: callers check (commit does; the seed is loaded by `scorecard init`)."""
     result.added, result.changed, result.unchanged, result.history = (
         diff.added, diff.changed, diff.unchanged, diff.history)
     for r in plan.new_releases:
@@ -204,13 +301,14 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str | 
         "INSERT INTO import_batch (id, file_name, sha256, format, source_id, imported_at, imported_by, "
         "rows_added, rows_changed, rows_unchanged, rows_rejected, status, undone_at, undone_by, summary) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'committed', NULL, NULL, ?)",
-        [batch_id, plan.file_name, plan.sha256, plan.format, plan.source_id, datetime.now(), who or os_user(),
+        [batch_id, plan.file_name, plan.sha256, plan.format, plan.source_id, datetime.now(), who,
          result.added, result.changed, result.unchanged + result.history, result.rejected,
          json.dumps({"skipped": plan.skipped, "not_read": plan.not_read, "history": result.history})],
     )
     result.batch_id = batch_id
     if plan.targets is not None:
-        result.added = targets.write_targets(con, plan.targets, who or os_user(), datetime.now(), batch_id=batch_id)
+        result.added = targets.write_targets(con, plan.targets, who, datetime.now(), batch_id=batch_id,
+                                             actor=actor)
         con.execute("UPDATE import_batch SET rows_added = ? WHERE id = ?", [result.added, batch_id])
     _insert_periods(con, plan)
     incoming = _incoming(plan)
@@ -299,12 +397,32 @@ class UndoError(UserProblem, ValueError):
     pass
 
 
-def undo(con, batch_id: int, who: str | None = None) -> str:
+def batch_areas(con, batch_id: int) -> list[str]:
+    """The areas a batch holds figures or targets for."""
+    return [r[0] for r in con.execute(
+        "SELECT area_code FROM metric_value WHERE batch_id = ? UNION SELECT area_code FROM target WHERE batch_id = ? "
+        "ORDER BY 1", [batch_id, batch_id]).fetchall()]
+
+
+def check_undo(con, batch_id: int, actor: access.Actor, fmt: str, file_name: str) -> None:
+    """An admin may undo any import; an editor a local return or targets file all of whose areas are theirs."""
+    subject = f"batch {batch_id} ({file_name})"
+    if actor.role == access.ADMIN:
+        return
+    if not (is_local(fmt) or fmt == TARGETS_FORMAT):
+        audit.check(con, actor, access.UNDO, subject=subject)
+    for code in batch_areas(con, batch_id) or [None]:
+        audit.check(con, actor, access.UNDO, code, subject=subject)
+
+
+def undo(con, batch_id: int, *, actor: access.Actor) -> str:
     """Remove a batch's figures and neighbour links, restoring whatever they had replaced."""
     row = con.execute("SELECT file_name, status, format FROM import_batch WHERE id = ?", [batch_id]).fetchone()
     if row is None:
         raise UndoError(f"there is no import batch {batch_id}; `scorecard imports` lists them")
     file_name, status, fmt = row
+    check_undo(con, batch_id, actor, fmt, file_name)
+    who = actor.label
     if status != "committed":
         raise UndoError(f"batch {batch_id} ({file_name}) was already undone")
     def undo_once(con) -> int:
@@ -317,10 +435,14 @@ def undo(con, batch_id: int, who: str | None = None) -> str:
         removed = con.execute("SELECT count(*) FROM metric_value WHERE batch_id = ?", [batch_id]).fetchone()[0]
         now = datetime.now()
         con.execute("UPDATE import_batch SET status = 'undone', undone_at = ?, undone_by = ? WHERE id = ?",
-                    [now, who or os_user(), batch_id])
+                    [now, who, batch_id])
         recompute_current(con, metrics)
         if fmt == TARGETS_FORMAT:
-            removed = targets.undo_batch(con, batch_id, who or os_user(), now)
+            removed = targets.undo_batch(con, batch_id, who, now)
+        areas = batch_areas(con, batch_id)
+        audit.record(con, actor, audit.UNDONE, area_code=areas[0] if len(areas) == 1 else None,
+                     subject=f"batch {batch_id} ({file_name})", old="committed", new="undone",
+                     detail=f"{removed} {'targets' if fmt == TARGETS_FORMAT else 'figures'} removed", batch_id=batch_id)
         store.bump_data_version(con)
         return removed
 
@@ -350,13 +472,10 @@ def _insert_periods(con, plan: ImportPlan) -> None:
 
 
 def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
+    return access.os_user()
 
 
-def import_source(con, source, dry_run: bool = False, who: str | None = None,
+def import_source(con, source, dry_run: bool = False, *, actor: access.Actor,
                   model_year: int | None = None, confirm=None, partial: bool = False,
                   expect: str | None = None) -> BatchResult | None:
     """Read any supported file and commit it (or, with dry_run, say what it would do).
@@ -370,10 +489,11 @@ def import_source(con, source, dry_run: bool = False, who: str | None = None,
         raise ImportFailure(Issue(source.name, f"is a {plan.format} file, not a {expect} file"))
     if dry_run:
         return dry_run_result(con, plan)
-    if confirm is not None and plan.format.startswith("local-return"):
+    if confirm is not None and is_local(plan.format):
+        check_plan(con, plan, actor)
         seen = preview(con, plan)
-        return commit(con, plan, who=who, seen=seen) if confirm(plan, seen) else None
-    return commit(con, plan, who=who)
+        return commit(con, plan, actor=actor, seen=seen) if confirm(plan, seen) else None
+    return commit(con, plan, actor=actor)
 
 
 def read_source(con, source, model_year: int | None = None, partial: bool = False) -> ImportPlan:

@@ -14,6 +14,7 @@ from .importers.base import ImportContext, ImportPlan, SourceFile
 from .register import Metric
 
 SAMPLE_RETURN = config.DATA_DIR / "samples" / "sample_return_plymouth.csv"
+SAMPLE_AREA = "E06000026"  # Plymouth: every row of the sample return is for it
 
 
 
@@ -78,7 +79,7 @@ def describe_preview(plan: ImportPlan, preview, per_change: int = 5) -> str:
     return "\n".join(lines)
 
 
-def load_sample(con, who: str | None = None):
+def load_sample(con, *, actor):
     """Import the illustrative Plymouth return (every figure marked illustrative); returns the
     BatchResult, whose batch `scorecard undo` removes."""
     from . import ingest
@@ -88,4 +89,4 @@ def load_sample(con, who: str | None = None):
     if existing is not None:
         return ingest.BatchResult(source.name, local_csv.FORMAT, already_batch=existing)
     plan = local_csv.read(source, ImportContext.from_store(con), illustrative=True)
-    return ingest.commit(con, plan, who=who)
+    return ingest.commit(con, plan, actor=actor)

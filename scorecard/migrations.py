@@ -4,7 +4,11 @@ A new store is created at scorecard.schema.CURRENT_VERSION directly; these bring
 earlier release up to date. From number 6 on they must run on a DuckLake as well as a DuckDB file:
 no primary keys, unique constraints, sequences, indexes or upserts (see scorecard/schema.py)."""
 
-from .schema import TABLES
+# The tables a store had at migration 6, which rebuilt each of them: fixed here, because later
+# migrations add tables that a store at version 5 does not have yet.
+TABLES_AT_6 = ("meta", "publication", "source_release", "metric", "series_break", "area", "area_alias",
+               "area_change", "period", "import_batch", "import_issue", "neighbour", "metric_value", "target",
+               "commentary", "priority", "priority_metric")
 
 MIGRATIONS: list[tuple[int, str, str]] = [
     (
@@ -143,9 +147,19 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ";\n".join(
             f"CREATE TABLE {table}__v6 AS SELECT * FROM {table}; DROP TABLE {table}; "
             f"ALTER TABLE {table}__v6 RENAME TO {table}"
-            for table in (*TABLES, "schema_version"))
+            for table in (*TABLES_AT_6, "schema_version"))
         + "; DROP SEQUENCE IF EXISTS import_batch_id; DROP SEQUENCE IF EXISTS metric_value_id; "
           "DROP SEQUENCE IF EXISTS target_id; DROP SEQUENCE IF EXISTS commentary_id;",
+    ),
+    (
+        7,
+        "the audit trail: who changed what, when, old and new values, and the changes refused (append-only)",
+        """
+        CREATE TABLE audit_event (
+            id INTEGER, changed_at TIMESTAMP, who VARCHAR, how VARCHAR, role VARCHAR, action VARCHAR, outcome VARCHAR,
+            area_code VARCHAR, subject VARCHAR, old_value VARCHAR, new_value VARCHAR, detail VARCHAR, batch_id INTEGER
+        );
+        """,
     ),
     (
         8,

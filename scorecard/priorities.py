@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import store
+from . import access, audit, store
 from .limits import MAX_PRIORITY_TITLE_CHARS
 from .problems import UserProblem
 
@@ -37,8 +37,8 @@ def priorities_for(con, area_code: str) -> list[Priority]:
     return out
 
 
-def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str]) -> None:
-    """Replace an area's priority areas and their metrics, in one transaction."""
+def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str], *, actor: access.Actor) -> None:
+    """Replace an area's priority areas and their metrics, in one transaction, if the actor may."""
     numbers = [p.number for p in priorities]
     if len(set(numbers)) != len(numbers):
         raise PriorityError("each priority area needs its own number")
@@ -55,13 +55,19 @@ def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str
             if m in seen:
                 raise PriorityError(f"{m} is in priority areas {seen[m]} and {p.number}; a metric belongs to one")
             seen[m] = p.number
+    audit.check(con, actor, access.PRIORITIES, area_code, subject="priority areas")
+
     def store_them(con) -> None:
+        before = "; ".join(f"{p.heading}: {', '.join(p.metric_ids)}" for p in priorities_for(con, area_code))
         con.execute("DELETE FROM priority_metric WHERE area_code = ?", [area_code])
         con.execute("DELETE FROM priority WHERE area_code = ?", [area_code])
         for p in priorities:
             con.execute("INSERT INTO priority VALUES (?, ?, ?)", [area_code, p.number, p.title.strip()])
             for position, m in enumerate(p.metric_ids):
                 con.execute("INSERT INTO priority_metric VALUES (?, ?, ?, ?)", [area_code, p.number, m, position])
+        after = "; ".join(f"{p.number}. {p.title.strip()}: {', '.join(p.metric_ids)}" for p in priorities)
+        audit.record(con, actor, audit.PRIORITY_AREAS, area_code=area_code, subject="priority areas",
+                     old=before or None, new=after or None)
         store.bump_data_version(con)
 
     store.retrying(con, store_them)

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import config, ingest, register, store
+from . import access, config, ingest, register, store
 from .area_build import build_areas
 from .importers import ImportContext, SourceFile, read_file
 from .importers.base import ImportPlan, Issue
@@ -111,7 +111,7 @@ def build(raw_dir: Path | str, out_dir: Path | str = config.SEED_DIR, log=print)
         source = SourceFile.from_path(raw_dir / rel)
         raw_hashes[rel] = source.sha256
         plan = read_file(source, ImportContext.from_store(con))
-        result = ingest.commit(con, plan, who="seed build")
+        result = ingest.commit(con, plan, actor=access.command_line("seed build"))
         log(result.summary())
     out_dir.mkdir(parents=True, exist_ok=True)
     counts = {}

@@ -177,3 +177,12 @@ def public_card(con, area_code: str, term, threshold: int = DEFAULT_THRESHOLD, *
     the card and, for each metric, the fields shown as "c"."""
     built = build(con, area_code, term, public=True, **build_options)
     return suppress_card(built, queries.area_counts(con, built.area_code), threshold)
+
+
+def public_frame(frame: pd.DataFrame, metric: Metric, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """A metric table (tables.metric_table) as the public view shows it: suppress_frame, with each figure
+    removed given the status that says why (so it reads as suppressed, not as missing)."""
+    out, mask = suppress_frame(frame, metric, threshold)
+    if "status" in out.columns and mask["value"].any():
+        out["status"] = out["status"].astype(object).where(~mask["value"], status(check_threshold(threshold)))
+    return out

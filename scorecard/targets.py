@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from . import periods, store
+from . import access, audit, periods, store
 
 COLUMNS = ["metric_id", "period_label", "from_period", "to_period", "target", "tolerance", "baseline_period"]
 
@@ -72,37 +72,71 @@ def _target(r) -> Target:
                   get("to_period") if _given(get("to_period")) else None)
 
 
+# The current target for an area, metric and periods (its target and tolerance).
+_CURRENT = ("SELECT target, tolerance FROM target WHERE replaced_at IS NULL AND area_code = ? AND metric_id = ? "
+            "AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
+            "AND to_period IS NOT DISTINCT FROM ?")
+
+
 def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: str | None = None,
-                  batch_id: int | None = None) -> int:
+                  batch_id: int | None = None, actor: access.Actor | None = None) -> int:
     """Write checked target rows inside the caller's transaction. A target is never deleted: the one it
     replaces is marked replaced (when, by whom, by which batch), so the targets as they stood on any
     date can be shown again. With replace_area, every current target of that area is replaced;
-    otherwise each row replaces the target for the same area, metric and period."""
+    otherwise each row replaces the target for the same area, metric and period. With an actor, each
+    target set goes into the audit trail with the target it replaced."""
     if replace_area:
         con.execute("UPDATE target SET replaced_at = ?, replaced_by = ?, replaced_by_batch = ? "
                     "WHERE area_code = ? AND replaced_at IS NULL", [now, who, batch_id, replace_area])
     for r in rows:
+        key = [r["area_code"], r["metric_id"], r["period_label"], r["from_period"], r["to_period"]]
+        old = None
         if not replace_area:
+            # DuckLake has no UPDATE ... RETURNING: the target being replaced is read first.
+            replaced = con.execute(_CURRENT + " ORDER BY set_at", key).fetchall()
+            old = _words(*replaced[-1]) if replaced else None
             con.execute(
                 "UPDATE target SET replaced_at = ?, replaced_by = ?, replaced_by_batch = ? "
                 "WHERE replaced_at IS NULL AND area_code = ? AND metric_id = ? "
                 "AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
                 "AND to_period IS NOT DISTINCT FROM ?",
-                [now, who, batch_id, r["area_code"], r["metric_id"], r["period_label"], r["from_period"],
-                 r["to_period"]])
+                [now, who, batch_id, *key])
         con.execute(
             "INSERT INTO target (id, area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
             "baseline_period, set_by, set_at, replaced_at, replaced_by, replaced_by_batch, batch_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)",
-            [store.next_id(con, "target"), r["area_code"], r["metric_id"], r["period_label"], r["from_period"],
-             r["to_period"], r["target"], r["tolerance"], r["baseline_period"], who, now, batch_id])
+            [store.next_id(con, "target"), *key, r["target"], r["tolerance"], r["baseline_period"], who, now,
+             batch_id])
+        if actor is not None:
+            audit.record(con, actor, audit.TARGET_SET, area_code=r["area_code"], subject=_subject(*key[1:]),
+                         old=old, new=_words(r["target"], r["tolerance"]), batch_id=batch_id)
     return len(rows)
 
 
-def save_targets(con, rows: list[dict], who: str, replace_area: str | None = None) -> int:
-    """Write checked target rows in one transaction (see write_targets)."""
+def _subject(metric_id: str, period_label, from_period, to_period) -> str:
+    if period_label:
+        return f"{metric_id} for {period_label}"
+    if from_period or to_period:
+        return f"{metric_id} from {from_period or 'the start'} to {to_period or 'further notice'}"
+    return f"{metric_id} for every period"
+
+
+def _words(target, tolerance) -> str:
+    return f"{float(target):,.10g}" + (f" (tolerance {float(tolerance):,.10g})" if tolerance else "")
+
+
+def check_rows(con, rows: list[dict], actor: access.Actor) -> None:
+    """Refuse (and record the refusal) unless the actor may change targets for every row's area."""
+    for code in sorted({r["area_code"] for r in rows}):
+        audit.check(con, actor, access.TARGETS, code, subject="targets")
+
+
+def save_targets(con, rows: list[dict], *, actor: access.Actor, replace_area: str | None = None) -> int:
+    """Write checked target rows in one transaction (see write_targets), if the actor may."""
+    check_rows(con, rows + ([{"area_code": replace_area}] if replace_area else []), actor)
+
     def store_them(con) -> int:
-        count = write_targets(con, rows, who, datetime.now(), replace_area)
+        count = write_targets(con, rows, actor.label, datetime.now(), replace_area, actor=actor)
         store.bump_data_version(con)
         return count
 
@@ -128,15 +162,23 @@ def undo_batch(con, batch_id: int, who: str, now: datetime) -> int:
 
 
 def retire(con, area_code: str, metric_id: str, period_label: str | None, from_period: str | None,
-           to_period: str | None, who: str) -> int:
-    """Remove one current target (the area, metric and periods name it). Like a replaced target, it
-    is kept, marked as removed, when and by whom. Returns how many targets were removed (0 or 1)."""
-    with store.transaction(con):
-        removed = con.execute(
-            "UPDATE target SET replaced_at = ?, replaced_by = ? WHERE replaced_at IS NULL AND area_code = ? "
-            "AND metric_id = ? AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
-            "AND to_period IS NOT DISTINCT FROM ? RETURNING id",
-            [datetime.now(), who, area_code, metric_id, period_label, from_period, to_period]).fetchall()
+           to_period: str | None, *, actor: access.Actor) -> int:
+    """Remove one current target (the area, metric and periods name it), if the actor may. Like a replaced
+    target, it is kept, marked as removed, when and by whom. Returns how many were removed (0 or 1)."""
+    subject = _subject(metric_id, period_label, from_period, to_period)
+    audit.check(con, actor, access.TARGETS, area_code, subject=subject)
+
+    def remove_it(con) -> int:
+        key = [area_code, metric_id, period_label, from_period, to_period]
+        removed = con.execute(_CURRENT + " ORDER BY set_at", key).fetchall()
         if removed:
+            con.execute(
+                "UPDATE target SET replaced_at = ?, replaced_by = ? WHERE replaced_at IS NULL AND area_code = ? "
+                "AND metric_id = ? AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
+                "AND to_period IS NOT DISTINCT FROM ?", [datetime.now(), actor.label, *key])
+            audit.record(con, actor, audit.TARGET_REMOVED, area_code=area_code, subject=subject,
+                         old=_words(*removed[-1]), new=None)
             store.bump_data_version(con)
-    return len(removed)
+        return len(removed)
+
+    return store.retrying(con, remove_it)

@@ -1,7 +1,7 @@
 """What the Trends page shows, worked out without Streamlit: one measure over time for an area,
 against England, the region and the statistical neighbours' mean, with series breaks, a boundary
 change and the target marked, the finding above the chart, the source line under it, and its table
-and CSV. pages/trends.py only lays this out.
+and CSV. app_pages/trends.py only lays this out.
 """
 
 from __future__ import annotations

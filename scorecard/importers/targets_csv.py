@@ -127,5 +127,5 @@ def check_rows(ctx: ImportContext, rows: list[dict], file_name: str,
         seen[key] = line
         clean.append({"area_code": code, "metric_id": metric.id, "period_label": labels.get("period"),
                       "from_period": labels.get("from_period"), "to_period": labels.get("to_period"),
-                      "target": target, "tolerance": tolerance, "baseline_period": labels.get("baseline_period")})
+                      "target": target, "tolerance": tolerance, "baseline_period": labels.get("baseline_period"), "_row": line})
     return clean, problems

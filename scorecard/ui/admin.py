@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from .. import board_metrics, commentary, ingest, local_returns, periods, priorities, rag, targets, words
+from .. import access, audit, board_metrics, commentary, ingest, local_returns, periods, priorities, rag, targets, words
 from ..areas import Area, AreaIndex
 from ..card import Card, CardRow
 from ..formatting import fmt, is_missing
@@ -49,6 +49,40 @@ def read_upload(con, name: str, data: bytes) -> ImportPlan:
     """Read an uploaded return (long CSV or the filled Excel template) into a plan, writing
     nothing. Raises ImportFailure listing every problem."""
     return read_file(SourceFile(name, data), ImportContext.from_store(con))
+
+
+def refused_rows(con, plan: ImportPlan, actor: access.Actor) -> access.AccessRefused | None:
+    """Why this person may not import the plan (row by row for a return with other areas' rows), or None.
+    Said before the preview, and not recorded (the page runs again on every click); ingest.commit
+    refuses it again, and records the refusal, whatever the page shows."""
+    return ingest.plan_refusal(con, plan, actor)
+
+
+def record_refusal(con, refusal: access.AccessRefused, subject: str) -> None:
+    """Put a refusal the page has shown into the audit trail."""
+    audit.refused(con, refusal, subject)
+
+
+def may_undo(con, actor: access.Actor, batch_id: int) -> bool:
+    """Whether the person may undo this batch (an admin any; an editor one all of whose areas are theirs)."""
+    if actor.role == access.ADMIN:
+        return True
+    return actor.role == access.EDITOR and all(actor.may(access.UNDO, a) for a in ingest.batch_areas(con, batch_id)) \
+        and bool(ingest.batch_areas(con, batch_id))
+
+
+def editor_areas_words(actor: access.Actor, areas: AreaIndex) -> str:
+    names = sorted(areas.get(c).name if c in areas.by_code else c for c in actor.areas)
+    return (f"You may change figures, targets and commentary for {', '.join(names)}. A return with rows for any "
+            "other area is refused, row by row, and nothing is written.")
+
+
+def read_only_words(actor: access.Actor, what: str) -> str:
+    if not actor.is_signed_in:
+        return f"Sign in to {what}."
+    if actor.role == access.VIEWER:
+        return f"You are signed in as a viewer: you can see everything here, but not {what}."
+    return f"You can see everything here, but not {what} for this area: you are an editor for other areas."
 
 
 def preview_tables(preview: ingest.Preview, metrics: dict[str, Metric],
@@ -127,9 +161,9 @@ def board_metric_definition(name: str, unit: str, polarity: str, decimals: int, 
             "theme": theme, "national": False, "cadence": "Termly local return (board-defined)"}
 
 
-def add_board_metric(con, **form) -> Metric:
+def add_board_metric(con, actor: access.Actor, **form) -> Metric:
     """Store a board metric from the form. Raises register.RegisterError naming what is wrong."""
-    return board_metrics.add_board_metric(con, board_metric_definition(**form))
+    return board_metrics.add_board_metric(con, board_metric_definition(**form), actor=actor)
 
 
 def board_metrics_table(metrics: dict[str, Metric]) -> pd.DataFrame:
@@ -154,12 +188,19 @@ def batches_table(batches: pd.DataFrame) -> pd.DataFrame:
     return table.assign(can_undo=table["status"].eq("committed") & table["format"].ne("seed"))
 
 
-def import_targets(con, name: str, data: bytes, who: str) -> str:
+def import_targets(con, name: str, data: bytes, actor: access.Actor) -> str:
     """Import a targets CSV as one batch (undo removes it); raises ImportFailure naming every bad row."""
-    result = ingest.import_source(con, SourceFile(name, data), who=who, expect=TARGETS_FORMAT)
+    result = ingest.import_source(con, SourceFile(name, data), actor=actor, expect=TARGETS_FORMAT)
     if result.already_batch is not None:
         return f"{name} was already imported as batch {result.already_batch}; nothing changed."
     return f"Imported {result.added} target(s) from {name} as batch {result.batch_id}. Undo removes them."
+
+
+def batches_for(table: pd.DataFrame, actor: access.Actor) -> pd.DataFrame:
+    """The batches table as this person may see it: without who imported and undid each batch in the
+    public view (their names and emails are for the people signed in)."""
+    hidden = ["sha256"] + ([] if actor.may(access.VIEW_INTERNAL) else ["imported_by", "undone_by"])
+    return table.drop(columns=[c for c in hidden if c in table.columns])
 
 
 def undoable(batches: pd.DataFrame) -> list[int]:
@@ -223,7 +264,7 @@ def target_form_row(kind: str, metric_id: str | None, target, tolerance=None, pe
             "_row": 1}
 
 
-def set_target(con, area_code: str, row: dict, who: str, metrics: dict[str, Metric]) -> str:
+def set_target(con, area_code: str, row: dict, actor: access.Actor, metrics: dict[str, Metric]) -> str:
     """Check one target row from the form and save it (replacing any target for the same measure and
     periods). Returns what was saved, in words; raises TargetFormError naming each field that is wrong."""
     clean, problems = targets_csv.check_rows(ImportContext.from_store(con), [row], "the form", area_code=area_code)
@@ -232,7 +273,7 @@ def set_target(con, area_code: str, row: dict, who: str, metrics: dict[str, Metr
         hint = f" ({PERIOD_EXAMPLE})" if any(p.column in ("period", "from_period", "to_period", "baseline_period")
                                                for p in problems) else ""
         raise TargetFormError(f"Nothing was saved. {said[:1].upper() + said[1:]}{hint}.")
-    targets.save_targets(con, clean, who)
+    targets.save_targets(con, clean, actor=actor)
     saved = clean[0]
     metric = metrics[saved["metric_id"]]
     return (f"Saved: a target of {fmt(saved['target'], metric)} for {metric.name}, "
@@ -298,10 +339,10 @@ def target_choices(frame: pd.DataFrame, metrics: dict[str, Metric]) -> dict[str,
     return out
 
 
-def remove_target(con, area_code: str, key: tuple, who: str, described: str) -> str:
+def remove_target(con, area_code: str, key: tuple, actor: access.Actor, described: str) -> str:
     """Remove one target (kept in the history, marked removed). Returns what was done, in words."""
     metric_id, period_label, from_period, to_period = key
-    if not targets.retire(con, area_code, metric_id, period_label, from_period, to_period, who=who):
+    if not targets.retire(con, area_code, metric_id, period_label, from_period, to_period, actor=actor):
         return f"That target had already gone: {described}."
     return f"Removed the target {described}. It stays in the history of targets, marked removed."
 
@@ -415,12 +456,12 @@ def reds_without_note(card: Card) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=REDS_COLUMNS)
 
 
-def save_commentary(con, area_code: str, metric_id: str, term: periods.Period, text: str, author: str,
+def save_commentary(con, area_code: str, metric_id: str, term: periods.Period, text: str, actor: access.Actor,
                     internal: bool = False, cause: str = "", action: str = "", owner: str = "",
                     recovery_period: str = "") -> str:
     """Store commentary (and an exception note when its fields are given); returns what was saved.
     Raises commentary.CommentaryError, or periods.PeriodError for a recovery term not understood."""
-    commentary.add(con, area_code, metric_id, term.label, text, author, internal=internal, cause=cause,
+    commentary.add(con, area_code, metric_id, term.label, text, actor=actor, internal=internal, cause=cause,
                    action=action, owner=owner, recovery_period=recovery_period)
     kind = "Exception note and commentary" if (cause or action or owner or recovery_period) and text.strip() else (
         "Exception note" if cause or action or owner or recovery_period else "Commentary")
@@ -474,9 +515,10 @@ def _listed(value) -> list[str]:
     return [str(v) for v in list(value)]
 
 
-def save_priorities(con, area_code: str, edited: pd.DataFrame, known_metrics: set[str]) -> int:
+def save_priorities(con, area_code: str, edited: pd.DataFrame, known_metrics: set[str],
+                    actor: access.Actor) -> int:
     plan = priorities_from_editor(edited)
-    priorities.save(con, area_code, plan, known_metrics)
+    priorities.save(con, area_code, plan, known_metrics, actor=actor)
     return len(plan)
 
 

@@ -53,13 +53,14 @@ def settings_from_editor(edited: pd.DataFrame) -> list[board_setup.MeasureSettin
             for r in editor_rows(edited).to_dict("records")]
 
 
-def save(con, area_code: str, themes: pd.DataFrame, measures: pd.DataFrame, metrics: dict[str, Metric]) -> str:
+def save(con, area_code: str, themes: pd.DataFrame, measures: pd.DataFrame, metrics: dict[str, Metric],
+         *, actor) -> str:
     chosen = themes_from_editor(themes)
-    board_setup.save(con, area_code, chosen, settings_from_editor(measures), metrics)
+    board_setup.save(con, area_code, chosen, settings_from_editor(measures), metrics, actor=actor)
     return f"Saved {len(chosen)} themes and each measure's theme and accountable partner."
 
 
-def show(area, metrics: dict[str, Metric], version: int) -> None:
+def show(area, metrics: dict[str, Metric], version: int, actor) -> None:
     st.header("Themes and accountable partners")
     st.markdown("The themes group the measures that are not in a priority area. Each measure has a partner "
                 "accountable to the board for it (the local authority's SEND service, health (ICB), social care, "
@@ -85,7 +86,7 @@ def show(area, metrics: dict[str, Metric], version: int) -> None:
                                                                    required=True)})
     if st.button("Save themes and partners"):
         try:
-            message = save(data.cursor(), area.code, edited_themes, edited_measures, metrics)
+            message = data.write(save, area.code, edited_themes, edited_measures, metrics, actor=actor)
         except board_setup.BoardSetupError as exc:
             st.error(plain(str(exc)))
         else:

@@ -9,7 +9,7 @@ from datetime import datetime
 import streamlit as st
 
 from .. import card as card_module
-from .. import as_at, config, inspections, queries, register, sources_info, store, summary, targets
+from .. import as_at, config, inspections, queries, register, sources_info, store, summary, suppression, targets
 from ..areas import AreaIndex
 from ..problems import UserProblem
 from ..replica import DashboardStore
@@ -92,6 +92,14 @@ _READS = {
                                                                  table_for=metric_frame),
     "summary": lambda con, area_code, term_label, by: summary.board_summary(card(area_code, term_label),
                                                                             areas().get(area_code).level, by=by),
+    # The public version: small counts and the rates built on them as "c", no internal commentary.
+    "public_card": lambda con, area_code, term_label: suppression.public_card(con, area_code, term_label,
+                                                                              table_for=metric_frame),
+    "public_summary": lambda con, area_code, term_label, by: summary.board_summary(
+        public_card(area_code, term_label)[0], areas().get(area_code).level, public_card(area_code, term_label)[1],
+        by=by),
+    "public_metric_table": lambda con, metric_id: suppression.public_frame(metric_frame(metric_id),
+                                                                           metrics()[metric_id]),
     "latest_releases": lambda con, today: sources_info.latest_releases(queries.sources(con),
                                                                        queries.latest_periods(con), today),
     "sources": queries.sources,
@@ -141,10 +149,23 @@ def card(area_code: str, term_label: str):
     return _cached("card", area_code, term_label)
 
 
-def board_summary(area_code: str, term_label: str, by: str = summary.BY_PLAN) -> list[summary.SummaryGroup]:
+def board_summary(area_code: str, term_label: str, by: str = summary.BY_PLAN,
+                  public: bool = False) -> list[summary.SummaryGroup]:
     """The board summary (summary.board_summary) of the area's scorecard for the term, grouped by
-    priority area and theme or (by=summary.BY_PARTNER) by accountable partner."""
-    return _cached("summary", area_code, term_label, by)
+    priority area and theme or (by=summary.BY_PARTNER) by accountable partner; with public, of its
+    public version."""
+    return _cached("public_summary" if public else "summary", area_code, term_label, by)
+
+
+def public_card(area_code: str, term_label: str):
+    """The public version of the scorecard and, per measure, the fields shown as "c"
+    (suppression.public_card)."""
+    return _cached("public_card", area_code, term_label)
+
+
+def public_metric_frame(metric_id: str):
+    """metric_frame with small counts, and the rates built on them, emptied (suppression.suppress_frame)."""
+    return _cached("public_metric_table", metric_id)
 
 
 def latest_releases(today) -> list[str]:

@@ -10,8 +10,9 @@ import contextlib
 
 import streamlit as st
 
-from .. import config, errors, store
+from .. import access, config, errors, store
 from ..problems import UserProblem
+from ..text_safety import plain
 
 
 @contextlib.contextmanager
@@ -24,6 +25,8 @@ def shown_on_page(where: str):
         st.error(page_message(exc, where), icon=":material/error:")
     except store.StoreUnavailable as exc:  # a commit that kept conflicting, a lake out of reach
         st.error(exc.page_message, icon=":material/error:")
+    except (access.AccessRefused, access.AccessFileError) as exc:  # said in a sentence that names no server path
+        st.error(plain(str(exc)), icon=":material/block:")
     except UserProblem as exc:  # something the person can put right, said as it is
         st.error(str(exc), icon=":material/error:")
     except Exception as exc:  # the boundary: anything else is logged and told in one sentence

@@ -1,19 +1,77 @@
-"""Who is using the dashboard, for the audit trail of imports, undos and edits."""
+"""Who is using the dashboard: the mode it runs in and the acting user (access.Actor) of this visit.
+
+Single-user mode (no [auth] in .streamlit/secrets.toml): whoever opens the page may change the figures,
+as the account the dashboard runs under. Signed-in mode: Streamlit's own sign-in (st.login, OpenID
+Connect) says who the person is, and the access file ($SCORECARD_ACCESS) their role."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import streamlit as st
 
-from ..ingest import os_user
+from .. import access
+
+SINGLE_USER_BANNER = ("Single-user mode: anyone who can open this page can change the figures. "
+                      "Set up sign-in before sharing it.")
 
 
-def who() -> str:
-    """The signed-in user where the app sits behind single sign-on (st.user), otherwise the dashboard
-    and the account it runs under."""
+def sign_in_configured() -> bool:
+    """Whether the secrets file has an [auth] section (Streamlit's sign-in settings)."""
     try:
-        user = st.user
-        if getattr(user, "is_logged_in", False):
-            return str(user.get("email") or user.get("name") or "signed-in user")
-    except Exception:  # st.user needs an auth-enabled Streamlit; a plain run has none
-        pass
-    return f"dashboard ({os_user()})"
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: single-user mode
+        return False
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _rules(path: str, modified: float, _resolve) -> access.AccessRules:
+    return access.load_access(_resolve, path=Path(path) if path else None)
+
+
+def rules() -> access.AccessRules:
+    """The access file's rules, read again when the file changes."""
+    from . import data
+
+    path = access.access_path()
+    modified = os.path.getmtime(path) if path is not None and path.exists() else 0.0
+    return _rules(str(path or ""), modified, lambda text: data.areas().resolve(text).code)
+
+
+def _email() -> str | None:
+    user = st.user
+    if not getattr(user, "is_logged_in", False):
+        return None
+    return str(user.get("email") or "").strip() or None
+
+
+def actor() -> access.Actor:
+    """The acting user of this visit, for every write and every choice of what to show."""
+    if not sign_in_configured():
+        return access.single_user()
+    email = _email()
+    if email is None and getattr(st.user, "is_logged_in", False):
+        # Signed in, but the provider gave no email: no role can be matched, so only the public view.
+        return access.anonymous()
+    return rules().actor_for(email)
+
+
+def is_public(viewer: access.Actor) -> bool:
+    """Whether this visit sees only the public version (suppressed small numbers, no internal commentary)."""
+    return not viewer.may(access.VIEW_INTERNAL)
+
+
+def may(action: str, area_code: str | None = None) -> bool:
+    return actor().may(action, area_code)
+
+
+def signed_in_words(viewer: access.Actor) -> str:
+    """'Signed in as officer@plymouth.gov.uk: an editor for Plymouth' for the sidebar."""
+    from . import data
+
+    words = f"Signed in as {viewer.identity}: {access.ROLE_WORDS[viewer.role]}"
+    if viewer.role == access.EDITOR:
+        names = sorted(data.areas().get(code).name for code in viewer.areas if code in data.areas().by_code)
+        words += " for " + ", ".join(names or sorted(viewer.areas))
+    return words + "."

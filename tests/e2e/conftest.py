@@ -30,7 +30,7 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -39,18 +39,20 @@ def _free_port() -> int:
 class Server:
     """A running dashboard: its base URL, and its log for when something goes wrong."""
 
-    def __init__(self, db_path: Path, log_path: Path):
-        self.port = _free_port()
+    def __init__(self, db_path: Path, log_path: Path, port: int | None = None, args: tuple[str, ...] = (),
+                 env: dict[str, str] | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        self.db_path = db_path
         path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
         env = {**os.environ, "SCORECARD_DB": str(db_path), "PYTHONPATH": path,
-               "SCORECARD_LOG": str(log_path.with_name("scorecard.log"))}
+               "SCORECARD_LOG": str(log_path.with_name("scorecard.log")), **(env or {})}
         self._log = open(log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_until_up(self) -> None:
@@ -82,10 +84,12 @@ class Server:
         self._log.close()
 
 
-def start_server(seeded_template: Path, folder: Path) -> Server:
+def start_server(seeded_template: Path, folder: Path, **options) -> Server:
+    """A dashboard on a copy of the seeded store; `options` go to Server (port, args, env)."""
     db_path = folder / "scorecard.duckdb"
-    shutil.copy(seeded_template, db_path)
-    server = Server(db_path, folder / "streamlit.log")
+    if not db_path.exists():
+        shutil.copy(seeded_template, db_path)
+    server = Server(db_path, folder / "streamlit.log", **options)
     try:
         server.wait_until_up()
     except Exception:

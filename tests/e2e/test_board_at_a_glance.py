@@ -17,6 +17,10 @@ from scorecard.importers import SourceFile
 from .browser import open_page, wait_idle
 from .conftest import TIMEOUT_MS, start_server
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 expect = pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright").expect
 
 PLYMOUTH = {"area": "E06000026", "term": "Autumn 2026/27"}
@@ -39,9 +43,9 @@ def _prepared_store(seeded_template, folder, with_targets: bool):
     path = folder / "prepared.duckdb"
     shutil.copy(seeded_template, path)
     con = store.connect(str(path))
-    local_returns.load_sample(con)
+    local_returns.load_sample(con, actor=ADMIN)
     if with_targets:
-        ingest.import_source(con, SourceFile("targets.csv", TARGETS.encode()), who="test")
+        ingest.import_source(con, SourceFile("targets.csv", TARGETS.encode()), actor=ADMIN)
     groups = summary.board_summary(card.build(con, PLYMOUTH["area"], PLYMOUTH["term"]), "la")
     con.close()
     return path, groups

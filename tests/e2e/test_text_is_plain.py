@@ -16,6 +16,10 @@ from scorecard.register import Metric
 from .browser import open_page, wait_idle
 from .conftest import Server
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 pytest.importorskip("playwright.sync_api", reason="browser tests need Playwright")
 
 PLYMOUTH, TERM = "E06000026", "Autumn 2026/27"
@@ -37,9 +41,9 @@ def hostile_server(chromium, seeded_template, tmp_path_factory):
         register.insert_metric(con, Metric(BOARD_ID, BOARD_NAME, "count", "higher", 0,
                                            description=BOARD_DESCRIPTION, origin="board"), 999)
     rows = "".join(f"{PLYMOUTH},{BOARD_ID},{t},{n}\n" for t, n in (("Spring 2025/26", 4), ("Summer 2025/26", 9)))
-    ingest.import_source(con, SourceFile("return.csv", f"area,metric,period,value\n{rows}".encode()))
-    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, COMMENT, AUTHOR)
-    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, COMMENT, AUTHOR)
+    ingest.import_source(con, SourceFile("return.csv", f"area,metric,period,value\n{rows}".encode()), actor=ADMIN)
+    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, COMMENT, actor=access.command_line(AUTHOR))
+    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, COMMENT, actor=access.command_line(AUTHOR))
     con.close()
     server = Server(db_path, folder / "streamlit.log")
     try:

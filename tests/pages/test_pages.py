@@ -23,7 +23,11 @@ from scorecard.importers import ImportContext, targets_csv
 
 from ..rendered import html_tables, markdown_sources, shown
 
-PAGES = config.PROJECT_ROOT / "pages"
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
+PAGES = config.PROJECT_ROOT / "app_pages"
 ROUTER = f"""
 import streamlit as st
 st.navigation([st.Page({str(PAGES / "home.py")!r}, title="Scorecard", default=True),
@@ -133,12 +137,12 @@ def test_scorecard_shows_plymouths_real_figures_with_their_periods(open_page):
 
 
 def _sample_with_targets(con) -> None:
-    local_returns.load_sample(con)
+    local_returns.load_sample(con, actor=ADMIN)
     rows, problems = targets_csv.check_rows(ImportContext.from_store(con), [
         {"metric": "ehcp_20wk_pct", "target": "50", "tolerance": "0"},
         {"metric": "ehcp_20wk_term_pct", "target": "60", "tolerance": "5"}], "t.csv", area_code=PLYMOUTH)
     assert not problems
-    targets.save_targets(con, rows, "test")
+    targets.save_targets(con, rows, actor=ADMIN)
 
 
 def test_the_board_summary_comes_first_with_every_measure_as_html_text(open_page, con):
@@ -357,11 +361,11 @@ def test_compare_lists_a_count_without_ranking_or_banding_it(open_page):
 
 # A page that asks for a change (a local return) through the dashboard's one write path.
 WRITE_AS_AT = """
-from scorecard import local_returns
+from scorecard import access, local_returns
 from scorecard.ui import data
 from scorecard.ui.failures import shown_on_page
 with shown_on_page("Local returns"):
-    data.write(local_returns.load_sample, who="officer")
+    data.write(local_returns.load_sample, actor=access.command_line("officer"))
 """
 
 

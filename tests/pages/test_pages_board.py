@@ -19,9 +19,13 @@ from scorecard.areas import AreaIndex
 from scorecard.importers import targets_csv
 from scorecard.importers.base import SourceFile
 from scorecard.register import RegisterError, metrics_from_store
-from scorecard.ui import admin
+from scorecard.ui import admin, session
 
 from ..rendered import html_tables, markdown_sources, shown
+
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
 
 PLYMOUTH, CUMBERLAND, SCILLY, ENGLAND = "E06000026", "E06000063", "E06000053", "E92000001"
 AREAS = {PLYMOUTH: "Plymouth", CUMBERLAND: "Cumberland", SCILLY: "Isles of Scilly", ENGLAND: "England"}
@@ -31,7 +35,7 @@ PAGES = ("local_data", "targets", "data_sources", "accessibility")
 
 def _import_targets(con, source) -> int:
     """A targets CSV through the one import path: every row checked, then written as one batch."""
-    return ingest.import_source(con, source, who="test", expect=targets_csv.FORMAT).added
+    return ingest.import_source(con, source, actor=ADMIN, expect=targets_csv.FORMAT).added
 
 
 @pytest.fixture
@@ -44,7 +48,7 @@ def open_page(db_path, monkeypatch):
 
     def run(page: str, area: str = PLYMOUTH, term: str = TERM) -> AppTest:
         # "app" is the whole app through its router, which opens on the Scorecard page.
-        path = "../../app.py" if page == "app" else f"../../pages/{page}.py"
+        path = "../../app.py" if page == "app" else f"../../app_pages/{page}.py"
         at = AppTest.from_file(path, default_timeout=90)
         at.query_params["area"] = area
         at.query_params["term"] = term
@@ -175,7 +179,7 @@ def test_data_page_shows_sources_licence_freshness_batches_warnings_and_register
 
 
 def test_data_page_undoes_a_batch(open_page, con):
-    result = local_returns.load_sample(con)
+    result = local_returns.load_sample(con, actor=ADMIN)
     at = open_page("data_sources")
     undo = [s for s in at.selectbox if s.label == "Batch to undo"][0]
     assert undo.value == result.batch_id
@@ -241,7 +245,7 @@ def test_upload_previews_then_confirm_commits_and_undo_removes(open_page, con):
 
 def test_a_revised_return_shows_old_and_new_side_by_side(open_page, con):
     first = SourceFile("first.csv", _plymouth_return())
-    ingest.import_source(con, first, who="test")
+    ingest.import_source(con, first, actor=ADMIN)
     revised = _plymouth_return().replace(b"45.0,54,120", b"47.5,57,120")
     at = open_page("local_data")
     at.file_uploader[0].set_value(("revised.csv", revised, "text/csv")).run()
@@ -323,12 +327,13 @@ def test_full_loop_template_upload_target_commentary_scorecard(open_page, con):
     assert ("▲ Amber: 45.0% (Autumn term 2026/27). 45.0% misses the target of 50.0% by 5.0 points, within the amber "
             "margin of 5.0 points (10% of the target).") in _texts(at)
     at.text_area[0].input("Two extra panel dates a month since September.")
-    [t for t in at.text_input if t.label == "Written by"][0].input("Head of SEND")
+    assert not [t for t in at.text_input if t.label == "Written by"]  # the author is who is using it, never typed
     _button(at, "Save commentary").click().run()
     assert "Commentary saved for Autumn term 2026/27." in _texts(at)
 
     row = admin.row_for(card.build(con, PLYMOUTH, TERM), "ehcp_20wk_term_pct")
     assert row.rating.label == "▲ Amber" and row.comment.text == "Two extra panel dates a month since September."
+    assert row.comment.author == f"dashboard ({access.os_user()})"  # single-user mode: the dashboard's account
     assert row.status == "local"
 
     at = open_page("app")
@@ -345,13 +350,11 @@ def test_a_red_measure_asks_for_the_exception_note(open_page, con):
     [s for s in at.selectbox if s.label == "Measure to comment on"][0].select("ehcp_20wk_pct").run()
     assert "**This measure is rated Red: add the exception note.**" in _texts(at)
     fields = {t.label: t for t in at.text_input}
-    fields["Written by"].input("Head of SEND")
     fields["Cause"].input("Backlog of assessments from 2023")
     fields["Action"].input("Agency EPs commissioned")
     _button(at, "Save commentary").click().run()
     assert "needs all of cause, action, owner and recovery term; missing owner" in shown(at.error[0].value)
     fields = {t.label: t for t in at.text_input}
-    fields["Written by"].input("Head of SEND")
     fields["Cause"].input("Backlog of assessments from 2023")
     fields["Action"].input("Agency EPs commissioned")
     fields["Owner"].input("Head of SEND")
@@ -496,8 +499,8 @@ def test_a_board_metric_id_is_made_from_its_name(name, expected):
 
 def test_a_board_metric_form_is_checked_by_the_register(con):
     with pytest.raises(RegisterError, match="'name' is required"):
-        admin.add_board_metric(con, name="", unit="%", polarity="higher", decimals=1, metric_id="blank_name")
-    metric = admin.add_board_metric(con, name="Supported internships", unit="count", polarity="higher", decimals=0)
+        admin.add_board_metric(con, name="", unit="%", polarity="higher", decimals=1, metric_id="blank_name", actor=ADMIN)
+    metric = admin.add_board_metric(con, name="Supported internships", unit="count", polarity="higher", decimals=0, actor=ADMIN)
     assert metric.id == "supported_internships" and metrics_from_store(con)["supported_internships"].origin == "board"
 
 
@@ -527,9 +530,9 @@ def test_rag_rules_are_explained_per_metric(con):
 
 def test_the_seed_batch_cannot_be_undone_from_the_page_but_a_return_can(con):
     assert admin.undoable(queries.batches(con)) == []
-    result = local_returns.load_sample(con)
+    result = local_returns.load_sample(con, actor=ADMIN)
     assert admin.undoable(queries.batches(con)) == [result.batch_id]
-    ingest.undo(con, result.batch_id)
+    ingest.undo(con, result.batch_id, actor=ADMIN)
     assert admin.undoable(queries.batches(con)) == []
     assert store.data_version(con) > 0
 
@@ -540,7 +543,7 @@ def test_the_seed_batch_cannot_be_undone_from_the_page_but_a_return_can(con):
 
 @pytest.mark.parametrize("page", ["app", *PAGES])
 def test_every_page_explains_the_jargon_it_uses(open_page, con, page):
-    local_returns.load_sample(con)  # batches, EOTAS and AP on the pages
+    local_returns.load_sample(con, actor=ADMIN)  # batches, EOTAS and AP on the pages
     at = open_page(page)
     text = _page_text(at)
     used = [(term, meaning) for term, meaning in words.terms_used([text]) if term in words.MUST_EXPLAIN]
@@ -553,3 +556,42 @@ def test_the_data_page_has_the_glossary(open_page):
     assert glossary == words.GLOSSARY
     for term in words.MUST_EXPLAIN:
         assert term in glossary
+
+
+def test_single_user_mode_says_so_on_every_page(open_page):
+    at = open_page("app")
+    assert session.SINGLE_USER_BANNER in [w.value for w in at.warning]
+
+
+def _anonymous(page: str, db_path, monkeypatch) -> AppTest:
+    """A page as a visitor who is not signed in sees it, with sign-in set up ([auth] in the secrets)."""
+    monkeypatch.setenv("SCORECARD_DB", str(db_path))
+    monkeypatch.delenv(access.ACCESS_ENV, raising=False)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(f"../../app_pages/{page}.py", default_timeout=90)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "id", "client_secret": "secret",
+                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.query_params["area"] = PLYMOUTH
+    at.query_params["term"] = TERM
+    return at.run()
+
+
+@pytest.mark.parametrize("page", ["local_data", "targets"])
+def test_a_visitor_who_is_not_signed_in_gets_no_widget_that_writes(page, db_path, monkeypatch):
+    at = _anonymous(page, db_path, monkeypatch)
+    assert not at.exception
+    writes = {"Confirm and import", "Load the illustrative sample return", "Add the measure", "Save the target",
+              "Remove this target", "Import the targets", "Save commentary", "Save priority areas"}
+    labels = {b.label for b in at.button} | {b.label for b in at.get("form_submit_button")}
+    assert not labels & writes, labels & writes
+    assert not at.get("file_uploader")
+    assert any("Sign in to" in i.value for i in at.info)
+
+
+def test_a_visitor_who_is_not_signed_in_sees_the_public_scorecard(db_path, monkeypatch):
+    at = _anonymous("home", db_path, monkeypatch)
+    html = " ".join(m.value for m in at.markdown)
+    assert ">c<" in html  # Plymouth's latest mediation requests: a count below 5
+    assert not [t for t in at.toggle if t.label.startswith("Public version")]  # always the public version

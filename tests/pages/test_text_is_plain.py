@@ -17,7 +17,11 @@ from scorecard.register import Metric, metrics_from_store
 
 from ..rendered import live_markup, markdown_sources, shown
 
-PAGES = config.PROJECT_ROOT / "pages"
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
+PAGES = config.PROJECT_ROOT / "app_pages"
 ROUTER = f"""
 import streamlit as st
 st.navigation([st.Page({str(PAGES / "home.py")!r}, title="Scorecard", default=True),
@@ -46,12 +50,12 @@ def hostile_store(db_path):
         register.insert_metric(con, Metric(BOARD_ID, BOARD_NAME, "count", "higher", 0,
                                            description=BOARD_DESCRIPTION, origin="board"), 999)
     rows = "".join(f"{PLYMOUTH},{BOARD_ID},{t},{n}\n" for t, n in (("Spring 2025/26", 4), ("Summer 2025/26", 9)))
-    ingest.import_source(con, SourceFile(FILE, f"area,metric,period,value\n{rows}".encode()))
+    ingest.import_source(con, SourceFile(FILE, f"area,metric,period,value\n{rows}".encode()), actor=ADMIN)
     priorities.save(con, PLYMOUTH, [priorities.Priority(1, PRIORITY, ["ehcp_20wk_pct", BOARD_ID])],
-                    set(metrics_from_store(con)))
-    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, COMMENT, AUTHOR, cause=CAUSE, action=LINK,
+                    set(metrics_from_store(con)), actor=ADMIN)
+    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, COMMENT, actor=ADMIN, cause=CAUSE, action=LINK,
                    owner=AUTHOR, recovery_period="Summer 2026/27")
-    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, IMAGE, AUTHOR)
+    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, IMAGE, actor=ADMIN)
     con.close()
     return db_path
 
@@ -66,7 +70,7 @@ def run_page(hostile_store, monkeypatch):
         if page in ("home", "trends", "compare"):
             at = AppTest.from_string(ROUTER, default_timeout=180)
         else:
-            at = AppTest.from_file(f"../../pages/{page}.py", default_timeout=180)
+            at = AppTest.from_file(f"../../app_pages/{page}.py", default_timeout=180)
         for key, value in {"area": PLYMOUTH, "term": TERM, **params}.items():
             at.query_params[key] = value
         at.run()

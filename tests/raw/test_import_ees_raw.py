@@ -11,6 +11,10 @@ from scorecard import ingest, queries
 from scorecard.importers import ImportContext, SourceFile, read_file
 from tests.conftest import raw_path
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 ENGLAND_20WK = {"2019": 60.4, "2020": 58.0, "2021": 59.9, "2022": 49.2, "2023": 50.3, "2024": 46.4}
 
 
@@ -53,7 +57,7 @@ def test_importing_the_2025_zip_into_an_empty_store(empty_con):
     assert "assessments.csv: no metric in the register reads its columns" in skipped
     assert "England total excluding suppressed" in skipped
     assert "review_meeting_prior_24" in "\n".join(str(w) for w in plan.warnings)
-    result = ingest.commit(empty_con, plan)
+    result = ingest.commit(empty_con, plan, actor=ADMIN)
     assert result.added > 10000 and result.batch_id
     tribunal = queries.metric_values(empty_con, "tribunal_appeals")
     assert len(tribunal), "the MoJ table in supporting-files/ is imported too"

@@ -10,6 +10,10 @@ import pytest
 from scorecard import as_at, cli, commentary, ingest, store, targets
 from scorecard.importers import SourceFile
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 pytestmark = pytest.mark.both_backends  # the same store code serves a DuckDB file and a DuckLake
 
 PLYMOUTH, TERM = "E06000026", "Autumn 2026/27"
@@ -29,16 +33,16 @@ def _return(tmp_path, name, value):
 
 def test_card_as_at_a_batch_or_a_moment_shows_the_figures_then(db_path, tmp_path, capsys):
     con = store.connect(str(db_path))
-    first = ingest.import_source(con, _return(tmp_path, "first.csv", 70))
+    first = ingest.import_source(con, _return(tmp_path, "first.csv", 70), actor=ADMIN)
     time.sleep(0.05)
     moment_between = con.execute("SELECT now()::TIMESTAMP").fetchone()[0]
     time.sleep(0.05)
-    second = ingest.import_source(con, _return(tmp_path, "second.csv", 90))
+    second = ingest.import_source(con, _return(tmp_path, "second.csv", 90), actor=ADMIN)
     targets.save_targets(con, [{"area_code": PLYMOUTH, "metric_id": "perm_staff_pct", "period_label": None,
                                 "from_period": None, "to_period": None, "target": 85.0, "tolerance": 0,
-                                "baseline_period": None}], "test")
-    commentary.add(con, PLYMOUTH, "perm_staff_pct", TERM, "Agency cover ended.", "Head of SEND")
-    ingest.undo(con, second.batch_id)
+                                "baseline_period": None}], actor=ADMIN)
+    commentary.add(con, PLYMOUTH, "perm_staff_pct", TERM, "Agency cover ended.", actor=ADMIN)
+    ingest.undo(con, second.batch_id, actor=ADMIN)
     con.close()
 
     now = _card_csv(capsys, db_path)
@@ -62,7 +66,7 @@ def test_card_as_at_a_batch_or_a_moment_shows_the_figures_then(db_path, tmp_path
 def test_the_store_point_counts_every_change_and_is_the_same_as_at_that_moment(db_path, tmp_path):
     con = store.connect(str(db_path))
     before = as_at.point(con)
-    batch = ingest.import_source(con, _return(tmp_path, "r.csv", 70)).batch_id
+    batch = ingest.import_source(con, _return(tmp_path, "r.csv", 70), actor=ADMIN).batch_id
     after = as_at.point(con)
     assert after.version == before.version + 1 and after.moment > before.moment
     moment = con.execute("SELECT imported_at FROM import_batch WHERE id = ?", [batch]).fetchone()[0]
@@ -86,7 +90,7 @@ def test_a_pack_prints_its_store_point_and_the_command_that_makes_it_again(db_pa
         return [row for group in pack.board for row in group.rows]
 
     con = store.connect(str(db_path))
-    ingest.import_source(con, _return(tmp_path, "r.csv", 70))
+    ingest.import_source(con, _return(tmp_path, "r.csv", 70), actor=ADMIN)
     published = build_pack(con, PLYMOUTH, TERM)
     point = published.card.store_point
     block = dict(published.title_block())
@@ -95,7 +99,7 @@ def test_a_pack_prints_its_store_point_and_the_command_that_makes_it_again(db_pa
     command = block["To regenerate exactly"]
     assert command.startswith(f'scorecard report --area {PLYMOUTH} --term "{TERM}" --as-at ')
     time.sleep(1.1)  # the next change lands in a later second than the pack's point
-    ingest.import_source(con, _return(tmp_path, "later.csv", 90))
+    ingest.import_source(con, _return(tmp_path, "later.csv", 90), actor=ADMIN)
     con.close()
 
     moment = as_at.parse(command.rsplit(" ", 1)[1], store.connect(str(db_path), read_only=True))

@@ -10,6 +10,10 @@ from scorecard import cli, ingest, store
 from scorecard.importers import SourceFile
 from scorecard.importers.base import ImportFailure
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
           "new_la_code,old_la_code,la_name,breakdown_topic,breakdown,plans_issued_den_ex,plans_issued_20_weeks_ex,"
           "PC_plans_issued_20_weeks_ex,plans_issued_den,plans_issued_within_20_weeks,pc_plans_issued_within_20_weeks,"
@@ -39,7 +43,7 @@ def _write(tmp_path, name, content) -> str:
 def _fails(con, path, *needles):
     before = _state(con)
     with pytest.raises(ImportFailure) as exc:
-        ingest.import_source(con, SourceFile.from_path(path))
+        ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     message = str(exc.value)
     for needle in needles:
         assert needle in message, message
@@ -116,10 +120,10 @@ def test_one_bad_member_stops_the_whole_zip(con, tmp_path):
 
 def test_same_file_twice_is_a_no_op(con, tmp_path):
     path = _write(tmp_path, "good.csv", f"{HEADER}\n{GOOD_ROW}\n")
-    first = ingest.import_source(con, SourceFile.from_path(path))
+    first = ingest.import_source(con, SourceFile.from_path(path, actor=ADMIN))
     assert first.added == 3  # ehcp_20wk_pct, ehcp_20wk_incl_exc_pct and ehcp_over_1yr_pct ("x": not available)
     after_first = _state(con)
-    second = ingest.import_source(con, SourceFile.from_path(path))
+    second = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert second.already_batch == first.batch_id and "nothing changed" in second.summary()
     assert _state(con) == after_first
 
@@ -206,7 +210,7 @@ def test_partial_imports_the_rest_and_lists_what_was_not_read(con, tmp_path, cap
 def test_counts_of_a_rate_the_release_does_not_publish_are_dropped_not_refused(con, tmp_path):
     row = FULL_ROW.replace(",400,100,25,", ",0,36,z,")
     result = ingest.import_source(con, SourceFile.from_path(_write(tmp_path, "timeliness_20_week.csv",
-                                                                   f"{FULL_HEADER}\n{row}\n")))
+                                                                   f"{FULL_HEADER}\n{row}\n")), actor=ADMIN)
     stored = con.execute("SELECT value, numerator, denominator, status FROM metric_value WHERE batch_id = ? "
                          "AND metric_id = 'ehcp_20wk_pct'", [result.batch_id]).fetchone()
     assert stored == (None, None, None, "not_applicable")

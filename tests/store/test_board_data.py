@@ -7,10 +7,14 @@ from scorecard.importers import targets_csv
 from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.periods import parse
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 
 def _import_targets(con, source) -> int:
     """A targets CSV through the one import path: every row checked, then written as one batch."""
-    return ingest.import_source(con, source, who="test", expect=targets_csv.FORMAT).added
+    return ingest.import_source(con, source, actor=ADMIN, expect=targets_csv.FORMAT).added
 
 def _targets_csv(tmp_path, text):
     path = tmp_path / "targets.csv"
@@ -21,7 +25,7 @@ def _targets_csv(tmp_path, text):
 def test_single_target_rates_the_latest_figure(con):
     targets.save_targets(con, [{"area_code": "E06000026", "metric_id": "ehcp_20wk_pct", "period_label": None,
                                 "from_period": "2024", "to_period": None, "target": 20.0, "tolerance": 2.0,
-                                "baseline_period": "2023"}], who="test")
+                                "baseline_period": "2023"}], actor=ADMIN)
     row = next(r for r in card.build(con, "E06000026", "Autumn 2026/27").rows if r.metric.id == "ehcp_20wk_pct")
     assert row.target.target == 20.0
     assert row.rating.rag == "Red" and "by 14.0 points, more than the amber margin" in row.rating.reason
@@ -61,12 +65,10 @@ def test_bad_targets_are_refused_by_row_and_column(con, tmp_path):
 def test_commentary_and_exception_note_reach_the_scorecard(con):
     targets.save_targets(con, [{"area_code": "E06000026", "metric_id": "ehcp_20wk_pct", "period_label": None,
                                 "from_period": None, "to_period": None, "target": 60.0, "tolerance": 0,
-                                "baseline_period": None}], who="test")
-    commentary.add(con, "E06000026", "ehcp_20wk_pct", "Autumn 2026/27", "Backlog of assessments from 2023.",
-                   "Head of SEND", cause="EP shortage", action="Commissioned locum EPs", owner="Head of SEND",
+                                "baseline_period": None}], actor=ADMIN)
+    commentary.add(con, "E06000026", "ehcp_20wk_pct", "Autumn 2026/27", "Backlog of assessments from 2023.", actor=ADMIN, cause="EP shortage", action="Commissioned locum EPs", owner="Head of SEND",
                    recovery_period="Summer 2026/27")
-    commentary.add(con, "E06000026", "tribunal_appeal_rate_pct", "Autumn 2026/27", "Internal: legal costs rising.",
-                   "Finance", internal=True)
+    commentary.add(con, "E06000026", "tribunal_appeal_rate_pct", "Autumn 2026/27", "Internal: legal costs rising.", actor=ADMIN, internal=True)
     built = card.build(con, "E06000026", "Autumn 2026/27")
     row = next(r for r in built.rows if r.metric.id == "ehcp_20wk_pct")
     assert row.comment.text.startswith("Backlog") and row.comment.has_exception_note
@@ -78,7 +80,7 @@ def test_commentary_and_exception_note_reach_the_scorecard(con):
 
 def test_exception_note_must_be_complete(con):
     with pytest.raises(commentary.CommentaryError, match="owner"):
-        commentary.add(con, "E06000026", "ehcp_20wk_pct", "Autumn 2026/27", "x", "me", cause="c", action="a",
+        commentary.add(con, "E06000026", "ehcp_20wk_pct", "Autumn 2026/27", "x", actor=ADMIN, cause="c", action="a",
                        recovery_period="Summer 2026/27")
 
 
@@ -86,12 +88,12 @@ def test_priority_areas_group_the_scorecard(con):
     priorities.save(con, "E06000026", [
         priorities.Priority(1, "Assessment timeliness", ["ehcp_20wk_pct", "ehcp_requests_6wk_pct"]),
         priorities.Priority(2, "Disagreement", ["tribunal_appeal_rate_pct"]),
-    ], known_metrics={"ehcp_20wk_pct", "ehcp_requests_6wk_pct", "tribunal_appeal_rate_pct"})
+    ], known_metrics={"ehcp_20wk_pct", "ehcp_requests_6wk_pct", "tribunal_appeal_rate_pct"}, actor=ADMIN)
     groups = [g for g, _ in card.build(con, "E06000026", "Autumn 2026/27").groups()]
     assert groups[:2] == ["1. Assessment timeliness", "2. Disagreement"] and groups[-1] == "Other measures"
     with pytest.raises(priorities.PriorityError):
         priorities.save(con, "E06000026", [priorities.Priority(1, "A", ["ehcp_20wk_pct"]),
-                                           priorities.Priority(2, "B", ["ehcp_20wk_pct"])], {"ehcp_20wk_pct"})
+                                           priorities.Priority(2, "B", ["ehcp_20wk_pct"])], {"ehcp_20wk_pct"}, actor=ADMIN)
 
 
 def test_plymouth_card_comparators_carry_their_periods(con):
@@ -134,7 +136,7 @@ def test_edge_areas_build_without_error(con):
 def test_baseline_gives_change_and_trajectory_progress(con):
     targets.save_targets(con, [{"area_code": "E06000026", "metric_id": "tribunal_appeal_rate_pct", "period_label": None,
                                 "from_period": None, "to_period": None, "target": 2.0, "tolerance": 0,
-                                "baseline_period": "2022"}], who="test")
+                                "baseline_period": "2022"}], actor=ADMIN)
     built = card.build(con, "E06000026", "Autumn 2026/27", baseline="2022")
     row = next(r for r in built.rows if r.metric.id == "tribunal_appeal_rate_pct")
     assert (row.baseline, row.baseline_period) == (5.8, "2022")
@@ -147,7 +149,7 @@ def test_scorecard_import_recognises_a_targets_file_and_undo_restores_the_old_ta
 
     targets.save_targets(con, [{"area_code": "E06000026", "metric_id": "ehcp_20wk_pct", "period_label": None,
                                 "from_period": None, "to_period": None, "target": 40.0, "tolerance": 0,
-                                "baseline_period": None}], who="editor")
+                                "baseline_period": None}], actor=ADMIN)
     con.close()
     path = tmp_path / "board_targets.csv"
     path.write_text("area,metric,from_period,to_period,target,tolerance\nPlymouth,ehcp_20wk_pct,,,60,5\n")
@@ -159,7 +161,7 @@ def test_scorecard_import_recognises_a_targets_file_and_undo_restores_the_old_ta
     con = store.connect(str(db_path))
     assert targets.target_for(targets.targets_for(con, "E06000026"), "ehcp_20wk_pct", parse("2024")).target == 60
     history = con.execute("SELECT target, replaced_at IS NOT NULL, set_by FROM target ORDER BY id").fetchall()
-    assert history == [(40.0, True, "editor"), (60.0, False, history[1][2])], "the old target is kept, marked replaced"
+    assert history == [(40.0, True, "test"), (60.0, False, history[1][2])], "the old target is kept, marked replaced"
     batch = con.execute("SELECT max(id) FROM import_batch WHERE format = 'targets-csv'").fetchone()[0]
     con.close()
     assert cli.main(["--db", str(db_path), "undo", str(batch)]) == 0

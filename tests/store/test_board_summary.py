@@ -9,6 +9,10 @@ import pytest
 from scorecard import card, ingest, queries, sources_info, summary, targets, words
 from scorecard.importers import SourceFile
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 pytestmark = pytest.mark.both_backends  # the same store code serves a DuckDB file and a DuckLake
 
 TERM = "Autumn 2026/27"
@@ -37,7 +41,7 @@ def test_isles_of_scilly_shows_its_counts_and_a_caution_and_no_rank(con):
 def test_cornwall_at_seven_per_cent_against_sixty_is_red_whatever_its_trend(con):
     targets.save_targets(con, [{"area_code": CORNWALL, "metric_id": "ehcp_20wk_pct", "period_label": None,
                                 "from_period": None, "to_period": None, "target": 60.0, "tolerance": 0,
-                                "baseline_period": None}], "test")
+                                "baseline_period": None}], actor=ADMIN)
     built = card.build(con, CORNWALL, TERM)
     row = _row(built, "ehcp_20wk_pct")
     assert row.value == 7.0 and row.rating.rag == "Red"
@@ -62,7 +66,7 @@ def test_counts_carry_no_rank_or_band_and_the_rate_is_the_headline(con):
 def test_a_termly_count_beside_an_annual_england_total_is_context_only(con, tmp_path):
     path = tmp_path / "return.csv"
     path.write_text("area,metric,period,value\nPlymouth,tribunal_appeals_term,Autumn 2025/26,21\n")
-    ingest.import_source(con, SourceFile.from_path(path))
+    ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     row = _row(card.build(con, PLYMOUTH, TERM), "tribunal_appeals_term")
     assert not row.comparable
     text = words.england(row)
@@ -74,8 +78,7 @@ def test_group_counts_read_in_words(con):
     targets.save_targets(con, [
         {"area_code": PLYMOUTH, "metric_id": m, "period_label": None, "from_period": None, "to_period": None,
          "target": t, "tolerance": 0, "baseline_period": None}
-        for m, t in (("ehcp_20wk_pct", 60.0), ("ehcp_requests_6wk_pct", 19.5), ("tribunal_appeal_rate_pct", 9.0))],
-        "test")
+        for m, t in (("ehcp_20wk_pct", 60.0), ("ehcp_requests_6wk_pct", 19.5), ("tribunal_appeal_rate_pct", 9.0))], actor=ADMIN)
     groups = summary.board_summary(card.build(con, PLYMOUTH, TERM), "la")
     total = summary.totals(groups)
     assert total.counts_words == f"1 red, 1 amber, 1 green, {len(total.rows) - 3} not rated"

@@ -18,6 +18,10 @@ from scorecard.importers.base import ImportFailure
 from scorecard.register import RegisterError, metrics_from_store
 from scorecard.ui import admin
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PLYMOUTH = "E06000026"
 RETURN = "area,metric,period,value\n" + "".join(
     f"E06000026,{m},Spring 2025/26,{v}\n" for m, v in (("perm_staff_pct", 93), ("complaints_received", 4),
@@ -41,7 +45,7 @@ def _state(con):
 def _refused(con, source: SourceFile) -> str:
     before = _state(con)
     with pytest.raises(ImportFailure) as exc:
-        ingest.import_source(con, source)
+        ingest.import_source(con, source, actor=ADMIN)
     assert _state(con) == before
     return str(exc.value)
 
@@ -87,7 +91,7 @@ def test_a_local_return_over_the_row_limit(con, monkeypatch):
     assert message == ("return.csv, row 4: has more than 3 rows; a local return may have at most 3. "
                        "Split it into smaller files and import each.")
     monkeypatch.setattr(local_csv, "MAX_RETURN_ROWS", 4)
-    assert ingest.import_source(con, SourceFile("return.csv", RETURN.encode())).added == 4
+    assert ingest.import_source(con, SourceFile("return.csv", RETURN.encode()), actor=ADMIN).added == 4
 
 
 def _template(con, metric_ids=("perm_staff_pct", "complaints_received", "ep_vacancies")) -> bytes:
@@ -117,7 +121,7 @@ def test_a_template_with_too_many_rows_or_figures(con, monkeypatch):
     message = _refused(con, SourceFile("return.xlsx", filled))
     assert f"has more than {cells - 1} filled cells; a local return may give at most {cells - 1} figures" in message
     monkeypatch.setattr(local_template, "MAX_RETURN_ROWS", cells)
-    assert ingest.import_source(con, SourceFile("return.xlsx", filled)).added == 3
+    assert ingest.import_source(con, SourceFile("return.xlsx", filled), actor=ADMIN).added == 3
 
 
 def test_a_release_file_over_the_row_limit(con, monkeypatch):
@@ -152,7 +156,7 @@ def test_a_targets_file_over_the_row_limit(con, monkeypatch):
     text = "area,metric,period,target\nPlymouth,ehcp_20wk_pct,2024,60\nPlymouth,ehcp_20wk_pct,2025,62\n"
     before = _state(con)
     with pytest.raises(ImportFailure) as exc:
-        ingest.import_source(con, SourceFile("targets.csv", text.encode()), who="test", expect=targets_csv.FORMAT)
+        ingest.import_source(con, SourceFile("targets.csv", text.encode()), actor=ADMIN, expect=targets_csv.FORMAT)
     assert str(exc.value).startswith("targets.csv, row 2: has more than 1 rows; a targets file may have at most 1")
     assert _state(con) == before
 
@@ -165,20 +169,20 @@ def test_the_real_row_limits_sit_above_real_files():
 # --- Typed text --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("field, limit", [
-    ("text", limits.MAX_COMMENTARY_CHARS), ("author", limits.MAX_AUTHOR_CHARS),
+    ("text", limits.MAX_COMMENTARY_CHARS),
     ("cause", limits.MAX_EXCEPTION_FIELD_CHARS), ("action", limits.MAX_EXCEPTION_FIELD_CHARS),
     ("owner", limits.MAX_EXCEPTION_FIELD_CHARS),
 ])
 def test_commentary_and_exception_note_fields_have_a_length_limit(con, field, limit):
-    given = {"text": "Backlog cleared", "author": "Head of SEND", "cause": "Staffing", "action": "Recruit",
+    given = {"text": "Backlog cleared", "cause": "Staffing", "action": "Recruit",
              "owner": "Head of SEND", "recovery_period": "Summer 2026/27"}
     name = {"text": "commentary"}.get(field, field)
     before = _state(con)
     with pytest.raises(commentary.CommentaryError) as exc:
-        commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", "Autumn 2026/27", **{**given, field: "x" * (limit + 1)})
+        commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", "Autumn 2026/27", **{**given, field: "x" * (limit + 1)}, actor=ADMIN)
     assert str(exc.value) == f"the {name} is {limit + 1:,} characters long; keep it to {limit:,} or fewer"
     assert _state(con) == before
-    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", "Autumn 2026/27", **{**given, field: "x" * limit})
+    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", "Autumn 2026/27", **{**given, field: "x" * limit}, actor=ADMIN)
     assert _state(con)[2] == before[2] + 1
 
 
@@ -197,7 +201,7 @@ def test_a_board_metrics_words_have_a_length_limit(con, field, limit):
                   "polarity": "higher", field: "w" * (limit + 1)}
     before = _state(con)
     with pytest.raises(RegisterError) as exc:
-        add_board_metric(con, definition)
+        add_board_metric(con, definition, actor=ADMIN)
     label = field.replace("_", " ")
     assert str(exc.value) == (f"board metric: metric board_internships: {label} is {limit + 1:,} characters long; "
                               f"keep it to {limit:,} or fewer")

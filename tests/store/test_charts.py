@@ -19,6 +19,10 @@ from scorecard.importers import ImportContext, targets_csv
 from scorecard.register import metrics_from_store
 from scorecard.tables import metric_table
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PLYMOUTH, CUMBERLAND, SCILLY, CITY, ENGLAND = "E06000026", "E06000063", "E06000053", "E09000001", "E92000001"
 TITLE_2024 = ("Plymouth issued 6.0% (24 of 403) of new EHC plans within 20 weeks in 2024, down from 17.8% in 2023 and "
               "below England (46.4%)")
@@ -145,7 +149,7 @@ def test_target_line_is_drawn_when_a_target_is_set(con, metrics, timeliness):
     rows, problems = targets_csv.check_rows(ImportContext.from_store(con), [
         {"metric": "ehcp_20wk_pct", "target": "50", "tolerance": "0"}], "targets.csv", area_code=PLYMOUTH)
     assert not problems
-    targets.save_targets(con, rows, "test")
+    targets.save_targets(con, rows, actor=ADMIN)
     _, frame = trend_of(con, metrics, timeliness, PLYMOUTH)
     points = trend.target_points(frame, targets.targets_for(con, PLYMOUTH), "ehcp_20wk_pct")
     assert set(points["target"]) == {50.0}
@@ -158,7 +162,7 @@ def test_target_line_is_drawn_when_a_target_is_set(con, metrics, timeliness):
 
 
 def test_local_metric_shows_its_national_comparator_as_context_only(con, metrics):
-    local_returns.load_sample(con)
+    local_returns.load_sample(con, actor=ADMIN)
     table = metric_table(con, metrics["ehcp_20wk_term_pct"])
     area, frame = trend_of(con, metrics, table, PLYMOUTH, "ehcp_20wk_term_pct")
     assert list(dict.fromkeys(frame["series"])) == [

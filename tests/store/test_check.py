@@ -10,6 +10,10 @@ import pytest
 from scorecard import cli, ingest, local_returns, store
 from tests.conftest import cut_short, flip_a_byte_of, store_held
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 
 def _check(capsys, db_path) -> tuple[int, str]:
     code = cli.main(["--db", str(db_path), "check"])
@@ -135,7 +139,7 @@ def test_figures_naming_things_not_on_record_are_reported(db_path, capsys):
 
 def test_a_committed_batch_whose_figures_are_gone_and_figures_of_an_undone_batch_are_reported(db_path, capsys):
     con = store.connect(str(db_path))
-    batch = local_returns.load_sample(con).batch_id
+    batch = local_returns.load_sample(con, actor=ADMIN).batch_id
     con.close()
     code, text = _check(capsys, db_path)
     assert code == 0, text
@@ -148,7 +152,7 @@ def test_a_committed_batch_whose_figures_are_gone_and_figures_of_an_undone_batch
 
 def test_figures_left_from_an_undone_batch_are_reported(db_path, capsys):
     con = store.connect(str(db_path))
-    batch = local_returns.load_sample(con).batch_id
+    batch = local_returns.load_sample(con, actor=ADMIN).batch_id
     con.close()
     _break(db_path, ("UPDATE import_batch SET status = 'undone' WHERE id = ?", [batch]))
     code, text = _check(capsys, db_path)
@@ -157,7 +161,7 @@ def test_figures_left_from_an_undone_batch_are_reported(db_path, capsys):
     # undone properly, nothing is left over
     con = store.connect(str(db_path))
     con.execute("UPDATE import_batch SET status = 'committed' WHERE id = ?", [batch])
-    ingest.undo(con, batch)
+    ingest.undo(con, batch, actor=ADMIN)
     con.close()
     assert _check(capsys, db_path)[0] == 0
 

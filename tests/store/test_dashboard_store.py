@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from scorecard import local_returns, replica
+from scorecard import access, local_returns, replica
 
 pytestmark = pytest.mark.both_backends
 
@@ -47,7 +47,7 @@ def test_the_dashboards_own_change_shows_on_the_next_read(db_path):
     dashboard = replica.DashboardStore(str(db_path))
     try:
         before = dashboard.cursor()
-        result = dashboard.write(local_returns.load_sample, who="officer")
+        result = dashboard.write(local_returns.load_sample, actor=access.command_line("officer"))
         assert result.batch_id
         assert _batches(dashboard.cursor())[-1] == "sample_return_plymouth.csv"  # at once, not a second later
         assert "sample_return_plymouth.csv" not in _batches(before)

@@ -7,6 +7,10 @@ import pytest
 from scorecard import ingest, queries
 from scorecard.importers import SourceFile
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 ENGLAND_20WK = {"2019": 60.4, "2020": 58.0, "2021": 59.9, "2022": 49.2, "2023": 50.3, "2024": 46.4}
 
 
@@ -78,7 +82,7 @@ def test_termly_census_layout_is_accepted(con, tmp_path):
         "Total,Total,640,1.64\n"
         "202526,Autumn term,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
         "Sex,Girls,310,c\n")
-    result = ingest.import_source(con, SourceFile.from_path(path))
+    result = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert result.added == 4
     t = queries.metric_values(con, "ehe_census")
     row = t[(t["area_code"] == "E06000026")].iloc[0]

@@ -31,6 +31,10 @@ from scorecard.importers import SourceFile
 from scorecard.importers.base import ImportFailure
 from tests.conftest import FIXTURES, store_fingerprint
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 EXAMPLES = int(os.environ.get("SCORECARD_FUZZ_EXAMPLES", "0"))
 CSV_FILES = (
     "ees/timeliness_20_week.csv", "ees/requests.csv", "ees/caseload.csv", "ees/annual_reviews.csv",
@@ -221,7 +225,7 @@ def mutated_file(draw) -> Mutated:
 def _check_import(con, source: SourceFile) -> None:
     before = store_fingerprint(con)
     try:
-        ingest.import_source(con, source)
+        ingest.import_source(con, source, actor=ADMIN)
     except ImportFailure as failure:
         assert store_fingerprint(con) == before, f"{source.name} was refused but the store changed"
         assert failure.issues and all(i.file and i.message for i in failure.issues)
@@ -300,7 +304,7 @@ for _regression in REGRESSIONS:
 def test_each_regression_is_refused_or_read_with_a_clear_sentence(con, source):
     before = store_fingerprint(con)
     try:
-        ingest.import_source(con, source)
+        ingest.import_source(con, source, actor=ADMIN)
     except ImportFailure as failure:
         assert str(failure).startswith(source.name) and store_fingerprint(con) == before
     else:

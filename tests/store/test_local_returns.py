@@ -13,6 +13,10 @@ from scorecard.importers import ImportContext, SourceFile, local_csv, local_temp
 from scorecard.importers.base import ImportFailure
 from scorecard.register import RegisterError, metrics_from_store
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 HEADER = "area,metric,period,value,numerator,denominator,status,note"
 GOOD = "E06000026,perm_staff_pct,Autumn 2025/26,93,,,,"
 PLYMOUTH = "E06000026"
@@ -39,7 +43,7 @@ def _return(tmp_path, *rows, name="return.csv", header=HEADER) -> str:
 def _refused(con, path) -> list:
     before = _state(con)
     with pytest.raises(ImportFailure) as exc:
-        ingest.import_source(con, SourceFile.from_path(path))
+        ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert _state(con) == before, "a refused return must leave the store exactly as it was"
     return exc.value.issues
 
@@ -156,7 +160,7 @@ def test_non_utf8_return_is_refused(con, tmp_path):
 def test_explicit_percent_sign_accepts_a_small_percentage(con, tmp_path):
     path = _return(tmp_path, "Plymouth,perm_staff_pct,Spring 2025/26,0.685%,,,,",
                    "Plymouth,complaints_on_time_pct,Spring 2025/26,0.5,1,200,,")
-    result = ingest.import_source(con, SourceFile.from_path(path))
+    result = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert result.added == 2
     assert _current(con, "perm_staff_pct", "Spring 2025/26")[0] == pytest.approx(0.685)
     assert _current(con, "complaints_on_time_pct", "Spring 2025/26")[:3] == (0.5, 1, 200)
@@ -169,7 +173,7 @@ def test_a_percentage_is_worked_out_from_its_parts_and_missing_values_keep_their
                    "Plymouth,ep_vacancies,Summer 2025/26,,,,not available,",
                    "Plymouth,ep_vacancies,Autumn 2025/26,,,,NOT_APPLICABLE,",
                    "Plymouth,complaints_received,Spring 2025/26,\"1,234\",,,,")
-    assert ingest.import_source(con, SourceFile.from_path(path)).added == 6
+    assert ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN).added == 6
     assert _current(con, "complaints_on_time_pct", "Spring 2025/26")[:4] == (68.5, 137, 200, "local")
     assert _current(con, "ep_vacancies", "Spring 2025/26") == (None, None, None, "suppressed", "fewer than five posts")
     assert _current(con, "ep_vacancies", "Summer 2025/26")[3] == "not_available"
@@ -189,7 +193,7 @@ def test_periods_as_people_write_them(con, tmp_path, written, label, kind):
     path = _return(tmp_path, f"Plymouth,ep_vacancies,{written},4,,,,")
     plan = local_csv.read(SourceFile.from_path(path), ImportContext.from_store(con))
     assert list(plan.values["period_label"]) == [label] and plan.periods[label].kind == kind
-    ingest.commit(con, plan)
+    ingest.commit(con, plan, actor=ADMIN)
     assert con.execute("SELECT kind FROM period WHERE label = ?", [label]).fetchone() == (kind,)
 
 
@@ -224,7 +228,7 @@ def test_preview_then_commit(con, tmp_path):
     text = local_returns.describe_preview(plan, preview)
     assert "2 to add, 0 to revise, 0 unchanged" in text and "complaints_on_time_pct" in text
 
-    result = ingest.commit(con, plan, seen=preview)
+    result = ingest.commit(con, plan, seen=preview, actor=ADMIN)
     assert result.added == 2 and result.batch_id
     assert _current(con, "complaints_on_time_pct", "Autumn 2025/26")[:4] == (75.0, 30, 40, "local")
     release = con.execute("SELECT publication_id, title, covers_to FROM source_release WHERE id = ?",
@@ -235,16 +239,16 @@ def test_preview_then_commit(con, tmp_path):
 
 def test_importing_the_same_return_twice_changes_nothing(con, tmp_path):
     path = _return(tmp_path, GOOD)
-    first = ingest.import_source(con, SourceFile.from_path(path))
+    first = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     before = _state(con)
-    second = ingest.import_source(con, SourceFile.from_path(path))
+    second = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert second.already_batch == first.batch_id
     assert _state(con) == before
 
 
 def test_a_revised_return_shows_old_and_new_and_keeps_history_and_undo_restores(con, tmp_path):
     first = ingest.import_source(con, SourceFile.from_path(_return(
-        tmp_path, "Plymouth,ehcp_20wk_term_pct,Autumn 2025/26,61.5,,,,", GOOD, name="autumn.csv")))
+        tmp_path, "Plymouth,ehcp_20wk_term_pct,Autumn 2025/26,61.5,,,,", GOOD, name="autumn.csv")), actor=ADMIN)
     assert first.added == 2
     revised = _return(tmp_path, "Plymouth,ehcp_20wk_term_pct,Autumn 2025/26,63.0,,,,first figure was provisional",
                       GOOD, name="autumn_revised.csv")
@@ -255,20 +259,20 @@ def test_a_revised_return_shows_old_and_new_and_keeps_history_and_undo_restores(
     assert (changed["old_value"], changed["value"]) == (61.5, 63.0)
     assert "61.5 -> 63" in local_returns.describe_preview(plan, preview)
 
-    second = ingest.commit(con, plan, seen=preview)
+    second = ingest.commit(con, plan, seen=preview, actor=ADMIN)
     assert _current(con, "ehcp_20wk_term_pct", "Autumn 2025/26")[0] == 63.0
     history = queries.value_history(con, "ehcp_20wk_term_pct", PLYMOUTH, "Autumn 2025/26")
     assert list(history["value"]) == [63.0, 61.5] and list(history["is_current"]) == [True, False]
 
-    ingest.undo(con, second.batch_id)
+    ingest.undo(con, second.batch_id, actor=ADMIN)
     assert _current(con, "ehcp_20wk_term_pct", "Autumn 2025/26")[0] == 61.5
-    ingest.undo(con, first.batch_id)
+    ingest.undo(con, first.batch_id, actor=ADMIN)
     assert _current(con, "ehcp_20wk_term_pct", "Autumn 2025/26") is None
 
 
 def test_a_return_marked_illustrative_is_stored_as_illustrative(con, tmp_path):
     path = _return(tmp_path, "Plymouth,ep_vacancies,Spring 2025/26,4,,,illustrative,", GOOD)
-    ingest.import_source(con, SourceFile.from_path(path))
+    ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert _current(con, "ep_vacancies", "Spring 2025/26")[3] == "illustrative"
     assert _current(con, "perm_staff_pct", "Autumn 2025/26")[3] == "local"
     plan = local_csv.read(SourceFile.from_path(path), ImportContext.from_store(con), illustrative=True)
@@ -333,7 +337,7 @@ def test_template_round_trip(con):
     assert plan.format == "local-return-xlsx" and len(plan.values) == 5
     preview = ingest.preview(con, plan)
     assert preview.added == 5
-    result = ingest.commit(con, plan, seen=preview)
+    result = ingest.commit(con, plan, seen=preview, actor=ADMIN)
     assert result.added == 5
     assert _current(con, "perm_staff_pct", "Spring 2025/26")[0] == 91.5
     assert _current(con, "perm_staff_pct", "Summer 2025/26")[0] == 70  # typed as 70% in a % cell
@@ -413,7 +417,7 @@ def _current_count(con) -> int:
 
 def test_the_sample_loads_as_illustrative_and_undo_removes_it(con):
     before = _current_count(con)
-    result = local_returns.load_sample(con)
+    result = local_returns.load_sample(con, actor=ADMIN)
     assert result.added == 64 and result.batch_id  # every row of data/samples/sample_return_plymouth.csv
     rows = con.execute("SELECT DISTINCT status, area_code FROM metric_value WHERE batch_id = ?",
                        [result.batch_id]).fetchall()
@@ -422,8 +426,8 @@ def test_the_sample_loads_as_illustrative_and_undo_removes_it(con):
                                        [result.batch_id]).fetchall()}
     assert terms == {"Spring 2024/25", "Summer 2024/25", "Autumn 2025/26", "Spring 2025/26", "Summer 2025/26",
                      "Autumn 2026/27"}
-    assert local_returns.load_sample(con).already_batch == result.batch_id
-    ingest.undo(con, result.batch_id)
+    assert local_returns.load_sample(con, actor=ADMIN).already_batch == result.batch_id
+    ingest.undo(con, result.batch_id, actor=ADMIN)
     assert _current_count(con) == before  # its figures stay as history, but none is current
 
 
@@ -447,36 +451,36 @@ theme = "timeliness"
 
 
 def test_a_board_metric_from_toml_is_usable_in_a_return_at_once(con, tmp_path):
-    added = board_metrics.load_board_register(con, _write(tmp_path, "board.toml", BOARD_TOML))
+    added = board_metrics.load_board_register(con, _write(tmp_path, "board.toml", BOARD_TOML), actor=ADMIN)
     assert [m.id for m in added] == ["short_breaks_offered"]
     metric = metrics_from_store(con)["short_breaks_offered"]
     assert (metric.origin, metric.unit, metric.national) == ("board", "%", False)
     assert metric in local_returns.local_metrics(metrics_from_store(con))
     path = _return(tmp_path, "Plymouth,short_breaks_offered,Autumn 2025/26,,45,60,,")
-    assert ingest.import_source(con, SourceFile.from_path(path)).added == 1
+    assert ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN).added == 1
     assert _current(con, "short_breaks_offered", "Autumn 2025/26")[0] == 75.0
 
 
 def test_a_board_metric_cannot_take_a_register_id_or_read_published_files(con):
     before = _state(con)
     with pytest.raises(RegisterError, match="already in the metric register"):
-        board_metrics.add_board_metric(con, {"id": "perm_staff_pct", "name": "x", "unit": "%", "polarity": "higher"})
+        board_metrics.add_board_metric(con, {"id": "perm_staff_pct", "name": "x", "unit": "%", "polarity": "higher"}, actor=ADMIN)
     with pytest.raises(RegisterError, match="cannot have"):
         board_metrics.add_board_metric(con, {"id": "board_reads", "name": "x", "unit": "count", "polarity": "lower",
-                                             "read": [{"publication": "dfe-ehcp", "value": "x"}]})
+                                             "read": [{"publication": "dfe-ehcp", "value": "x"}]}, actor=ADMIN)
     with pytest.raises(RegisterError, match="unit"):
-        board_metrics.add_board_metric(con, {"id": "board_bad", "name": "x", "unit": "parsecs", "polarity": "lower"})
+        board_metrics.add_board_metric(con, {"id": "board_bad", "name": "x", "unit": "parsecs", "polarity": "lower"}, actor=ADMIN)
     assert _state(con) == before
     assert "perm_staff_pct" in metrics_from_store(con) and metrics_from_store(con)["perm_staff_pct"].origin == "register"
 
 
 def test_a_board_metric_with_figures_keeps_its_unit(con, tmp_path):
-    board_metrics.add_board_metric(con, {"id": "board_count", "name": "A count", "unit": "count", "polarity": "lower"})
-    ingest.import_source(con, SourceFile.from_path(_return(tmp_path, "Plymouth,board_count,Autumn 2025/26,4,,,,")))
+    board_metrics.add_board_metric(con, {"id": "board_count", "name": "A count", "unit": "count", "polarity": "lower"}, actor=ADMIN)
+    ingest.import_source(con, SourceFile.from_path(_return(tmp_path, "Plymouth,board_count,Autumn 2025/26,4,,,,")), actor=ADMIN)
     with pytest.raises(RegisterError, match="cannot become %"):
-        board_metrics.add_board_metric(con, {"id": "board_count", "name": "A rate", "unit": "%", "polarity": "lower"})
+        board_metrics.add_board_metric(con, {"id": "board_count", "name": "A rate", "unit": "%", "polarity": "lower"}, actor=ADMIN)
     renamed = board_metrics.add_board_metric(con, {"id": "board_count", "name": "Renamed", "unit": "count",
-                                                   "polarity": "lower"})
+                                                   "polarity": "lower"}, actor=ADMIN)
     assert metrics_from_store(con)["board_count"].name == renamed.name == "Renamed"
 
 

@@ -4,16 +4,20 @@ change when anything the table is computed from changes, and only then."""
 from scorecard import ingest, local_returns, queries
 from scorecard.importers import SourceFile
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 
 def test_a_local_return_changes_the_fingerprints_of_its_own_measures_only(con, tmp_path):
     before = queries.metric_fingerprints(con)
     path = tmp_path / "r.csv"
     path.write_text("area,metric,period,value\nPlymouth,perm_staff_pct,Autumn 2026/27,70\n")
-    batch = ingest.import_source(con, SourceFile.from_path(path)).batch_id
+    batch = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN).batch_id
     after = queries.metric_fingerprints(con)
     assert [m for m in before if before[m] != after[m]] == ["perm_staff_pct"]
 
-    ingest.undo(con, batch)  # the figure stays in history, no longer current: the table changes again
+    ingest.undo(con, batch, actor=ADMIN)  # the figure stays in history, no longer current: the table changes again
     undone = queries.metric_fingerprints(con)
     assert undone["perm_staff_pct"] not in (before["perm_staff_pct"], after["perm_staff_pct"])
     assert {m: f for m, f in undone.items() if m != "perm_staff_pct"} == \
@@ -31,7 +35,7 @@ def test_a_change_to_a_shared_input_changes_every_fingerprint(con):
 
 def test_the_sample_return_changes_exactly_the_measures_it_holds(con):
     before = queries.metric_fingerprints(con)
-    batch = local_returns.load_sample(con).batch_id
+    batch = local_returns.load_sample(con, actor=ADMIN).batch_id
     after = queries.metric_fingerprints(con)
     held = {m for (m,) in con.execute("SELECT DISTINCT metric_id FROM metric_value WHERE batch_id = ?",
                                       [batch]).fetchall()}

@@ -15,6 +15,10 @@ from scorecard.importers.base import ImportFailure
 from scorecard.register import metrics_from_store
 from tests.conftest import fixture_file, store_fingerprint
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PLYMOUTH = "E06000026"
 HEADER = "area,metric,period,value,numerator,denominator,status,note"
 TERMS = ("Summer 2024/25", "Autumn 2025/26", "Spring 2025/26")
@@ -23,7 +27,7 @@ TERMS = ("Summer 2024/25", "Autumn 2025/26", "Spring 2025/26")
 def _refused(con, source: SourceFile, *needles) -> str:
     before = store_fingerprint(con)
     with pytest.raises(ImportFailure) as failure:
-        ingest.import_source(con, source)
+        ingest.import_source(con, source, actor=ADMIN)
     message = str(failure.value)
     for needle in needles:
         assert needle in message, message
@@ -46,7 +50,7 @@ def _current(con, metric_id, period, area=PLYMOUTH):
 def test_a_local_return_with_bare_cr_line_endings_is_read(con):
     source = _local("E06000026,complaints_received,Spring 2025/26,4,,,,", "E06000026,ep_vacancies,Spring 2025/26,2,,,,",
                     ending="\r", name="mac.csv")
-    result = ingest.import_source(con, source)
+    result = ingest.import_source(con, source, actor=ADMIN)
     assert result.added == 2
     assert _current(con, "ep_vacancies", "Spring 2025/26") == [(2.0, "local", None, 3)]
 
@@ -77,7 +81,7 @@ def test_published_csvs_with_bare_cr_line_endings_read_as_the_originals(relative
 
 def test_a_targets_csv_with_bare_cr_line_endings_is_read(con):
     data = "area,metric,period,target,tolerance\rPlymouth,ehcp_20wk_pct,2024,60,2\r".encode()
-    assert ingest.import_source(con, SourceFile("targets.csv", data), who="test", expect=targets_csv.FORMAT).added == 1
+    assert ingest.import_source(con, SourceFile("targets.csv", data), actor=ADMIN, expect=targets_csv.FORMAT).added == 1
     assert con.execute("SELECT target, tolerance FROM target WHERE area_code = ? AND replaced_at IS NULL",
                        [PLYMOUTH]).fetchall() == [(60, 2)]
 
@@ -111,7 +115,7 @@ def test_a_targets_csv_with_semicolons_says_so(con):
     before = store_fingerprint(con)
     with pytest.raises(ImportFailure, match="targets.csv, row 1: the file uses semicolons between columns"):
         ingest.import_source(con, SourceFile("targets.csv", b"area;metric;period;target\nPlymouth;ehcp_20wk_pct;2024;60\n"),
-                             who="test", expect=targets_csv.FORMAT)
+                             actor=ADMIN, expect=targets_csv.FORMAT)
     assert store_fingerprint(con) == before
 
 
@@ -261,7 +265,7 @@ def test_an_officers_long_table_in_a_workbook_is_read_like_the_csv(con):
                          [None, None, None, None, None],
                          ["E06000026", "ep_vacancies", "Autumn 2025/26", 2, None]],
                         title="Plymouth SEND figures", formats={"D3": "0.0%"})
-    result = ingest.import_source(con, source)
+    result = ingest.import_source(con, source, actor=ADMIN)
     assert (result.format, result.added) == ("local-return-xlsx-table", 3)
     assert _current(con, "perm_staff_pct", "Spring 2025/26") == [(82.5, "local", None, 3)]
     assert _current(con, "complaints_received", "Spring 2025/26") == [(4.0, "local", "two late", 4)]
@@ -289,7 +293,7 @@ def test_an_officers_table_without_a_value_column_says_what_is_missing(con):
 @pytest.mark.parametrize("note", ["-", " - ", "–", "—", "n/a", "N/A"])
 def test_a_note_that_says_no_note_is_no_note(con, note):
     source = _local(f"E06000026,ep_vacancies,Spring 2025/26,2,,,,{note}")
-    assert ingest.import_source(con, source).added == 1
+    assert ingest.import_source(con, source, actor=ADMIN).added == 1
     assert _current(con, "ep_vacancies", "Spring 2025/26") == [(2.0, "local", None, 2)]
 
 

@@ -11,6 +11,10 @@ from scorecard.importers import SourceFile
 from scorecard.importers.base import ImportFailure
 from scorecard.register import metrics_from_store
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 pytestmark = pytest.mark.both_backends  # the same store code serves a DuckDB file and a DuckLake
 
 HEADER = "area,metric,period,value,numerator,denominator,status,note"
@@ -43,7 +47,7 @@ def test_a_return_cannot_overwrite_englands_published_figure(con, tmp_path):
     with pytest.raises(ImportFailure) as exc:
         ingest.import_source(con, _file(tmp_path, "return.csv", HEADER,
                                         "England,ehcp_20wk_pct,2024,99.9,,,,",
-                                        "Birmingham,ehcp_20wk_pct,2024,99.9,,,,"))
+                                        "Birmingham,ehcp_20wk_pct,2024,99.9,,,,"), actor=ADMIN)
     assert _fingerprint(con) == before
     issues = exc.value.issues
     assert [(i.row, i.column) for i in issues] == [(2, "area"), (2, "metric"), (3, "metric")]
@@ -52,7 +56,7 @@ def test_a_return_cannot_overwrite_englands_published_figure(con, tmp_path):
 
 
 def test_a_provisional_figure_for_an_unreleased_year_is_kept_and_labelled(con, tmp_path):
-    result = ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,ehcp_20wk_pct,2025,31.5,63,200,,"))
+    result = ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,ehcp_20wk_pct,2025,31.5,63,200,,"), actor=ADMIN)
     assert result.added == 1
     value, status, _ = _current(con, "ehcp_20wk_pct", PLYMOUTH, "2025")
     assert (value, status) == (31.5, "provisional")
@@ -63,39 +67,39 @@ def test_a_provisional_figure_for_an_unreleased_year_is_kept_and_labelled(con, t
 
 
 def test_the_publishers_release_replaces_the_provisional_figure_and_both_stay_in_history(con, tmp_path):
-    ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,ehcp_20wk_pct,2025,31.5,63,200,,"))
+    ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,ehcp_20wk_pct,2025,31.5,63,200,,"), actor=ADMIN)
     row = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
            "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8,x,x")
-    release = ingest.import_source(con, _file(tmp_path, "timeliness_20_week.csv", EES_HEADER, row))
+    release = ingest.import_source(con, _file(tmp_path, "timeliness_20_week.csv", EES_HEADER, row), actor=ADMIN)
     assert release.changed == 1
     assert _current(con, "ehcp_20wk_pct", PLYMOUTH, "2025")[:2] == (25.0, "published")
     history = queries.value_history(con, "ehcp_20wk_pct", PLYMOUTH, "2025")
     assert sorted(history["status"]) == ["provisional", "published"]
     # Undoing the release brings the provisional figure back.
-    ingest.undo(con, release.batch_id)
+    ingest.undo(con, release.batch_id, actor=ADMIN)
     assert _current(con, "ehcp_20wk_pct", PLYMOUTH, "2025")[:2] == (31.5, "provisional")
 
 
 def test_a_later_return_cannot_displace_the_published_figure(con, tmp_path):
     row = ("2025,Calendar year,Local authority,E92000001,England,E12000009,South West,E06000026,879,Plymouth,"
            "All EHC plans issued,All EHC plans issued,400,100,25,420,104,24.8,x,x")
-    ingest.import_source(con, _file(tmp_path, "timeliness_20_week.csv", EES_HEADER, row))
+    ingest.import_source(con, _file(tmp_path, "timeliness_20_week.csv", EES_HEADER, row), actor=ADMIN)
     before = _fingerprint(con)
     with pytest.raises(ImportFailure, match="the published figure stands"):
-        ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,ehcp_20wk_pct,2025,31.5,63,200,,"))
+        ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,ehcp_20wk_pct,2025,31.5,63,200,,"), actor=ADMIN)
     assert _fingerprint(con) == before
 
 
 def test_a_provisional_figure_must_use_the_publishers_kind_of_period(con, tmp_path):
     with pytest.raises(ImportFailure) as exc:
         ingest.import_source(con, _file(tmp_path, "return.csv", HEADER,
-                                        "Plymouth,ehcp_20wk_pct,Autumn 2025/26,31.5,63,200,,"))
+                                        "Plymouth,ehcp_20wk_pct,Autumn 2025/26,31.5,63,200,,"), actor=ADMIN)
     message = exc.value.issues[0].message
     assert "published by calendar year" in message and "ehcp_20wk_term_pct" in message
 
 
 def test_local_measures_stay_local(con, tmp_path):
-    ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,perm_staff_pct,Autumn 2025/26,88,,,,"))
+    ingest.import_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,perm_staff_pct,Autumn 2025/26,88,,,,"), actor=ADMIN)
     assert _current(con, "perm_staff_pct", PLYMOUTH, "Autumn 2025/26")[:2] == (88.0, "local")
 
 
@@ -103,5 +107,5 @@ def test_a_plan_that_bypasses_the_checks_still_cannot_displace_a_published_figur
     """Defence in depth: even a local-return plan built by hand gives way to the publisher's figure."""
     plan = ingest.read_source(con, _file(tmp_path, "return.csv", HEADER, "Plymouth,ehcp_20wk_pct,2025,31.5,63,200,,"))
     plan.values.loc[:, "period_label"] = "2024"
-    ingest.commit(con, plan)
+    ingest.commit(con, plan, actor=ADMIN)
     assert _current(con, "ehcp_20wk_pct", PLYMOUTH, "2024")[1] == "published"

@@ -13,6 +13,10 @@ from scorecard import config, ingest, queries, seed
 from scorecard.importers import ees_csv, ees_zip, read_file
 from tests.conftest import fixture_file
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PUBLISHED_FIXTURES = (
     "ees/timeliness_20_week.csv", "ees/requests.csv", "ees/caseload.csv", "ees/annual_reviews.csv",
     "ees/sen2_mi.csv", "ees/ehe_academic_year.csv", "ees/exc_nat_region_la_fy.csv",
@@ -229,7 +233,7 @@ def test_a_new_release_is_titled_from_its_data_guidance(empty_ctx):
 
 def test_both_releases_imported_the_newer_wins_and_the_older_is_history(empty_con):
     for relative in ("ees/sen2_mi.csv", "ees/education-health-and-care-plans_2025.zip"):
-        ingest.import_source(empty_con, fixture_file(relative))
+        ingest.import_source(empty_con, fixture_file(relative), actor=ADMIN)
     history = queries.value_history(empty_con, "ehcp_requests", "E92000001", "2019")
     assert set(history["source_id"]) == {"dfe-ehcp-2022", "dfe-ehcp-2025"}
     assert list(history[history["is_current"]]["source_id"]) == ["dfe-ehcp-2025"]

@@ -7,6 +7,10 @@ from scorecard import ingest
 from scorecard.importers import local_csv, local_template, read_file
 from tests.conftest import fixture_file
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 
 def _row(plan, metric, period) -> pd.Series:
     v = plan.values
@@ -52,9 +56,9 @@ def test_filled_template_values_by_cell(empty_ctx):
 
 
 def test_local_returns_import_and_undo(empty_con):
-    result = ingest.import_source(empty_con, fixture_file("local/template_filled.xlsx"))
+    result = ingest.import_source(empty_con, fixture_file("local/template_filled.xlsx"), actor=ADMIN)
     assert result.added == 6
     stored = empty_con.execute("SELECT count(*) FROM metric_value WHERE batch_id = ?", [result.batch_id]).fetchone()
     assert stored == (6,)
-    ingest.undo(empty_con, result.batch_id)
+    ingest.undo(empty_con, result.batch_id, actor=ADMIN)
     assert empty_con.execute("SELECT count(*) FROM metric_value WHERE is_current").fetchone() == (0,)

@@ -11,6 +11,10 @@ from scorecard import config, ingest, seed
 from scorecard.importers import neighbours, read_file
 from tests.conftest import fixture_file
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PLYMOUTH_2025 = ["E08000008", "E06000027", "E06000020", "E08000027", "E08000018",
                  "E08000036", "E08000034", "E08000037", "E06000035", "E06000052"]
 
@@ -74,8 +78,8 @@ def test_unknown_neighbour_and_closeness_are_refused_by_cell(empty_ctx):
 
 
 def test_both_models_are_stored_side_by_side(empty_con):
-    ingest.import_source(empty_con, fixture_file("neighbours/sn_april_2021.xlsx"))
-    ingest.import_source(empty_con, fixture_file("neighbours/sn_may_2025.xlsx"))
+    ingest.import_source(empty_con, fixture_file("neighbours/sn_april_2021.xlsx"), actor=ADMIN)
+    ingest.import_source(empty_con, fixture_file("neighbours/sn_may_2025.xlsx"), actor=ADMIN)
     rows = empty_con.execute("SELECT model_year, count(*) FROM neighbour GROUP BY 1 ORDER BY 1").fetchall()
     assert rows == [(2021, 120), (2025, 140)]
     plymouth = empty_con.execute("SELECT neighbour_code FROM neighbour WHERE model_year = 2025 "

@@ -23,6 +23,10 @@ from scorecard.published import ILLUSTRATIVE
 from scorecard.reports import build_pack, file_name, pack_bytes, render, text_fit
 from scorecard.reports import pdf as pdf_pack
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PLYMOUTH, SCILLY = "E06000026", "E06000053"
 TERM = "Autumn 2026/27"
 FORMULA_TEXT = "=SUM(A1) of the backlog"
@@ -38,19 +42,19 @@ def db(seeded_template, tmp_path_factory):
     path = tmp_path_factory.mktemp("reports") / "reports.duckdb"
     shutil.copy(seeded_template, path)
     con = store.connect(str(path))
-    local_returns.load_sample(con)
+    local_returns.load_sample(con, actor=ADMIN)
     target = {"area_code": PLYMOUTH, "period_label": None, "from_period": None, "to_period": None,
               "tolerance": 0.0, "baseline_period": None}
     targets.save_targets(con, [
         {**target, "metric_id": "ehcp_20wk_pct", "target": 50.0, "from_period": "2022"},  # 6.0%, worse: Red
         {**target, "metric_id": "ehcp_requests_6wk_pct", "target": 19.5},  # 18.0%, within 1.95 of it: Amber
         {**target, "metric_id": "tribunal_appeal_rate_pct", "target": 9.0},  # 8.2%, lower is better: Green
-    ], "test")
-    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, FORMULA_TEXT, "Head of SEND",
+    ], actor=ADMIN)
+    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, FORMULA_TEXT, actor=ADMIN,
                    cause="Backlog after the case system changed", action="Two more case officers",
                    owner="Head of SEND", recovery_period="Summer 2026/27")
-    commentary.add(con, PLYMOUTH, "tribunal_appeal_rate_pct", TERM, PHONE_TEXT, "SEND officer")
-    commentary.add(con, PLYMOUTH, "ehcp_requests_6wk_pct", TERM, INTERNAL_TEXT, "SEND officer", internal=True)
+    commentary.add(con, PLYMOUTH, "tribunal_appeal_rate_pct", TERM, PHONE_TEXT, actor=ADMIN)
+    commentary.add(con, PLYMOUTH, "ehcp_requests_6wk_pct", TERM, INTERNAL_TEXT, actor=ADMIN, internal=True)
     con.close()
     return path
 

@@ -5,6 +5,10 @@ import pytest
 from scorecard import cli, ingest, queries
 from scorecard.importers import SourceFile
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 pytestmark = pytest.mark.both_backends  # the same store code serves a DuckDB file and a DuckLake
 
 HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
@@ -28,14 +32,14 @@ def test_a_restated_figure_becomes_current_and_the_old_one_stays_queryable(con, 
     path = tmp_path / "restated.csv"
     # A release that covers up to 2025 is newer than reporting year 2025 (data to 2024).
     path.write_text(f"{HEADER}\n{_row(7.5)}\n{_row(30.0, '2025')}\n")
-    result = ingest.import_source(con, SourceFile.from_path(path))
+    result = ingest.import_source(con, SourceFile.from_path(path, actor=ADMIN))
     assert (result.added, result.changed) == (3, 1)  # 2025 for both 20-week measures and over a year; 2024 revised
     assert _current(con).value == 7.5
     history = queries.value_history(con, "ehcp_20wk_pct", "E06000026", "2024")
     assert list(history["value"]) == [7.5, 6.0] and list(history["is_current"]) == [True, False]
     assert history.iloc[1]["source_id"] == "dfe-ehcp-2025"
 
-    message = ingest.undo(con, result.batch_id)
+    message = ingest.undo(con, result.batch_id, actor=ADMIN)
     assert "undone" in message
     assert _current(con).value == 6.0 and _current(con).source_id == "dfe-ehcp-2025"
     t = queries.metric_values(con, "ehcp_20wk_pct")
@@ -47,9 +51,9 @@ def test_a_restated_figure_becomes_current_and_the_old_one_stays_queryable(con, 
 def test_an_undone_file_can_be_imported_again(con, tmp_path):
     path = tmp_path / "again.csv"
     path.write_text(f"{HEADER}\n{_row(30.0, '2025')}\n")
-    first = ingest.import_source(con, SourceFile.from_path(path))
-    ingest.undo(con, first.batch_id)
-    second = ingest.import_source(con, SourceFile.from_path(path))
+    first = ingest.import_source(con, SourceFile.from_path(path, actor=ADMIN))
+    ingest.undo(con, first.batch_id, actor=ADMIN)
+    second = ingest.import_source(con, SourceFile.from_path(path, actor=ADMIN))
     assert second.batch_id != first.batch_id and second.added == 3
 
 

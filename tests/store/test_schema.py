@@ -8,6 +8,10 @@ import duckdb
 from scorecard import ingest, schema, seed, store
 from scorecard.migrations import MIGRATIONS
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 
 def _constraints(con) -> list:
     return con.execute("SELECT table_name, constraint_type FROM information_schema.table_constraints "
@@ -50,14 +54,14 @@ def test_a_store_from_an_earlier_release_is_migrated_keeping_every_row(tmp_path)
 def test_ids_are_allocated_in_the_transaction_and_undo_keeps_history(con, tmp_path):
     path = tmp_path / "return.csv"
     path.write_text("area,metric,period,value\nPlymouth,perm_staff_pct,Autumn 2025/26,88\n")
-    result = ingest.import_source(con, ingest_source(path))
+    result = ingest.import_source(con, ingest_source(path), actor=ADMIN)
     assert result.batch_id == con.execute("SELECT max(id) FROM import_batch").fetchone()[0]
     ids = [r[0] for r in con.execute("SELECT id FROM metric_value").fetchall()]
     assert len(ids) == len(set(ids))
-    ingest.undo(con, result.batch_id)
+    ingest.undo(con, result.batch_id, actor=ADMIN)
     kept = con.execute("SELECT value, is_current FROM metric_value WHERE batch_id = ?", [result.batch_id]).fetchall()
     assert kept == [(88.0, False)], "an undone batch's figures stay, as history, but never current"
-    again = ingest.import_source(con, ingest_source(path, "return-again.csv"))
+    again = ingest.import_source(con, ingest_source(path, "return-again.csv"), actor=ADMIN)
     assert con.execute("SELECT value FROM metric_value WHERE is_current AND batch_id = ?",
                        [again.batch_id]).fetchall() == [(88.0,)]
 

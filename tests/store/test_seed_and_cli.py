@@ -6,6 +6,10 @@ import pytest
 
 from scorecard import cli, config, seed, store
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 
 def test_every_seeded_figure_has_a_source_with_an_ogl_attribution():
     values = seed.read_table(config.SEED_DIR, "values").df()
@@ -72,7 +76,7 @@ def test_init_reloads_a_seed_that_was_undone(db_path, capsys):
     seed_batch = con.execute("SELECT id FROM import_batch WHERE format = 'seed'").fetchone()[0]
     from scorecard import ingest
 
-    ingest.undo(con, seed_batch)
+    ingest.undo(con, seed_batch, actor=ADMIN)
     assert con.execute("SELECT count(*) FROM metric_value WHERE is_current").fetchone()[0] == 0
     con.close()
     assert cli.main(["--db", str(db_path), "init"]) == 0

@@ -16,6 +16,10 @@ from scorecard import ingest, seed, store
 from scorecard.importers import SourceFile
 from tests.conftest import lake_target
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 def _scorecard(db: str, *args: str, env=None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "scorecard.cli", "--db", db, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
@@ -33,7 +37,7 @@ def test_two_imports_at_once_with_show_throughout(catalog, tmp_path, request):
     db = lake_target(tmp_path / "lake") if catalog == "sqlite" else request.getfixturevalue("postgres_lake")
     con = store.connect(db)
     seed.init(con)
-    ingest.import_source(con, SourceFile.from_path(_return(tmp_path, "first.csv", "Spring 2025/26", 60)))
+    ingest.import_source(con, SourceFile.from_path(_return(tmp_path, "first.csv", "Spring 2025/26", 60)), actor=ADMIN)
     before_imports = datetime.now()
     con.close()
     time.sleep(0.2)

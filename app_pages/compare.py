@@ -7,9 +7,8 @@ import streamlit as st
 
 from scorecard import compare_view, hexmap
 from scorecard.text_safety import plain
-from scorecard.ui import choosers, data, navigation, widgets
+from scorecard.ui import choosers, data, session, widgets
 
-navigation.through_app()
 
 area = choosers.choose_area()
 term = choosers.choose_term()
@@ -17,7 +16,8 @@ metric_id = choosers.choose_metric(only_national=True)
 widgets.set_title(area.name, "Compare")
 
 metric = data.metrics()[metric_id]
-table = data.metric_frame(metric_id)
+public = session.is_public(session.actor())  # small counts as c for a visitor who is not signed in
+table = data.public_metric_frame(metric_id) if public else data.metric_frame(metric_id)
 options = compare_view.period_options(table)
 
 st.title(plain(compare_view.heading(metric)))

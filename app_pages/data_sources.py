@@ -6,13 +6,12 @@ from datetime import date
 
 import streamlit as st
 
-from scorecard import ingest, sources_info
+from scorecard import access, ingest, sources_info
 from scorecard.register import LICENCE_ATTRIBUTION
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, html_tables, inspection_view, navigation, session
+from scorecard.ui import admin, data, html_tables, inspection_view, session
 from scorecard.ui.widgets import APP_NAME, csv_bytes
 
-navigation.through_app()
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
@@ -24,6 +23,7 @@ def table_with_download(frame, file_name: str, label: str, key: str, **options) 
 
 
 st.set_page_config(page_title=f"Data and sources – {APP_NAME}")
+viewer = session.actor()
 st.title("Data and sources")
 today = date.today()
 sources = data.sources()
@@ -60,21 +60,23 @@ st.markdown("Each imported file is kept as one **batch**: its figures together, 
             "batch removes its figures and brings back whatever they replaced. The seed (the published figures "
             "the dashboard starts with, loaded by `scorecard init`) is not undone here.")
 batches = admin.batches_table(data.batches())
-table_with_download(batches.drop(columns=["sha256"]), "import_batches.csv", "the list of batches", "batches")
-choices = admin.undoable(data.batches())
+table_with_download(admin.batches_for(batches, viewer), "import_batches.csv", "the list of batches", "batches")
+choices = admin.undoable(data.batches()) if viewer.may(access.UNDO) else []
 if choices:
     with st.form("undo_batch"):
         batch_id = st.selectbox("Batch to undo", choices, format_func=lambda b: (
             f"Batch {b}: {batches.loc[batches['batch'] == b, 'file_name'].iloc[0]}"))
         if st.form_submit_button("Undo this batch"):
             try:
-                st.session_state["undo_message"] = data.write(ingest.undo, int(batch_id), who=session.who())
-            except ingest.UndoError as exc:
+                st.session_state["undo_message"] = data.write(ingest.undo, int(batch_id), actor=viewer)
+            except (ingest.UndoError, access.AccessRefused) as exc:
                 st.error(plain(str(exc)))
             else:
                 st.rerun()
-else:
+elif viewer.may(access.UNDO):
     st.markdown("No batch can be undone here: only the seed has been imported.")
+elif viewer.is_signed_in:
+    st.markdown("An admin undoes imports here; an editor undoes their own area's returns on the Local returns page.")
 
 st.header("Data-quality warnings")
 st.markdown("Problems the importers found and worked around, kept with each batch: for example an LA number "

@@ -3,28 +3,37 @@ template or an example; load the illustrative sample; define the board's own met
 
 import streamlit as st
 
-from scorecard import ingest, local_returns, template
+from scorecard import access, ingest, local_returns, template
 from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.register import THEME_TITLES, RegisterError
 from scorecard.limits import MAX_METRIC_DESCRIPTION_CHARS, MAX_METRIC_NAME_CHARS
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, navigation, session, widgets
+from scorecard.ui import admin, data, session, widgets
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import csv_bytes, set_title
 
-navigation.through_app()
-
 
 def undo_button(batch_id: int, key: str) -> None:
+    if not admin.may_undo(data.cursor(), viewer, batch_id):
+        return
     if st.button(f"Undo batch {batch_id}", key=key):
         try:
-            st.session_state["local_message"] = data.write(ingest.undo, batch_id, who=session.who())
-        except ingest.UndoError as exc:
+            st.session_state["local_message"] = data.write(ingest.undo, batch_id, actor=viewer)
+        except (ingest.UndoError, access.AccessRefused) as exc:
             st.error(plain(str(exc)))
         else:
             st.rerun()
 
 
+def show_refusal(refusal: access.AccessRefused) -> None:
+    """A return with rows for areas this person may not change: why, row by row; nothing written."""
+    st.error(plain(str(refusal)), icon=":material/block:")
+    issues = getattr(refusal, "issues", [])
+    if issues:
+        st.dataframe(admin.problems_frame(issues), hide_index=True, key="refused_rows")
+
+
+viewer = session.actor()
 area = choose_area()
 term = choose_term()
 set_title(area.name, "Local returns")
@@ -40,7 +49,14 @@ if "local_message" in st.session_state:
     st.success(plain(st.session_state.pop("local_message")))
 
 st.header("Upload a return")
-upload = st.file_uploader("Return file (CSV or Excel template)", type=["csv", "xlsx"], key="return_upload")
+may_upload = viewer.role in (access.EDITOR, access.ADMIN)
+if may_upload:
+    if viewer.role == access.EDITOR:
+        st.markdown(plain(admin.editor_areas_words(viewer, data.areas())))
+    upload = st.file_uploader("Return file (CSV or Excel template)", type=["csv", "xlsx"], key="return_upload")
+else:
+    upload = None
+    st.info(plain(admin.read_only_words(viewer, "upload a return")), icon=":material/visibility:")
 if upload is not None:
     content = upload.getvalue()
     try:
@@ -54,7 +70,14 @@ if upload is not None:
                            file_name="return_problems.csv", mime="text/csv")
     else:
         existing = ingest.committed_batch_for(data.cursor(), SourceFile(upload.name, content).sha256)
-        if existing is not None:
+        refused = admin.refused_rows(data.cursor(), plan, viewer)
+        if refused is not None:
+            recorded = f"refusal_recorded_{SourceFile(upload.name, content).sha256}"
+            if recorded not in st.session_state:  # once per file, not on every rerun of the page
+                data.write(admin.record_refusal, refused, upload.name)
+                st.session_state[recorded] = True
+            show_refusal(refused)
+        elif existing is not None:
             st.info(f"{plain(upload.name)} has been imported as batch {existing}. The scorecard shows its figures.")
             undo_button(existing, "undo_upload")
         else:
@@ -68,9 +91,13 @@ if upload is not None:
                 st.warning("Warnings (the file can still be imported):")
                 st.dataframe(admin.problems_frame(plan.warnings), hide_index=True, key="warnings_table")
             if st.button("Confirm and import", type="primary"):
-                result = data.write(ingest.commit, plan, who=session.who(), seen=preview)
-                st.session_state["local_message"] = admin.commit_words(result)
-                st.rerun()
+                try:
+                    result = data.write(ingest.commit, plan, actor=viewer, seen=preview)
+                except access.AccessRefused as refusal:
+                    show_refusal(refusal)
+                else:
+                    st.session_state["local_message"] = admin.commit_words(result)
+                    st.rerun()
 
 st.header("Download the template")
 st.markdown(f"An Excel return for **{plain(area.name)}**: a row per measure, a column per term, and a sheet of "
@@ -99,8 +126,8 @@ sample_batch = ingest.committed_batch_for(data.cursor(), SourceFile.from_path(lo
 st.markdown("A made-up return for Plymouth, to see how termly figures, targets and ratings look. **Every figure in "
             "it is illustrative, not Plymouth's data**, and is marked so on the scorecard. Undo removes it.")
 if sample_batch is None:
-    if st.button("Load the illustrative sample return"):
-        result = data.write(local_returns.load_sample, who=session.who())
+    if viewer.may(access.LOCAL_RETURN, local_returns.SAMPLE_AREA) and st.button("Load the illustrative sample return"):
+        result = data.write(local_returns.load_sample, actor=viewer)
         st.session_state["local_message"] = "Illustrative sample loaded. " + admin.commit_words(result)
         st.rerun()
 else:
@@ -112,6 +139,10 @@ st.markdown("A measure that no national list has, defined here once and then use
 board = admin.board_metrics_table(metrics)
 if len(board):
     st.dataframe(board, hide_index=True, key="board_metrics_table")
+if not viewer.may(access.BOARD_METRICS):
+    st.markdown("An admin defines the board's own measures.")
+    widgets.words_used([INTRO, *(m.name for m in metrics.values())])
+    st.stop()
 with st.form("board_metric", clear_on_submit=False):
     name = st.text_input("Name", help="For example: Supported internships with employment outcomes",
                          max_chars=MAX_METRIC_NAME_CHARS)
@@ -126,10 +157,10 @@ with st.form("board_metric", clear_on_submit=False):
                                max_chars=MAX_METRIC_DESCRIPTION_CHARS)
     if st.form_submit_button("Add the measure"):
         try:
-            added = data.write(admin.add_board_metric, name=name, unit=unit, polarity=polarity,
+            added = data.write(admin.add_board_metric, viewer, name=name, unit=unit, polarity=polarity,
                                            decimals=int(decimals), description=description, theme=theme,
                                            metric_id=metric_id)
-        except RegisterError as exc:
+        except (RegisterError, access.AccessRefused) as exc:
             st.error(plain(str(exc)))
         else:
             st.session_state["local_message"] = (f"Added {added.name} ({added.id}). It can be used in a return "

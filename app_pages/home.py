@@ -10,14 +10,14 @@ import streamlit as st
 from scorecard import card as card_module
 from scorecard import narrative, reports, summary
 from scorecard.text_safety import html_text, plain
-from scorecard.ui import choosers, data, html_tables, inspection_view, navigation, widgets
+from scorecard.ui import choosers, data, html_tables, inspection_view, session, widgets
 
-navigation.through_app()
 
 area = choosers.choose_area()
 term = choosers.choose_term()
 widgets.set_title(area.name, "Scorecard")
-card = data.card(area.code, term.label)
+public = session.is_public(session.actor())  # a visitor who is not signed in sees the public version
+card = data.public_card(area.code, term.label)[0] if public else data.card(area.code, term.label)
 
 st.title(plain(f"{area.name}: SEND scorecard"))
 as_at = f" Data as at {card.as_at:%d %B %Y}." if card.as_at else ""
@@ -29,7 +29,7 @@ if not card.rows:
             "local figures come from the Local returns page.")
     st.stop()
 
-groups = data.board_summary(area.code, term.label, choosers.choose_grouping())
+groups = data.board_summary(area.code, term.label, choosers.choose_grouping(), public=public)
 total = summary.totals(groups)
 releases = data.latest_releases(date.today())
 st.markdown(html_tables.top_html(groups, total, releases), unsafe_allow_html=True)
@@ -52,8 +52,12 @@ with st.container(key="pack_downloads"):
     with st.expander("Download the committee or stocktake pack", icon=":material/download:"):
         st.caption("The same figures as this page, as a committee paper (PDF), board slides with editable charts "
                    "(PowerPoint), a report section (Word) or the data behind it (Excel).")
-        public = st.toggle("Public version: counts below 5, and rates built on them, shown as c; internal "
-                           "commentary left out", key="pack_public")
+        if public:
+            st.caption("Public version: counts below 5, and rates built on them, shown as c; internal commentary "
+                       "left out.")
+        else:
+            public = st.toggle("Public version: counts below 5, and rates built on them, shown as c; internal "
+                               "commentary left out", key="pack_public")
         baseline = st.selectbox("Stocktake baseline: the period progress is measured from",
                                 [None, *choosers.baseline_options(term)],
                                 format_func=lambda p: "No baseline" if p is None else p.describe(),

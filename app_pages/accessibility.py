@@ -3,10 +3,7 @@
 import streamlit as st
 
 from scorecard import accessibility
-from scorecard.ui import navigation
 from scorecard.ui.widgets import APP_NAME
-
-navigation.through_app()
 
 st.set_page_config(page_title=f"Accessibility statement – {APP_NAME}")
 first, *rest = accessibility.sections()

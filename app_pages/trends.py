@@ -7,9 +7,8 @@ import streamlit as st
 
 from scorecard import trend_view
 from scorecard.text_safety import plain
-from scorecard.ui import choosers, data, navigation, widgets
+from scorecard.ui import choosers, data, session, widgets
 
-navigation.through_app()
 
 area = choosers.choose_area()
 term = choosers.choose_term()
@@ -17,7 +16,9 @@ metric_id = choosers.choose_metric()
 widgets.set_title(area.name, "Trends")
 
 metrics = data.metrics()
-view = trend_view.build(area, term, metrics[metric_id], metrics, data.metric_frame, data.areas(),
+public = session.is_public(session.actor())  # small counts as c for a visitor who is not signed in
+table_for = data.public_metric_frame if public else data.metric_frame
+view = trend_view.build(area, term, metrics[metric_id], metrics, table_for, data.areas(),
                         data.series_breaks, data.area_targets(area.code), data.sources())
 
 st.title(plain(view.heading))

@@ -1,0 +1,123 @@
+"""The audit trail: every change to the store, and every change refused, with who made it, how they
+reached the store, when, what, and the old and new values where a value changed.
+
+Append-only from the application's side: this module only inserts (inside the writing transaction, so
+a change and its record land together or not at all) and reads. No page or command edits or deletes a
+row. A refusal is recorded in a transaction of its own, since the refused change writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from . import access, store
+
+DONE, REFUSED = "done", "refused"
+
+# The kinds of change, as the trail names them.
+IMPORTED = "import"
+UNDONE = "undo"
+FIGURE_REVISED = "figure revised"
+TARGET_SET = "target set"
+TARGET_REMOVED = "target removed"
+COMMENTARY = "commentary"
+EXCEPTION_NOTE = "exception note"
+PRIORITY_AREAS = "priority areas"
+THEMES_AND_PARTNERS = "themes and partners"
+BOARD_MEASURE = "board measure"
+RESTORED = "restore"
+
+COLUMNS = ["id", "changed_at", "who", "how", "role", "action", "outcome", "area_code", "subject", "old_value",
+           "new_value", "detail", "batch_id"]
+# The trail for people: the columns the admin page and `scorecard audit` show, in their words.
+SHOWN = {"changed_at": "When", "who": "Who", "how": "How", "role": "Role", "action": "What", "outcome": "Outcome",
+         "area_code": "Area", "subject": "Item", "old_value": "Old value", "new_value": "New value",
+         "detail": "Detail", "batch_id": "Batch"}
+
+
+def _text(value) -> str | None:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, float):
+        return f"{value:,.10g}"
+    return str(value)
+
+
+def record(con, actor: access.Actor, action: str, *, area_code: str | None = None, subject: str = "",
+           old=None, new=None, detail: str = "", batch_id: int | None = None, outcome: str = DONE) -> None:
+    """One row of the trail, inside the caller's writing transaction."""
+    con.execute(
+        "INSERT INTO audit_event (id, changed_at, who, how, role, action, outcome, area_code, subject, old_value, new_value, "
+        "detail, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [store.next_id(con, "audit_event"), datetime.now(), actor.label, actor.how, actor.role, action, outcome,
+         area_code, subject or None, _text(old), _text(new), detail or None, batch_id])
+
+
+def refused(con, refusal: access.AccessRefused, subject: str = "") -> None:
+    """Record a refused change in a transaction of its own (the change itself wrote nothing)."""
+    def write_it(con) -> None:
+        record(con, refusal.actor, refusal.action, area_code=refusal.area_code, subject=subject,
+               detail=str(refusal), outcome=REFUSED)
+
+    store.retrying(con, write_it)
+
+
+def check(con, actor: access.Actor, action: str, area_code: str | None = None, subject: str = "",
+          area_name: str | None = None) -> None:
+    """access.require, with a refusal recorded in the trail before it is raised."""
+    try:
+        access.require(actor, action, area_code, area_name)
+    except access.AccessRefused as refusal:
+        refused(con, refusal, subject)
+        raise
+
+
+def events(con, since: date | datetime | None = None, user: str | None = None, action: str | None = None,
+           area_code: str | None = None, outcome: str | None = None) -> pd.DataFrame:
+    """The trail, newest first, filtered by date (on or after `since`), user (email or account, any case),
+    kind of change, area and outcome."""
+    clauses, params = [], []
+    if since is not None:
+        clauses.append("changed_at >= ?")
+        params.append(datetime.combine(since, datetime.min.time()) if not isinstance(since, datetime) else since)
+    if user:
+        clauses.append("lower(who) = lower(?)")
+        params.append(user.strip())
+    if action:
+        clauses.append("action = ?")
+        params.append(action)
+    if area_code:
+        clauses.append("area_code = ?")
+        params.append(area_code)
+    if outcome:
+        clauses.append("outcome = ?")
+        params.append(outcome)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return con.execute("SELECT " + ", ".join(COLUMNS) + " FROM audit_event" + where + " ORDER BY changed_at DESC, id DESC",
+                       params).df()
+
+
+def events_for(con, actor: access.Actor, **filters) -> pd.DataFrame:
+    """events(), for an admin only (the dashboard's audit trail page): anyone else is refused."""
+    access.require(actor, access.VIEW_AUDIT)
+    return events(con, **filters)
+
+
+def people_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The trail with headings in words and blanks for missing values (for the page, CSV and the CLI)."""
+    out = frame[list(SHOWN)].copy()
+    out["changed_at"] = [f"{t:%Y-%m-%d %H:%M:%S}" if not pd.isna(t) else "" for t in out["changed_at"]]
+    out["batch_id"] = ["" if pd.isna(b) else str(int(b)) for b in out["batch_id"]]
+    out = out.astype(object).where(out.notna(), "")
+    return out.rename(columns=SHOWN)
+
+
+def kinds(con) -> list[str]:
+    """Every kind of change in the trail, for a filter."""
+    return [r[0] for r in con.execute("SELECT DISTINCT action FROM audit_event ORDER BY action").fetchall()]
+
+
+def users(con) -> list[str]:
+    return [r[0] for r in con.execute("SELECT DISTINCT who FROM audit_event ORDER BY who").fetchall()]
