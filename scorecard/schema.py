@@ -6,8 +6,8 @@ schema: uniqueness is kept by the code that writes, inside its transaction, and 
 there too (`store.next_id`). Every write also bumps the store's data version in `meta`, so on
 DuckLake two writers always touch the same row and the later commit is retried, never half-applied.
 
-Tables added by later migrations (number 7 on: the audit trail) are created by them, on a new store
-too, and listed in TABLES.
+Tables added by later migrations (number 7 on: the audit trail, inspections, a board's themes) are
+created by them, on a new store too, and listed in MIGRATED_TABLES (ALL_TABLES is every table).
 
 A store made by an earlier release is brought to this schema by scorecard.migrations (number 6
 rebuilds its tables without constraints). Later migrations are written for both backends.
