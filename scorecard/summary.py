@@ -68,7 +68,7 @@ class SummaryGroup:
 
 def summary_row(row: CardRow, area_level: str, hidden: frozenset[str] | set[str] = frozenset()) -> SummaryRow:
     return SummaryRow(
-        metric_id=row.metric.id, measure=row.metric.label, latest=words.figure_with_alongside(row, hidden),
+        metric_id=row.metric.id, measure=row.metric.label, latest=words.figure(row, hidden),
         period=words.period(row), direction=words.direction(row, hidden), target=words.target(row),
         rating=words.rating(row.rating), rag=row.rating.rag, england=words.england(row, hidden),
         neighbours=words.neighbours(row, hidden) if area_level == "la" else "—",

@@ -224,9 +224,9 @@ def _beside_label(label: str, own: str) -> str:
 
 
 def figure_with_alongside(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
-    """The latest figure, and the measures read beside it ('0.1%: 1 of 1,176; beside it: …')."""
+    """The latest figure, and the measures read beside it ('0.1%: 1 of 1,176; agreed to assess 44.4%, …')."""
     text, beside = figure(row, hidden), alongside(row, hidden)
-    return f"{text}; {lower_first(beside)}" if beside else text
+    return f"{text}; {beside.removeprefix('Beside it: ')}" if beside else text
 
 
 def mix(row) -> str:

@@ -91,12 +91,17 @@ def test_the_refusal_rate_is_read_beside_the_other_request_outcomes(con):
     assert refusals.period.label == "2024"
     assert [(m.id, v) for m, v, _ in refusals.alongside] == [
         ("requests_assessed_pct", 44.4), ("requests_withdrawn_pct", 38.4), ("requests_outstanding_pct", 17.1)]
+    # The one-page summary keeps its one line; the row's detail, its sentence and the Table view carry them.
     row = next(r for g in summary.board_summary(built, "la") for r in g.rows if r.metric_id == refusals.metric.id)
-    assert row.latest == "0.1%: 1 of 1,176; beside it: agreed to assess 44.4%, withdrawn 38.4%, still undecided 17.1%"
+    assert row.latest == "0.1%: 1 of 1,176"
+    assert words.figure_with_alongside(refusals) == \
+        "0.1%: 1 of 1,176; agreed to assess 44.4%, withdrawn 38.4%, undecided 17.1%"
     assert "Beside it: agreed to assess 44.4%" in words.sentence(refusals, "Plymouth")
-    public = summary.board_summary(built, "la", {refusals.metric.id: {"value"}})
-    hidden = next(r for g in public for r in g.rows if r.metric_id == refusals.metric.id)
-    assert "beside" not in hidden.latest, "a suppressed figure shows nothing beside it"
+    from scorecard.ui import widgets
+    assert "Beside it: agreed to assess 44.4%, withdrawn 38.4%, undecided 17.1%." in widgets.period_words(refusals)
+    table = widgets.card_table(built)
+    assert "withdrawn 38.4%" in table.loc[table["Measure"] == refusals.metric.label, "Latest"].iloc[0]
+    assert words.figure_with_alongside(refusals, {"value"}) == "c", "a suppressed figure shows nothing beside it"
 
 
 def test_where_children_are_educated_reads_together_and_the_ap_mix_is_in_the_detail(con):
