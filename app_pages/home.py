@@ -31,7 +31,7 @@ if not card.rows:
 
 groups = data.board_summary(area.code, term.label, choosers.choose_grouping(), public=public)
 total = summary.totals(groups)
-releases = data.latest_releases(date.today())
+releases = data.latest_releases(area.code, term.label, date.today())
 st.markdown(html_tables.top_html(groups, total, releases), unsafe_allow_html=True)
 
 caption = html_tables.summary_caption(area.name, term.describe(), total)

@@ -169,3 +169,12 @@ def latest_releases(sources: pd.DataFrame, latest_periods: pd.DataFrame, today: 
         lines.append(f"{status.publisher}, {status.title}: latest figures for {period}, released "
                      f"{status.released}; {due}.")
     return lines
+
+
+def publications_behind(sources: pd.DataFrame, metric_ids: set[str]) -> set[str]:
+    """The publications whose releases hold figures for any of `metric_ids` (of queries.sources): the
+    ones a scorecard's staleness statement speaks of."""
+    if not len(sources):
+        return set()
+    used = sources["metrics"].fillna("").map(lambda text: bool(metric_ids & {m.strip() for m in text.split(",")}))
+    return set(sources[used]["publication_id"])

@@ -410,7 +410,7 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     used = _used_sources(all_sources, ids)
     releases = sources_info.latest_releases(
         all_sources, queries.latest_periods(con), produced,
-        publication_ids=set(used["publication_id"]) if len(used) else set())
+        publication_ids=sources_info.publications_behind(all_sources, ids))
     return Pack(card=built, public=public, threshold=threshold, produced=produced,
                 summary=narrative.summary(built), rows=views, sections=sections, caveats=caveats, notes=notes,
                 sources=used[SOURCE_COLUMNS] if len(used) else pd.DataFrame(columns=SOURCE_COLUMNS),

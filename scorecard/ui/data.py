@@ -100,8 +100,9 @@ _READS = {
         by=by),
     "public_metric_table": lambda con, metric_id: suppression.public_frame(metric_frame(metric_id),
                                                                            metrics()[metric_id]),
-    "latest_releases": lambda con, today: sources_info.latest_releases(queries.sources(con),
-                                                                       queries.latest_periods(con), today),
+    "latest_releases": lambda con, area_code, term_label, today: sources_info.latest_releases(
+        queries.sources(con), queries.latest_periods(con), today,
+        publication_ids=sources_info.publications_behind(queries.sources(con), _card_metric_ids(area_code, term_label))),
     "sources": queries.sources,
     "batches": queries.batches,
     "batch_issues": queries.batch_issues,
@@ -168,9 +169,14 @@ def public_metric_frame(metric_id: str):
     return _cached("public_metric_table", metric_id)
 
 
-def latest_releases(today) -> list[str]:
+def _card_metric_ids(area_code: str, term_label: str) -> set[str]:
+    built = card(area_code, term_label)
+    return {r.metric.id for r in built.rows} | {r.comparator_metric.id for r in built.rows if r.comparator_metric}
+
+
+def latest_releases(area_code: str, term_label: str, today) -> list[str]:
     """The staleness statement: each national source's latest figures and when the next is due."""
-    return _cached("latest_releases", today)
+    return _cached("latest_releases", area_code, term_label, today)
 
 
 def sources():
