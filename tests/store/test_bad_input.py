@@ -120,7 +120,7 @@ def test_one_bad_member_stops_the_whole_zip(con, tmp_path):
 
 def test_same_file_twice_is_a_no_op(con, tmp_path):
     path = _write(tmp_path, "good.csv", f"{HEADER}\n{GOOD_ROW}\n")
-    first = ingest.import_source(con, SourceFile.from_path(path, actor=ADMIN))
+    first = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert first.added == 3  # ehcp_20wk_pct, ehcp_20wk_incl_exc_pct and ehcp_over_1yr_pct ("x": not available)
     after_first = _state(con)
     second = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)

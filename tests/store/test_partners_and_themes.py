@@ -3,16 +3,17 @@ themes and give a measure another theme or partner for its area; the scorecard g
 
 import pytest
 
-from scorecard import board_setup, card, register, summary
+from scorecard import access, board_setup, card, register, summary
 from scorecard.register import PARTNERS, RegisterError, Theme, metric_from_dict
 from scorecard.ui import board_setup_view
 
+ADMIN = access.command_line("test")
 PLYMOUTH, TERM = "E06000026", "Autumn 2025/26"
 
 
 def test_every_measure_in_the_register_names_its_partner_and_a_theme_of_the_register():
     themes = {t.id for t in register.load_themes()}
-    assert [t.id for t in register.load_themes()] == ["timeliness", "demand", "disagreement", "inclusion", "workforce"]
+    assert [t.id for t in register.load_themes()] == ["timeliness", "demand", "disagreement", "inclusion", "workforce", "resources"]
     for m in register.load_register():
         assert m.partner in PARTNERS and m.theme in themes, m.id
     by_id = {m.id: m for m in register.load_register()}
@@ -54,7 +55,7 @@ def test_a_board_renames_a_theme_adds_one_and_moves_a_measure_to_another_partner
               Theme("early_help", "Early help", "health")]
     settings = [board_setup.MeasureSetting("ehcp_requests", "early_help", "health"),
                 board_setup.MeasureSetting("ehcp_20wk_pct", "timeliness", "partnership")]
-    board_setup.save(con, PLYMOUTH, themes, settings, metrics)
+    board_setup.save(con, PLYMOUTH, themes, settings, metrics, actor=ADMIN)
     built = card.build(con, PLYMOUTH, TERM)
     rows = {r.metric.id: r for r in built.rows}
     assert (rows["ehcp_requests"].group, rows["ehcp_requests"].partner) == ("Early help", "health")
@@ -62,7 +63,7 @@ def test_a_board_renames_a_theme_adds_one_and_moves_a_measure_to_another_partner
     assert [g for g, _ in built.groups()][-1] == "Early help"  # the board's order of themes
     assert card.build(con, "E06000052", TERM).rows[0].group == "Timeliness"  # another area keeps the register's
     # Saving the register's own choices stores nothing for the area.
-    board_setup.save(con, PLYMOUTH, list(register.THEME_LIST), [], metrics)
+    board_setup.save(con, PLYMOUTH, list(register.THEME_LIST), [], metrics, actor=ADMIN)
     assert con.execute("SELECT count(*) FROM board_theme").fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM measure_setting").fetchone()[0] == 0
 
@@ -79,7 +80,7 @@ def test_a_board_renames_a_theme_adds_one_and_moves_a_measure_to_another_partner
 def test_a_bad_setup_is_refused_in_a_sentence_and_nothing_is_written(con, themes, settings, words):
     metrics = register.metrics_from_store(con)
     with pytest.raises(board_setup.BoardSetupError, match=words):
-        board_setup.save(con, PLYMOUTH, themes, settings, metrics)
+        board_setup.save(con, PLYMOUTH, themes, settings, metrics, actor=ADMIN)
     assert con.execute("SELECT count(*) FROM board_theme").fetchone()[0] == 0
 
 
@@ -89,7 +90,7 @@ def test_the_editors_read_back_what_they_show(con):
     themes = board_setup_view.themes_frame(board_setup.themes_for(con, PLYMOUTH))
     measures = board_setup_view.measures_frame(metrics, settings)
     measures.loc[measures["id"] == "ehcp_caseload", "partner"] = "Social care"
-    assert board_setup_view.save(con, PLYMOUTH, themes, measures, metrics).startswith("Saved 5 themes")
+    assert board_setup_view.save(con, PLYMOUTH, themes, measures, metrics, actor=ADMIN).startswith("Saved 6 themes")
     assert board_setup.settings_for(con, PLYMOUTH, metrics)["ehcp_caseload"].partner == "social_care"
     assert con.execute("SELECT metric_id, theme, partner FROM measure_setting").fetchall() == [
         ("ehcp_caseload", None, "social_care")]
@@ -116,7 +117,7 @@ def test_the_local_measures_the_minutes_name_are_in_the_template_and_say_not_pub
         local, AreaIndex.from_store(con).get(PLYMOUTH), local_returns.default_terms())))
     ws = book[SHEET]
     assert set(LOCAL_MEASURES) <= {ws.cell(r, ID_COL).value for r in range(FIRST_ROW, ws.max_row + 1)}
-    local_returns.load_sample(con)
+    local_returns.load_sample(con, actor=ADMIN)
     built = card.build(con, PLYMOUTH, "Autumn 2026/27")
     rows = {r.metric.id: r for r in built.rows}
     sampled = {"requests_from_parents_pct", "health_advice_6wk_pct"}

@@ -15,6 +15,10 @@ from scorecard import ingest, published, queries
 from scorecard.importers import ImportContext, ImportFailure, SourceFile, dfe_finance, read_file
 from tests.conftest import fixture_file
 
+from scorecard import access
+
+ADMIN = access.command_line("test")
+
 PLYMOUTH, DORSET, WALSALL, ENGLAND = "E06000026", "E06000059", "E08000030", "E92000001"
 CUMBRIA, BRISTOL, SOUTH_WEST, LONDON = "E10000006", "E06000023", "E12000009", "E12000007"
 BALANCE = "sendap/dsg_deficit_derived.xlsx"
@@ -143,7 +147,7 @@ def test_high_needs_block_from_the_allocations_edition(empty_ctx):
 
 def test_population_and_the_high_needs_block_per_head_in_either_order(empty_con):
     for first, second in ((ALLOCATIONS, OUTTURN), (OUTTURN, ALLOCATIONS)):
-        ingest.commit(empty_con, read_file(fixture_file(first), ImportContext.from_store(empty_con)))
+        ingest.commit(empty_con, read_file(fixture_file(first), ImportContext.from_store(empty_con)), actor=ADMIN)
         plan = read_file(fixture_file(second), ImportContext.from_store(empty_con))
         per_head = _row(plan, "high_needs_block_per_head", PLYMOUTH, "FY 2021-22")
         assert per_head.value == pytest.approx(38_037_510 / 50_883.936)
@@ -154,7 +158,7 @@ def test_population_and_the_high_needs_block_per_head_in_either_order(empty_con)
         assert england.value == pytest.approx((38_037_510 + 42_238_205 + 45_504_413) / (50_883.936 + 66_393.247 + 75_388))
         assert "from the 3 local authorities with both figures" in england.note
         for batch in queries.batches(empty_con).query("status == 'committed'")["batch"]:
-            ingest.undo(empty_con, int(batch))
+            ingest.undo(empty_con, int(batch), actor=ADMIN)
     population = read_file(fixture_file(OUTTURN), ImportContext.from_store(empty_con))
     assert _row(population, "population_2_18", DORSET, "FY 2021-22").published_area == "Dorset (New, LA code 838)"
     assert "high_needs_block_per_head" not in set(population.values["metric_id"]), "no allocation stored: no per head"

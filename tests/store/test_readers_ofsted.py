@@ -12,6 +12,10 @@ from scorecard import cli, ingest, inspections, store
 from scorecard.importers import ImportFailure, SourceFile, ofsted_send, read_file
 from tests.conftest import FIXTURES, fixture_file
 
+from scorecard import access
+
+ADMIN = access.command_line("test")
+
 ODS = "ofsted/Area_SEND_inspection_data_01_May_2016_to_31_August_2022.ods"
 CSV = "ofsted/mi_ofsted_winter_2223.csv"
 CORNWALL, PLYMOUTH, CUMBRIA, CUMBERLAND = "E06000052", "E06000026", "E10000006", "E06000063"
@@ -85,20 +89,20 @@ def test_a_bad_cell_refuses_the_file_naming_row_and_column(empty_ctx, change, co
 
 def test_an_import_is_a_batch_and_undo_takes_it_back(empty_con):
     before = inspections.history(empty_con, [CORNWALL])
-    result = ingest.import_source(empty_con, fixture_file(CSV))
+    result = ingest.import_source(empty_con, fixture_file(CSV), actor=ADMIN)
     assert result.inspections == 3 and "3 area SEND inspections and revisits" in result.summary()
     [cornwall] = inspections.history(empty_con, [CORNWALL])
     assert (cornwall.outcome, cornwall.action_plan_required) == ("Inconsistent experiences and outcomes", False)
     assert empty_con.execute("SELECT DISTINCT batch_id, source_id FROM inspection").fetchall() == [
         (result.batch_id, "ofsted-area-send-2023-framework")]
-    again = ingest.import_source(empty_con, fixture_file(CSV))
+    again = ingest.import_source(empty_con, fixture_file(CSV), actor=ADMIN)
     assert again.already_batch == result.batch_id
-    ingest.undo(empty_con, result.batch_id)
+    ingest.undo(empty_con, result.batch_id, actor=ADMIN)
     assert inspections.history(empty_con, [CORNWALL]) == before == []
 
 
 def test_an_area_formed_by_a_boundary_change_is_shown_its_predecessors_inspections(empty_con):
-    ingest.import_source(empty_con, fixture_file(ODS))
+    ingest.import_source(empty_con, fixture_file(ODS), actor=ADMIN)
     [cumbria] = inspections.history(empty_con, [CUMBERLAND])
     assert (cumbria.area_code, cumbria.predecessor) == (CUMBRIA, True)
     assert "inspected as Cumbria" in cumbria.detail

@@ -32,7 +32,7 @@ def test_a_restated_figure_becomes_current_and_the_old_one_stays_queryable(con, 
     path = tmp_path / "restated.csv"
     # A release that covers up to 2025 is newer than reporting year 2025 (data to 2024).
     path.write_text(f"{HEADER}\n{_row(7.5)}\n{_row(30.0, '2025')}\n")
-    result = ingest.import_source(con, SourceFile.from_path(path, actor=ADMIN))
+    result = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert (result.added, result.changed) == (3, 1)  # 2025 for both 20-week measures and over a year; 2024 revised
     assert _current(con).value == 7.5
     history = queries.value_history(con, "ehcp_20wk_pct", "E06000026", "2024")
@@ -51,9 +51,9 @@ def test_a_restated_figure_becomes_current_and_the_old_one_stays_queryable(con, 
 def test_an_undone_file_can_be_imported_again(con, tmp_path):
     path = tmp_path / "again.csv"
     path.write_text(f"{HEADER}\n{_row(30.0, '2025')}\n")
-    first = ingest.import_source(con, SourceFile.from_path(path, actor=ADMIN))
+    first = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     ingest.undo(con, first.batch_id, actor=ADMIN)
-    second = ingest.import_source(con, SourceFile.from_path(path, actor=ADMIN))
+    second = ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     assert second.batch_id != first.batch_id and second.added == 3
 
 
