@@ -189,13 +189,18 @@ def test_the_counts_are_on_top_large_and_in_words(open_page, con):
 
 def test_the_staleness_statement_is_said_once_at_the_top(open_page, con):
     at = open_page("scorecard", area=PLYMOUTH)
-    lines = sources_info.latest_releases(queries.sources(con), queries.latest_periods(con), date.today())
-    assert lines
+    built = card.build(con, PLYMOUTH, "Autumn 2026/27")
+    behind = sources_info.publications_behind(queries.sources(con), {r.metric.id for r in built.rows})
+    lines = sources_info.latest_releases(queries.sources(con), queries.latest_periods(con), date.today(),
+                                         publication_ids=behind)
+    every = sources_info.latest_releases(queries.sources(con), queries.latest_periods(con), date.today())
+    assert lines and len(lines) < len(every), "only the sources behind the scorecard's own measures"
     page = [shown(s) for s in markdown_sources(at)]
     top = next(s for s in page if "National figures are published a year or more after" in s)
     for line in lines:
         assert line in top
         assert sum(p.count(line) for p in page) == 1, line
+    assert not any(line in top for line in every if line not in lines)
     assert not any("before the end of the term" in p for p in page)
 
 
