@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -204,6 +205,13 @@ def areas(con) -> AreaIndex:
 PG_ROLE, PG_PASSWORD = "scorecard_test", "scorecard_test"
 
 
+def _pg_identifier(name: str) -> str:
+    """A name written into psql's SQL (psql -c takes no parameters): checked to be a plain identifier."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
+        raise ValueError(f"not a plain PostgreSQL identifier: {name!r}")
+    return name
+
+
 def _psql(sql: str) -> subprocess.CompletedProcess:
     return subprocess.run(["su", "postgres", "-c", f"psql -v ON_ERROR_STOP=1 -q -c \"{sql}\""],
                           capture_output=True, text=True, timeout=60)
@@ -222,18 +230,19 @@ def postgres_server():
         started = subprocess.run(["pg_ctlcluster", version, name, "start"], capture_output=True, text=True, timeout=60)
         if started.returncode != 0:
             pytest.skip(f"PostgreSQL could not be started: {started.stderr.strip() or started.stdout.strip()}")
-    exists = _psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_ROLE}'")
+    role = _pg_identifier(PG_ROLE)
+    exists = _psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'")
     if exists.returncode != 0:
         pytest.skip(f"PostgreSQL is running but cannot be used: {exists.stderr.strip()}")
-    _psql(f"DO \\$\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{PG_ROLE}') THEN "
-          f"CREATE ROLE {PG_ROLE} LOGIN CREATEDB PASSWORD '{PG_PASSWORD}'; END IF; END\\$\\$")
+    _psql(f"DO \\$\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+          f"CREATE ROLE {role} LOGIN CREATEDB PASSWORD '{_pg_identifier(PG_PASSWORD)}'; END IF; END\\$\\$")
     return int(port)
 
 
 @pytest.fixture
 def postgres_lake(postgres_server, tmp_path, monkeypatch) -> str:
     """A new, empty PostgreSQL database for a DuckLake catalog, its Parquet files in this test's folder."""
-    database = f"scorecard_{tmp_path.name.lower().replace('-', '_')[:40]}_{os.getpid()}"
+    database = _pg_identifier(f"scorecard_{tmp_path.name.lower().replace('-', '_')[:40]}_{os.getpid()}")
     _psql(f"DROP DATABASE IF EXISTS {database}")
     created = _psql(f"CREATE DATABASE {database} OWNER {PG_ROLE}")
     if created.returncode != 0:
