@@ -20,7 +20,8 @@ public = session.is_public(session.actor())  # a visitor who is not signed in se
 card = data.public_card(area.code, term.label)[0] if public else data.card(area.code, term.label)
 
 st.title(plain(f"{area.name}: SEND scorecard"))
-as_at = f" Data as at {card.as_at:%d %B %Y}." if card.as_at else ""
+changed = data.changed_at()
+as_at = f" Data as at {changed:%d %B %Y}." if changed else ""
 st.caption(f"{term.describe()}: each measure's latest figure up to the end of the term, with its own period.{as_at}")
 inspection_view.show_latest(area)
 

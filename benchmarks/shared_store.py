@@ -55,12 +55,14 @@ def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out)
     """One dashboard process: `sessions` threads rendering scorecards until the time is up. Reads go to
     the process's in-memory copy of the lake (scorecard.replica), and every result is cached on the
     store's data version (each metric's table on its fingerprint), as scorecard.ui.data does: the metric
-    tables shared by every area, and each area's card, board summary and staleness statement."""
+    tables shared by every area, each area's card and board summary on what that card is built from
+    (queries.scorecard_fingerprint), and the staleness statement."""
     from scorecard import card, queries, register, sources_info, store, summary
     from scorecard.replica import DashboardStore
-    from scorecard.tables import metric_table
+    from scorecard.tables import BoundedTables, MetricTables
 
     replica = DashboardStore(target)
+    held_tables = BoundedTables()
     cache: dict[tuple, object] = {}
     lock = threading.Lock()
     latencies: list[float] = []
@@ -91,17 +93,19 @@ def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out)
 
         fingerprints = cached(("fingerprints", version), lambda: queries.metric_fingerprints(cursor))
 
-        def table_for(metric_id):
-            return cached(("table", metric_id, fingerprints.get(metric_id)),
-                          lambda: metric_table(cursor, metrics[metric_id]))
+        table_for = MetricTables(cursor, metrics, held=held_tables,
+                                 key=lambda metric_id: (metric_id, fingerprints.get(metric_id)))
 
         def page():
             built = card.build(cursor, area, TERM, table_for=table_for)
-            statement = cached(("statement", version), lambda: sources_info.latest_releases(
-                queries.sources(cursor), queries.latest_periods(cursor), date.today()))
-            return summary.board_summary(built, "la"), statement
+            return summary.board_summary(built, "la")
 
-        cached(("page", area, version), page)
+        built_from = queries.scorecard_fingerprint(
+            cached(("area", area, version), lambda: queries.area_fingerprint(cursor, area)), fingerprints,
+            {m.id for m in metrics.values() if m.national})
+        cached(("page", area, built_from), page)
+        cached(("statement", version), lambda: sources_info.latest_releases(
+            queries.sources(cursor), queries.latest_periods(cursor), date.today()))
         cursor.close()
 
     def session(number: int) -> None:

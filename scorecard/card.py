@@ -23,7 +23,7 @@ from . import words
 from .formatting import change_words, direction, fmt, is_missing
 from .published import BOARD_STATUSES, COMPUTED, ILLUSTRATIVE, status_words
 from .register import DEFAULT_PARTNER, PARTNERS, Metric, metrics_from_store, settings
-from .tables import metric_table
+from .tables import MetricTables
 
 FLAG_ILLUSTRATIVE = "Illustrative figures, not real data"
 FLAG_NO_EXCEPTION_NOTE = "Red without an exception note"
@@ -217,8 +217,10 @@ def _metrics_with_national_data(con) -> set[str]:
 
 
 def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str] | None = None,
-          public: bool = False, baseline: str | periods.Period | None = None, table_for=None) -> Card:
-    """Build the scorecard for an area and term. `table_for(metric_id)` may supply cached metric tables."""
+          public: bool = False, baseline: str | periods.Period | None = None,
+          table_for: MetricTables | None = None) -> Card:
+    """Build the scorecard for an area and term. `table_for` may supply metric tables already held
+    (a pack's, a worker's or a dashboard process's)."""
     term = periods.parse(term) if isinstance(term, str) else term
     baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
     metrics = metrics_from_store(con)
@@ -234,11 +236,13 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
     theme_titles = {t.id: t.title for t in themes}
     setup = board_setup.settings_for(con, area.code, metrics)
     national_data = _metrics_with_national_data(con)
-    table_for = table_for or (lambda metric_id: metric_table(con, metrics[metric_id]))
+    table_for = table_for or MetricTables(con, metrics)
     if metric_ids is None:
         have = set(series["metric_id"]) | set(local_targets["metric_id"])
         metric_ids = [m.id for m in metrics.values() if m.on_scorecard and (m.id in have or m.id in national_data)]
     ordered = _order(metric_ids, metrics, plan, [t.id for t in themes], setup)
+    table_for.need([m for mid in ordered for m in (mid, metrics[mid].national_equivalent)
+                    if m and m in national_data])
     newest_local = _newest_local_period(series, metrics)
     rows = []
     for mid in ordered:

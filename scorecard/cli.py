@@ -478,16 +478,10 @@ def _write_packs(task) -> tuple[int, list[str]]:
 
     db, as_at_text, term, baseline, fmt, public, threshold, out_dir, codes = task
     from .register import metrics_from_store
-    from .tables import metric_table
+    from .tables import MetricTables
 
     con = _open(SimpleNamespace(db=db, as_at=as_at_text, command="report"), read_only=True)
-    metrics, tables = metrics_from_store(con), {}
-
-    def table_for(metric_id: str):
-        """Each measure's table (every area) worked out once for all this worker's packs."""
-        if metric_id not in tables:
-            tables[metric_id] = metric_table(con, metrics[metric_id])
-        return tables[metric_id]
+    table_for = MetricTables(con, metrics_from_store(con))  # each measure's table, once for all this worker's packs
 
     done, problems = 0, []
     for code in codes:

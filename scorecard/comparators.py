@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .published import is_missing
@@ -41,26 +42,30 @@ def neighbour_map(links: pd.DataFrame) -> pd.DataFrame:
     return links[links["model_year"] == newest][["area_code", "neighbour_code", "rank", "closeness", "model_year"]]
 
 
-# One query computes every comparator for every area and period of a metric. Parameters, in order:
-# metric id, polarity sign (+1: higher ranks first; -1: lower ranks first), unit, small-number threshold.
+# One query computes every comparator for every area and period of any number of metrics. Parameters:
+# $1, the metrics as a list of {id, sign, unit} (sign +1: higher ranks first; -1: lower ranks first);
+# $2, the small-number threshold. Every window and group is per metric.
 COMPARATORS_SQL = """
-WITH v AS (
+WITH wanted AS (SELECT w.id AS metric_id, w.sign AS _sign, w.unit AS _unit FROM (SELECT unnest($1) AS w)),
+v AS (
     SELECT v.metric_id, v.area_code, a.la_number, a.name AS area_name, a.level, a.region_code,
            a.is_current AS area_is_current, v.period_label AS period, p.kind AS period_kind,
            p.start_date, p.end_date, v.value, v.numerator, v.denominator, v.status, v.note, v.source_id,
            s.title AS source, s.released AS source_released, v.batch_id, v.source_file, v.source_row,
-           coalesce($3 IN ('%', 'rate per 100') AND v.denominator < $4, FALSE) AS small_numbers
+           coalesce(w._unit IN ('%', 'rate per 100') AND v.denominator < $2, FALSE) AS small_numbers,
+           w._sign, w._unit
     FROM metric_value v
+    JOIN wanted w ON w.metric_id = v.metric_id
     JOIN area a ON a.code = v.area_code
     JOIN period p ON p.label = v.period_label
     LEFT JOIN source_release s ON s.id = v.source_id
-    WHERE v.is_current AND v.metric_id = $1
+    WHERE v.is_current
 ),
 la AS (SELECT * FROM v WHERE level = 'la' AND status NOT IN ('local', 'provisional', 'illustrative')),
-england AS (SELECT period, value AS england FROM v WHERE area_code = 'E92000001'),
-published_region AS (SELECT period, area_code AS region_code, value AS region FROM v WHERE level = 'region'),
+england AS (SELECT metric_id, period, value AS england FROM v WHERE area_code = 'E92000001'),
+published_region AS (SELECT metric_id, period, area_code AS region_code, value AS region FROM v WHERE level = 'region'),
 calculated_region AS (
-    SELECT period, region_code, count(*) AS n,
+    SELECT metric_id, _unit, period, region_code, count(*) AS n,
            count(*) FILTER (WHERE numerator IS NOT NULL AND denominator > 0) AS with_parts,
            sum(numerator) FILTER (WHERE numerator IS NOT NULL AND denominator > 0) AS num,
            sum(denominator) FILTER (WHERE numerator IS NOT NULL AND denominator > 0) AS den,
@@ -68,30 +73,30 @@ calculated_region AS (
     FROM la WHERE region_code IS NOT NULL GROUP BY ALL
 ),
 region AS (
-    SELECT c.period, c.region_code,
+    SELECT c.metric_id, c.period, c.region_code,
            CASE WHEN pr.region_code IS NOT NULL THEN pr.region
-                WHEN $3 IN ('%', 'rate per 100', 'per 10,000', '£ per head') AND c.with_parts > 0
-                    THEN (CASE $3 WHEN 'per 10,000' THEN 10000 WHEN '£ per head' THEN 1 ELSE 100 END) * c.num / c.den
-                WHEN $3 IN ('count', '£') AND c.with_value > 0 THEN c.total END AS region,
+                WHEN c._unit IN ('%', 'rate per 100', 'per 10,000', '£ per head') AND c.with_parts > 0
+                    THEN (CASE c._unit WHEN 'per 10,000' THEN 10000 WHEN '£ per head' THEN 1 ELSE 100 END) * c.num / c.den
+                WHEN c._unit IN ('count', '£') AND c.with_value > 0 THEN c.total END AS region,
            CASE WHEN pr.region_code IS NOT NULL THEN NULL
-                WHEN $3 IN ('%', 'rate per 100', 'per 10,000', '£ per head') AND c.with_parts > 0 THEN format(
+                WHEN c._unit IN ('%', 'rate per 100', 'per 10,000', '£ per head') AND c.with_parts > 0 THEN format(
                     'calculated from {} of {} local authorities (sum of numerators ÷ sum of denominators); '
                     || 'no regional figure is published', c.with_parts, c.n)
-                WHEN $3 IN ('%', 'rate per 100', 'per 10,000', '£ per head') THEN format(
+                WHEN c._unit IN ('%', 'rate per 100', 'per 10,000', '£ per head') THEN format(
                     'no regional figure is published, and the {} LAs'' counts are not available to calculate one', c.n)
-                WHEN $3 IN ('count', '£') AND c.with_value > 0 THEN format(
+                WHEN c._unit IN ('count', '£') AND c.with_value > 0 THEN format(
                     'sum of {} of {} local authorities; no regional figure is published', c.with_value, c.n)
-                WHEN $3 IN ('count', '£') THEN format(
+                WHEN c._unit IN ('count', '£') THEN format(
                     'no regional figure is published, and none of the {} LAs has a figure', c.n)
                 ELSE 'no regional figure is published' END AS region_note
     FROM calculated_region c
-    LEFT JOIN published_region pr USING (period, region_code)
+    LEFT JOIN published_region pr USING (metric_id, period, region_code)
 ),
 ranked AS (
-    SELECT area_code, period,
-           rank() OVER (PARTITION BY period ORDER BY value * $2 DESC) AS rank,
-           count(*) OVER (PARTITION BY period) AS rank_of
-    FROM la WHERE value IS NOT NULL AND NOT small_numbers AND $3 NOT IN ('count', '£')
+    SELECT metric_id, area_code, period,
+           rank() OVER (PARTITION BY metric_id, period ORDER BY value * _sign DESC) AS rank,
+           count(*) OVER (PARTITION BY metric_id, period) AS rank_of
+    FROM la WHERE value IS NOT NULL AND NOT small_numbers AND _unit NOT IN ('count', '£')
 ),
 latest_batch AS (
     SELECT n.model_year, max(n.batch_id) AS batch_id FROM neighbour n
@@ -101,37 +106,57 @@ newest_model AS (SELECT area_code, max(model_year) AS model_year FROM links GROU
 neighbours AS (SELECT area_code, neighbour_code FROM links JOIN newest_model USING (area_code, model_year)),
 sn_of AS (SELECT area_code, count(*) AS sn_of FROM neighbours GROUP BY area_code),
 sn AS (
-    SELECT nb.area_code, x.period, round(avg(x.value), 9) AS sn_mean, count(*) AS sn_count  -- rounding drops float noise
+    SELECT x.metric_id, nb.area_code, x.period, round(avg(x.value), 9) AS sn_mean, count(*) AS sn_count  -- rounding drops float noise
     FROM neighbours nb JOIN la x ON x.area_code = nb.neighbour_code
     WHERE x.value IS NOT NULL GROUP BY ALL
 )
-SELECT v.*, e.england,
+SELECT v.* EXCLUDE (_sign, _unit), e.england,
        CASE WHEN v.level = 'la' THEN r.region END AS region,
        CASE WHEN v.level = 'la' THEN r.region_note END AS region_note,
        sn.sn_mean,
        CASE WHEN v.level = 'la' AND so.sn_of IS NOT NULL THEN coalesce(sn.sn_count, 0) END AS sn_count,
        so.sn_of, k.rank, k.rank_of
 FROM v
-LEFT JOIN england e USING (period)
-LEFT JOIN region r ON r.period = v.period AND r.region_code = v.region_code
-LEFT JOIN sn ON sn.area_code = v.area_code AND sn.period = v.period
+LEFT JOIN england e USING (metric_id, period)
+LEFT JOIN region r ON r.metric_id = v.metric_id AND r.period = v.period AND r.region_code = v.region_code
+LEFT JOIN sn ON sn.metric_id = v.metric_id AND sn.area_code = v.area_code AND sn.period = v.period
 LEFT JOIN sn_of so ON so.area_code = v.area_code
-LEFT JOIN ranked k ON k.area_code = v.area_code AND k.period = v.period
-ORDER BY v.end_date, v.level, v.area_name
+LEFT JOIN ranked k ON k.metric_id = v.metric_id AND k.area_code = v.area_code AND k.period = v.period
+ORDER BY v.metric_id, v.end_date, v.level, v.area_name
 """
 
 
 def comparators_table(con, metric: Metric, small_number_threshold: int | None = None) -> pd.DataFrame:
     """Every current figure for a metric with england, region, region_note, sn_mean, sn_count, sn_of,
     rank, rank_of, quartile and small_numbers for the same period (the definitions above)."""
+    return comparators_tables(con, [metric], small_number_threshold)[metric.id]
+
+
+def comparators_tables(con, metrics: Iterable[Metric], small_number_threshold: int | None = None
+                       ) -> dict[str, pd.DataFrame]:
+    """comparators_table for each of `metrics`, worked out in one query (a scorecard needs two dozen;
+    one query for all of them takes about the time of two for one each)."""
     import pandas as pd
-    sign = -1 if metric.polarity == "lower" else 1
+    metrics = list({m.id: m for m in metrics}.values())
     threshold = settings().small_number_threshold if small_number_threshold is None else small_number_threshold
-    out = con.execute(COMPARATORS_SQL, [metric.id, sign, metric.unit, threshold]).df()
+    everything = con.execute(COMPARATORS_SQL, [wanted(metrics), threshold]).df()
     for col in ("start_date", "end_date"):
-        out[col] = pd.to_datetime(out[col]).dt.date
+        everything[col] = pd.to_datetime(everything[col]).dt.date
     for col in ("sn_count", "sn_of", "rank", "rank_of", "source_row"):
-        out[col] = out[col].astype("Int64")
+        everything[col] = everything[col].astype("Int64")
+    by_metric = dict(tuple(everything.groupby("metric_id", sort=False))) if len(everything) else {}
+    return {m.id: _finish(by_metric.get(m.id, everything.iloc[0:0]), m) for m in metrics}
+
+
+def wanted(metrics: list[Metric]) -> list[dict]:
+    """The comparator query's $1: each metric's id, the sign that ranks it by its polarity, and its unit."""
+    return [{"id": m.id, "sign": -1 if m.polarity == "lower" else 1, "unit": m.unit} for m in metrics]
+
+
+def _finish(out: pd.DataFrame, metric: Metric) -> pd.DataFrame:
+    """A metric's share of the query's answer, with the rules that depend on the metric itself."""
+    import pandas as pd
+    out = out.reset_index(drop=True)
     if not metric.national:
         # Local returns come from one or a few boards: a "region", rank or neighbour mean built from
         # them would describe the boards that happen to use this tool, not the region.

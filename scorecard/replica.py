@@ -10,10 +10,12 @@ itself only to copy it and to write.
   queries take seconds there, where a DuckDB file answers in milliseconds. So the dashboard reads an
   in-memory copy made in one transaction (one snapshot), and writes to the lake itself.
 
-When the store changes (an import, an undo, a target, a comment, from any process or server) the
-next read makes a fresh copy; cursors already reading an earlier copy finish on it. Another
-process's change is noticed within a second (a copy is made at most once a second); the dashboard's
-own changes show at once. The copy is a few megabytes (about 40,000 figures), so each of several
+When the store changes (an import, an undo, a target, a comment, from any process or server) a
+fresh copy is made in the background, and reads go on being served from the copy they have until
+it is ready: no page waits for a copy, except the process's very first. Cursors already reading an
+earlier copy finish on it. Another process's change is noticed within a second (the store is looked
+at at most once a second) plus the time the copy takes; the dashboard's own changes show at once
+(the session that made the change waits for the new copy). The copy is a few megabytes (about 40,000 figures), so each of several
 stateless replicas behind a load balancer can hold its own.
 """
 
@@ -84,32 +86,35 @@ class _FileOrigin:
         return tuple(stamps)
 
     def copy(self, name: str) -> None:
-        self.host.execute("ATTACH ':memory:' AS " + name)
+        copier = self.host.cursor()  # its own cursor: sessions read through theirs meanwhile
+        copier.execute("ATTACH ':memory:' AS " + name)
         try:
             with self._write_lock:
                 try:
-                    _waiting(lambda: self.host.execute("ATTACH " + store.literal(self.target) + " AS live (READ_ONLY)"),
+                    _waiting(lambda: copier.execute("ATTACH " + store.literal(self.target) + " AS live (READ_ONLY)"),
                              self.target)
                 except duckdb.BinderException:  # this process has the file open already (a test holding it)
-                    self._copy_through_open_connection(name)
+                    self._copy_through_open_connection(copier, name)
                     return
                 try:
-                    _copy_tables(self.host, "live", name)
+                    _copy_tables(copier, "live", name)
                 finally:
-                    self.host.execute("DETACH live")
+                    copier.execute("DETACH live")
         except BaseException:
-            self.host.execute("DETACH " + name)
+            copier.execute("DETACH " + name)
             raise
+        finally:
+            copier.close()
 
-    def _copy_through_open_connection(self, name: str) -> None:
+    def _copy_through_open_connection(self, copier, name: str) -> None:
         """DuckDB lets a process attach a file only once: copy through the process's open instance."""
         source = duckdb.connect(self.target)
         try:
             for table in _TABLES:
                 rows = source.execute("SELECT * FROM main." + table).to_arrow_table()
-                self.host.register("incoming_rows", rows)
-                self.host.execute("CREATE TABLE " + name + ".main." + table + " AS SELECT * FROM incoming_rows")
-                self.host.unregister("incoming_rows")
+                copier.register("incoming_rows", rows)
+                copier.execute("CREATE TABLE " + name + ".main." + table + " AS SELECT * FROM incoming_rows")
+                copier.unregister("incoming_rows")
         finally:
             source.close()
 
@@ -146,35 +151,61 @@ class DashboardStore:
     def __init__(self, target: str):
         held = lake.is_lake(target) or target.startswith("md:")
         self.origin = _ConnectedOrigin(target) if held else _FileOrigin(target)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the list of copies and when the store was last looked at
+        self._copying = threading.Lock()  # one copy at a time
         self._names: list[str] = []
         self._marker = None
         self._counter = itertools.count(1)
         self._checked_at = 0.0
+        self.failed_refresh: BaseException | None = None  # the last background copy's failure, if any
 
     def cursor(self):
-        """A cursor on a copy of the store as it is now (copied first if the store has changed)."""
+        """A cursor on the newest copy of the store. When the store may have changed since it was
+        last looked at, a fresh copy is started in the background; this read does not wait for it."""
         with self._lock:
-            if not self._names or time.monotonic() - self._checked_at >= REFRESH_SECONDS:
-                self._refresh()
+            first = not self._names
+            due = not first and time.monotonic() - self._checked_at >= REFRESH_SECONDS
+            if due:
+                self._checked_at = time.monotonic()
+        if first:
+            self.refresh()
+        elif due:
+            threading.Thread(target=self._refresh_in_background, daemon=True, name="store-copy").start()
+        with self._lock:
             name = self._names[-1]
         c = self.origin.host.cursor()
         c.execute("USE " + name)
         return c
 
     def write(self, change, /, *args, **kwargs):
-        """Run a write on the store itself; the next read sees it."""
+        """Run a write on the store itself, then copy it: the session that wrote sees its change at once."""
         try:
             return self.origin.write(change, *args, **kwargs)
         finally:
-            with self._lock:
-                self._checked_at = 0.0  # look again on the next read, whatever the time
+            self.refresh()
 
-    def _refresh(self) -> None:
+    def _refresh_in_background(self) -> None:
+        if not self._copying.acquire(blocking=False):
+            return  # a copy is being made already
+        try:
+            self._copy_if_changed()
+            self.failed_refresh = None
+        except Exception as exc:  # the next look tries again; reads go on from the copy held
+            self.failed_refresh = exc
+        finally:
+            self._copying.release()
+
+    def refresh(self) -> None:
+        """Copy the store now if it has changed since the last copy (waiting for a copy under way)."""
+        with self._copying:
+            self._copy_if_changed()
+
+    def _copy_if_changed(self) -> None:
         marker = self.origin.marker()
-        self._checked_at = time.monotonic()
-        if marker == self._marker and self._names:
-            return
+        with self._lock:
+            self._checked_at = time.monotonic()
+            if marker == self._marker and self._names:
+                return
         name = f"replica_{next(self._counter)}"
         try:
             self.origin.copy(name)
@@ -182,10 +213,15 @@ class DashboardStore:
             if self._names:
                 return  # a command is writing: serve the copy we have and look again next time
             raise
-        self._names.append(name)
-        self._marker = marker
-        while len(self._names) > _KEEP:
-            self.origin.host.execute("DETACH " + self._names.pop(0))
+        with self._lock:
+            self._names.append(name)
+            self._marker = marker
+            retired = self._names[:-_KEEP]
+            del self._names[:-_KEEP]
+        for old in retired:
+            detach = self.origin.host.cursor()
+            detach.execute("DETACH " + old)
+            detach.close()
 
     def close(self) -> None:
         self.origin.host.close()

@@ -7,6 +7,7 @@ Figures are rounded to the measure's decimals, as every download is.
 
 from __future__ import annotations
 
+from . import comparators
 from .comparators import COMPARATORS_SQL, quartile_band
 from .published import is_missing
 from .register import Metric, settings
@@ -19,13 +20,13 @@ _FIGURES = ("value", "england", "region", "sn_mean")
 
 def rows(con, metric: Metric, area_codes: list[str] | None = None) -> list[dict]:
     """Every current figure of the measure (or the given areas'), oldest period first."""
-    sign = -1 if metric.polarity == "lower" else 1
-    # The comparator query's $1..$4, and the areas, as literals of values already checked (a register
-    # id, a unit, numbers, area codes from the area table): binding Python parameters makes DuckDB
-    # load pandas, which would add most of a second to the command (store.literal).
-    sql = COMPARATORS_SQL
-    for number, value in ((4, settings().small_number_threshold), (3, metric.unit), (2, sign), (1, metric.id)):
-        sql = sql.replace(f"${number}", literal(value))
+    # The comparator query's $1 (the one metric) and $2, and the areas, as literals of values already
+    # checked (a register id, a unit, numbers, area codes from the area table): binding Python
+    # parameters makes DuckDB load pandas, which would add most of a second to the command
+    # (store.literal).
+    wanted = comparators.wanted([metric])[0]
+    sql = COMPARATORS_SQL.replace("$2", literal(settings().small_number_threshold)).replace(
+        "$1", "[{" + ", ".join(f"{literal(key)}: {literal(value)}" for key, value in wanted.items()) + "}]")
     areas = "" if not area_codes else (" WHERE area_code IN (" + ", ".join(literal(c) for c in area_codes) + ")")
     found = con.execute(
         "SELECT area_code, la_number, area_name, period, value, numerator, denominator, status, source, england, "

@@ -49,7 +49,7 @@ def pack_bytes(con, area_code: str, term, fmt: str, public: bool = False, baseli
                threshold: int = DEFAULT_THRESHOLD, table_for=None) -> tuple[bytes, str, str]:
     """A pack for one area and term in one format, for download buttons and the CLI:
     (bytes, file name, MIME type). Raises AreaNotFound, PeriodError or ValueError on bad input.
-    `table_for(metric_id)` may supply the metric tables a page has already cached."""
+    `table_for` may supply the metric tables (tables.MetricTables) a page or worker already holds."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown pack format {fmt!r}; choose one of {', '.join(FORMATS)}")
     pack = build_pack(con, area_code, term, public=public, baseline=baseline, threshold=threshold,

@@ -1,4 +1,5 @@
-"""Static line charts for the PDF and Word packs, drawn with matplotlib's Agg renderer, in the same
+"""Static line charts for the Word pack, drawn with matplotlib's Agg renderer (the PDF draws the same
+chart in vector graphics: pdf_charts.py; both take their layout from chart_layout.py), in the same
 look as the dashboard's (scorecard.palette): each series keeps its colour, line style and marker
 (England is the dark grey dashed line with diamonds, on screen and on paper), RAG colours are never
 used for a series, axis text is at least 4.5:1, a figure on small numbers is drawn hollow and
@@ -13,53 +14,22 @@ from __future__ import annotations
 
 import io
 import math
-import textwrap
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from .. import palette, words
 from ..formatting import fmt, is_missing
-from ..register import settings
+from .chart_layout import (CHAR_EM, LINE_HEIGHT, SIZE_IN, SOURCE_PT, TICK_PT, TITLE_PT, ceiling, default_source,
+                           labelled_small_points, long_period_labels, nice_ticks, small_points, tick_words, wrap_to)
 from .content import MetricSection
 
 # Each role's colour, for the PowerPoint pack's native charts: the palette's, as on screen.
 COLOURS = {role: style.colour for role, style in palette.SERIES.items()}
 GRID = palette.GRID
-SIZE_IN = (6.6, 2.6)  # width and height in inches: A4 text width, two measures to a page
 TEXT = palette.TEXT
-TICK_PT = 7.5
-SOURCE_PT = 6.5
-TITLE_PT = 8.5
-LINE_HEIGHT = 1.3  # of the font size, in points
-CHAR_EM = 0.55  # an average character's width, of the font size (DejaVu Sans)
-SMALL_LABELS = 2
-
-
-def _tick_words(unit: str, decimals: int):
-    def label(value, _pos):
-        text = f"{value:,.{max(0, decimals - 1) if unit == '%' else decimals}f}"
-        return f"{text}%" if unit == "%" else text
-    return label
-
-
-def wrap_to(text: str, width_in: float, size_pt: float) -> list[str]:
-    """`text` in lines that fit `width_in` inches at `size_pt` points: matplotlib does not wrap."""
-    per_line = max(20, int(width_in * 72 / (size_pt * CHAR_EM)))
-    return textwrap.wrap(text, per_line) or [""]
-
-
-def small_points(section: MetricSection, threshold: int | None = None) -> list[bool]:
-    """For each of the area's periods, whether its figure is a rate on small numbers (a denominator
-    below the register's threshold)."""
-    metric = section.metric
-    data = section.data
-    if metric.unit not in words.RATE_UNITS or "denominator" not in data:
-        return [False] * len(section.periods)
-    limit = settings().small_number_threshold if threshold is None else threshold
-    return [not is_missing(v) and not is_missing(d) and float(d) < limit
-            for v, d in zip(data["value"], data["denominator"])]
+__all__ = ["CHAR_EM", "COLOURS", "SIZE_IN", "SOURCE_PT", "figure", "line_chart_png", "small_points", "wrap_to"]
 
 
 def line_chart_png(section: MetricSection, size_in: tuple[float, float] = SIZE_IN, dpi: int = 200,
@@ -71,7 +41,7 @@ def line_chart_png(section: MetricSection, size_in: tuple[float, float] = SIZE_I
     cache = section.__dict__.setdefault("_png", {})
     if key not in cache:
         if source is None:
-            source = words.row_source_line(section.view.row, section.periods[0] if section.periods else None)
+            source = default_source(section)
         out = io.BytesIO()
         figure(section, size_in, source, title, dpi).savefig(out, format="png", dpi=dpi)
         cache[key] = out.getvalue()
@@ -89,12 +59,10 @@ def figure(section: MetricSection, size_in: tuple[float, float] = SIZE_IN, sourc
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)
     x = list(range(len(section.periods)))
-    top = 0.0
     small = small_points(section)
     for s in section.series:
         style = palette.SERIES.get(s.role, palette.SERIES["target"])
         y = [math.nan if is_missing(v) else float(v) for v in s.values]
-        top = max([top] + [v for v in y if not math.isnan(v)])
         main = s.role == "area"
         ax.plot(x, y, color=style.colour, linestyle=style.mpl_linestyle, linewidth=2.4 if main else 1.5,
                 marker=style.mpl_marker, markersize=4.5 if main else 3.5, label=s.name, zorder=3 if main else 2)
@@ -111,19 +79,16 @@ def figure(section: MetricSection, size_in: tuple[float, float] = SIZE_IN, sourc
         ax.axvline(i - 0.5, color=palette.DARK_GREY, linestyle=":", linewidth=1)
         ax.text(i - 0.45, 1.0, words.series_break_mark(label), transform=ax.get_xaxis_transform(), fontsize=7,
                 color=palette.SECONDARY_TEXT, va="top", ha="left")
-    ceiling = top * 1.15 if top > 0 else 1
-    if metric.unit == "%":
-        ceiling = min(100, ceiling) if top <= 100 else ceiling
-        ceiling = max(ceiling, top * 1.05, 1)
-    ax.set_ylim(0, ceiling)  # zero baseline: honest comparisons
+    high = ceiling(section)
+    ax.set_ylim(0, high)  # zero baseline: honest comparisons
     ax.set_xlim(-0.4, max(len(x) - 0.6, 0.4))
     ax.set_xticks(x)
-    long_labels = max((len(p) for p in section.periods), default=0) > 7
+    long_labels = long_period_labels(section)
     # "Autumn 2025/26" over two lines rather than slanted
     ax.set_xticklabels([p.replace(" ", "\n", 1) if long_labels else p for p in section.periods], fontsize=TICK_PT,
                        color=palette.SECONDARY_TEXT, linespacing=1.1)
-    ax.yaxis.set_major_locator(MaxNLocator(5))
-    ax.yaxis.set_major_formatter(FuncFormatter(_tick_words(metric.unit, metric.decimals)))
+    ax.yaxis.set_major_locator(FixedLocator(nice_ticks(high)))
+    ax.yaxis.set_major_formatter(FuncFormatter(tick_words(metric.unit, metric.decimals)))
     ax.tick_params(axis="y", labelsize=TICK_PT, colors=palette.SECONDARY_TEXT, length=0)
     ax.tick_params(axis="x", length=3, colors=palette.SECONDARY_TEXT)
     ax.grid(axis="y", color=GRID, linewidth=0.6)
@@ -142,8 +107,7 @@ def _hollow(ax, x, y, small, style) -> None:
     ax.plot([i for i, _ in points], [v for _, v in points], linestyle="none", marker=style.mpl_marker,
             markersize=6.5, markerfacecolor=palette.HOLLOW_FILL, markeredgecolor=style.colour, markeredgewidth=1.6,
             zorder=4)
-    labelled = points if len(points) <= SMALL_LABELS else points[-1:]
-    for i, v in labelled:
+    for i, v in labelled_small_points(points):
         ax.annotate(words.SMALL_NUMBERS_SHORT, (i, v), xytext=(0, 7), textcoords="offset points", ha="center",
                     fontsize=6.5, color=palette.SECONDARY_TEXT)
 

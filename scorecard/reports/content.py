@@ -22,7 +22,7 @@ import pandas as pd
 from .. import card as card_module
 from .. import narrative, periods, queries, rag, sources_info, summary, targets, words
 from ..areas import ENGLAND, AreaIndex
-from ..tables import metric_table
+from ..tables import MetricTables
 from ..formatting import fmt, is_missing
 from ..published import ILLUSTRATIVE
 from ..register import LICENCE_ATTRIBUTION, Metric, metrics_from_store, settings
@@ -214,20 +214,6 @@ def long_date(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-class _Tables:
-    """Each metric's table (all areas, with comparators), computed once per pack, or taken from
-    `supplied(metric_id)` (a page's cached tables, so a download reuses what the page has read)."""
-
-    def __init__(self, con, metrics: dict[str, Metric], supplied=None):
-        self.con, self.metrics, self.supplied, self._cache = con, metrics, supplied, {}
-
-    def __call__(self, metric_id: str) -> pd.DataFrame:
-        if metric_id not in self._cache:
-            self._cache[metric_id] = self.supplied(metric_id) if self.supplied is not None else \
-                metric_table(self.con, self.metrics[metric_id])
-        return self._cache[metric_id]
-
-
 def _area_rows(table: pd.DataFrame, area_code: str, labels: list[str]) -> pd.DataFrame:
     rows = table[(table["area_code"] == area_code) & table["period"].isin(labels)]
     return rows.drop_duplicates("period").set_index("period").reindex(labels)
@@ -251,7 +237,7 @@ def _trend_cells(data: pd.DataFrame, m: Metric, hidden_value: list[bool], small_
     return cells
 
 
-def section(view: RowView, pack_card: card_module.Card, tables: _Tables, target_frame: pd.DataFrame,
+def section(view: RowView, pack_card: card_module.Card, tables: MetricTables, target_frame: pd.DataFrame,
             counts: dict, public: bool, threshold: int) -> MetricSection:
     row, m = view.row, view.metric
     area = pack_card.area_name
@@ -370,14 +356,14 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
                threshold: int = suppression.DEFAULT_THRESHOLD, produced: date | None = None,
                table_for=None) -> Pack:
     """Everything a pack says, for one area and term. Raises AreaNotFound or PeriodError for bad input.
-    `table_for(metric_id)` may supply the metric tables (tables.metric_table) a page has cached."""
+    `table_for` may supply metric tables already held (tables.MetricTables: a page's or a worker's)."""
     threshold = suppression.check_threshold(threshold)
     term = periods.parse(term) if isinstance(term, str) else term
     baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
     produced = produced or date.today()
     area = AreaIndex.from_store(con).resolve(area_code)
     metrics = metrics_from_store(con)
-    tables = _Tables(con, metrics, table_for)
+    tables = table_for or MetricTables(con, metrics)
     if public:
         built, hidden = suppression.public_card(con, area.code, term, threshold, baseline=baseline, table_for=tables)
     else:

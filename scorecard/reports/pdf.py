@@ -29,17 +29,17 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, Image, KeepTogether, ListFlowable, ListItem,
+from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, ListFlowable, ListItem,
                                 NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from .. import palette, rag, words
 from ..register import LICENCE_ATTRIBUTION
 from ..summary import totals
-from .charts_static import SIZE_IN, line_chart_png
-from .content import CHART_DPI, Pack, RowView
+from .content import Pack, RowView
+from .pdf_charts import line_chart
 
-# Image streams are written as binary Flate, not ASCII85 on top: ReportLab's pure-Python ASCII85
-# encoder spent about a third of a second per pack on the charts, and no reader needs a 7-bit PDF.
+# Streams (fonts, the page contents) are written as binary Flate, not ASCII85 on top: ReportLab's pure-Python ASCII85
+# encoder is slow, and no reader needs a 7-bit PDF.
 rl_config.useA85 = 0
 
 DARK_BLUE = colors.HexColor(palette.DARK_BLUE)
@@ -292,7 +292,7 @@ def _summary_page(pack: Pack, s) -> list:
     return head + [_fitted_summary(pack, SUMMARY_WIDTH, height - used - 2), legend]
 
 
-def _story(pack: Pack, charts: dict[str, bytes]) -> list:
+def _story(pack: Pack) -> list:
     s = _styles()
     story: list = _summary_page(pack, s)
     story += [NextPageTemplate("portrait"), PageBreak()]
@@ -340,15 +340,14 @@ def _story(pack: Pack, charts: dict[str, bytes]) -> list:
             head = [_heading(v.metric.name, s["h3"], 2), _p(sec.title, s["finding"])]
             if sec.has_chart:
                 figure += 1
-                img = Image(io.BytesIO(charts[v.metric.id]), width=WIDTH, height=WIDTH * SIZE_IN[1] / SIZE_IN[0])
-                head += [img, _p(f"Figure {figure}. {sec.alt_text}", s["caption"])]
+                head += [line_chart(sec, WIDTH), Spacer(1, 3), _p(f"Figure {figure}. {sec.alt_text}", s["caption"])]
             if len(sec.table):
                 head.append(_wide_table(sec.wide_table(), s))
             if sec.comparator_note:
                 head.append(_p(sec.comparator_note, s["small"]))
             story.append(KeepTogether(head))
             line = v.summary
-            detail = [f"<b>Rating:</b> {_badge(line.rag, line.rating)} {escape(v.row.rating.reason)}",
+            detail = [f"<b>Rating:</b> {_badge(line.rag, line.rating)}. {escape(v.row.rating.reason)}",
                       f"<b>Direction of travel:</b> {escape(words.change(v.row, v.hidden))}."]
             if sec.commentary:
                 detail.append(f"<b>Commentary</b> ({escape(sec.commentary_by or '')}): {escape(sec.commentary)}")
@@ -432,7 +431,7 @@ def _footer(pack: Pack, margin: float):
 
 
 def render(pack: Pack) -> bytes:
-    charts = {sec.metric.id: line_chart_png(sec, dpi=CHART_DPI) for sec in pack.sections if sec.has_chart}
+    _fonts()  # the charts' text is in DejaVu Sans too
     out = io.BytesIO()
     doc = _Doc(out, pagesize=A4, title=pack.title, author="SEND Scorecard",
                subject=f"{pack.subtitle}. {pack.variant_words}.", creator="SEND Scorecard",
@@ -447,5 +446,5 @@ def render(pack: Pack) -> bytes:
                      autoNextPageTemplate="portrait"),
         PageTemplate("portrait", [page_frame], onPage=_footer(pack, MARGIN), pagesize=A4),
     ])
-    doc.build(_story(pack, charts), canvasmaker=_Canvas)
+    doc.build(_story(pack), canvasmaker=_Canvas)
     return out.getvalue()

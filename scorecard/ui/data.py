@@ -13,7 +13,7 @@ from .. import as_at, config, inspections, queries, register, sources_info, stor
 from ..areas import AreaIndex
 from ..problems import UserProblem
 from ..replica import DashboardStore
-from ..tables import metric_table
+from ..tables import BoundedTables, MetricTables
 
 
 def dashboard_store() -> DashboardStore:
@@ -88,13 +88,14 @@ _READS = {
     "metrics": register.metrics_from_store,
     "areas": AreaIndex.from_store,
     "metric_fingerprints": queries.metric_fingerprints,
+    "area_fingerprint": queries.area_fingerprint,
     "card": lambda con, area_code, term_label: card_module.build(con, area_code, term_label,
-                                                                 table_for=metric_frame),
+                                                                 table_for=metric_tables()),
     "summary": lambda con, area_code, term_label, by: summary.board_summary(card(area_code, term_label),
                                                                             areas().get(area_code).level, by=by),
     # The public version: small counts and the rates built on them as "c", no internal commentary.
     "public_card": lambda con, area_code, term_label: suppression.public_card(con, area_code, term_label,
-                                                                              table_for=metric_frame),
+                                                                              table_for=metric_tables()),
     "public_summary": lambda con, area_code, term_label, by: summary.board_summary(
         public_card(area_code, term_label)[0], areas().get(area_code).level, public_card(area_code, term_label)[1],
         by=by),
@@ -104,6 +105,7 @@ _READS = {
         queries.sources(con), queries.latest_periods(con), today,
         publication_ids=sources_info.publications_behind(queries.sources(con), _card_metric_ids(area_code, term_label))),
     "sources": queries.sources,
+    "changed_at": lambda con: as_at.point(con).moment,
     "batches": queries.batches,
     "batch_issues": queries.batch_issues,
     "neighbour_links": queries.neighbour_links,
@@ -133,21 +135,39 @@ def areas() -> AreaIndex:
     return _cached("areas")
 
 
+def metric_tables() -> MetricTables:
+    """Every metric's table (tables.metric_table: all areas and periods, with comparators), held
+    by the process for all its sessions, each on its metric's own fingerprint
+    (queries.metric_fingerprints) rather than the store's version: an import recomputes only the
+    tables whose figures or inputs it changed. A scorecard asks for its two dozen in one query."""
+    fingerprints, moment = _cached("metric_fingerprints"), as_at_moment()
+    return MetricTables(cursor, metrics(), held=_held_tables(),
+                        key=lambda metric_id: (metric_id, fingerprints.get(metric_id), moment))
+
+
+@st.cache_resource(show_spinner=False)
+def _held_tables() -> BoundedTables:
+    return BoundedTables(max_entries=512)
+
+
 def metric_frame(metric_id: str):
-    """Every area and period for a metric, with comparators (tables.metric_table). Cached on the
-    metric's own fingerprint (queries.metric_fingerprints), not the store's version: an import
-    recomputes only the tables whose figures or inputs it changed."""
-    return _metric_frame(metric_id, _cached("metric_fingerprints").get(metric_id), as_at_moment())
+    """Every area and period for a metric, with comparators (metric_tables)."""
+    return metric_tables()(metric_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _metric_frame(metric_id: str, fingerprint: int | None, moment: datetime | None):
-    return metric_table(cursor(), metrics()[metric_id])
+def _for_area(name: str, area_code: str, *args):
+    """A read about one area's scorecard, computed once per change to what that scorecard is built
+    from (queries.scorecard_fingerprint) rather than per store version: an import for one area, or a
+    local measure's figures, leaves every other area's scorecard as it was."""
+    built_from = queries.scorecard_fingerprint(
+        _cached("area_fingerprint", area_code), _cached("metric_fingerprints"),
+        {m.id for m in metrics().values() if m.national})
+    return _read(name, (area_code, *args), ("area", built_from), as_at_moment())
 
 
 def card(area_code: str, term_label: str):
     """The scorecard (card.Card) for an area and term, as card.build gives it."""
-    return _cached("card", area_code, term_label)
+    return _for_area("card", area_code, term_label)
 
 
 def board_summary(area_code: str, term_label: str, by: str = summary.BY_PLAN,
@@ -155,13 +175,13 @@ def board_summary(area_code: str, term_label: str, by: str = summary.BY_PLAN,
     """The board summary (summary.board_summary) of the area's scorecard for the term, grouped by
     priority area and theme or (by=summary.BY_PARTNER) by accountable partner; with public, of its
     public version."""
-    return _cached("public_summary" if public else "summary", area_code, term_label, by)
+    return _for_area("public_summary" if public else "summary", area_code, term_label, by)
 
 
 def public_card(area_code: str, term_label: str):
     """The public version of the scorecard and, per measure, the fields shown as "c"
     (suppression.public_card)."""
-    return _cached("public_card", area_code, term_label)
+    return _for_area("public_card", area_code, term_label)
 
 
 def public_metric_frame(metric_id: str):
@@ -177,6 +197,11 @@ def _card_metric_ids(area_code: str, term_label: str) -> set[str]:
 def latest_releases(area_code: str, term_label: str, today) -> list[str]:
     """The staleness statement: each national source's latest figures and when the next is due."""
     return _cached("latest_releases", area_code, term_label, today)
+
+
+def changed_at():
+    """When the store last changed (an import, undo, target or commentary), or None."""
+    return _cached("changed_at")
 
 
 def sources():

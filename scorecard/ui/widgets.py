@@ -12,7 +12,7 @@ from .. import rag, words
 from ..card import Card, CardRow, describe_comparators
 from ..formatting import arrow, change_words, fmt, is_missing
 from ..published import status_words
-from ..text_safety import html_text, neutralise_frame, plain
+from ..text_safety import neutralise_frame, plain
 
 APP_NAME = "SEND Scorecard"
 # Less empty space around every page on a wide screen, so the board summary fits two screens; the

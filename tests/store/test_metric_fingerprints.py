@@ -40,3 +40,45 @@ def test_the_sample_return_changes_exactly_the_measures_it_holds(con):
     held = {m for (m,) in con.execute("SELECT DISTINCT metric_id FROM metric_value WHERE batch_id = ?",
                                       [batch]).fetchall()}
     assert held and {m for m in before if before[m] != after[m]} == held
+
+
+PLYMOUTH, CORNWALL = "E06000026", "E06000052"
+
+
+def _scorecard_fingerprints(con) -> dict[str, int]:
+    """Each area's scorecard fingerprint (queries.scorecard_fingerprint), as the dashboard keys them."""
+    from scorecard.register import metrics_from_store
+
+    national = {m.id for m in metrics_from_store(con).values() if m.national}
+    tables = queries.metric_fingerprints(con)
+    return {area: queries.scorecard_fingerprint(queries.area_fingerprint(con, area), tables, national)
+            for area in (PLYMOUTH, CORNWALL)}
+
+
+def test_a_local_return_for_one_area_leaves_other_areas_scorecards_alone(con, tmp_path):
+    before = _scorecard_fingerprints(con)
+    path = tmp_path / "r.csv"
+    path.write_text("area,metric,period,value\nPlymouth,perm_staff_pct,Autumn 2026/27,70\n")
+    ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
+    after = _scorecard_fingerprints(con)
+    assert after[PLYMOUTH] != before[PLYMOUTH] and after[CORNWALL] == before[CORNWALL]
+
+
+def test_an_areas_targets_and_commentary_change_its_scorecard_fingerprint(con, tmp_path):
+    before = _scorecard_fingerprints(con)
+    path = tmp_path / "targets.csv"
+    path.write_text("area,metric,from_period,target,tolerance\nE06000052,ehcp_20wk_pct,2020,60,2.5\n")
+    ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
+    after = _scorecard_fingerprints(con)
+    assert after[CORNWALL] != before[CORNWALL] and after[PLYMOUTH] == before[PLYMOUTH]
+    con.execute("INSERT INTO commentary (id, area_code, metric_id, period_label, text) "
+                "VALUES (999, ?, 'ehcp_20wk_pct', '2024', 'Improving')", [PLYMOUTH])
+    assert _scorecard_fingerprints(con)[PLYMOUTH] != after[PLYMOUTH]
+
+
+def test_a_national_release_changes_every_areas_scorecard_fingerprint(con):
+    before = _scorecard_fingerprints(con)
+    con.execute("UPDATE metric_value SET value = value + 1 WHERE metric_id = 'ehcp_20wk_pct' "
+                "AND area_code = 'E92000001' AND is_current")  # England's figure: every comparison moves
+    after = _scorecard_fingerprints(con)
+    assert all(after[a] != before[a] for a in before)

@@ -618,19 +618,22 @@ def test_progress_words_along_a_trajectory(rcon):
 
 # --- Entry points ------------------------------------------------------------------------------
 def test_a_pack_can_reuse_the_metric_tables_a_page_has_cached(rcon, plymouth):
-    from scorecard.tables import metric_table
+    from scorecard import card, comparators
+    from scorecard.tables import MetricTables
 
-    metrics = register.metrics_from_store(rcon)
-    asked: list[str] = []
+    queries_run = []
 
-    def cached(metric_id):
-        asked.append(metric_id)
-        return metric_table(rcon, metrics[metric_id])
+    class Counting:
+        def execute(self, sql, params=None):
+            queries_run.append(sql is comparators.COMPARATORS_SQL)
+            return rcon.execute(sql, params)
 
-    pack = build_pack(rcon, PLYMOUTH, TERM, table_for=cached)
-    assert len(asked) == len(set(asked)) > 10  # each table asked for once
+    page_tables = MetricTables(Counting(), register.metrics_from_store(rcon))
+    card.build(rcon, PLYMOUTH, TERM, table_for=page_tables)  # the page reads its scorecard
+    assert queries_run == [True]  # every table it needs, in one query
+    pack = build_pack(rcon, PLYMOUTH, TERM, table_for=page_tables)
+    assert queries_run == [True], "the pack worked out no table again"
     assert [r.cells() for r in summary_lines(pack)] == [r.cells() for r in summary_lines(plymouth[0])]
-
 
 
 def test_pack_bytes_names_and_types_each_format(rcon):
