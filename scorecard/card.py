@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import date
 
 import pandas as pd
@@ -244,13 +245,16 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
     table_for.need([m for mid in ordered for m in (mid, metrics[mid].national_equivalent)
                     if m and m in national_data])
     newest_local = _newest_local_period(series, metrics)
+    by_metric: dict[str, list] = {}
+    for record in series.itertuples(index=False):  # in date order, as the query sorts them
+        by_metric.setdefault(record.metric_id, []).append(record)
     rows = []
     for mid in ordered:
         metric = metrics[mid]
         group = group_of.get(mid) or ("Other measures" if plan else theme_titles.get(setup[mid].theme, "Other measures"))
         row = CardRow(metric, group, setup[mid].partner)
-        _fill_values(row, series[series["metric_id"] == mid], term, baseline, small_threshold)
-        _fill_alongside(row, series, metrics)
+        _fill_values(row, by_metric.get(mid, []), term, baseline, small_threshold)
+        _fill_alongside(row, by_metric, metrics)
         _fill_comparators(row, metric, metrics, area, term, table_for, national_data)
         if not metric.national and row.period is not None and newest_local is not None \
                 and row.period.kind == newest_local.kind:
@@ -288,10 +292,11 @@ def _small(metric: Metric, denominator, threshold: int) -> bool:
     return metric.unit in ("%", "rate per 100", "per 10,000") and not is_missing(denominator) and float(denominator) < threshold
 
 
-def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, baseline, small_threshold: int) -> None:
-    if not len(series):
+def _fill_values(row: CardRow, series: list, term: periods.Period, baseline, small_threshold: int) -> None:
+    """The row's own figures from the area's records for its measure (oldest period first)."""
+    if not series:
         return
-    latest = series.iloc[-1]
+    latest = series[-1]
     row.value = None if is_missing(latest.value) else float(latest.value)
     row.status, row.period, row.source = latest.status, _period(latest), latest.source
     row.note = None if is_missing(latest.note) else latest.note
@@ -299,9 +304,9 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
     row.numerator = None if is_missing(latest.numerator) else float(latest.numerator)
     row.denominator = None if is_missing(latest.denominator) else float(latest.denominator)
     row.small_numbers = _small(row.metric, latest.denominator, small_threshold)
-    same_kind = series[series["period_kind"] == latest.period_kind]
+    same_kind = [r for r in series if r.period_kind == latest.period_kind]
     if len(same_kind) >= 2:
-        prev = same_kind.iloc[-2]
+        prev = same_kind[-2]
         row.previous = None if is_missing(prev.value) else float(prev.value)
         row.previous_status, row.previous_period = prev.status, _period(prev)
         row.previous_small_numbers = _small(row.metric, prev.denominator, small_threshold)
@@ -309,29 +314,31 @@ def _fill_values(row: CardRow, series: pd.DataFrame, term: periods.Period, basel
         name, year = latest.period.split(" ", 1)
         start = int(year[:4]) - 1
         label = f"{name} {start}/{(start + 1) % 100:02d}"
-        match = series[series["period"] == label]
-        if len(match):
-            row.last_year, row.last_year_period = match["value"].iloc[0], label
+        match = next((r for r in series if r.period == label), None)
+        if match is not None:
+            row.last_year, row.last_year_period = match.value, label
     row.trend = [{"period": r.period, "value": None if is_missing(r.value) else float(r.value), "status": r.status}
-                 for r in same_kind.tail(TREND_POINTS).itertuples()]
+                 for r in same_kind[-TREND_POINTS:]]
     if baseline is not None:
-        before = same_kind[same_kind["end_date"] <= baseline.end]
-        if len(before):
-            b = before.iloc[-1]
+        before = [r for r in same_kind if r.end_date <= baseline.end]
+        if before:
+            b = before[-1]
             row.baseline = None if is_missing(b.value) else float(b.value)
             row.baseline_period = b.period
 
 
-def _fill_alongside(row: CardRow, series: pd.DataFrame, metrics: dict[str, Metric]) -> None:
+def _fill_alongside(row: CardRow, by_metric: dict[str, list], metrics: dict[str, Metric]) -> None:
     """The figures of the measures read beside this one (register `shown_with`), for its period."""
     if row.period is None or not row.metric.shown_with:
         return
-    same = series[(series["period"] == row.period.label) & series["metric_id"].isin(list(row.metric.shown_with))]
-    found = {r.metric_id: r for r in same.itertuples(index=False)}
     for mid in row.metric.shown_with:
-        if mid in found and mid in metrics:
-            r = found[mid]
+        r = next((r for r in by_metric.get(mid, []) if r.period == row.period.label), None)
+        if r is not None and mid in metrics:
             row.alongside.append((metrics[mid], None if is_missing(r.value) else float(r.value), r.status))
+
+
+# What a card reads from another area's row of a metric table.
+_COMPARATOR_FIELDS = ("region", "region_note", "sn_mean", "sn_count", "sn_of", "rank", "rank_of", "quartile")
 
 
 class _TableLookup:
@@ -349,19 +356,18 @@ class _TableLookup:
         self.published_ends = [r.end_date for r in self.published]
         self._table = table
         self._positions = None  # (area, period) -> row position, indexed on first use
-        self._rows: dict[int, object] = {}
+        self._columns: dict[str, list] = {}
 
     def row(self, area_code: str, period: str):
-        """The table's row for an area and period, or None."""
+        """The table's comparator fields for an area and period, or None."""
         if self._positions is None:
             keys = zip(self._table["area_code"].tolist(), self._table["period"].tolist())
             self._positions = {key: i for i, key in enumerate(keys)}
+            self._columns = {c: self._table[c].tolist() for c in _COMPARATOR_FIELDS}
         i = self._positions.get((area_code, period))
         if i is None:
             return None
-        if i not in self._rows:
-            self._rows[i] = next(self._table.iloc[i:i + 1].itertuples(index=False))
-        return self._rows[i]
+        return SimpleNamespace(**{c: values[i] for c, values in self._columns.items()})
 
     def latest(self, rows: list, ends: list, end) -> object | None:
         """The last of `rows` (in date order) ending on or before `end`."""
