@@ -59,6 +59,7 @@ def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out)
     (queries.scorecard_fingerprint), and the staleness statement."""
     from scorecard import card, queries, register, sources_info, store, summary
     from scorecard.replica import DashboardStore
+    from scorecard.areas import AreaIndex
     from scorecard.tables import BoundedTables, MetricTables
 
     replica = DashboardStore(target)
@@ -92,16 +93,17 @@ def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out)
         metrics = cached(("metrics", version), lambda: register.metrics_from_store(cursor))
 
         fingerprints = cached(("fingerprints", version), lambda: queries.metric_fingerprints(cursor))
+        index = cached(("areas", version), lambda: AreaIndex.from_store(cursor))
 
         table_for = MetricTables(cursor, metrics, held=held_tables,
                                  key=lambda metric_id: (metric_id, fingerprints.get(metric_id)))
 
         def page():
-            built = card.build(cursor, area, TERM, table_for=table_for)
+            built = card.build(cursor, area, TERM, table_for=table_for, areas=index)
             return summary.board_summary(built, "la")
 
         built_from = queries.scorecard_fingerprint(
-            cached(("area", area, version), lambda: queries.area_fingerprint(cursor, area)), fingerprints,
+            area, cached(("areas' own", version), lambda: queries.area_fingerprints(cursor)), fingerprints,
             {m.id for m in metrics.values() if m.national})
         cached(("page", area, built_from), page)
         cached(("statement", version), lambda: sources_info.latest_releases(

@@ -11,6 +11,7 @@ window, illustrative or calculated figures, a red rating without an exception no
 from __future__ import annotations
 
 import bisect
+from collections import namedtuple
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from datetime import date
@@ -196,8 +197,15 @@ def _period(row) -> periods.Period:
     return periods.Period(row.period, row.period_kind, row.start_date, row.end_date)
 
 
-def _area_series(con, area_code: str, as_of: date) -> pd.DataFrame:
-    df = con.execute(
+_SERIES_FIELDS = ("metric_id", "period", "period_kind", "start_date", "end_date", "value", "numerator", "denominator",
+                  "status", "note", "source", "source_publisher", "source_released")
+SeriesRecord = namedtuple("SeriesRecord", _SERIES_FIELDS)
+
+
+def _area_series(con, area_code: str, as_of: date) -> list[SeriesRecord]:
+    """The area's current figures up to `as_of`, by measure and then date (plain records: a card
+    reads a few hundred of them, one at a time)."""
+    return [SeriesRecord(*r) for r in con.execute(
         """SELECT v.metric_id, v.period_label AS period, p.kind AS period_kind, p.start_date, p.end_date,
                   v.value, v.numerator, v.denominator, v.status, v.note, s.title AS source,
                   pu.publisher AS source_publisher, s.released AS source_released
@@ -206,10 +214,7 @@ def _area_series(con, area_code: str, as_of: date) -> pd.DataFrame:
            LEFT JOIN publication pu ON pu.id = s.publication_id
            WHERE v.is_current AND v.area_code = ? AND p.end_date <= ?
            ORDER BY v.metric_id, p.end_date, p.start_date""",
-        [area_code, as_of]).df()
-    for col in ("start_date", "end_date"):
-        df[col] = pd.to_datetime(df[col]).dt.date
-    return df
+        [area_code, as_of]).fetchall()]
 
 
 def _metrics_with_national_data(con) -> set[str]:
@@ -219,14 +224,15 @@ def _metrics_with_national_data(con) -> set[str]:
 
 def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str] | None = None,
           public: bool = False, baseline: str | periods.Period | None = None,
-          table_for: MetricTables | None = None) -> Card:
+          table_for: MetricTables | None = None, areas: AreaIndex | None = None) -> Card:
     """Build the scorecard for an area and term. `table_for` may supply metric tables already held
-    (a pack's, a worker's or a dashboard process's)."""
+    (a pack's, a worker's or a dashboard process's), with the register they were read with, and
+    `areas` the area index, where the caller holds them for the store as it is."""
     term = periods.parse(term) if isinstance(term, str) else term
     baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
-    metrics = metrics_from_store(con)
+    metrics = table_for.metrics if table_for is not None else metrics_from_store(con)
     small_threshold = settings().small_number_threshold
-    index = AreaIndex.from_store(con)
+    index = areas or AreaIndex.from_store(con)
     area = index.get(area_code)
     series = _area_series(con, area.code, term.end)
     local_targets = targets.targets_for(con, area.code)
@@ -239,14 +245,14 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
     national_data = _metrics_with_national_data(con)
     table_for = table_for or MetricTables(con, metrics)
     if metric_ids is None:
-        have = set(series["metric_id"]) | set(local_targets["metric_id"])
+        have = {r.metric_id for r in series} | set(local_targets["metric_id"])
         metric_ids = [m.id for m in metrics.values() if m.on_scorecard and (m.id in have or m.id in national_data)]
     ordered = _order(metric_ids, metrics, plan, [t.id for t in themes], setup)
     table_for.need([m for mid in ordered for m in (mid, metrics[mid].national_equivalent)
                     if m and m in national_data])
     newest_local = _newest_local_period(series, metrics)
-    by_metric: dict[str, list] = {}
-    for record in series.itertuples(index=False):  # in date order, as the query sorts them
+    by_metric: dict[str, list[SeriesRecord]] = {}
+    for record in series:  # in date order, as the query sorts them
         by_metric.setdefault(record.metric_id, []).append(record)
     rows = []
     for mid in ordered:
@@ -272,11 +278,10 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
     return Card(area.code, area.name, term, rows, point.moment, baseline, point)
 
 
-def _newest_local_period(series: pd.DataFrame, metrics) -> periods.Period | None:
+def _newest_local_period(series: list[SeriesRecord], metrics) -> periods.Period | None:
     """The newest term of the area's own returns: a local measure left out of it is behind."""
-    local = series[series["metric_id"].map(lambda m: m in metrics and not metrics[m].national).astype(bool)]
-    local = local[local["period_kind"] == "term"]
-    return _period(local.sort_values("end_date").iloc[-1]) if len(local) else None
+    local = [r for r in series if r.period_kind == "term" and r.metric_id in metrics and not metrics[r.metric_id].national]
+    return _period(max(local, key=lambda r: r.end_date)) if local else None
 
 
 def _order(metric_ids, metrics, plan, themes: list[str], setup) -> list[str]:
@@ -360,10 +365,10 @@ class _TableLookup:
 
     def row(self, area_code: str, period: str):
         """The table's comparator fields for an area and period, or None."""
-        if self._positions is None:
+        if self._positions is None:  # sessions share lookups: the index is published only when whole
             keys = zip(self._table["area_code"].tolist(), self._table["period"].tolist())
-            self._positions = {key: i for i, key in enumerate(keys)}
             self._columns = {c: self._table[c].tolist() for c in _COMPARATOR_FIELDS}
+            self._positions = {key: i for i, key in enumerate(keys)}
         i = self._positions.get((area_code, period))
         if i is None:
             return None

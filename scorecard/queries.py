@@ -136,38 +136,40 @@ def metric_fingerprints(con) -> dict[str, int]:
     return {metric_id: fingerprint for metric_id, fingerprint in con.execute(_OWN_INPUTS_SQL, [shared]).fetchall()}
 
 
-# What one area's scorecard (card.build) is computed from, beyond the metric tables it reads for
+# What each area's scorecard (card.build) is computed from, beyond the metric tables it reads for
 # its comparators: the area's own figures (with their periods and source releases), its targets,
-# commentary, priorities and board settings, and the inputs every table shares. An import for one
-# area leaves every other area's scorecard alone.
+# commentary, priorities and board settings. One query for every area: an import for one area
+# leaves every other area's fingerprint alone.
 _AREA_INPUTS_SQL = """
-    SELECT hash(?,
-        (SELECT list_value(count(*), bit_xor(hash(v, p, s, pu))) FROM metric_value v
-         JOIN period p ON p.label = v.period_label
-         LEFT JOIN source_release s ON s.id = v.source_id LEFT JOIN publication pu ON pu.id = s.publication_id
-         WHERE v.area_code = ?),
-        (SELECT list_value(count(*), bit_xor(hash(t))) FROM target t WHERE t.area_code = ?),
-        (SELECT list_value(count(*), bit_xor(hash(t))) FROM commentary t WHERE t.area_code = ?),
-        (SELECT list_value(count(*), bit_xor(hash(t))) FROM priority t WHERE t.area_code = ?),
-        (SELECT list_value(count(*), bit_xor(hash(t))) FROM priority_metric t WHERE t.area_code = ?),
-        (SELECT list_value(count(*), bit_xor(hash(t))) FROM board_theme t WHERE t.area_code = ?),
-        (SELECT list_value(count(*), bit_xor(hash(t))) FROM measure_setting t WHERE t.area_code = ?))
+    WITH own AS (
+        SELECT v.area_code, 'figures' AS part, hash(v, p, s, pu) AS h FROM metric_value v
+        JOIN period p ON p.label = v.period_label
+        LEFT JOIN source_release s ON s.id = v.source_id LEFT JOIN publication pu ON pu.id = s.publication_id
+        UNION ALL SELECT area_code, 'targets', hash(t) FROM target t
+        UNION ALL SELECT area_code, 'commentary', hash(t) FROM commentary t
+        UNION ALL SELECT area_code, 'priorities', hash(t) FROM priority t
+        UNION ALL SELECT area_code, 'priority measures', hash(t) FROM priority_metric t
+        UNION ALL SELECT area_code, 'themes', hash(t) FROM board_theme t
+        UNION ALL SELECT area_code, 'measure settings', hash(t) FROM measure_setting t)
+    SELECT area_code, hash(list(part_hash ORDER BY part)) FROM (
+        SELECT area_code, part, hash(part, count(*), bit_xor(h)) AS part_hash FROM own GROUP BY area_code, part)
+    GROUP BY area_code
 """
 
 
-def area_fingerprint(con, area_code: str) -> int:
-    """A number that changes whenever anything of the area's own that its scorecard is built from
-    changes (figures, targets, commentary, priorities, board settings), or the inputs every metric
-    table shares. With the fingerprints of the metric tables the scorecard reads, it says when the
-    scorecard must be built again."""
-    shared = con.execute(_SHARED_INPUTS_SQL).fetchone()[0]
-    return con.execute(_AREA_INPUTS_SQL, [shared] + [area_code] * 7).fetchone()[0]
+def area_fingerprints(con) -> dict[str, int]:
+    """For each area with anything of its own in the store, a number that changes whenever any of
+    it changes (figures, targets, commentary, priorities, board settings)."""
+    return dict(con.execute(_AREA_INPUTS_SQL).fetchall())
 
 
-def scorecard_fingerprint(area_fingerprint_: int, metric_fingerprints_: dict[str, int], national_ids) -> int:
-    """When an area's scorecard must be built again: its own inputs (area_fingerprint) or the table
-    of any national measure (whose England, region, neighbour and rank figures it shows) changed."""
-    return hash((area_fingerprint_, tuple(sorted((m, f) for m, f in metric_fingerprints_.items() if m in national_ids))))
+def scorecard_fingerprint(area_code: str, area_fingerprints_: dict[str, int], metric_fingerprints_: dict[str, int],
+                          national_ids) -> int:
+    """When an area's scorecard must be built again: its own inputs changed (area_fingerprints), or
+    the table of a national measure (whose England, region, neighbour and rank figures it shows),
+    or anything every table shares (which every metric fingerprint carries)."""
+    return hash((area_fingerprints_.get(area_code),
+                 tuple(sorted((m, f) for m, f in metric_fingerprints_.items() if m in national_ids))))
 
 
 def periods_of(con, metric_id: str | None = None) -> pd.DataFrame:

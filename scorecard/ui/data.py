@@ -88,14 +88,14 @@ _READS = {
     "metrics": register.metrics_from_store,
     "areas": AreaIndex.from_store,
     "metric_fingerprints": queries.metric_fingerprints,
-    "area_fingerprint": queries.area_fingerprint,
+    "area_fingerprints": queries.area_fingerprints,
     "card": lambda con, area_code, term_label: card_module.build(con, area_code, term_label,
-                                                                 table_for=metric_tables()),
+                                                                 table_for=metric_tables(), areas=areas()),
     "summary": lambda con, area_code, term_label, by: summary.board_summary(card(area_code, term_label),
                                                                             areas().get(area_code).level, by=by),
     # The public version: small counts and the rates built on them as "c", no internal commentary.
     "public_card": lambda con, area_code, term_label: suppression.public_card(con, area_code, term_label,
-                                                                              table_for=metric_tables()),
+                                                                              table_for=metric_tables(), areas=areas()),
     "public_summary": lambda con, area_code, term_label, by: summary.board_summary(
         public_card(area_code, term_label)[0], areas().get(area_code).level, public_card(area_code, term_label)[1],
         by=by),
@@ -160,7 +160,7 @@ def _for_area(name: str, area_code: str, *args):
     from (queries.scorecard_fingerprint) rather than per store version: an import for one area, or a
     local measure's figures, leaves every other area's scorecard as it was."""
     built_from = queries.scorecard_fingerprint(
-        _cached("area_fingerprint", area_code), _cached("metric_fingerprints"),
+        area_code, _cached("area_fingerprints"), _cached("metric_fingerprints"),
         {m.id for m in metrics().values() if m.national})
     return _read(name, (area_code, *args), ("area", built_from), as_at_moment())
 

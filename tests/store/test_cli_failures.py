@@ -130,7 +130,9 @@ def test_two_reads_can_run_side_by_side(db_path, capsys):
 # A damaged store
 
 
-@pytest.mark.parametrize("damage", [cut_short, flip_a_byte_of], ids=["cut short", "byte flipped"])
+# The byte is flipped in the area table, which every `show` reads whole (a block of metric_value may
+# hold only other measures' rows, which the query skips by their stored minimum and maximum).
+@pytest.mark.parametrize("damage", [cut_short, lambda path: flip_a_byte_of(path, "area")], ids=["cut short", "byte flipped"])
 def test_a_command_on_a_damaged_store_says_so_in_a_sentence(db_path, capsys, damage):
     damage(db_path)
     code, out, err = _run(capsys, "--db", db_path, "show", "--metric", "ehcp_20wk_pct", "--area", "Plymouth")

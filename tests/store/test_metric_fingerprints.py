@@ -51,8 +51,8 @@ def _scorecard_fingerprints(con) -> dict[str, int]:
 
     national = {m.id for m in metrics_from_store(con).values() if m.national}
     tables = queries.metric_fingerprints(con)
-    return {area: queries.scorecard_fingerprint(queries.area_fingerprint(con, area), tables, national)
-            for area in (PLYMOUTH, CORNWALL)}
+    own = queries.area_fingerprints(con)
+    return {area: queries.scorecard_fingerprint(area, own, tables, national) for area in (PLYMOUTH, CORNWALL)}
 
 
 def test_a_local_return_for_one_area_leaves_other_areas_scorecards_alone(con, tmp_path):
