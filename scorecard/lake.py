@@ -164,6 +164,29 @@ def shown(target: str) -> str:
     return " ".join(words)
 
 
+# The kinds of change a DuckLake snapshot records against a table id ("tables_inserted_into": ["8"]).
+# A snapshot with any other kind (a table created or altered, files compacted) makes
+# tables_changed_since answer None: copy everything.
+_TABLE_CHANGES = {"tables_inserted_into", "tables_deleted_from", "inlined_insert", "inlined_delete"}
+
+
+def tables_changed_since(con, snapshot_id: int) -> set[str] | None:
+    """The names of the tables whose rows changed in the snapshots after `snapshot_id`, or None when
+    a snapshot since changed more than rows (read everything again)."""
+    changed_ids: set[str] = set()
+    for (changes,) in con.execute("SELECT changes FROM ducklake_snapshots('" + CATALOG + "') WHERE snapshot_id > ?",
+                                  [snapshot_id]).fetchall():
+        for kind, ids in (changes or {}).items():
+            if kind not in _TABLE_CHANGES:
+                return None
+            changed_ids.update(str(i) for i in ids)
+    if not changed_ids:
+        return set()
+    return {name for table_id, name in con.execute(
+        "SELECT table_id, table_name FROM __ducklake_metadata_" + CATALOG + ".ducklake_table "
+        "WHERE end_snapshot IS NULL").fetchall() if str(table_id) in changed_ids}
+
+
 def snapshot(con) -> tuple[int, object] | None:
     """The snapshot the connection reads: (id, time). The latest one, or the one a connection
     attached as at a past moment sees."""
