@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from . import config, ingest, lake, store
+from . import config, lake, store
+from .published import CURRENT_ORDER
 from .problems import UserProblem
 
 
@@ -110,7 +111,7 @@ def _views(db: str, at: str) -> list[str]:
         "CREATE OR REPLACE TEMP VIEW metric_value AS SELECT * EXCLUDE (rn, committed) REPLACE "
         "(rn = 1 AND committed AS is_current) FROM ("
         "SELECT v.*, coalesce(b.status = 'committed', FALSE) AS committed, row_number() OVER ("
-        "PARTITION BY v.metric_id, v.area_code, v.period_label ORDER BY " + ingest.CURRENT_ORDER + ") AS rn "
+        "PARTITION BY v.metric_id, v.area_code, v.period_label ORDER BY " + CURRENT_ORDER + ") AS rn "
         f"FROM {real}metric_value v JOIN import_batch b ON b.id = v.batch_id "
         f"LEFT JOIN {real}source_release s ON s.id = v.source_id)",
         f"CREATE OR REPLACE TEMP VIEW target AS SELECT * REPLACE ("

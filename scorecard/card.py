@@ -342,6 +342,7 @@ def _fill_alongside(row: CardRow, by_metric: dict[str, list], metrics: dict[str,
             row.alongside.append((metrics[mid], None if is_missing(r.value) else float(r.value), r.status))
 
 
+_PERIOD_FIELDS = ["period", "period_kind", "start_date", "end_date"]
 # What a card reads from another area's row of a metric table.
 _COMPARATOR_FIELDS = ("region", "region_note", "sn_mean", "sn_count", "sn_of", "rank", "rank_of", "quartile")
 
@@ -352,11 +353,12 @@ class _TableLookup:
     date order, and each area's row for each period."""
 
     def __init__(self, table: pd.DataFrame):
-        dated = table.sort_values("end_date", kind="stable")
-        england = dated[(dated["area_code"] == ENGLAND) & dated["value"].notna()]
+        # The comparator query returns each metric's rows in date order already: sort only if not.
+        dated = table if table["end_date"].is_monotonic_increasing else table.sort_values("end_date", kind="stable")
+        england = dated.loc[(dated["area_code"] == ENGLAND) & dated["value"].notna(), _PERIOD_FIELDS + ["value"]]
         self.england = list(england.itertuples(index=False))
         self.england_ends = [r.end_date for r in self.england]
-        published = dated[~dated["status"].isin(BOARD_STATUSES)]
+        published = dated.loc[~dated["status"].isin(BOARD_STATUSES), _PERIOD_FIELDS]
         self.published = list(published.drop_duplicates("period", keep="last").itertuples(index=False))
         self.published_ends = [r.end_date for r in self.published]
         self._table = table

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import access, audit, published, store, targets
+from .published import CURRENT_ORDER
 from .importers.base import LOCAL_PUBLICATION, VALUE_COLUMNS, ImportFailure, ImportPlan, Issue
 from .importers.targets_csv import FORMAT as TARGETS_FORMAT
 from .problems import UserProblem
@@ -97,11 +98,7 @@ class BatchResult:
         return "\n".join(lines)
 
 
-def committed_batch_for(con, sha256: str) -> int | None:
-    row = con.execute(
-        "SELECT id FROM import_batch WHERE sha256 = ? AND status = 'committed' ORDER BY id LIMIT 1", [sha256]
-    ).fetchone()
-    return row[0] if row else None
+committed_batch_for = store.committed_batch_for
 
 
 def _incoming(plan: ImportPlan) -> pd.DataFrame:
@@ -365,12 +362,6 @@ def dry_run_result(con, plan: ImportPlan) -> BatchResult:
     return result
 
 
-# Which of a measure's figures for an area and period counts: a committed batch's before an undone
-# one's; a publisher's before a board's own; a printed rate before one calculated from its counts;
-# then the newest release and the latest batch. (as_at.py shows the store as it stood by the same rule.)
-CURRENT_ORDER = ("coalesce(b.status = 'committed', FALSE) DESC, "
-                 "(s.publication_id IS NOT DISTINCT FROM '" + LOCAL_PUBLICATION + "'), (v.status = 'computed'), "
-                 "s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC")
 
 
 def recompute_current(con, metric_ids: list[str]) -> None:

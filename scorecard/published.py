@@ -28,6 +28,18 @@ BOARD_STATUSES = (LOCAL, PROVISIONAL, ILLUSTRATIVE)
 MISSING_STATUSES = (SUPPRESSED, NOT_APPLICABLE, NOT_AVAILABLE, LOW, LOW_RELIABILITY)
 ALL_STATUSES = VALUE_STATUSES + MISSING_STATUSES
 
+LOCAL_PUBLICATION = "local-return"  # the publication every local return's source release belongs to
+INSPECTIONS_PUBLICATION = "ofsted-area-send"  # Ofsted's area SEND inspections: judgements, not figures
+
+# Which of a measure's figures for an area and period counts: a committed batch's before an undone
+# one's; a publisher's before a board's own; a printed rate before one calculated from its counts;
+# then the newest release and the latest batch. (ingest.recompute_current keeps the store by this
+# rule; as_at.py shows the store as it stood by the same rule.) Over metric_value v, its
+# import_batch b and source_release s.
+CURRENT_ORDER = ("coalesce(b.status = 'committed', FALSE) DESC, "
+                 "(s.publication_id IS NOT DISTINCT FROM '" + LOCAL_PUBLICATION + "'), (v.status = 'computed'), "
+                 "s.release_date DESC NULLS LAST, v.batch_id DESC, v.id DESC")
+
 STATUS_WORDS = {
     PUBLISHED: "published",
     COMPUTED: "calculated from published counts",

@@ -16,10 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, config, ingest, register, store
-from .area_build import build_areas
-from .importers import ImportContext, SourceFile, read_file
-from .importers.base import ImportPlan, Issue
+from . import access, config, register, store
 from .periods import Period
 from .problems import UserProblem
 
@@ -97,6 +94,10 @@ class SeedError(UserProblem, RuntimeError):
 
 def build(raw_dir: Path | str, out_dir: Path | str = config.SEED_DIR, log=print) -> dict:
     """Import every raw release into a scratch store and write the seed files. Returns the manifest."""
+    from . import ingest
+    from .area_build import build_areas
+    from .importers import ImportContext, SourceFile, read_file
+
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     missing = [f for f in RAW_FILES if not (raw_dir / f).exists()]
     if missing:
@@ -172,8 +173,12 @@ def load(con, seed_dir: Path | str = config.SEED_DIR, who: str = "scorecard init
     """Load the seed into the store in one transaction. Loading the same seed again is a no-op."""
     seed_dir = Path(seed_dir)
     sha = fingerprint(seed_dir)
-    if store.get_meta(con, "seed_sha256") == sha and ingest.committed_batch_for(con, sha) is not None:
+    if store.get_meta(con, "seed_sha256") == sha and store.committed_batch_for(con, sha) is not None:
         return "The seed is already loaded; nothing changed."
+    # Loaded here, not at the top: a dashboard starting on a seeded store needs none of the importers.
+    from . import ingest
+    from .importers.base import ImportPlan, Issue
+
     frames = {name: read_table(seed_dir, name).df() for name in TYPES}
     plan = ImportPlan(f"seed ({seed_dir.name}/values.csv.gz)", sha, "seed")
     plan.values = frames["values"].assign(source_column=None)

@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 
 from .formatting import is_missing
+from .published import INSPECTIONS_PUBLICATION, LOCAL_PUBLICATION
 
 CURRENT, DUE, OVERDUE, UNSCHEDULED = "up to date", "due this month", "may be out of date", "no fixed date"
 RELEASE_COLUMNS = ["publisher", "title", "released", "next_expected", "covers", "current_figures",
@@ -146,13 +147,11 @@ def latest_releases(sources: pd.DataFrame, latest_periods: pd.DataFrame, today: 
     its latest periods, when that release came out, and when the next is due. National releases lag
     by a year or more; that is normal, and said here rather than on every row. `latest_periods` is
     queries.latest_periods."""
-    from .importers.base import LOCAL_PUBLICATION
-    from .importers.ofsted_send import PUBLICATION as INSPECTIONS
     from .periods import Period
 
     lines = []
     # Inspections are not figures: the latest one has a line of its own in the header.
-    national = sources[~sources["publication_id"].isin([LOCAL_PUBLICATION, INSPECTIONS])] if len(sources) else sources
+    national = sources[~sources["publication_id"].isin([LOCAL_PUBLICATION, INSPECTIONS_PUBLICATION])] if len(sources) else sources
     if publication_ids is not None and len(national):
         national = national[national["publication_id"].isin(publication_ids)]
     for status in publication_status(national, today):

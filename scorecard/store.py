@@ -370,6 +370,14 @@ def read_snapshot(con):
         con.execute("ROLLBACK")
 
 
+def committed_batch_for(con, sha256: str) -> int | None:
+    """The committed import batch of the file with this SHA-256, if any (re-importing it is a no-op)."""
+    row = con.execute(
+        "SELECT id FROM import_batch WHERE sha256 = ? AND status = 'committed' ORDER BY id LIMIT 1", [sha256]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def data_version(con) -> int:
     """A counter bumped by every committed change; caches key on it so an import shows at once."""
     row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()

@@ -5,7 +5,6 @@ addresses in the resulting text become links. tests/e2e checks the same in a rea
 
 from __future__ import annotations
 
-import html
 import re
 from html.parser import HTMLParser
 

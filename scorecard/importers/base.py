@@ -18,10 +18,9 @@ from .. import limits
 from ..areas import AreaIndex
 from ..periods import Period
 from ..problems import ImportFailure, Issue  # noqa: F401 (the importers' names for them)
+from ..published import LOCAL_PUBLICATION  # noqa: F401 (every local return is a release of it)
 from ..register import Metric
 
-# Every local return is a release of this publication; the others are publishers' releases.
-LOCAL_PUBLICATION = "local-return"
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 VALUE_COLUMNS = [
     "metric_id", "area_code", "period_label", "value", "numerator", "denominator", "status", "note",

@@ -24,10 +24,11 @@ from datetime import date, datetime
 import pandas as pd
 
 from ..limits import MAX_RELEASE_ROWS
+from ..published import INSPECTIONS_PUBLICATION
 from . import csv_text, safe_zip
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
 
-PUBLICATION = "ofsted-area-send"
+PUBLICATION = INSPECTIONS_PUBLICATION
 FORMAT_2016 = "ofsted-area-send-2016"
 FORMAT_2023 = "ofsted-area-send-2023"
 FRAMEWORK_2016, FRAMEWORK_2023 = "2016", "2023"

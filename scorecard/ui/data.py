@@ -102,8 +102,8 @@ _READS = {
     "public_metric_table": lambda con, metric_id: suppression.public_frame(metric_frame(metric_id),
                                                                            metrics()[metric_id]),
     "latest_releases": lambda con, area_code, term_label, today: sources_info.latest_releases(
-        queries.sources(con), queries.latest_periods(con), today,
-        publication_ids=sources_info.publications_behind(queries.sources(con), _card_metric_ids(area_code, term_label))),
+        sources(), queries.latest_periods(con), today,
+        publication_ids=sources_info.publications_behind(sources(), _card_metric_ids(area_code, term_label))),
     "sources": queries.sources,
     "changed_at": lambda con: as_at.point(con).moment,
     "batches": queries.batches,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from scorecard import access, audit, backup, board_metrics, commentary, ingest, local_returns, priorities, targets
-from scorecard.access import ADMIN, ANONYMOUS, EDITOR, VIEWER, Actor
+from scorecard.access import ADMIN, EDITOR, VIEWER, Actor
 from scorecard.importers.base import SourceFile
 from tests.conftest import FIXTURES, store_fingerprint
 

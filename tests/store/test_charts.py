@@ -10,7 +10,7 @@ import re
 import pandas as pd
 import pytest
 
-from scorecard import card, hexmap, local_returns, palette, queries, rag, targets, words
+from scorecard import hexmap, local_returns, palette, queries, rag, targets, words
 from scorecard.areas import AreaIndex
 from scorecard.charts import hexmap_chart, ranking, style, trend
 from scorecard.comparators import neighbour_map
