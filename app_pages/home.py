@@ -84,10 +84,10 @@ def show_row(row) -> None:
         figure, rating = st.columns([3, 2], gap="small")
         with figure:
             change = widgets.delta_words(row)
-            trend = [t["value"] for t in row.trend if t["value"] is not None]
             st.metric(plain(row.metric.label), widgets.value_words(row), delta=change["delta"],
-                      delta_color=change["colour"], delta_arrow=change["arrow"], label_visibility="collapsed",
-                      chart_data=trend if len(trend) > 1 else None)
+                      delta_color=change["colour"], delta_arrow=change["arrow"], label_visibility="collapsed")
+            if spark := widgets.sparkline_html(row):
+                st.markdown(spark, unsafe_allow_html=True)
         with rating:
             st.markdown(f"**Rating:** {widgets.rag_badge_html(row.rating)}", unsafe_allow_html=True,
                         help=plain(row.rating.reason))

@@ -110,7 +110,7 @@ def bench_sections(repeat: int) -> None:
     """The dashboard pages, local-return validation and report packs each time themselves."""
     import importlib
 
-    for name in ("pages", "local_returns", "reports", "zip_bomb"):
+    for name in ("pages", "local_returns", "reports", "command_line", "zip_bomb"):
         module = importlib.import_module(f"benchmarks.{name}")
         for label, median, target in module.bench(repeat):
             RESULTS.append((label, median, target))

@@ -1,5 +1,5 @@
 """One palette for the screen and for paper: each series keeps its colour, line style and marker in
-every chart (plotly on screen, matplotlib in the PDF and Word packs, native charts in PowerPoint), and
+every chart (plotly on screen, ReportLab vector graphics in the PDF, matplotlib in the Word pack, native charts in PowerPoint), and
 the RAG colours (scorecard.rag) are never used for a series.
 
 Colours follow the Government Analysis Function's palette where it meets WCAG 2.2 AA: every line is at

@@ -721,6 +721,19 @@ def trend_alt_text(metric, area_name: str, periods: list[str], values: list, oth
             + " The figures are in the table below the chart.")
 
 
+def sparkline_alt(metric, trend: list[dict]) -> str:
+    """A card's sparkline in words: 'Trend over 6 periods: from 34.7% in Spring 2024/25 to 66.7% in
+    Autumn 2026/27, highest 66.7%, lowest 34.7%.'"""
+    shown = [t for t in trend if not is_missing(t["value"])]
+    if len(shown) < 2:
+        return "Trend: not enough figures to show one."
+    first, last = shown[0], shown[-1]
+    values = [t["value"] for t in shown]
+    return (f"Trend over {len(shown)} periods: from {fmt(first['value'], metric)} in {first['period']} to "
+            f"{fmt(last['value'], metric)} in {last['period']}, highest {fmt(max(values), metric)}, "
+            f"lowest {fmt(min(values), metric)}.")
+
+
 def missing_mark(status: str | None) -> str:
     """The words a chart writes where a figure is missing: 'not available', 'suppressed'."""
     return status_words(status) or "no figure"

@@ -10,6 +10,7 @@ import streamlit as st
 
 from .. import rag, words
 from ..card import Card, CardRow, describe_comparators
+from ..charts.sparkline import sparkline_data_uri
 from ..formatting import arrow, change_words, fmt, is_missing
 from ..published import status_words
 from ..text_safety import neutralise_frame, plain
@@ -82,6 +83,16 @@ def delta_words(row: CardRow) -> dict:
     arrow_name = {"↑": "up", "↓": "down"}.get(arrow(row.change, m), "off")
     colour = {"better": "blue", "worse": "orange"}.get(how, "gray")
     return {"delta": text, "arrow": arrow_name, "colour": colour}
+
+
+def sparkline_html(row: CardRow) -> str:
+    """The card's sparkline as an image with its trend in words for its alt text, or "" where the
+    area has fewer than two figures."""
+    values = [t["value"] for t in row.trend if not is_missing(t["value"])]
+    if len(values) < 2:
+        return ""
+    alt = html.escape(words.sparkline_alt(row.metric, row.trend), quote=True)
+    return f'<img class="sc-spark" src="{sparkline_data_uri(values)}" alt="{alt}" width="120" height="28">'
 
 
 def value_words(row: CardRow) -> str:

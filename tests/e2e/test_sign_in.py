@@ -166,6 +166,8 @@ def test_an_anonymous_visitor_sees_the_public_version_and_cannot_upload(page, si
     # Plymouth's mediation requests are a count below 5 in the latest year: "c" in the public version.
     expect(_mediation_row(page).locator("td", has_text=SUPPRESSED)).not_to_have_count(0)
     assert page.get_by_role("switch", name="Public version", exact=False).count() == 0  # always public
+    assert unlisted(axe_violations(page)) == []  # the public scorecard, cards and sparklines included
+    expect(page.locator("img.sc-spark").first).to_have_attribute("alt", re.compile(r"^Trend over \d+ periods: from "))
     # A deep link to the board's pages is not served to a visitor who is not signed in.
     open_page(page, signed_in_server, "local_data", **AREA)
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
