@@ -21,7 +21,7 @@ card = data.public_card(area.code, term.label)[0] if public else data.card(area.
 
 st.title(plain(f"{area.name}: SEND scorecard"))
 changed = data.changed_at()
-as_at = f" Data as at {changed:%d %B %Y}." if changed else ""
+as_at = f" Data as at {changed.day} {changed:%B %Y}." if changed else ""
 st.caption(f"{term.describe()}: each measure's latest figure up to the end of the term, with its own period.{as_at}")
 inspection_view.show_latest(area)
 

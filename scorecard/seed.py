@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, config, register, store
+from . import access, audit, config, register, store
 from .periods import Period
 from .problems import UserProblem
 
@@ -203,6 +203,9 @@ def load(con, seed_dir: Path | str = config.SEED_DIR, who: str = "scorecard init
         diff = ingest.preview(con, plan)
         result = ingest.BatchResult(plan.file_name, plan.format)
         ingest.write(con, plan, diff, result, who)
+        audit.record(con, access.command_line(who), audit.IMPORTED, subject=plan.file_name, batch_id=result.batch_id,
+                     detail=f"the seed: {result.added} figures added, {result.changed} revised, "
+                            f"{result.unchanged} unchanged")
         # The newest committed batch of each model's links is the one in use; older ones stay as history.
         _insert_frame(con, "neighbour", neighbours.assign(batch_id=result.batch_id))
         store.set_meta(con, "seed_sha256", sha)

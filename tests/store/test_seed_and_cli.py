@@ -32,6 +32,11 @@ def test_init_is_idempotent(tmp_path, capsys):
     con = store.connect(db)
     assert con.execute("SELECT count(*), count(DISTINCT batch_id) FROM metric_value").fetchone() == counts
     assert store.schema_version(con) >= 1
+    # The seed's load is in the audit trail once, with its batch: loading it again changed nothing.
+    trail = con.execute("SELECT who, action, batch_id, detail FROM audit_event WHERE action = 'import'").fetchall()
+    batch = con.execute("SELECT max(batch_id) FROM metric_value").fetchone()[0]
+    assert len(trail) == 1 and trail[0][:3] == ("scorecard init", "import", batch)
+    assert trail[0][3].startswith("the seed: ") and " figures added" in trail[0][3]
     con.close()
 
 
