@@ -83,8 +83,9 @@ class Inspection:
         """'Area SEND inspection (2023 framework)' or 'Area SEND revisit (2016 framework)'."""
         return f"Area SEND {self.visit} ({FRAMEWORK_WORDS.get(self.framework, self.framework)})"
 
-    def sentence(self) -> str:
-        """One plain-English line for a page's header or a pack's opening."""
+    def sentence(self, with_source: bool = True) -> str:
+        """One plain-English line for a page's header or a pack's opening (a page prints the source
+        under it, in small type, so the line stays short on a phone)."""
         when = f"started {_day(self.start_date)}"
         if self.published:
             when += f", published {_day(self.published)}"
@@ -95,7 +96,7 @@ class Inspection:
             text += f"; {plan} {'required' if self.action_plan_required else 'not required'}"
         if self.detail:
             text += f" ({self.detail})"
-        return f"{text}. Source: {self.source}."
+        return f"{text}. Source: {self.source}." if with_source else f"{text}."
 
 
 def _day(value: date) -> str:

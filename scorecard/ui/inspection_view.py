@@ -16,7 +16,9 @@ def show_latest(area) -> None:
     """One plain-English line: the latest inspection or revisit, its dates, outcome and source."""
     history = data.inspection_history(area.code) if area.level == "la" else []
     if history:
-        st.markdown(f":material/assignment: {plain(history[-1].sentence())}")
+        latest = history[-1]
+        st.markdown(f":material/assignment: {plain(latest.sentence(with_source=False))}")
+        st.caption(plain(f"Source: {latest.source}."))
 
 
 def show_history() -> None:

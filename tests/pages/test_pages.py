@@ -168,9 +168,11 @@ def test_the_board_summary_comes_first_with_every_measure_as_html_text(open_page
     # and the staleness before it.
     sources = [s for s in markdown_sources(at) if s]
     first_table = next(i for i, s in enumerate(sources) if 'class="sc-table"' in s)
-    inspection = f":material/assignment: {plain(inspections.latest_line(con, PLYMOUTH))}"
-    assert inspection in sources[:first_table]
-    assert all("sc-top" in s or s in (at.title[0].value, at.caption[0].value, inspection)
+    latest = inspections.latest(con, PLYMOUTH)
+    inspection = f":material/assignment: {plain(latest.sentence(with_source=False))}"
+    source = plain(f"Source: {latest.source}.")  # under the line, in small type: short on a phone
+    assert inspection in sources[:first_table] and source in [c.value for c in at.caption]
+    assert all("sc-top" in s or s in (at.title[0].value, at.caption[0].value, inspection, source)
                for s in sources[:first_table])
 
 
