@@ -35,3 +35,19 @@ def run_section(bench, doc: str, default_repeat: int = 5) -> int:
     for label, ms, target in bench(args.repeat):
         print(line(label, ms, target), flush=True)
     return 0
+
+
+def psql_as_postgres(sql: str, **values: str):
+    """Run `sql` (on standard input) with psql as the postgres user (root only). Values go in as psql
+    variables, never into the SQL text: psql quotes :'name' as a literal and :"name" as an identifier.
+    The benchmarks and the tests' PostgreSQL fixtures share it."""
+    import subprocess
+
+    variables = [arg for name, value in values.items() for arg in ("-v", f"{name}={value}")]
+    return subprocess.run(["runuser", "-u", "postgres", "--", "psql", "-v", "ON_ERROR_STOP=1", "-q", *variables],
+                          input=sql, capture_output=True, text=True, timeout=60)
+
+
+# Create a login role if it is not there yet (psql's \gexec runs the statement the query writes).
+CREATE_ROLE_SQL = ("SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', :'role', :'password') "
+                   "WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec\n")

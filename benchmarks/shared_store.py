@@ -30,11 +30,13 @@ import time
 from datetime import date
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import CREATE_ROLE_SQL, psql_as_postgres  # noqa: E402
+
 from scorecard import access  # noqa: E402
 
 ADMIN = access.command_line("test")
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TERM = "Autumn 2026/27"
 IMPORTERS, DASHBOARDS = 5, 3
@@ -217,11 +219,10 @@ def postgres_target(folder: Path) -> str | None:
         return None
     database = f"scorecard_bench_{os.getpid()}"
     role = "scorecard_bench"
-    for sql in (f"DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
-                f"CREATE ROLE {role} LOGIN PASSWORD '{role}'; END IF; END$$",
-                f"DROP DATABASE IF EXISTS {database}", f"CREATE DATABASE {database} OWNER {role}"):
-        shell_safe = sql.replace("$", "\\$")  # su runs a shell, which would expand $$
-        if subprocess.run(["su", "postgres", "-c", f'psql -q -c "{shell_safe}"'], capture_output=True).returncode != 0:
+    for sql, values in ((CREATE_ROLE_SQL, {"role": role, "password": role}),
+                        ('DROP DATABASE IF EXISTS :"database";', {"database": database}),
+                        ('CREATE DATABASE :"database" OWNER :"role";', {"database": database, "role": role})):
+        if psql_as_postgres(sql, **values).returncode != 0:
             return None
     os.environ["SCORECARD_DATA_PATH"] = str(folder / "pg-files")
     return f"ducklake:postgres:dbname={database} host=127.0.0.1 port={port} user={role} password={role}"

@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from benchmarks.common import CREATE_ROLE_SQL
+from benchmarks.common import psql_as_postgres as _psql
 from scorecard import config, seed, store
 from scorecard.areas import AreaIndex
 from scorecard.importers import ImportContext, SourceFile
@@ -205,21 +206,9 @@ def areas(con) -> AreaIndex:
 PG_ROLE, PG_PASSWORD = "scorecard_test", "scorecard_test"
 
 
-def _pg_identifier(name: str) -> str:
-    """A name written into psql's SQL (psql -c takes no parameters): checked to be a plain identifier."""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", name):
-        raise ValueError(f"not a plain PostgreSQL identifier: {name!r}")
-    return name
-
-
-def _psql(sql: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["su", "postgres", "-c", f"psql -v ON_ERROR_STOP=1 -q -c \"{sql}\""],
-                          capture_output=True, text=True, timeout=60)
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    if not shutil.which("pg_ctlcluster") or not shutil.which("psql"):
+    if not shutil.which("pg_ctlcluster") or not shutil.which("psql") or not shutil.which("runuser"):
         pytest.skip("needs PostgreSQL (apt-get install postgresql); .ci/run installs it")
     status = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True)
     clusters = [line.split() for line in status.stdout.splitlines() if line.strip()]
@@ -230,24 +219,22 @@ def postgres_server():
         started = subprocess.run(["pg_ctlcluster", version, name, "start"], capture_output=True, text=True, timeout=60)
         if started.returncode != 0:
             pytest.skip(f"PostgreSQL could not be started: {started.stderr.strip() or started.stdout.strip()}")
-    role = _pg_identifier(PG_ROLE)
-    exists = _psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{role}'")
+    exists = _psql("SELECT 1 FROM pg_roles WHERE rolname = :'role';", role=PG_ROLE)
     if exists.returncode != 0:
         pytest.skip(f"PostgreSQL is running but cannot be used: {exists.stderr.strip()}")
-    _psql(f"DO \\$\\$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
-          f"CREATE ROLE {role} LOGIN CREATEDB PASSWORD '{_pg_identifier(PG_PASSWORD)}'; END IF; END\\$\\$")
+    _psql(CREATE_ROLE_SQL, role=PG_ROLE, password=PG_PASSWORD)
     return int(port)
 
 
 @pytest.fixture
 def postgres_lake(postgres_server, tmp_path, monkeypatch) -> str:
     """A new, empty PostgreSQL database for a DuckLake catalog, its Parquet files in this test's folder."""
-    database = _pg_identifier(f"scorecard_{tmp_path.name.lower().replace('-', '_')[:40]}_{os.getpid()}")
-    _psql(f"DROP DATABASE IF EXISTS {database}")
-    created = _psql(f"CREATE DATABASE {database} OWNER {PG_ROLE}")
+    database = f"scorecard_{tmp_path.name.lower().replace('-', '_')[:40]}_{os.getpid()}"
+    _psql('DROP DATABASE IF EXISTS :"database";', database=database)
+    created = _psql('CREATE DATABASE :"database" OWNER :"role";', database=database, role=PG_ROLE)
     if created.returncode != 0:
         pytest.skip(f"could not create a PostgreSQL database: {created.stderr.strip()}")
     monkeypatch.setenv("SCORECARD_DATA_PATH", str(tmp_path / "lake-files"))
     yield (f"ducklake:postgres:dbname={database} host=127.0.0.1 port={postgres_server} "
            f"user={PG_ROLE} password={PG_PASSWORD}")
-    _psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    _psql('DROP DATABASE IF EXISTS :"database" WITH (FORCE);', database=database)
