@@ -3,7 +3,7 @@ template or an example; load the illustrative sample; define the board's own met
 
 import streamlit as st
 
-from scorecard import access, ingest, local_returns, template
+from scorecard import access, ingest, local_returns, store, template
 from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.register import THEME_TITLES, RegisterError
 from scorecard.limits import MAX_METRIC_DESCRIPTION_CHARS, MAX_METRIC_NAME_CHARS
@@ -69,7 +69,7 @@ if upload is not None:
         st.download_button("Download the problems (CSV)", csv_bytes(problems),
                            file_name="return_problems.csv", mime="text/csv")
     else:
-        existing = ingest.committed_batch_for(data.cursor(), SourceFile(upload.name, content).sha256)
+        existing = store.committed_batch_for(data.cursor(), SourceFile(upload.name, content).sha256)
         refused = admin.refused_rows(data.cursor(), plan, viewer)
         if refused is not None:
             recorded = f"refusal_recorded_{SourceFile(upload.name, content).sha256}"
@@ -122,7 +122,7 @@ else:
     st.markdown("Choose at least one measure and one term to download the template.")
 
 st.header("Illustrative sample return")
-sample_batch = ingest.committed_batch_for(data.cursor(), SourceFile.from_path(local_returns.SAMPLE_RETURN).sha256)
+sample_batch = store.committed_batch_for(data.cursor(), SourceFile.from_path(local_returns.SAMPLE_RETURN).sha256)
 st.markdown("A made-up return for Plymouth, to see how termly figures, targets and ratings look. **Every figure in "
             "it is illustrative, not Plymouth's data**, and is marked so on the scorecard. Undo removes it.")
 if sample_batch is None:

@@ -98,9 +98,6 @@ class BatchResult:
         return "\n".join(lines)
 
 
-committed_batch_for = store.committed_batch_for
-
-
 def _incoming(plan: ImportPlan) -> pd.DataFrame:
     df = plan.values[VALUE_COLUMNS].copy(deep=False) if len(plan.values) else pd.DataFrame(columns=VALUE_COLUMNS)
     for col in ("value", "numerator", "denominator"):
@@ -240,7 +237,7 @@ def commit(con, plan: ImportPlan, *, actor: access.Actor, seen: Preview | None =
     def write_once(con) -> None:
         # Inside the transaction: on a shared store another import may have landed since the preview,
         # so a retry looks again (the same file twice is still a no-op).
-        existing = committed_batch_for(con, plan.sha256)
+        existing = store.committed_batch_for(con, plan.sha256)
         if existing is not None:
             result.already_batch = existing
             return
@@ -348,7 +345,7 @@ def write(con, plan: ImportPlan, diff: Preview, result: BatchResult, who: str,
 def dry_run_result(con, plan: ImportPlan) -> BatchResult:
     result = BatchResult(plan.file_name, plan.format, skipped=list(plan.skipped), warnings=list(plan.warnings),
                          rejected=plan.rows_rejected, not_read=list(plan.not_read), dry_run=True)
-    existing = committed_batch_for(con, plan.sha256)
+    existing = store.committed_batch_for(con, plan.sha256)
     if existing is not None:
         result.already_batch = existing
         return result
@@ -472,7 +469,7 @@ def import_source(con, source, dry_run: bool = False, *, actor: access.Actor,
     """Read any supported file and commit it (or, with dry_run, say what it would do).
     `confirm(plan, preview) -> bool` is asked first for local returns; None means commit.
     `expect` (a format, such as TARGETS_FORMAT) refuses any other kind of file."""
-    existing = committed_batch_for(con, source.sha256)
+    existing = store.committed_batch_for(con, source.sha256)
     if existing is not None:
         return BatchResult(source.name, "already imported", already_batch=existing, dry_run=dry_run)
     plan = read_source(con, source, model_year=model_year, partial=partial)

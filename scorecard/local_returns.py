@@ -8,7 +8,7 @@ from datetime import date
 
 import pandas as pd
 
-from . import config, periods, published
+from . import config, periods, published, store
 from .importers import local_csv
 from .importers.base import ImportContext, ImportPlan, SourceFile
 from .register import Metric
@@ -85,7 +85,7 @@ def load_sample(con, *, actor):
     from . import ingest
 
     source = SourceFile.from_path(SAMPLE_RETURN)
-    existing = ingest.committed_batch_for(con, source.sha256)
+    existing = store.committed_batch_for(con, source.sha256)
     if existing is not None:
         return ingest.BatchResult(source.name, local_csv.FORMAT, already_batch=existing)
     plan = local_csv.read(source, ImportContext.from_store(con), illustrative=True)
