@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from . import access, store
+from .text_safety import visible_controls
 
 DONE, REFUSED = "done", "refused"
 
@@ -111,6 +112,8 @@ def people_table(frame: pd.DataFrame) -> pd.DataFrame:
     out["changed_at"] = [f"{t:%Y-%m-%d %H:%M:%S}" if not pd.isna(t) else "" for t in out["changed_at"]]
     out["batch_id"] = ["" if pd.isna(b) else str(int(b)) for b in out["batch_id"]]
     out = out.astype(object).where(out.notna(), "")
+    for column in out.columns:  # text typed by people or taken from files: no control character acts
+        out[column] = [visible_controls(v) for v in out[column]]
     return out.rename(columns=SHOWN)
 
 

@@ -7,6 +7,7 @@ report libraries, so a script can call it for an answer in a fraction of a secon
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -569,8 +570,13 @@ def cmd_check(args) -> int:
 def _print_frame(df, fmt: str, decimals: int) -> None:
     import pandas as pd
 
-    from .text_safety import neutralise_frame
+    from .text_safety import neutralise_frame, visible_controls
 
+    if fmt in ("plain", "table"):  # a terminal acts on ESC: show every control character as a symbol
+        df = df.copy()
+        for col in df.columns:
+            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+                df[col] = df[col].map(visible_controls)
     if fmt == "csv":
         neutralise_frame(df).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
@@ -728,6 +734,38 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     typed = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     errors.warnings_to_log()
+    with _controls_shown_as_symbols():
+        return _run(args, typed)
+
+
+class _VisibleControls:
+    """A text stream that shows every control character but tab and line breaks as a symbol
+    (text_safety.visible_controls): text from files and forms (a file name, a cell, commentary) reaches
+    a terminal, which would act on an ESC sequence."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .text_safety import visible_controls
+
+        return self._stream.write(visible_controls(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _controls_shown_as_symbols():
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _VisibleControls(sys.stdout), _VisibleControls(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(args, typed: list[str]) -> int:
     try:
         return args.func(args)
     except CommandError as exc:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from . import access, audit, store
 from .limits import MAX_PRIORITY_TITLE_CHARS
 from .problems import UserProblem
+from .text_safety import control_problem
 
 
 class PriorityError(UserProblem, ValueError):
@@ -49,6 +50,8 @@ def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str
         if len(p.title.strip()) > MAX_PRIORITY_TITLE_CHARS:
             raise PriorityError(f"the title of priority area {p.number} is {len(p.title.strip()):,} characters long; "
                                 f"keep it to {MAX_PRIORITY_TITLE_CHARS:,} or fewer")
+        if problem := control_problem(p.title, lines=False):
+            raise PriorityError(f"the title of priority area {p.number} {problem}")
         for m in p.metric_ids:
             if m not in known_metrics:
                 raise PriorityError(f"unknown metric {m!r} in priority area {p.number}")
