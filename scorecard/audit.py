@@ -29,6 +29,10 @@ PRIORITY_AREAS = "priority areas"
 THEMES_AND_PARTNERS = "themes and partners"
 BOARD_MEASURE = "board measure"
 RESTORED = "restore"
+# A change asked for while the dashboard showed the store as it stood at an earlier point (?as_at=).
+CHANGE_AT_AN_EARLIER_POINT = "change while viewing an earlier point"
+# How many of a refused file's problems the trail keeps, and how long each may be.
+REFUSED_FILE_ISSUES, REFUSED_FILE_ISSUE_CHARS = 5, 300
 
 COLUMNS = ["id", "changed_at", "who", "how", "role", "action", "outcome", "area_code", "subject", "old_value",
            "new_value", "detail", "batch_id"]
@@ -61,6 +65,30 @@ def refused(con, refusal: access.AccessRefused, subject: str = "") -> None:
     def write_it(con) -> None:
         record(con, refusal.actor, refusal.action, area_code=refusal.area_code, subject=subject,
                detail=str(refusal), outcome=REFUSED)
+
+    store.retrying(con, write_it)
+
+
+def file_refused(con, actor: access.Actor, file_name: str, failure, action: str = IMPORTED) -> None:
+    """Record a file refused because it failed its checks (an ImportFailure: every problem by row and
+    column), in a transaction of its own, since nothing of the file was written. The trail keeps how
+    many problems there were and the first few, as the person was shown them."""
+    issues = list(getattr(failure, "issues", []))
+    shown = [str(i)[:REFUSED_FILE_ISSUE_CHARS] for i in issues[:REFUSED_FILE_ISSUES]]
+    more = f"; and {len(issues) - len(shown)} more" if len(issues) > len(shown) else ""
+    detail = f"{len(issues)} problem(s), nothing written: " + "; ".join(shown) + more
+
+    def write_it(con) -> None:
+        record(con, actor, action, subject=file_name, detail=detail, outcome=REFUSED)
+
+    store.retrying(con, write_it)
+
+
+def change_refused(con, actor: access.Actor, action: str, subject: str, why: str) -> None:
+    """Record a change refused for a reason other than the person's role (such as a change asked for
+    while the page showed an earlier point), in a transaction of its own."""
+    def write_it(con) -> None:
+        record(con, actor, action, subject=subject, detail=why, outcome=REFUSED)
 
     store.retrying(con, write_it)
 
