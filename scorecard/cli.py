@@ -509,6 +509,15 @@ def cmd_backup(args) -> int:
     print(f"Backed up the store to {args.file}: {rows['metric_value']:,} figures, {rows['import_batch']:,} import "
           f"batches, {rows['target']:,} targets, {rows['commentary']:,} comments "
           f"({manifest['store_moment'] or 'no changes yet'}).")
+    if manifest["signed_with"]:
+        print(f"Signed with this deployment's backup signing key (key id {manifest['signed_with']}).")
+    else:
+        # A backup is never skipped for want of a key (a missed nightly backup is worse than an unsigned
+        # one); it is said plainly, on stderr so a cron job's mail carries it.
+        errors.print_err(f"scorecard: WARNING: {args.file} is NOT SIGNED: no backup signing key is configured "
+                         "(SCORECARD_BACKUP_KEY, or signing_key in the [backup] section of the secrets file). "
+                         "Anyone who can change the file can change what it restores, and restoring it will need "
+                         "--allow-unsigned.")
     return 0
 
 
@@ -517,11 +526,17 @@ def cmd_restore(args) -> int:
 
     con = _open(args)
     try:
-        manifest = backup.restore(con, args.file, replace=args.replace, actor=_actor())
+        manifest = backup.restore(con, args.file, replace=args.replace, actor=_actor(),
+                                  allow_unsigned=args.allow_unsigned)
     except backup.BackupError as exc:
         raise CommandError(f"{exc}") from None
+    verdict = manifest["signature"]
     print(f"Restored the store from {args.file} (made {manifest['made_at']}): "
-          f"{manifest['rows']['metric_value']:,} figures.")
+          f"{manifest['rows']['metric_value']:,} figures. "
+          + (f"Its signature was verified (key id {verdict.key_id})." if verdict.verified
+             else f"It was NOT verified ({verdict.words}); restored because --allow-unsigned was given, and the "
+                  "audit trail records that.")
+          + " The audit trail was kept, with the backup's rows added where missing.")
     return 0
 
 
@@ -706,7 +721,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", help="rebuild an empty store from a backup")
     p.add_argument("file", metavar="FILE.zip")
-    p.add_argument("--replace", action="store_true", help="replace everything in a store that already holds figures")
+    p.add_argument("--replace", action="store_true", help="replace everything in a store that already holds figures "
+                                                          "(the audit trail is kept, never replaced)")
+    p.add_argument("--allow-unsigned", action="store_true",
+                   help="restore a backup that is unsigned or signed with another key (recorded in the audit trail); "
+                        "a backup whose signature does not verify is refused whatever")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("audit", help="print the audit trail: who changed what, when, old and new values, and the "

@@ -49,6 +49,13 @@ def server_log(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_deployment_secrets(tmp_path, monkeypatch) -> None:
+    """No test reads the machine's own secrets: no backup signing key unless the test sets one."""
+    monkeypatch.delenv("SCORECARD_BACKUP_KEY", raising=False)
+    monkeypatch.setenv("SCORECARD_SECRETS", str(tmp_path / "no-secrets.toml"))
+
+
 def fixture_file(relative: str) -> SourceFile:
     """A committed fixture (tests/fixtures/...) as the importers see a file."""
     return SourceFile.from_path(FIXTURES / relative)
