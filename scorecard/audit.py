@@ -29,6 +29,7 @@ PRIORITY_AREAS = "priority areas"
 THEMES_AND_PARTNERS = "themes and partners"
 BOARD_MEASURE = "board measure"
 RESTORED = "restore"
+REGISTER_CHANGED = "register changed"  # data/metrics.toml brought into the store with a measure changed
 # A change asked for while the dashboard showed the store as it stood at an earlier point (?as_at=).
 CHANGE_AT_AN_EARLIER_POINT = "change while viewing an earlier point"
 # How many of a refused file's problems the trail keeps, and how long each may be.

@@ -10,6 +10,7 @@ import streamlit as st
 
 from .. import card as card_module
 from .. import access, as_at, audit, config, inspections, queries, register, sources_info, store, summary, suppression
+from .. import register_changes as register_changes_module
 from .. import targets
 from ..areas import AreaIndex
 from ..problems import UserProblem
@@ -126,6 +127,7 @@ _READS = {
         sources(), queries.latest_periods(con), today,
         publication_ids=sources_info.publications_behind(sources(), _card_metric_ids(area_code, term_label))),
     "sources": queries.sources,
+    "register_changes": lambda con: register_changes_module.recent(con, until=as_at_moment()),
     "changed_at": lambda con: as_at.point(con).moment,
     "batches": queries.batches,
     "batch_issues": queries.batch_issues,
@@ -232,6 +234,11 @@ def sources():
 
 def batches():
     return _cached("batches")
+
+
+def register_changes():
+    """Every change to the metric register the store was built with, newest first (register_changes.recent)."""
+    return _cached("register_changes")
 
 
 def batch_issues():
