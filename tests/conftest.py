@@ -69,6 +69,19 @@ def store_fingerprint(con) -> dict[str, tuple]:
             for name in names}
 
 
+def refusals(con) -> int:
+    """How many refusals the audit trail holds."""
+    return con.execute("SELECT count(*) FROM audit_event WHERE outcome = 'refused'").fetchone()[0]
+
+
+def only_a_refusal_recorded(con, before: dict, refusals_before: int) -> bool:
+    """Whether the store is as `before` (store_fingerprint) but for one more refusal in the audit trail:
+    a refused file writes nothing but the record of its refusal."""
+    after = store_fingerprint(con)
+    return ({k: v for k, v in after.items() if k != "audit_event"}
+            == {k: v for k, v in before.items() if k != "audit_event"}) and refusals(con) == refusals_before + 1
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "seeded.duckdb"

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from scorecard import cli, ingest, store
 from scorecard.importers import SourceFile
 from scorecard.importers.base import ImportFailure
-from tests.conftest import FIXTURES, store_fingerprint
+from tests.conftest import FIXTURES, only_a_refusal_recorded, refusals, store_fingerprint
 
 from scorecard import access  # noqa: E402
 
@@ -222,24 +222,12 @@ def mutated_file(draw) -> Mutated:
     return Mutated(relative.rsplit("/", 1)[1], data)
 
 
-def _refused_only(con, before: dict, refusals_before: int) -> bool:
-    """Nothing changed but the audit trail, which gained the one refusal (a refused file is recorded)."""
-    after = store_fingerprint(con)
-    refusals = _refusals(con)
-    return ({k: v for k, v in after.items() if k != "audit_event"}
-            == {k: v for k, v in before.items() if k != "audit_event"}) and refusals == refusals_before + 1
-
-
-def _refusals(con) -> int:
-    return con.execute("SELECT count(*) FROM audit_event WHERE outcome = 'refused'").fetchone()[0]
-
-
 def _check_import(con, source: SourceFile) -> None:
-    before, refusals = store_fingerprint(con), _refusals(con)
+    before, refused = store_fingerprint(con), refusals(con)
     try:
         ingest.import_source(con, source, actor=ADMIN)
     except ImportFailure as failure:
-        assert _refused_only(con, before, refusals), f"{source.name} was refused but the store changed"
+        assert only_a_refusal_recorded(con, before, refused), f"{source.name} was refused but the store changed"
         assert failure.issues and all(i.file and i.message for i in failure.issues)
         assert "Traceback" not in str(failure) and str(FIXTURES) not in str(failure)
 
@@ -314,11 +302,11 @@ for _regression in REGRESSIONS:
 
 @pytest.mark.parametrize("source", REGRESSIONS, ids=lambda s: s.name)
 def test_each_regression_is_refused_or_read_with_a_clear_sentence(con, source):
-    before, refusals = store_fingerprint(con), _refusals(con)
+    before, refused = store_fingerprint(con), refusals(con)
     try:
         ingest.import_source(con, source, actor=ADMIN)
     except ImportFailure as failure:
-        assert str(failure).startswith(source.name) and _refused_only(con, before, refusals)
+        assert str(failure).startswith(source.name) and only_a_refusal_recorded(con, before, refused)
     else:
         assert source.name in ("return.csv", "timeliness_20_week.csv", "SEND Tribunals and appeal rate 2014-2024.csv")
 
@@ -332,7 +320,7 @@ def test_the_cli_never_prints_a_traceback(db_path, tmp_path, source):
     path = tmp_path / source.name
     path.write_bytes(source.data)
     check = store.connect(str(db_path), read_only=True)
-    before, refusals = store_fingerprint(check), _refusals(check)
+    before, refused = store_fingerprint(check), refusals(check)
     check.close()
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -343,7 +331,7 @@ def test_the_cli_never_prints_a_traceback(db_path, tmp_path, source):
         assert "nothing was written" in err.getvalue().lower()
         check = store.connect(str(db_path), read_only=True)
         try:
-            assert _refused_only(check, before, refusals)
+            assert only_a_refusal_recorded(check, before, refused)
         finally:
             check.close()
 
