@@ -95,7 +95,7 @@ table_with_download(register, "metric_register.csv", "the register", "register")
 register_changes = data.register_changes()
 if len(register_changes):
     st.subheader("Changes to the register")
-    st.warning(plain(admin.register_changes_sentence(register_changes)), icon=":material/rule:")
+    st.warning(plain(data.register_changes_sentence()), icon=":material/rule:")
     table_with_download(register_changes, "register_changes.csv", "the changes to the register", "register_changes")
 
 st.header("Glossary")

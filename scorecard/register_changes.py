@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -77,27 +77,37 @@ def record(con, before: dict[str, Metric], after: dict[str, Metric], themes_befo
     return rows
 
 
+def _when(moment: datetime) -> str:
+    return f"{moment.day} {moment:%B %Y, %H:%M}"
+
+
+def _events(con, until: datetime | None) -> pd.DataFrame:
+    frame = audit.events(con, action=audit.REGISTER_CHANGED, outcome=audit.DONE)
+    return frame[frame["changed_at"] <= until] if until is not None and len(frame) else frame
+
+
 def recent(con, until: datetime | None = None) -> pd.DataFrame:
     """Every change to the register recorded in the audit trail (up to `until`), newest first, in the
     words of the Data and sources page: when, which measure, what changed, was and now."""
-    frame = audit.events(con, action=audit.REGISTER_CHANGED, outcome=audit.DONE)
-    if until is not None and len(frame):
-        frame = frame[frame["changed_at"] <= until]
+    frame = _events(con, until)
     out = frame[list(SHOWN)].copy()
-    out["changed_at"] = [f"{t:%d %B %Y, %H:%M}" for t in out["changed_at"]]
+    out["changed_at"] = [_when(t) for t in out["changed_at"]]
     out = out.astype(object).where(out.notna(), "")
     return out.rename(columns=SHOWN).reset_index(drop=True)
 
 
-def sentence(changes: pd.DataFrame) -> str | None:
-    """The register's last change, in a sentence for the top of the register section; None if none."""
-    if not len(changes):
+def sentence(con, until: datetime | None = None) -> str | None:
+    """The register's last change (the rows one rebuild wrote, within a few seconds of each other), in a
+    sentence for the top of the list of changes; None if there is none."""
+    frame = _events(con, until)
+    if not len(frame):
         return None
-    when = changes["When"].iloc[0]
-    latest = changes[changes["When"] == when]
-    measures = [m for m in latest["Measure"] if m != "the register's themes"]
-    what = (f"{len(measures)} measure{'s' if len(measures) != 1 else ''} ({', '.join(measures)})" if measures
-            else "its themes")
-    return (f"The metric register (data/metrics.toml) was changed, and the store rebuilt with it, on {when}: "
-            f"{what}. A changed direction or margin changes ratings, ranks and bands; every change is listed "
-            "below, old and new, and recorded in the audit trail.")
+    newest = frame["changed_at"].max()
+    latest = frame[frame["changed_at"] >= newest - timedelta(seconds=5)]
+    measures = list(dict.fromkeys(m for m in latest["subject"] if m != "the register's themes"))
+    themes = len(measures) < len(latest["subject"].unique())
+    what = [f"{len(measures)} measure{'s' if len(measures) != 1 else ''} ({', '.join(measures)})"] if measures else []
+    what += ["its themes"] if themes else []
+    return (f"The metric register (data/metrics.toml) was changed, and the store rebuilt with it, on {_when(newest)}: "
+            f"{' and '.join(what)}. A changed direction or margin changes ratings, ranks and bands; every change is "
+            "listed below, old and new, and recorded in the audit trail.")

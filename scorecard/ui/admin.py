@@ -549,13 +549,6 @@ def register_table(metrics: dict[str, Metric]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=REGISTER_COLUMNS)
 
 
-def register_changes_sentence(changes: pd.DataFrame) -> str:
-    """The register's last change, in a sentence (register_changes.sentence)."""
-    from .. import register_changes
-
-    return register_changes.sentence(changes) or ""
-
-
 def glossary_table() -> pd.DataFrame:
     """Every word the dashboard explains (words.GLOSSARY), A to Z, for the Data and sources page."""
     return pd.DataFrame(sorted(words.GLOSSARY.items(), key=lambda item: item[0].lower()), columns=["Word", "Meaning"])

@@ -128,6 +128,7 @@ _READS = {
         publication_ids=sources_info.publications_behind(sources(), _card_metric_ids(area_code, term_label))),
     "sources": queries.sources,
     "register_changes": lambda con: register_changes_module.recent(con, until=as_at_moment()),
+    "register_changes_sentence": lambda con: register_changes_module.sentence(con, until=as_at_moment()),
     "changed_at": lambda con: as_at.point(con).moment,
     "batches": queries.batches,
     "batch_issues": queries.batch_issues,
@@ -239,6 +240,11 @@ def batches():
 def register_changes():
     """Every change to the metric register the store was built with, newest first (register_changes.recent)."""
     return _cached("register_changes")
+
+
+def register_changes_sentence() -> str | None:
+    """The register's last change, in a sentence (register_changes.sentence)."""
+    return _cached("register_changes_sentence")
 
 
 def batch_issues():

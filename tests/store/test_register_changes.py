@@ -65,6 +65,7 @@ def test_several_fields_and_a_theme_are_each_named(con, edited_register):
                                           "changed: decimals, polarity")
     themes = rows["the register's themes"]
     assert "timeliness: Timeliness (send_service)" in themes[1] and "timeliness: Timeliness of plans" in themes[2]
+    assert ": 1 measure (ehcp_20wk_pct) and its themes." in register_changes.sentence(con)
 
 
 def test_the_data_page_says_the_register_changed(db_path, edited_register, monkeypatch):
