@@ -149,7 +149,9 @@ def point(con) -> StorePoint:
                "UNION ALL SELECT written_at FROM commentary")
     # Saves of priority areas, themes and measure settings, and each register the store was built with,
     # shape a scorecard too (plan_history); a store, or a lake snapshot, from before they were kept has none.
-    saves = " UNION ALL SELECT saved_at FROM plan_saved WHERE kind <> '" + plan_history.HISTORY_STARTS + "'"
+    # What migration 10 copied when the history began is not a change.
+    saves = (" UNION ALL SELECT saved_at FROM plan_saved WHERE saved_at > (SELECT min(saved_at) FROM plan_saved "
+             "WHERE kind = '" + plan_history.HISTORY_STARTS + "')")
     try:
         count, moment = con.execute("SELECT count(t), max(t) FROM (" + changes + saves + ")").fetchone()
     except duckdb.CatalogException:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import duckdb
 
-from scorecard import ingest, schema, seed, store
+from scorecard import as_at, ingest, schema, seed, store
 from scorecard.migrations import MIGRATIONS
 
 from scorecard import access  # noqa: E402
@@ -95,6 +95,7 @@ def test_migration_10_starts_the_history_of_the_plan_from_what_the_store_holds(t
     con.execute("INSERT INTO priority VALUES ('E06000026', 1, 'Timeliness')")
     con.execute("INSERT INTO priority_metric VALUES ('E06000026', 1, 'ehcp_20wk_pct', 0)")
     con.execute("INSERT INTO board_theme VALUES ('E06000026', 'timeliness', 'Our timeliness', 'send_service', 0)")
+    point = as_at.point(con)
     con.close()
     monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS)
     con = store.connect(path)
@@ -105,4 +106,5 @@ def test_migration_10_starts_the_history_of_the_plan_from_what_the_store_holds(t
         ("E06000026", 1, "Timeliness")]
     assert con.execute("SELECT title FROM board_theme_history").fetchall() == [("Our timeliness",)]
     assert len({r[0] for r in con.execute("SELECT saved_at FROM plan_saved").fetchall()}) == 1  # one moment
+    assert as_at.point(con) == point  # copying what the store holds is not a change to it
     con.close()
