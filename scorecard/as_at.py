@@ -142,8 +142,9 @@ def _views(db: str, at: str) -> list[str]:
 
 def point(con) -> StorePoint:
     """Where the store stands: its version and the moment of its latest change (an import, an undo, a
-    target or commentary, a save of priority areas or board settings, a register brought in). The version is the number of those changes, which the history gives for any
-    past moment, on either backend and on the dashboard's copy of the store alike."""
+    target or commentary, a save of priority areas or board settings, a register brought in). The
+    version is the number of those changes, which the history gives for any past moment, on either
+    backend and on the dashboard's copy of the store alike."""
     changes = ("SELECT imported_at AS t FROM import_batch UNION ALL SELECT undone_at FROM import_batch "
                "UNION ALL SELECT set_at FROM target UNION ALL SELECT replaced_at FROM target "
                "UNION ALL SELECT written_at FROM commentary")

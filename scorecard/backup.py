@@ -23,7 +23,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from . import access, as_at, audit, backup_signing, schema, store
+from . import access, as_at, audit, backup_signing, plan_history, register, schema, store
 from .problems import UserProblem
 
 FORMAT = 1
@@ -37,7 +37,8 @@ _CLEAR = {t: "DELETE FROM " + t for t in schema.ALL_TABLES}
 AUDIT_TABLE = "audit_event"
 _AUDIT_VALUES = [c for c in audit.COLUMNS if c != "id"]
 _MISSING_AUDIT_ROWS = (
-    "SELECT " + ", ".join("b." + c for c in audit.COLUMNS) + " FROM read_parquet(?) b WHERE NOT EXISTS (SELECT 1 FROM audit_event a WHERE "
+    "SELECT " + ", ".join("b." + c for c in audit.COLUMNS) + " FROM read_parquet(?) b "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit_event a WHERE "
     + " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in _AUDIT_VALUES) + ") ORDER BY b.changed_at, b.id")
 
 
@@ -143,10 +144,13 @@ def restore(con, path: Path | str, replace: bool = False, *, actor: access.Actor
                 con.execute(_CLEAR[table])
                 if table in tables:
                     con.execute(_IMPORT[table], [str(Path(folder) / f"{table}.parquet")])
+            if "plan_saved" not in tables:  # a backup from before the plan kept its history: it starts now
+                plan_history.start_history(con, register.settings().small_number_threshold)
             kept = con.execute("SELECT count(*) FROM audit_event").fetchone()[0]
             added = _bring_in_audit_rows(con, Path(folder) / f"{AUDIT_TABLE}.parquet") if AUDIT_TABLE in tables else 0
-            trail = (f"the audit trail's {kept:,} rows kept; {added:,} of the backup's added where missing"
-                     if AUDIT_TABLE in tables else f"the audit trail's {kept:,} rows kept; the backup has no audit trail")
+            trail = f"the audit trail's {kept:,} rows kept; " + (
+                f"{added:,} of the backup's added where missing" if AUDIT_TABLE in tables
+                else "the backup has no audit trail")
             if verdict.verified:
                 detail = f"signed backup: {verdict.words}; {trail}"
             else:

@@ -78,6 +78,24 @@ def save_register(con, small_number_threshold: int, at: datetime | None = None) 
     return True
 
 
+def start_history(con, small_number_threshold: int, at: datetime | None = None) -> None:
+    """Begin the history from what the store holds now (as migration 10 does), inside the caller's
+    transaction: for a store rebuilt from a backup made before the history was kept."""
+    at = at or datetime.now()
+    con.execute("INSERT INTO plan_saved VALUES (?, NULL, ?, ?)",
+                [HISTORY_STARTS, at, "priority areas, themes, measure settings and the register were first recorded here"])
+    areas = {PRIORITIES: "SELECT DISTINCT area_code FROM priority",
+             BOARD_SETUP: "SELECT area_code FROM board_theme UNION SELECT area_code FROM measure_setting"}
+    for kind, sql in areas.items():
+        for (area_code,) in con.execute(sql).fetchall():
+            save_area(con, kind, area_code, at)
+    for table in _WHOLE:
+        con.execute(_COPY_WHOLE[table], [at])
+    con.execute("INSERT INTO plan_saved VALUES (?, NULL, ?, ?)", [REGISTER, at, json.dumps(
+        {"fingerprint": str(con.execute(_REGISTER_FINGERPRINT).fetchone()[0]),
+         "small_number_threshold": small_number_threshold})])
+
+
 def _json(text: str | None) -> dict:
     try:
         value = json.loads(text or "")

@@ -253,3 +253,19 @@ def test_a_backups_trail_is_brought_in_only_where_missing_and_never_rewrites_a_r
     assert len(added) == len(before) and all(r[2] == "someone else" for r in added)
     assert len({r[0] for r in trail}) == len(trail)  # ids stay unique
     assert audit.events(con, user="someone else").shape[0] == len(before)
+
+
+def test_a_backup_from_before_the_plan_kept_its_history_starts_it_when_restored(con, tmp_path):
+    from scorecard import as_at, plan_history
+
+    out = tmp_path / "backup.zip"
+    backup.write(con, out)
+    plan_tables = ("register_theme", "plan_saved", "priority_history", "priority_metric_history",
+                   "board_theme_history", "measure_setting_history", "metric_history", "series_break_history",
+                   "register_theme_history")
+    older = _rewritten(out, tmp_path / "older.zip", {}, resign_with=KEY.encode(), drop=plan_tables)
+    backup.restore(con, older, replace=True, actor=ADMIN)
+    assert plan_history.history_start(con) is not None
+    assert con.execute("SELECT count(*) FROM metric_history").fetchone()[0] == \
+        con.execute("SELECT count(*) FROM metric").fetchone()[0] > 0
+    assert as_at.point(con).version > 0

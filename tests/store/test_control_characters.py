@@ -6,7 +6,6 @@ are made without failing, and `scorecard audit` prints no ESC sequence to the te
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import datetime
 
 import openpyxl
