@@ -39,7 +39,16 @@ _AUDIT_VALUES = [c for c in audit.COLUMNS if c != "id"]
 _MISSING_AUDIT_ROWS = (
     "SELECT " + ", ".join("b." + c for c in audit.COLUMNS) + " FROM read_parquet(?) b "
     "WHERE NOT EXISTS (SELECT 1 FROM audit_event a WHERE "
-    + " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in _AUDIT_VALUES) + ") ORDER BY b.changed_at, b.id")
+    + " AND ".join(f"a.{c} IS NOT DISTINCT FROM b.{c}" for c in _AUDIT_VALUES) + ")")
+# How many rows are missing, and whether their own ids can be kept (none taken, none twice, none empty).
+_MISSING_AUDIT_COUNT = ("SELECT count(*), count(*) FILTER (WHERE m.id IS NULL OR m.id IN (SELECT id FROM audit_event)) "
+                        "+ count(*) - count(DISTINCT m.id), coalesce(max(m.id), 0) FROM (" + _MISSING_AUDIT_ROWS + ") m")
+_ADD_AUDIT_ROWS_KEEPING_IDS = ("INSERT INTO audit_event (" + ", ".join(audit.COLUMNS) + ") SELECT "
+                               + ", ".join(audit.COLUMNS) + " FROM (" + _MISSING_AUDIT_ROWS + ")")
+_ADD_AUDIT_ROWS_NUMBERED = ("INSERT INTO audit_event (" + ", ".join(audit.COLUMNS) + ") SELECT "
+                            + ", ".join("? + row_number() OVER (ORDER BY m.changed_at, m.id) AS id" if c == "id"
+                                        else "m." + c for c in audit.COLUMNS)
+                            + " FROM (" + _MISSING_AUDIT_ROWS + ") m")
 
 
 class BackupError(UserProblem, ValueError):
@@ -181,16 +190,12 @@ def _signature_refusal(name: str, verdict: backup_signing.Verdict, allow_unsigne
 def _bring_in_audit_rows(con, parquet: Path) -> int:
     """Add the backup's audit rows that the store's trail lacks; never delete or change one. They keep
     their ids where no row of the trail has them, and are numbered after the trail's last otherwise."""
-    missing = con.execute(_MISSING_AUDIT_ROWS, [str(parquet)]).fetchall()
+    missing, clashes, their_last = con.execute(_MISSING_AUDIT_COUNT, [str(parquet)]).fetchone()
     if not missing:
         return 0
-    columns = audit.COLUMNS  # the fixed list, never names read from the backup
-    at_id = columns.index("id")
-    taken = {r[0] for r in con.execute("SELECT id FROM audit_event").fetchall()}
-    theirs = [r[at_id] for r in missing]
-    if any(i is None or i in taken for i in theirs) or len(set(theirs)) != len(theirs):
-        start = max([0, *taken, *(i for i in theirs if i is not None)]) + 1
-        missing = [(*r[:at_id], start + n, *r[at_id + 1:]) for n, r in enumerate(missing)]
-    con.executemany("INSERT INTO audit_event (" + ", ".join(columns) + ") VALUES ("
-                    + ", ".join("?" for _ in columns) + ")", [list(r) for r in missing])
-    return len(missing)
+    if not clashes:
+        con.execute(_ADD_AUDIT_ROWS_KEEPING_IDS, [str(parquet)])
+    else:
+        ours = con.execute("SELECT coalesce(max(id), 0) FROM audit_event").fetchone()[0]
+        con.execute(_ADD_AUDIT_ROWS_NUMBERED, [max(ours, their_last), str(parquet)])
+    return missing
