@@ -14,10 +14,15 @@ from scorecard.ui.widgets import page_style
 
 
 def sign_in_bar(viewer: access.Actor) -> None:
-    """Who is signed in, with Sign out; or a Sign in button. Nothing in single-user mode."""
+    """Who is signed in, with Sign out; or a Sign in button. Nothing in single-user mode. Someone the
+    provider signed in but who is treated as not signed in (unverified email, an address that is not
+    well formed) is told why, with Sign out."""
     with st.sidebar:
         if viewer.is_signed_in:
             st.caption(plain(session.signed_in_words(viewer)))
+            st.button("Sign out", on_click=st.logout, key="sign_out", icon=":material/logout:")
+        elif reason := session.not_signed_in_reason():
+            st.warning(plain(reason), icon=":material/block:")
             st.button("Sign out", on_click=st.logout, key="sign_out", icon=":material/logout:")
         else:
             st.button("Sign in", on_click=st.login, key="sign_in", type="primary", icon=":material/login:")
@@ -26,6 +31,10 @@ def sign_in_bar(viewer: access.Actor) -> None:
 def sign_in_required() -> None:
     st.title("SEND Scorecard")
     st.markdown("Sign in to see the scorecard. This dashboard is for the people its council has given access.")
+    if reason := session.not_signed_in_reason():
+        st.warning(plain(reason), icon=":material/block:")
+        st.button("Sign out", on_click=st.logout, key="sign_out_page", icon=":material/logout:")
+        return
     st.button("Sign in", on_click=st.login, key="sign_in_page", type="primary", icon=":material/login:")
 
 

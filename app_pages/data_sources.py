@@ -92,6 +92,11 @@ st.markdown("What each measure means, its unit, which direction is better, how o
             "and where its series breaks.")
 register = admin.register_table(data.metrics())
 table_with_download(register, "metric_register.csv", "the register", "register")
+register_changes = data.register_changes()
+if len(register_changes):
+    st.subheader("Changes to the register")
+    st.warning(plain(data.register_changes_sentence()), icon=":material/rule:")
+    table_with_download(register_changes, "register_changes.csv", "the changes to the register", "register_changes")
 
 st.header("Glossary")
 st.markdown("The words and abbreviations the dashboard and its packs use.")

@@ -62,6 +62,10 @@ if upload is not None:
     try:
         plan = admin.read_upload(data.cursor(), upload.name, content)
     except ImportFailure as failure:
+        recorded = f"file_refusal_recorded_{SourceFile(upload.name, content).sha256}"
+        if recorded not in st.session_state:  # once per file, not on every rerun of the page
+            data.record_refusal(admin.record_file_refused, viewer, upload.name, failure)
+            st.session_state[recorded] = True
         st.error(f"{plain(upload.name)} cannot be imported: {len(failure.issues)} problem(s) found. Nothing was written. "
                  "Correct the file and upload it again.")
         problems = admin.problems_frame(failure.issues)
@@ -74,7 +78,7 @@ if upload is not None:
         if refused is not None:
             recorded = f"refusal_recorded_{SourceFile(upload.name, content).sha256}"
             if recorded not in st.session_state:  # once per file, not on every rerun of the page
-                data.write(admin.record_refusal, refused, upload.name)
+                data.record_refusal(admin.record_refusal, refused, upload.name)
                 st.session_state[recorded] = True
             show_refusal(refused)
         elif existing is not None:

@@ -15,12 +15,20 @@ The access file (named by $SCORECARD_ACCESS) is TOML:
 
 A signed-in user who is not listed is a viewer; a user listed more than once gets the highest role
 (and, as an editor, every area any matching entry gives). Pure: no Streamlit, no store.
+
+Emails are compared as `normalised_email` gives them (NFKC, then casefolded). An address that NFKC
+changes (a look-alike such as the Kelvin sign for K), or that is not a well-formed address (a newline,
+a space, two @), matches nothing: whoever holds it is not signed in. So is a person whose provider says
+`email_verified = false`, and one whose provider says nothing about it unless the access file says
+`email_verified_missing = "trust"`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +46,8 @@ ROLE_WORDS = {ANONYMOUS: "not signed in", VIEWER: "a viewer", EDITOR: "an editor
 SIGNED_IN, SINGLE_USER, COMMAND_LINE, NOT_SIGNED_IN = "signed in", "single-user", "command line", "not signed in"
 
 PUBLIC, NONE = "public", "none"
+# What to do when the provider's ID token has no email_verified claim (the access file's choice).
+REFUSE, TRUST = "refuse", "trust"
 
 # The actions that write, in the words of a refusal ("... so cannot <action> ...").
 LOCAL_RETURN = "import a local return"
@@ -155,16 +165,59 @@ def require(actor: Actor, action: str, area_code: str | None = None, area_name: 
 # The access file
 
 
+# A well-formed address, after normalisation: a dot-atom local part (RFC 5322, ASCII) and a domain of
+# two or more labels of letters, digits and inner hyphens. Nothing else (spaces, newlines, quotes,
+# brackets, a second @) is an address.
+_LOCAL_PART = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+MAX_EMAIL_CHARS = 254
+
+
+class EmailRefused(ValueError):
+    """An address that cannot name anyone: str() says why, in words."""
+
+
+def normalised_email(raw: str) -> str:
+    """The address as the access file and the audit trail compare it: NFKC, then casefolded. Raises
+    EmailRefused for an address that NFKC changes (a look-alike character, such as the Kelvin sign
+    U+212A for K, or full-width letters), that casefolding changes beyond lower case (ß), or that is
+    not a well-formed address."""
+    text = str(raw)  # not stripped: an address with a space or a line break around it is not well formed
+    if unicodedata.normalize("NFKC", text) != text:
+        raise EmailRefused("it holds a look-alike character (one that Unicode normalisation changes), so it "
+                           "could pose as another address")
+    folded = text.casefold()
+    if folded != text.lower():
+        raise EmailRefused("it holds a character that changes when compared without case (such as ß)")
+    local, at, domain = folded.rpartition("@")
+    if (not at or len(folded) > MAX_EMAIL_CHARS or len(local) > 64 or not _LOCAL_PART.fullmatch(local)
+            or not _DOMAIN.fullmatch(domain)):
+        raise EmailRefused("it is not a well-formed email address")
+    return folded
+
+
+def is_well_formed(raw: str) -> bool:
+    try:
+        normalised_email(raw)
+    except EmailRefused:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Entry:
-    pattern: str  # an email, or "*@domain"
+    pattern: str  # a normalised email, or "*@domain"
     role: str
     areas: tuple[str, ...] = ()
 
     def matches(self, email: str) -> bool:
-        email = email.strip().lower()
+        """Whether the entry covers `email`; only a well-formed address matches anything."""
+        try:
+            email = normalised_email(email)
+        except EmailRefused:
+            return False
         if self.pattern.startswith("*@"):
-            return email.endswith(self.pattern[1:])
+            return email.rpartition("@")[2] == self.pattern[2:]
         return email == self.pattern
 
 
@@ -172,16 +225,40 @@ class Entry:
 class AccessRules:
     anonymous: str = PUBLIC
     entries: tuple[Entry, ...] = ()
+    # A provider that sends no email_verified claim: REFUSE (not signed in) unless the file says TRUST.
+    email_verified_missing: str = REFUSE
 
     @property
     def public_view(self) -> bool:
         return self.anonymous == PUBLIC
 
-    def actor_for(self, email: str | None) -> Actor:
-        """The signed-in user's Actor: the highest role of every matching entry (a viewer if none)."""
+    def refusal(self, email: str | None, email_verified=True) -> str | None:
+        """Why a signed-in person with this email (and the provider's email_verified claim: True, False,
+        or None when the provider sent none) is treated as not signed in, in a sentence; None if not."""
         if not email or not str(email).strip():
+            return None
+        shown = repr(str(email))
+        try:
+            normalised_email(email)
+        except EmailRefused as why:
+            return f"The email address your sign-in gave, {shown}, cannot be used: {why}. You are not signed in."
+        if email_verified is None and self.email_verified_missing == TRUST:
+            return None
+        if email_verified is None:
+            return (f"Your sign-in provider did not say whether {shown} is verified, so you are not signed in. "
+                    "Ask whoever runs the dashboard.")
+        if email_verified is not True and str(email_verified).strip().lower() != "true":
+            return (f"Your sign-in provider says {shown} is not verified, so you are not signed in. Verify the "
+                    "address with your provider, then sign in again.")
+        return None
+
+    def actor_for(self, email: str | None, email_verified=True) -> Actor:
+        """The signed-in user's Actor: the highest role of every matching entry (a viewer if none).
+        `email_verified` is the provider's claim (None when it sent none). An address that is not
+        well formed or changes under normalisation, or one not verified, is not signed in."""
+        if not email or not str(email).strip() or self.refusal(email, email_verified):
             return anonymous()
-        email = str(email).strip()
+        email = normalised_email(email)
         matching = [e for e in self.entries if e.matches(email)]
         role = max((e.role for e in matching), key=ROLES.index, default=VIEWER)
         areas = {a for e in matching if e.role == EDITOR for a in e.areas} if role == EDITOR else set()
@@ -198,19 +275,30 @@ def parse_access(text: str, where: str, resolve_area: Callable[[str], str] | Non
     mode = str(data.get("anonymous", PUBLIC)).strip().lower()
     if mode not in (PUBLIC, NONE):
         raise AccessFileError(f'{where}: anonymous must be "public" or "none", not {data.get("anonymous")!r}.')
+    missing = str(data.get("email_verified_missing", REFUSE)).strip().lower()
+    if missing not in (REFUSE, TRUST):
+        raise AccessFileError(f'{where}: email_verified_missing must be "refuse" or "trust", not '
+                              f'{data.get("email_verified_missing")!r}.')
     users = data.get("users", [])
     if not isinstance(users, list):
         raise AccessFileError(f"{where}: users must be a list of [[users]] entries.")
     entries = [_entry(u, f"{where}, [[users]] entry {n}", resolve_area) for n, u in enumerate(users, start=1)]
-    return AccessRules(mode, tuple(entries))
+    return AccessRules(mode, tuple(entries), missing)
 
 
 def _entry(raw, where: str, resolve_area) -> Entry:
     if not isinstance(raw, dict):
         raise AccessFileError(f"{where}: each entry needs email and role.")
-    email = str(raw.get("email") or "").strip().lower()
-    if not email or "@" not in email or (email.count("*") and not (email.startswith("*@") and email.count("*") == 1)):
-        raise AccessFileError(f"{where}: email {raw.get('email')!r} is not an email address or \"*@domain\".")
+    written = str(raw.get("email") or "").strip()
+    try:
+        if "*" in written[1:] or (written.startswith("*") and not written.startswith("*@")):
+            raise EmailRefused('"*" stands for any name only in "*@domain"')
+        # "*@domain" is checked as the address "x@domain" would be.
+        email = ("*@" + normalised_email("x" + written[1:]).partition("@")[2]) if written.startswith("*@") \
+            else normalised_email(written)
+    except EmailRefused as why:
+        raise AccessFileError(f"{where}: email {raw.get('email')!r} is not an email address or \"*@domain\" "
+                              f"({why}).") from None
     role = str(raw.get("role") or "").strip().lower()
     if role not in LISTED_ROLES:
         raise AccessFileError(f"{where} ({email}): role {raw.get('role')!r} is not one of {', '.join(LISTED_ROLES)}.")

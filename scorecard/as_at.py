@@ -19,7 +19,9 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from . import config, lake, store
+import duckdb
+
+from . import config, lake, plan_history, store
 from .published import CURRENT_ORDER
 from .problems import UserProblem
 
@@ -85,9 +87,23 @@ def connect(path: str | None, moment: datetime):
 
 def shadow(con, moment: datetime) -> None:
     """Put views of the store as at `moment` in front of its tables, for this connection only (DuckDB
-    looks in the connection's temporary schema first)."""
+    looks in the connection's temporary schema first): figures, batches, targets and commentary from
+    their history, and priority areas, themes, measure settings and the register from theirs
+    (scorecard.plan_history), read as they first were recorded if `moment` is before that."""
     database = con.execute("SELECT current_database()").fetchone()[0]
-    for statement in _views(_quoted(database), _timestamp(moment)):
+    real = _quoted(database) + ".main."
+    statements = _views(_quoted(database), _timestamp(moment))
+    try:
+        started = con.execute("SELECT min(saved_at) FROM " + real + "plan_saved WHERE kind = ?",
+                              [plan_history.HISTORY_STARTS]).fetchone()[0]
+    except duckdb.CatalogException:  # a copy of a store from before the plan kept its history
+        started = None
+    if started is not None:
+        plan_at = max(moment, started)
+        statements += plan_history.shadow_views(real, _timestamp(moment), _timestamp(plan_at))
+        statements += [f"CREATE OR REPLACE TEMP TABLE {plan_history.SHOWN_TABLE} AS SELECT "
+                       f"{_timestamp(moment)} AS asked, {_timestamp(plan_at)} AS plan_at"]
+    for statement in statements:
         con.execute(statement)
 
 
@@ -126,10 +142,19 @@ def _views(db: str, at: str) -> list[str]:
 
 def point(con) -> StorePoint:
     """Where the store stands: its version and the moment of its latest change (an import, an undo, a
-    target or commentary). The version is the number of those changes, which the history gives for any
-    past moment, on either backend and on the dashboard's copy of the store alike."""
+    target or commentary, a save of priority areas or board settings, a register brought in). The
+    version is the number of those changes, which the history gives for any past moment, on either
+    backend and on the dashboard's copy of the store alike."""
     changes = ("SELECT imported_at AS t FROM import_batch UNION ALL SELECT undone_at FROM import_batch "
                "UNION ALL SELECT set_at FROM target UNION ALL SELECT replaced_at FROM target "
                "UNION ALL SELECT written_at FROM commentary")
-    count, moment = con.execute("SELECT count(t), max(t) FROM (" + changes + ")").fetchone()
+    # Saves of priority areas, themes and measure settings, and each register the store was built with,
+    # shape a scorecard too (plan_history); a store, or a lake snapshot, from before they were kept has none.
+    # What migration 10 copied when the history began is not a change.
+    saves = (" UNION ALL SELECT saved_at FROM plan_saved WHERE saved_at > (SELECT min(saved_at) FROM plan_saved "
+             "WHERE kind = '" + plan_history.HISTORY_STARTS + "')")
+    try:
+        count, moment = con.execute("SELECT count(t), max(t) FROM (" + changes + saves + ")").fetchone()
+    except duckdb.CatalogException:
+        count, moment = con.execute("SELECT count(t), max(t) FROM (" + changes + ")").fetchone()
     return StorePoint(int(count), moment)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from . import access, store
+from .text_safety import visible_controls
 
 DONE, REFUSED = "done", "refused"
 
@@ -28,6 +29,11 @@ PRIORITY_AREAS = "priority areas"
 THEMES_AND_PARTNERS = "themes and partners"
 BOARD_MEASURE = "board measure"
 RESTORED = "restore"
+REGISTER_CHANGED = "register changed"  # data/metrics.toml brought into the store with a measure changed
+# A change asked for while the dashboard showed the store as it stood at an earlier point (?as_at=).
+CHANGE_AT_AN_EARLIER_POINT = "change while viewing an earlier point"
+# How many of a refused file's problems the trail keeps, and how long each may be.
+REFUSED_FILE_ISSUES, REFUSED_FILE_ISSUE_CHARS = 5, 300
 
 COLUMNS = ["id", "changed_at", "who", "how", "role", "action", "outcome", "area_code", "subject", "old_value",
            "new_value", "detail", "batch_id"]
@@ -60,6 +66,30 @@ def refused(con, refusal: access.AccessRefused, subject: str = "") -> None:
     def write_it(con) -> None:
         record(con, refusal.actor, refusal.action, area_code=refusal.area_code, subject=subject,
                detail=str(refusal), outcome=REFUSED)
+
+    store.retrying(con, write_it)
+
+
+def file_refused(con, actor: access.Actor, file_name: str, failure, action: str = IMPORTED) -> None:
+    """Record a file refused because it failed its checks (an ImportFailure: every problem by row and
+    column), in a transaction of its own, since nothing of the file was written. The trail keeps how
+    many problems there were and the first few, as the person was shown them."""
+    issues = list(getattr(failure, "issues", []))
+    shown = [str(i)[:REFUSED_FILE_ISSUE_CHARS] for i in issues[:REFUSED_FILE_ISSUES]]
+    more = f"; and {len(issues) - len(shown)} more" if len(issues) > len(shown) else ""
+    detail = f"{len(issues)} problem(s), nothing written: " + "; ".join(shown) + more
+
+    def write_it(con) -> None:
+        record(con, actor, action, subject=file_name, detail=detail, outcome=REFUSED)
+
+    store.retrying(con, write_it)
+
+
+def change_refused(con, actor: access.Actor, action: str, subject: str, why: str) -> None:
+    """Record a change refused for a reason other than the person's role (such as a change asked for
+    while the page showed an earlier point), in a transaction of its own."""
+    def write_it(con) -> None:
+        record(con, actor, action, subject=subject, detail=why, outcome=REFUSED)
 
     store.retrying(con, write_it)
 
@@ -111,6 +141,8 @@ def people_table(frame: pd.DataFrame) -> pd.DataFrame:
     out["changed_at"] = [f"{t:%Y-%m-%d %H:%M:%S}" if not pd.isna(t) else "" for t in out["changed_at"]]
     out["batch_id"] = ["" if pd.isna(b) else str(int(b)) for b in out["batch_id"]]
     out = out.astype(object).where(out.notna(), "")
+    for column in out.columns:  # text typed by people or taken from files: no control character acts
+        out[column] = [visible_controls(v) for v in out[column]]
     return out.rename(columns=SHOWN)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from . import access, audit, register, store
+from . import access, audit, plan_history, register, store
 from .register import Metric, RegisterError, metric_from_dict
 
 ORIGIN = "board"
@@ -67,6 +67,7 @@ def add_board_metrics(con, definitions: list[dict], where: str, *, actor: access
             audit.record(con, actor, audit.BOARD_MEASURE, subject=m.id,
                          old=f"{existing[1]} ({existing[2]}, {existing[3]} is better)" if existing else None,
                          new=f"{m.name} ({m.unit}, {m.polarity} is better)")
+        plan_history.save_register(con, register.settings().small_number_threshold)
         store.bump_data_version(con)
 
     store.retrying(con, store_them)

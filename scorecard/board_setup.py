@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import access, audit, store
+import duckdb
+
+from . import access, audit, plan_history, store
 from .limits import MAX_PRIORITY_TITLE_CHARS
 from .problems import UserProblem
 from .register import _ID, DEFAULT_PARTNER, PARTNERS, THEME_LIST, Metric, Theme
@@ -32,10 +34,22 @@ class MeasureSetting:
 
 
 def themes_for(con, area_code: str) -> list[Theme]:
-    """The area's themes in order: the board's own if it has set them, else the register's."""
+    """The area's themes in order: the board's own if it has set them, else the register's (as the
+    store was built with it, so as it stood at the store's point: else as data/metrics.toml has them)."""
     rows = con.execute("SELECT id, title, partner FROM board_theme WHERE area_code = ? ORDER BY position",
                        [area_code]).fetchall()
-    return [Theme(i, t, p or DEFAULT_PARTNER) for i, t, p in rows] if rows else list(THEME_LIST)
+    if rows:
+        return [Theme(i, t, p or DEFAULT_PARTNER) for i, t, p in rows]
+    return register_themes(con)
+
+
+def register_themes(con) -> list[Theme]:
+    """The register's own themes as the store holds them (written with the register), else the file's."""
+    try:
+        rows = con.execute("SELECT id, title, partner FROM register_theme ORDER BY position").fetchall()
+    except duckdb.CatalogException:  # a lake snapshot from before the store held them
+        rows = []
+    return [Theme(i, t, p or DEFAULT_PARTNER) for i, t, p in rows] or list(THEME_LIST)
 
 
 def overrides_for(con, area_code: str) -> dict[str, tuple[str | None, str | None]]:
@@ -99,7 +113,8 @@ def save(con, area_code: str, themes: list[Theme], settings: list[MeasureSetting
         if theme not in theme_ids:
             raise BoardSetupError(f"{m.name} is under the theme {theme!r}, which is not in the list of themes: "
                                   "choose another theme for it, or keep the theme")
-    same_themes = [(t.id, t.title, t.partner) for t in themes] == [(t.id, t.title, t.partner) for t in THEME_LIST]
+    same_themes = [(t.id, t.title, t.partner) for t in themes] == [(t.id, t.title, t.partner)
+                                                                   for t in register_themes(con)]
     rows = []
     for s in chosen.values():
         m = metrics[s.metric_id]
@@ -124,6 +139,7 @@ def save(con, area_code: str, themes: list[Theme], settings: list[MeasureSetting
         audit.record(con, actor, audit.THEMES_AND_PARTNERS, area_code=area_code,
                      subject="themes and accountable partners", old=before,
                      new=_described(themes, {r[1]: (r[2], r[3]) for r in rows}))
+        plan_history.save_area(con, plan_history.BOARD_SETUP, area_code)  # so a pack --as-at shows them as then
         store.bump_data_version(con)
 
     store.retrying(con, store_them)

@@ -7,6 +7,7 @@ report libraries, so a script can call it for an answer in a fraction of a secon
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -508,6 +509,15 @@ def cmd_backup(args) -> int:
     print(f"Backed up the store to {args.file}: {rows['metric_value']:,} figures, {rows['import_batch']:,} import "
           f"batches, {rows['target']:,} targets, {rows['commentary']:,} comments "
           f"({manifest['store_moment'] or 'no changes yet'}).")
+    if manifest["signed_with"]:
+        print(f"Signed with this deployment's backup signing key (key id {manifest['signed_with']}).")
+    else:
+        # A backup is never skipped for want of a key (a missed nightly backup is worse than an unsigned
+        # one); it is said plainly, on stderr so a cron job's mail carries it.
+        errors.print_err(f"scorecard: WARNING: {args.file} is NOT SIGNED: no backup signing key is configured "
+                         "(SCORECARD_BACKUP_KEY, or signing_key in the [backup] section of the secrets file). "
+                         "Anyone who can change the file can change what it restores, and restoring it will need "
+                         "--allow-unsigned.")
     return 0
 
 
@@ -516,11 +526,17 @@ def cmd_restore(args) -> int:
 
     con = _open(args)
     try:
-        manifest = backup.restore(con, args.file, replace=args.replace, actor=_actor())
+        manifest = backup.restore(con, args.file, replace=args.replace, actor=_actor(),
+                                  allow_unsigned=args.allow_unsigned)
     except backup.BackupError as exc:
         raise CommandError(f"{exc}") from None
+    verdict = manifest["signature"]
     print(f"Restored the store from {args.file} (made {manifest['made_at']}): "
-          f"{manifest['rows']['metric_value']:,} figures.")
+          f"{manifest['rows']['metric_value']:,} figures. "
+          + (f"Its signature was verified (key id {verdict.key_id})." if verdict.verified
+             else f"It was NOT verified ({verdict.words}); restored because --allow-unsigned was given, and the "
+                  "audit trail records that.")
+          + " The audit trail was kept, with the backup's rows added where missing.")
     return 0
 
 
@@ -569,8 +585,13 @@ def cmd_check(args) -> int:
 def _print_frame(df, fmt: str, decimals: int) -> None:
     import pandas as pd
 
-    from .text_safety import neutralise_frame
+    from .text_safety import neutralise_frame, visible_controls
 
+    if fmt in ("plain", "table"):  # a terminal acts on ESC: show every control character as a symbol
+        df = df.copy()
+        for col in df.columns:
+            if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+                df[col] = df[col].map(visible_controls)
     if fmt == "csv":
         neutralise_frame(df).to_csv(sys.stdout, index=False, lineterminator="\n")
     elif fmt == "json":
@@ -700,7 +721,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("restore", help="rebuild an empty store from a backup")
     p.add_argument("file", metavar="FILE.zip")
-    p.add_argument("--replace", action="store_true", help="replace everything in a store that already holds figures")
+    p.add_argument("--replace", action="store_true", help="replace everything in a store that already holds figures "
+                                                          "(the audit trail is kept, never replaced)")
+    p.add_argument("--allow-unsigned", action="store_true",
+                   help="restore a backup that is unsigned or signed with another key (recorded in the audit trail); "
+                        "a backup whose signature does not verify is refused whatever")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("audit", help="print the audit trail: who changed what, when, old and new values, and the "
@@ -728,6 +753,38 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     typed = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     errors.warnings_to_log()
+    with _controls_shown_as_symbols():
+        return _run(args, typed)
+
+
+class _VisibleControls:
+    """A text stream that shows every control character but tab and line breaks as a symbol
+    (text_safety.visible_controls): text from files and forms (a file name, a cell, commentary) reaches
+    a terminal, which would act on an ESC sequence."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from .text_safety import visible_controls
+
+        return self._stream.write(visible_controls(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _controls_shown_as_symbols():
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _VisibleControls(sys.stdout), _VisibleControls(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(args, typed: list[str]) -> int:
     try:
         return args.func(args)
     except CommandError as exc:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import access, audit, limits, periods, store
 from .problems import UserProblem
+from .text_safety import control_problem
 
 EXCEPTION_FIELDS = ("cause", "action", "owner", "recovery_period")
 # The longest each typed field may be, in characters (scorecard.limits).
@@ -58,6 +59,10 @@ def add(con, area_code: str, metric_id: str, period_label: str, text: str, *, ac
                 for name, value in typed.items() if len(value) > LENGTH_LIMITS[name]]
     if too_long:
         raise CommentaryError("; ".join(too_long))
+    controls = [f"the {name.replace('_', ' ')} {problem}" for name, value in typed.items()
+                if (problem := control_problem(value))]
+    if controls:
+        raise CommentaryError("nothing was saved: " + "; ".join(controls))
     if not text and not any(fields.values()):
         raise CommentaryError("write a commentary or an exception note")
     if any(fields.values()) and not all(fields.values()):

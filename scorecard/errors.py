@@ -95,8 +95,11 @@ def shown_path(path: str | os.PathLike, typed: list[str] | tuple[str, ...] = ())
 
 
 def print_err(message: str) -> None:
-    """One line to stderr; a closed stderr is not worth a second failure."""
+    """One line to stderr; a closed stderr is not worth a second failure. A control character from a
+    file name or a cell is shown as a symbol, never sent to the terminal to act on."""
+    from .text_safety import visible_controls
+
     try:
-        print(message, file=sys.stderr)
+        print(visible_controls(message), file=sys.stderr)
     except (OSError, ValueError):
         pass

@@ -472,9 +472,14 @@ def import_source(con, source, dry_run: bool = False, *, actor: access.Actor,
     existing = store.committed_batch_for(con, source.sha256)
     if existing is not None:
         return BatchResult(source.name, "already imported", already_batch=existing, dry_run=dry_run)
-    plan = read_source(con, source, model_year=model_year, partial=partial)
-    if expect is not None and plan.format != expect:
-        raise ImportFailure(Issue(source.name, f"is a {plan.format} file, not a {expect} file"))
+    try:
+        plan = read_source(con, source, model_year=model_year, partial=partial)
+        if expect is not None and plan.format != expect:
+            raise ImportFailure(Issue(source.name, f"is a {plan.format} file, not a {expect} file"))
+    except ImportFailure as failure:
+        if not dry_run:  # a refused file is in the audit trail like any refused change (a dry run asks only)
+            audit.file_refused(con, actor, source.name, failure)
+        raise
     if dry_run:
         return dry_run_result(con, plan)
     if confirm is not None and is_local(plan.format):

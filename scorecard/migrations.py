@@ -176,4 +176,56 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         CREATE TABLE measure_setting (area_code VARCHAR, metric_id VARCHAR, theme VARCHAR, partner VARCHAR);
         """,
     ),
+    # (9 is another branch's; numbers need not be consecutive: store.migrate applies every one not yet
+    # recorded, in order.)
+    (
+        10,
+        "what shapes a scorecard keeps its history, so a pack --as-at a point is exact: every save of an area's "
+        "priority areas and of its themes and measure settings, and every register the store was built with "
+        "(measures, series breaks, the register's own themes), from the moment this migration ran",
+        """
+        CREATE TABLE register_theme (id VARCHAR, title VARCHAR, partner VARCHAR, position INTEGER);
+        CREATE TABLE plan_saved (kind VARCHAR, area_code VARCHAR, saved_at TIMESTAMP, detail VARCHAR);
+        CREATE TABLE priority_history (area_code VARCHAR, number INTEGER, title VARCHAR, saved_at TIMESTAMP);
+        CREATE TABLE priority_metric_history (
+            area_code VARCHAR, number INTEGER, metric_id VARCHAR, position INTEGER, saved_at TIMESTAMP
+        );
+        CREATE TABLE board_theme_history (
+            area_code VARCHAR, id VARCHAR, title VARCHAR, partner VARCHAR, position INTEGER, saved_at TIMESTAMP
+        );
+        CREATE TABLE measure_setting_history (
+            area_code VARCHAR, metric_id VARCHAR, theme VARCHAR, partner VARCHAR, saved_at TIMESTAMP
+        );
+        CREATE TABLE metric_history (
+            id VARCHAR, name VARCHAR, short_name VARCHAR, description VARCHAR, unit VARCHAR, polarity VARCHAR,
+            decimals INTEGER, theme VARCHAR, national BOOLEAN, national_equivalent VARCHAR, cadence VARCHAR,
+            origin VARCHAR, reads_json VARCHAR, sort_order INTEGER, rag_rule VARCHAR, summary VARCHAR,
+            on_scorecard BOOLEAN, amber_margin DOUBLE, definition_json VARCHAR, saved_at TIMESTAMP
+        );
+        CREATE TABLE series_break_history (metric_id VARCHAR, period_label VARCHAR, note VARCHAR, saved_at TIMESTAMP);
+        CREATE TABLE register_theme_history (
+            id VARCHAR, title VARCHAR, partner VARCHAR, position INTEGER, saved_at TIMESTAMP
+        );
+        INSERT INTO plan_saved VALUES ('history starts', NULL, current_localtimestamp(),
+            'priority areas, themes, measure settings and the register were first recorded here');
+        INSERT INTO plan_saved SELECT DISTINCT 'priorities', area_code,
+            (SELECT max(saved_at) FROM plan_saved), NULL FROM priority;
+        INSERT INTO priority_history SELECT area_code, number, title, (SELECT max(saved_at) FROM plan_saved)
+            FROM priority;
+        INSERT INTO priority_metric_history SELECT area_code, number, metric_id, position,
+            (SELECT max(saved_at) FROM plan_saved) FROM priority_metric;
+        INSERT INTO plan_saved SELECT DISTINCT 'board setup', area_code, (SELECT max(saved_at) FROM plan_saved), NULL
+            FROM (SELECT area_code FROM board_theme UNION SELECT area_code FROM measure_setting);
+        INSERT INTO board_theme_history SELECT area_code, id, title, partner, position,
+            (SELECT max(saved_at) FROM plan_saved) FROM board_theme;
+        INSERT INTO measure_setting_history SELECT area_code, metric_id, theme, partner,
+            (SELECT max(saved_at) FROM plan_saved) FROM measure_setting;
+        INSERT INTO plan_saved SELECT 'register', NULL, (SELECT max(saved_at) FROM plan_saved), NULL;
+        INSERT INTO metric_history SELECT id, name, short_name, description, unit, polarity, decimals, theme, national,
+            national_equivalent, cadence, origin, reads_json, sort_order, rag_rule, summary, on_scorecard,
+            amber_margin, definition_json, (SELECT max(saved_at) FROM plan_saved) FROM metric;
+        INSERT INTO series_break_history SELECT metric_id, period_label, note, (SELECT max(saved_at) FROM plan_saved)
+            FROM series_break;
+        """,
+    ),
 ]

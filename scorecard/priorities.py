@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import access, audit, store
+from . import access, audit, plan_history, store
 from .limits import MAX_PRIORITY_TITLE_CHARS
 from .problems import UserProblem
+from .text_safety import control_problem
 
 
 class PriorityError(UserProblem, ValueError):
@@ -49,6 +50,8 @@ def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str
         if len(p.title.strip()) > MAX_PRIORITY_TITLE_CHARS:
             raise PriorityError(f"the title of priority area {p.number} is {len(p.title.strip()):,} characters long; "
                                 f"keep it to {MAX_PRIORITY_TITLE_CHARS:,} or fewer")
+        if problem := control_problem(p.title, lines=False):
+            raise PriorityError(f"the title of priority area {p.number} {problem}")
         for m in p.metric_ids:
             if m not in known_metrics:
                 raise PriorityError(f"unknown metric {m!r} in priority area {p.number}")
@@ -68,6 +71,7 @@ def save(con, area_code: str, priorities: list[Priority], known_metrics: set[str
         after = "; ".join(f"{p.number}. {p.title.strip()}: {', '.join(p.metric_ids)}" for p in priorities)
         audit.record(con, actor, audit.PRIORITY_AREAS, area_code=area_code, subject="priority areas",
                      old=before or None, new=after or None)
+        plan_history.save_area(con, plan_history.PRIORITIES, area_code)  # so a pack --as-at shows them as then
         store.bump_data_version(con)
 
     store.retrying(con, store_them)

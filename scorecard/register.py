@@ -85,9 +85,9 @@ def themes_from_list(entries: list, where: str) -> tuple[Theme, ...]:
     return tuple(out)
 
 
-def load_themes(path: Path | str = config.REGISTER_FILE) -> tuple[Theme, ...]:
+def load_themes(path: Path | str | None = None) -> tuple[Theme, ...]:
     """The register's themes, in order ([[theme]] in data/metrics.toml)."""
-    path = Path(path)
+    path = Path(path or config.REGISTER_FILE)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -305,8 +305,8 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register",
     )
 
 
-def load_register(path: Path | str = config.REGISTER_FILE, origin: str = "register") -> list[Metric]:
-    path = Path(path)
+def load_register(path: Path | str | None = None, origin: str = "register") -> list[Metric]:
+    path = Path(path or config.REGISTER_FILE)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -338,9 +338,9 @@ class Settings:
 _SETTINGS: dict[Path, tuple[float, Settings]] = {}
 
 
-def settings(path: Path | str = config.REGISTER_FILE) -> Settings:
+def settings(path: Path | str | None = None) -> Settings:
     """The [settings] table of the register (re-read when the file changes)."""
-    path = Path(path)
+    path = Path(path or config.REGISTER_FILE)
     mtime = path.stat().st_mtime if path.exists() else 0.0
     cached = _SETTINGS.get(path)
     if cached and cached[0] == mtime:
@@ -364,7 +364,10 @@ def attribution(publisher: str, title: str) -> str:
 
 
 def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path | str = config.SOURCES_FILE) -> None:
-    """Write the register and the known sources into the store (inside the caller's transaction)."""
+    """Write the register (its measures and its own themes) and the known sources into the store (inside
+    the caller's transaction), keeping the register as it now stands in its history (plan_history)."""
+    from . import plan_history
+
     metrics = load_register() if metrics is None else metrics
     ids = [m.id for m in metrics]
     con.execute("DELETE FROM series_break WHERE metric_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
@@ -373,6 +376,10 @@ def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path |
         insert_metric(con, m, order)
         for period_label, note in m.breaks:
             con.execute("INSERT INTO series_break VALUES (?, ?, ?)", [m.id, period_label, note])
+    con.execute("DELETE FROM register_theme")
+    for position, theme in enumerate(load_themes()):
+        con.execute("INSERT INTO register_theme VALUES (?, ?, ?, ?)", [theme.id, theme.title, theme.partner, position])
+    plan_history.save_register(con, settings().small_number_threshold)
     publications, releases = load_sources(sources_path)
     pubs = {p["id"]: p for p in publications}
     for p in publications:

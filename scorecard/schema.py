@@ -6,8 +6,10 @@ schema: uniqueness is kept by the code that writes, inside its transaction, and 
 there too (`store.next_id`). Every write also bumps the store's data version in `meta`, so on
 DuckLake two writers always touch the same row and the later commit is retried, never half-applied.
 
-Tables added by later migrations (number 7 on: the audit trail, inspections, a board's themes) are
-created by them, on a new store too, and listed in MIGRATED_TABLES (ALL_TABLES is every table).
+Tables added by later migrations (number 7 on: the audit trail, inspections, a board's themes, the
+history of what shapes a scorecard) are created by them, on a new store too, and listed in
+MIGRATED_TABLES (ALL_TABLES is every table). A column added to `metric`, `priority`, `board_theme` and
+the like must be added to its `_history` table too (scorecard.plan_history copies them whole).
 
 A store made by an earlier release is brought to this schema by scorecard.migrations (number 6
 rebuilds its tables without constraints). Later migrations are written for both backends.
@@ -89,7 +91,11 @@ TABLES = ("meta", "publication", "source_release", "metric", "series_break", "ar
           "priority", "priority_metric")
 # Tables added by migrations after CURRENT_VERSION (a new store gets them from those migrations, so
 # they are not in TABLES, which migration 6 rebuilt). Backups and read copies take these too.
-MIGRATED_TABLES = ("audit_event", "inspection", "board_theme", "measure_setting")
+MIGRATED_TABLES = ("audit_event", "inspection", "board_theme", "measure_setting",
+                   # migration 10: what shapes a scorecard, kept as it stood at every save (scorecard.plan_history)
+                   "register_theme", "plan_saved", "priority_history", "priority_metric_history",
+                   "board_theme_history", "measure_setting_history", "metric_history", "series_break_history",
+                   "register_theme_history")
 ALL_TABLES = (*TABLES, *MIGRATED_TABLES)
 # The tables an id is allocated for, by store.next_id.
 ID_TABLES = ("import_batch", "metric_value", "target", "commentary", "audit_event")

@@ -229,12 +229,20 @@ def init(con, seed_dir: Path | str = config.SEED_DIR) -> str:
 
 def sync_register(con) -> bool:
     """Write data/metrics.toml and data/sources.toml into the store if either has changed since the
-    store last read them (one transaction). Returns whether it did."""
+    store last read them (one transaction), recording in the audit trail every measure that changed
+    (register_changes). Returns whether it did."""
+    from . import board_setup, register_changes
+
     fingerprint_now = hashlib.sha256(config.REGISTER_FILE.read_bytes() + config.SOURCES_FILE.read_bytes()).hexdigest()
     if store.get_meta(con, "register_sha256") == fingerprint_now:
         return False
     def sync_once(con) -> None:
+        built_with = store.get_meta(con, "register_sha256") is not None
+        before = register.metrics_from_store(con) if built_with else {}
+        themes_before = board_setup.register_themes(con)
         register.sync_to_store(con)
+        register_changes.record(con, before, register.metrics_from_store(con), themes_before,
+                                board_setup.register_themes(con))
         store.set_meta(con, "register_sha256", fingerprint_now)
         store.bump_data_version(con)
 

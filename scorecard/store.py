@@ -23,7 +23,7 @@ from .errors import shown_path
 from .migrations import MIGRATIONS
 from .problems import UserProblem
 
-LATEST_SCHEMA = MIGRATIONS[-1][0]
+LATEST_SCHEMA = max(m[0] for m in MIGRATIONS)
 
 
 class StoreUnavailable(UserProblem, RuntimeError):
@@ -122,7 +122,7 @@ def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPy
             _check_length(con, target, path)
         if not read_only:
             migrate(con)
-        elif in_file and schema_version(con) < LATEST_SCHEMA:
+        elif in_file and pending_migrations(con):
             con.close()
             _open(target, path, False, then=migrate).close()
             con = _open(target, path, True)
@@ -283,9 +283,22 @@ def schema_version(con) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
+def pending_migrations(con) -> list[tuple[int, str, str]]:
+    """The migrations the store has not had, in order of number: every one not recorded in
+    schema_version and newer than the version it was created at (its lowest row). Numbers need not be
+    consecutive, and one numbered below a migration already applied (merged from another branch later)
+    is still applied."""
+    if not _has_table(con, "schema_version"):
+        return sorted(MIGRATIONS)
+    done = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    created_at = min(done, default=0)
+    return [m for m in sorted(MIGRATIONS) if m[0] not in done and m[0] > created_at]
+
+
 def migrate(con) -> list[int]:
     """Bring the store to the latest schema: a new store gets today's schema at once (scorecard.schema);
-    an older one every migration newer than its schema_version, each in its own transaction."""
+    an older one every migration it has not had (pending_migrations), in order of number, each in its
+    own transaction."""
     applied = []
     if not _has_table(con, "schema_version"):
         with transaction(con):
@@ -296,10 +309,7 @@ def migrate(con) -> list[int]:
                         [schema.CURRENT_VERSION, "the schema of a new store", datetime.now()])
             con.execute("INSERT INTO meta VALUES ('data_version', '0')")
         applied.append(schema.CURRENT_VERSION)
-    current = schema_version(con)
-    for version, description, sql in MIGRATIONS:
-        if version <= current:
-            continue
+    for version, description, sql in pending_migrations(con):
         with transaction(con):
             for statement in _statements(sql):
                 con.execute(statement)

@@ -12,6 +12,11 @@ shown as typed, never run as markup in a browser or as a formula in a spreadshee
   form, and Markdown's link and web-address rules find nothing to act on either.
 - `text_problem(...)` refuses such text where it is defined once and shown everywhere afterwards
   (a board's own metric names, units and descriptions).
+- `control_problem(text)` refuses control characters (NUL, vertical tab, ESC, ...) in text people type
+  (commentary, exception notes, priority areas, notes in a return), at the point of entry; and
+  `visible_controls(text)` shows any that are already stored as visible symbols (␀, ␋, ␛) wherever
+  text leaves the product: every pack and CSV (through `neutralise_cell`), the PDF, the audit trail
+  and the terminal. Word and Excel cannot hold most of them at all, and a terminal runs ESC sequences.
 """
 
 from __future__ import annotations
@@ -35,6 +40,10 @@ _MARKUP = re.compile(
     r"\bdata:[a-z]+/|\bwww\.", re.IGNORECASE)
 # Characters that change how text is laid out or read without being seen: bidirectional overrides.
 _INVISIBLE_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Control characters (C0 but tab, line feed and carriage return; DEL; C1). XML (so Word, Excel and
+# PowerPoint) cannot hold most of them, and a terminal acts on ESC.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = "\t\n\r"
 
 
 def plain(text) -> str:
@@ -60,10 +69,42 @@ def _break_autolink(match: re.Match) -> str:
     return "@" + _WORD_JOINER
 
 
+def _control_picture(match: re.Match) -> str:
+    code = ord(match.group(0))
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␀ for NUL, ␋ for VT, ␛ for ESC
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
+def visible_controls(text):
+    """`text` with every control character but tab and line breaks shown as a visible symbol (␛ for
+    ESC), so no pack fails on it and no terminal acts on it. Anything not text is returned as it is."""
+    if not isinstance(text, str):
+        return text
+    return _CONTROL.sub(_control_picture, text) if _CONTROL.search(text) else text
+
+
+def control_problem(text: str, lines: bool = True) -> str | None:
+    """Why typed text cannot be stored (a control character, or an invisible bidirectional override),
+    in words; None if it can. `lines` allows tabs and line breaks."""
+    for ch in text or "":
+        if ch in _INVISIBLE_CONTROLS or (unicodedata.category(ch) in ("Cc", "Cs")
+                                         and not (lines and ch in _LINE_BREAKS)):
+            return (f"contains a control character (U+{ord(ch):04X}), which cannot be shown or printed; delete it "
+                    "(it often comes with text pasted from another program) and type ordinary letters, digits and "
+                    "punctuation")
+    return None
+
+
 def neutralise_cell(value):
     """A value as a spreadsheet cell that cannot run: text starting like a formula (=, +, -, @, tab
     or carriage return) gets a leading apostrophe. Numbers, and text that is only a number such as
-    "-3.2" or "-3.2%", are left alone."""
+    "-3.2" or "-3.2%", are left alone. Control characters are shown as symbols (visible_controls):
+    Word and Excel cannot hold them."""
+    if isinstance(value, str):
+        value = visible_controls(value)
     if isinstance(value, str) and value.startswith(FORMULA_START) and not _PURE_NUMBER.fullmatch(value):
         return "'" + value
     return value

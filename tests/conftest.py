@@ -49,6 +49,13 @@ def server_log(tmp_path, monkeypatch) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def no_deployment_secrets(tmp_path, monkeypatch) -> None:
+    """No test reads the machine's own secrets: no backup signing key unless the test sets one."""
+    monkeypatch.delenv("SCORECARD_BACKUP_KEY", raising=False)
+    monkeypatch.setenv("SCORECARD_SECRETS", str(tmp_path / "no-secrets.toml"))
+
+
 def fixture_file(relative: str) -> SourceFile:
     """A committed fixture (tests/fixtures/...) as the importers see a file."""
     return SourceFile.from_path(FIXTURES / relative)
@@ -60,6 +67,19 @@ def store_fingerprint(con) -> dict[str, tuple]:
     names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_name").fetchall()]
     return {name: tuple(con.table(name).query("t", "SELECT count(*), sum(hash(t)) FROM t").fetchall()[0])
             for name in names}
+
+
+def refusals(con) -> int:
+    """How many refusals the audit trail holds."""
+    return con.execute("SELECT count(*) FROM audit_event WHERE outcome = 'refused'").fetchone()[0]
+
+
+def only_a_refusal_recorded(con, before: dict, refusals_before: int) -> bool:
+    """Whether the store is as `before` (store_fingerprint) but for one more refusal in the audit trail:
+    a refused file writes nothing but the record of its refusal."""
+    after = store_fingerprint(con)
+    return ({k: v for k, v in after.items() if k != "audit_event"}
+            == {k: v for k, v in before.items() if k != "audit_event"}) and refusals(con) == refusals_before + 1
 
 
 @pytest.fixture(scope="session")

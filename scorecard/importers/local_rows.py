@@ -20,6 +20,7 @@ from .. import periods, published
 from ..areas import ENGLAND, Area, AreaIndex, AreaNotFound
 from ..limits import MAX_NOTE_CHARS
 from ..register import Metric
+from ..text_safety import control_problem
 from ..validation import parts_problem, value_problem
 from .base import LOCAL_PUBLICATION, ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
@@ -298,6 +299,8 @@ def note_problem(note: str) -> str | None:
     if note.startswith(_FORMULA_START):
         return (f"a note may not start with {note[0]!r}: a spreadsheet would treat it as a formula. "
                 "Start the note with a word instead.")
+    if problem := control_problem(note):
+        return f"the note {problem}"
     lowered = note.lower()
     if "<script" in lowered or "javascript:" in lowered:
         return "a note may not contain script ('<script' or 'javascript:'); write it as plain text"

@@ -14,13 +14,13 @@ choose which words go where.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import pandas as pd
 
 from .. import card as card_module
-from .. import narrative, periods, queries, rag, sources_info, summary, targets, words
+from .. import narrative, periods, plan_history, queries, rag, sources_info, summary, targets, words
 from ..areas import ENGLAND, AreaIndex
 from ..tables import MetricTables
 from ..formatting import fmt, is_missing
@@ -101,6 +101,7 @@ class Pack:
     board: list[summary.SummaryGroup]  # the board summary table, group by group
     releases: list[str]  # how current each national source is: said once, at the front
     inspection: str | None = None  # the latest area SEND inspection, in one sentence (an LA's pack)
+    not_as_at: list[str] = field(default_factory=list)  # what is not shown as at the pack's point (plan_history)
 
     @property
     def area_name(self) -> str:
@@ -169,6 +170,9 @@ class Pack:
             block.append(("Latest inspection", self.inspection))
         if self.regenerate_words:
             block.append(("To regenerate exactly", self.regenerate_words))
+            block.append(("Read as at that point", AS_AT_WORDS))
+        if self.not_as_at:
+            block.append(("Not as at that point", " ".join(self.not_as_at)))
         return block
 
     def groups(self) -> list[tuple[str, list[RowView]]]:
@@ -350,6 +354,10 @@ def _used_sources(src: pd.DataFrame, metric_ids: set[str]) -> pd.DataFrame:
 
 
 SOURCE_COLUMNS = ["publisher", "title", "released", "url", "licence", "attribution", "metrics"]
+# What regenerating a pack --as-at its point reads as it stood then, and what as it is when run.
+AS_AT_WORDS = ("The figures, targets, commentary, exception notes, priority areas, themes, accountable partners and "
+               "the metric register, as they stood then. The list of sources and their release dates "
+               "(data/sources.toml) and the areas are read as they are when it is run.")
 
 
 def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
@@ -400,7 +408,8 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     return Pack(card=built, public=public, threshold=threshold, produced=produced,
                 summary=narrative.summary(built), rows=views, sections=sections, caveats=caveats, notes=notes,
                 sources=used[SOURCE_COLUMNS] if len(used) else pd.DataFrame(columns=SOURCE_COLUMNS),
-                board=board, releases=releases, inspection=_inspection_line(con, area))
+                board=board, releases=releases, inspection=_inspection_line(con, area),
+                not_as_at=plan_history.caveats(con, settings().small_number_threshold))
 
 
 def _inspection_line(con, area) -> str | None:

@@ -17,7 +17,7 @@ import io
 import re
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape as _xml_escape
 
 import matplotlib
 from reportlab import rl_config
@@ -35,6 +35,7 @@ from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepToget
 from .. import palette, rag, words
 from ..register import LICENCE_ATTRIBUTION
 from ..summary import totals
+from ..text_safety import visible_controls
 from .content import Pack, RowView
 from .pdf_charts import line_chart
 
@@ -100,6 +101,12 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 _FIGURE_WITH_COUNTS = re.compile(r"^([\d.,]+(?:%| per 100)?): ")
+
+
+def escape(text: str) -> str:
+    """Text for a ReportLab paragraph: its markup characters escaped, and any control character shown
+    as a symbol (text_safety.visible_controls)."""
+    return _xml_escape(visible_controls(text))
 
 
 def _p(text, style) -> Paragraph:

@@ -63,6 +63,11 @@ def record_refusal(con, refusal: access.AccessRefused, subject: str) -> None:
     audit.refused(con, refusal, subject)
 
 
+def record_file_refused(con, actor: access.Actor, file_name: str, failure) -> None:
+    """Put a return the page has refused (it failed its checks: the problems it listed) into the audit trail."""
+    audit.file_refused(con, actor, file_name, failure)
+
+
 def may_undo(con, actor: access.Actor, batch_id: int) -> bool:
     """Whether the person may undo this batch (an admin any; an editor one all of whose areas are theirs)."""
     if actor.role == access.ADMIN:

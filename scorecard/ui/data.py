@@ -9,7 +9,9 @@ from datetime import datetime
 import streamlit as st
 
 from .. import card as card_module
-from .. import as_at, config, inspections, queries, register, sources_info, store, summary, suppression, targets
+from .. import access, as_at, audit, config, inspections, queries, register, sources_info, store, summary, suppression
+from .. import register_changes as register_changes_module
+from .. import targets
 from ..areas import AreaIndex
 from ..problems import UserProblem
 from ..replica import DashboardStore
@@ -60,13 +62,33 @@ def cursor():
 
 
 def write(change, /, *args, **kwargs):
-    """Run `change(con, *args, **kwargs)`, a write of the scorecard's core, on the store itself."""
+    """Run `change(con, *args, **kwargs)`, a write of the scorecard's core, on the store itself. While the
+    page shows an earlier point (?as_at=) it is refused, and the refusal recorded in the audit trail."""
     moment = as_at_moment()
     if moment is not None:
-        raise ChangeRefused(f"Nothing was changed: this page shows the scorecard as it stood at "
-                            f"{moment:%d %B %Y, %H:%M}. Remove as_at from the address to make changes to the "
-                            "live scorecard.")
+        refusal = ChangeRefused(f"Nothing was changed: this page shows the scorecard as it stood at "
+                                f"{moment:%d %B %Y, %H:%M}. Remove as_at from the address to make changes to the "
+                                "live scorecard.")
+        record_refusal(audit.change_refused, _acting(args, kwargs), audit.CHANGE_AT_AN_EARLIER_POINT,
+                       getattr(change, "__name__", "change").replace("_", " "), str(refusal))
+        raise refusal
     return dashboard_store().write(change, *args, **kwargs)
+
+
+def record_refusal(record, /, *args, **kwargs):
+    """Write a refusal to the audit trail of the store as it is now (`record(con, *args, **kwargs)`), even
+    while the page shows an earlier point: a refusal is recorded wherever it happens."""
+    return dashboard_store().write(record, *args, **kwargs)
+
+
+def _acting(args, kwargs) -> access.Actor:
+    """The person a change was asked for by: the actor it was given, else this visit's."""
+    for value in (kwargs.get("actor"), *args, *kwargs.values()):
+        if isinstance(value, access.Actor):
+            return value
+    from . import session
+
+    return session.actor()
 
 
 def as_at_banner() -> str | None:
@@ -105,6 +127,8 @@ _READS = {
         sources(), queries.latest_periods(con), today,
         publication_ids=sources_info.publications_behind(sources(), _card_metric_ids(area_code, term_label))),
     "sources": queries.sources,
+    "register_changes": lambda con: register_changes_module.recent(con, until=as_at_moment()),
+    "register_changes_sentence": lambda con: register_changes_module.sentence(con, until=as_at_moment()),
     "changed_at": lambda con: as_at.point(con).moment,
     "batches": queries.batches,
     "batch_issues": queries.batch_issues,
@@ -211,6 +235,16 @@ def sources():
 
 def batches():
     return _cached("batches")
+
+
+def register_changes():
+    """Every change to the metric register the store was built with, newest first (register_changes.recent)."""
+    return _cached("register_changes")
+
+
+def register_changes_sentence() -> str | None:
+    """The register's last change, in a sentence (register_changes.sentence)."""
+    return _cached("register_changes_sentence")
 
 
 def batch_issues():

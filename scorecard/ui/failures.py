@@ -27,8 +27,9 @@ def shown_on_page(where: str):
         st.error(exc.page_message, icon=":material/error:")
     except (access.AccessRefused, access.AccessFileError) as exc:  # said in a sentence that names no server path
         st.error(plain(str(exc)), icon=":material/block:")
-    except UserProblem as exc:  # something the person can put right, said as it is
-        st.error(str(exc), icon=":material/error:")
+    except UserProblem as exc:  # something the person can put right, said as it is: plain text, since
+        # it may quote what a visitor typed (an ?as_at= in the address), which must never become a link
+        st.error(plain(str(exc)), icon=":material/error:")
     except Exception as exc:  # the boundary: anything else is logged and told in one sentence
         st.error(page_message(exc, where), icon=":material/error:")
 

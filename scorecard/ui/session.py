@@ -39,22 +39,42 @@ def rules() -> access.AccessRules:
     return _rules(str(path or ""), modified, lambda text: data.areas().resolve(text).code)
 
 
-def _email() -> str | None:
+def _claims() -> tuple[str | None, object] | None:
+    """The signed-in person's email and the provider's email_verified claim (None when it sent none),
+    or None when nobody is signed in."""
     user = st.user
     if not getattr(user, "is_logged_in", False):
         return None
-    return str(user.get("email") or "").strip() or None
+    email = user.get("email")
+    return (None if email is None else str(email)), user.get("email_verified")
 
 
 def actor() -> access.Actor:
     """The acting user of this visit, for every write and every choice of what to show."""
     if not sign_in_configured():
         return access.single_user()
-    email = _email()
-    if email is None and getattr(st.user, "is_logged_in", False):
+    claims = _claims()
+    if claims is None:
+        return access.anonymous()
+    email, verified = claims
+    if not email or not email.strip():
         # Signed in, but the provider gave no email: no role can be matched, so only the public view.
         return access.anonymous()
-    return rules().actor_for(email)
+    return rules().actor_for(email, verified)
+
+
+def not_signed_in_reason() -> str | None:
+    """Why someone the provider signed in is treated as not signed in (an address that is not well formed or
+    poses as another, or one the provider has not verified), in a sentence; None otherwise."""
+    if not sign_in_configured():
+        return None
+    claims = _claims()
+    if claims is None:
+        return None
+    email, verified = claims
+    if not email or not email.strip():
+        return "Your sign-in provider gave no email address, so you are not signed in. Ask whoever runs the dashboard."
+    return rules().refusal(email, verified)
 
 
 def is_public(viewer: access.Actor) -> bool:

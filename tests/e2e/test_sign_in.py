@@ -28,9 +28,13 @@ expect = pytest.importorskip("playwright.sync_api", reason="browser tests need P
 PLYMOUTH, CORNWALL = "E06000026", "E06000052"
 AREA = {"area": PLYMOUTH, "term": "Autumn 2026/27"}
 USERS = {
-    "viewer": {"sub": "viewer1", "email": "board@plymouth.example", "name": "Board Member"},
-    "editor": {"sub": "editor1", "email": "editor@plymouth.example", "name": "Plymouth Officer"},
-    "admin": {"sub": "admin1", "email": "admin@council.example", "name": "Council Admin"},
+    "viewer": {"sub": "viewer1", "email": "board@plymouth.example", "email_verified": True, "name": "Board Member"},
+    "editor": {"sub": "editor1", "email": "editor@plymouth.example", "email_verified": True,
+               "name": "Plymouth Officer"},
+    "admin": {"sub": "admin1", "email": "admin@council.example", "email_verified": True, "name": "Council Admin"},
+    # The admin's address, but the provider has not verified it: not signed in at all.
+    "unverified": {"sub": "unverified1", "email": "admin@council.example", "email_verified": False,
+                   "name": "Someone Else"},
 }
 ACCESS = """anonymous = "{anonymous}"
 
@@ -149,6 +153,21 @@ def sign_in(page, server, who: str) -> None:
     page.locator(IDLE).wait_for(state="attached")
     wait_idle(page)
     expect(page.get_by_text(signed_in(USERS[who]["email"]), exact=False)).to_be_visible()
+
+
+def test_an_unverified_email_is_not_signed_in_even_as_the_admins_address(page, signed_in_server):
+    open_page(page, signed_in_server, **AREA)
+    page.get_by_role("button", name="Sign in").first.click()
+    page.locator('input[name="sub"]').fill(USERS["unverified"]["sub"])
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(f"{signed_in_server.url}/**")
+    page.locator(IDLE).wait_for(state="attached")
+    wait_idle(page)
+    expect(page.get_by_text("is not verified, so you are not signed in", exact=False)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert "Audit trail" not in _sidebar_pages(page) and "Local returns" not in _sidebar_pages(page)
+    expect(page.locator("body")).not_to_contain_text(INTERNAL_NOTE)  # the public version only
+    _no_traceback(page)
 
 
 def _no_traceback(page) -> None:

@@ -409,6 +409,9 @@ def test_the_address_shows_the_scorecard_as_it_stood_and_changes_nothing_then(db
     write.run()
     assert "Nothing was changed: this page shows the scorecard as it stood at" in shown(write.error[0].value)
     assert con.execute("SELECT count(*) FROM import_batch").fetchone() == batches
+    refused = con.execute("SELECT who, action, subject, detail FROM audit_event WHERE outcome = 'refused'").fetchall()
+    assert [r[:3] for r in refused] == [("officer", "change while viewing an earlier point", "load sample")]
+    assert refused[0][3].startswith("Nothing was changed: this page shows the scorecard as it stood at")
 
     wrong = _app(area=PLYMOUTH, as_at="next tuesday")
     assert "The address asks for the scorecard as it stood at 'next tuesday'" in shown(wrong.error[0].value)

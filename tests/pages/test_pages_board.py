@@ -207,6 +207,12 @@ def test_a_bad_return_lists_every_problem_and_writes_nothing(open_page, con):
     assert found == {("2", "value"), ("3", "area"), ("3", "metric"), ("3", "period")}
     assert not [b for b in at.button if b.label == "Confirm and import"]
     assert _count_values(con) == before
+    at.run()  # the page runs again on every click: the refusal is recorded once
+    refused = con.execute("SELECT action, who, detail FROM audit_event WHERE outcome = 'refused' AND subject = 'bad.csv'"
+                          ).fetchall()
+    assert len(refused) == 1, refused
+    action, who, detail = refused[0]
+    assert action == "import" and who.startswith("dashboard (") and detail.startswith("4 problem(s), nothing written")
 
 
 def _plymouth_return() -> bytes:

@@ -148,3 +148,19 @@ def test_the_html_tables_check_is_not_vacuous(run_page, monkeypatch):
     monkeypatch.setattr("scorecard.ui.html_tables.html_text", lambda text: "" if text is None else str(text))
     live = _live(run_page("home"))
     assert any("https://example.invalid/m.png" in found for found in live)
+
+
+@pytest.mark.parametrize("as_at", ["[Sign in](https://example.invalid/signin)", "![](https://example.invalid/asat.png)"])
+def test_an_as_at_in_the_address_that_names_no_point_is_echoed_inertly(hostile_store, monkeypatch, as_at):
+    """The error that quotes an unusable ?as_at= (issue 17): plain text, not a live link or a fetched image."""
+    monkeypatch.setenv("SCORECARD_DB", str(hostile_store))
+    streamlit.cache_data.clear()
+    streamlit.cache_resource.clear()
+    at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=180)
+    at.query_params["area"], at.query_params["as_at"] = PLYMOUTH, as_at
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [shown(e.value) for e in at.error]
+    assert any(f"as it stood at {as_at!r}" in e for e in errors), errors
+    assert _live(at) == []
+    streamlit.cache_resource.clear()

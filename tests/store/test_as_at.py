@@ -108,3 +108,138 @@ def test_a_pack_prints_its_store_point_and_the_command_that_makes_it_again(db_pa
     assert again.card.store_point == point
     assert [r.cells() for r in summary_lines(again)] == [r.cells() for r in summary_lines(published)]
     then.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# An --as-at pack is exactly reproducible: what shapes it is read as at its point (issue 17)
+
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def _plan(con, titles: tuple[str, str] | None = None, theme_title: str | None = None) -> None:
+    """Set Plymouth's priority areas (two, by title), and rename its first theme, as the board does."""
+    from dataclasses import replace
+
+    from scorecard import board_setup, priorities
+    from scorecard.register import metrics_from_store
+
+    metrics = metrics_from_store(con)
+    if titles:
+        priorities.save(con, PLYMOUTH, [priorities.Priority(1, titles[0], ["ehcp_20wk_pct", "perm_staff_pct"]),
+                                        priorities.Priority(2, titles[1], ["tribunal_appeal_rate_pct"])],
+                        set(metrics), actor=ADMIN)
+    if theme_title:
+        themes = board_setup.register_themes(con)
+        themes[0] = replace(themes[0], title=theme_title)
+        board_setup.save(con, PLYMOUTH, themes, [], metrics, actor=ADMIN)
+
+
+def _wait_past(point) -> None:
+    """Until the wall clock is past the second the pack's --as-at names (changes after it are later)."""
+    from datetime import datetime, timedelta
+
+    while datetime.now() <= point.moment.replace(microsecond=0) + timedelta(seconds=1):
+        time.sleep(0.05)
+
+
+def test_a_pack_made_again_with_its_printed_command_is_the_same_after_the_plan_and_themes_change(
+        db_path, tmp_path, capsys):
+    """Two packs, one grouped by the board's themes (one renamed) and one by its priority areas; then the
+    board renames the theme again and changes its priority areas. Each pack's printed command makes it
+    again, word for word."""
+    import shlex
+
+    from scorecard.reports.content import build_pack
+
+    con = store.connect(str(db_path))
+    ingest.import_source(con, _return(tmp_path, "r.csv", 70), actor=ADMIN)
+    published = []
+    for step, (titles, theme) in enumerate([(None, "Timeliness as the board calls it"),
+                                            (("Timeliness first", "Fewer appeals"), None)]):
+        _plan(con, titles, theme)
+        pack = build_pack(con, PLYMOUTH, TERM)
+        con.close()
+        out = tmp_path / f"published-{step}.pdf"
+        assert cli.main(["--db", str(db_path), "report", "--area", PLYMOUTH, "--term", TERM, "--out", str(out)]) == 0
+        published.append((out, dict(pack.title_block())["To regenerate exactly"]))
+        _wait_past(pack.card.store_point)
+        con = store.connect(str(db_path))
+    _plan(con, ("Appeals now come first", "Timeliness later"), "A renamed theme")
+    con.close()
+
+    texts = [_pdf_text(out) for out, _ in published]
+    assert "Timeliness as the board calls it" in texts[0] and "Timeliness first" not in texts[0]
+    assert "Timeliness first" in texts[1]
+    for step, (out, command) in enumerate(published):
+        again = tmp_path / f"again-{step}.pdf"
+        argv = shlex.split(command)
+        assert argv[0] == "scorecard"
+        assert cli.main(["--db", str(db_path), *argv[1:], "--out", str(again)]) == 0
+        assert _pdf_text(again) == texts[step]  # the same pack, word for word (the day it is produced included)
+    capsys.readouterr()
+
+    now = _pdf_text(tmp_path / "now.pdf") if cli.main(  # not vacuous: the pack made now shows the changes
+        ["--db", str(db_path), "report", "--area", PLYMOUTH, "--term", TERM, "--out", str(tmp_path / "now.pdf")]) == 0 \
+        else ""
+    assert "Appeals now come first" in now and "Timeliness first" not in now
+
+
+def test_a_register_change_after_the_point_does_not_change_the_pack_as_at_it(db_path, tmp_path):
+    """The register the store was built with is read as at the point too (a changed polarity moves ranks)."""
+    from scorecard.register import metrics_from_store
+
+    con = store.connect(str(db_path))
+    ingest.import_source(con, _return(tmp_path, "r.csv", 70), actor=ADMIN)
+    point = as_at.point(con)
+    assert metrics_from_store(con)["ehcp_20wk_pct"].polarity == "higher"
+    _wait_past(point)
+    with store.transaction(con):  # as `scorecard init` brings in an edited data/metrics.toml
+        from dataclasses import replace
+
+        from scorecard import register
+
+        changed = [replace(m, polarity="lower") if m.id == "ehcp_20wk_pct" else m
+                   for m in register.load_register()]
+        register.sync_to_store(con, changed)
+    assert metrics_from_store(con)["ehcp_20wk_pct"].polarity == "lower"
+    con.close()
+    then = as_at.connect(str(db_path), as_at.parse(point.as_at_argument(), store.connect(str(db_path),
+                                                                                         read_only=True)))
+    assert metrics_from_store(then)["ehcp_20wk_pct"].polarity == "higher"
+    assert as_at.point(then) == point
+    then.close()
+
+
+def test_a_point_before_the_store_kept_its_plan_says_so_plainly(db_path, tmp_path, backend):
+    from scorecard.reports.content import build_pack
+
+    if backend == "ducklake":
+        pytest.skip("a DuckLake is read at its own snapshot of the moment, plan and all: nothing to say")
+
+    con = store.connect(str(db_path))
+    first = ingest.import_source(con, _return(tmp_path, "r.csv", 70), actor=ADMIN).batch_id
+    _plan(con, ("Timeliness first", "Fewer appeals"), "Timeliness as the board calls it")
+    # As a store made before migration 10 would be: its history of the plan starts after the point asked for.
+    con.execute("UPDATE plan_saved SET saved_at = now()::TIMESTAMP + INTERVAL 1 SECOND WHERE kind = 'history starts'")
+    assert build_pack(con, PLYMOUTH, TERM).not_as_at == []
+    con.close()
+    then = as_at.connect(str(db_path), as_at.parse(str(first), store.connect(str(db_path), read_only=True)))
+    pack = build_pack(then, PLYMOUTH, TERM)
+    then.close()
+    assert len(pack.not_as_at) == 1 and "when this store began keeping their history" in pack.not_as_at[0]
+    assert dict(pack.title_block())["Not as at that point"] == pack.not_as_at[0]
+
+
+def test_a_small_numbers_threshold_other_than_the_registers_then_is_said(db_path):
+    from scorecard import plan_history
+    from scorecard.register import settings
+
+    con = store.connect(str(db_path))
+    now = settings().small_number_threshold
+    assert plan_history.caveats(con, now) == []
+    said = plan_history.caveats(con, now + 5)
+    assert len(said) == 1 and f"below {now + 5}" in said[0] and f"its register set {now}" in said[0]
+    con.close()

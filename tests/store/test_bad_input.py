@@ -221,3 +221,25 @@ def test_counts_of_a_rate_the_release_does_not_publish_are_dropped_not_refused(c
 def test_a_row_with_more_cells_than_the_header_is_refused(con, tmp_path, extra):
     _fails(con, _write(tmp_path, "ragged.csv", f"{HEADER}\n{GOOD_ROW}{extra}\n"), "ragged.csv", "row 2",
            "cells but the header has")
+
+
+def test_a_refused_file_is_recorded_in_the_audit_trail_and_a_dry_run_is_not(con, db_path, tmp_path):
+    """A file that fails its checks is a refused change, recorded like any other (issue 17)."""
+    from scorecard import cli
+
+    bad = tmp_path / "bad_return.csv"
+    bad.write_text("area,metric,period,value\nPlymouth,perm_staff_pct,Autumn 2025/26,180\n"
+                   "Narnia,perm_staff_pct,Autumn 2025/26,80\n")
+    con.close()
+    assert cli.main(["--db", str(db_path), "import", "--dry-run", str(bad)]) == 1
+    reopened = store.connect(str(db_path))
+    assert reopened.execute("SELECT count(*) FROM audit_event WHERE outcome = 'refused'").fetchone()[0] == 0
+    reopened.close()
+    assert cli.main(["--db", str(db_path), "import", "--yes", str(bad)]) == 1
+    reopened = store.connect(str(db_path))
+    rows = reopened.execute("SELECT action, outcome, subject, detail FROM audit_event WHERE outcome = 'refused'"
+                            ).fetchall()
+    reopened.close()
+    assert len(rows) == 1 and rows[0][:3] == ("import", "refused", "bad_return.csv")
+    assert rows[0][3].startswith("2 problem(s), nothing written: bad_return.csv, row 2, column 'value'")
+    assert "row 3, column 'area'" in rows[0][3]

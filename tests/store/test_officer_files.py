@@ -13,7 +13,7 @@ from scorecard.areas import AreaIndex
 from scorecard.importers import ImportContext, SourceFile, read_file, targets_csv
 from scorecard.importers.base import ImportFailure
 from scorecard.register import metrics_from_store
-from tests.conftest import fixture_file, store_fingerprint
+from tests.conftest import fixture_file, only_a_refusal_recorded, refusals, store_fingerprint
 
 from scorecard import access  # noqa: E402
 
@@ -25,13 +25,14 @@ TERMS = ("Summer 2024/25", "Autumn 2025/26", "Spring 2025/26")
 
 
 def _refused(con, source: SourceFile, *needles) -> str:
-    before = store_fingerprint(con)
+    before, refused = store_fingerprint(con), refusals(con)
     with pytest.raises(ImportFailure) as failure:
         ingest.import_source(con, source, actor=ADMIN)
     message = str(failure.value)
     for needle in needles:
         assert needle in message, message
-    assert store_fingerprint(con) == before, "a refused file must leave the store exactly as it was"
+    assert only_a_refusal_recorded(con, before, refused), \
+        "a refused file must leave the store exactly as it was, but for the audit trail's record of the refusal"
     return message
 
 
@@ -112,11 +113,11 @@ def test_a_published_csv_with_semicolons_says_so(con):
 
 
 def test_a_targets_csv_with_semicolons_says_so(con):
-    before = store_fingerprint(con)
+    before, refused = store_fingerprint(con), refusals(con)
     with pytest.raises(ImportFailure, match="targets.csv, row 1: the file uses semicolons between columns"):
         ingest.import_source(con, SourceFile("targets.csv", b"area;metric;period;target\nPlymouth;ehcp_20wk_pct;2024;60\n"),
                              actor=ADMIN, expect=targets_csv.FORMAT)
-    assert store_fingerprint(con) == before
+    assert only_a_refusal_recorded(con, before, refused)
 
 
 def test_a_semicolon_file_inside_a_release_zip_is_listed_as_skipped_saying_why(empty_ctx):

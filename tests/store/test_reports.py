@@ -81,8 +81,14 @@ def scilly(rcon):
             "public": public, "internal": internal}
 
 
+# The running head every page after the first repeats (title, page number, licence line): left out, so a
+# paragraph that a page break splits still reads as one.
+_RUNNING_HEAD = re.compile(r"^SEND (?:scorecard|stocktake): .*?Sources are listed at the end\.\s*", re.DOTALL)
+
+
 def pdf_text(data: bytes) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+    return re.sub(r"\s+", " ", " ".join([pages[0], *(_RUNNING_HEAD.sub("", p, count=1) for p in pages[1:])]))
 
 
 def squash(text: str) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import duckdb
 
-from scorecard import ingest, schema, seed, store
+from scorecard import as_at, ingest, schema, seed, store
 from scorecard.migrations import MIGRATIONS
 
 from scorecard import access  # noqa: E402
@@ -71,3 +71,40 @@ def ingest_source(path, name=None):
 
     source = SourceFile.from_path(path)
     return SourceFile(name, source.data + b"\n") if name else source
+
+
+def test_migrations_apply_in_order_and_one_numbered_below_an_applied_one_still_applies(tmp_path, monkeypatch):
+    """Numbers need not be consecutive, and a migration merged later with a lower number than one
+    already applied (two branches' migrations) is applied when the store next opens to write."""
+    con = store.connect(str(tmp_path / "s.duckdb"))
+    applied = {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    assert {schema.CURRENT_VERSION, 10} <= applied and 9 not in applied  # a gap at 9 is fine
+    late = (9, "a migration merged from another branch", "CREATE TABLE merged_later (x INTEGER)")
+    monkeypatch.setattr(store, "MIGRATIONS", sorted([*MIGRATIONS, late]))
+    assert [m[0] for m in store.pending_migrations(con)] == [9]
+    assert store.migrate(con) == [9]
+    assert con.execute("SELECT count(*) FROM merged_later").fetchone()[0] == 0
+    assert store.pending_migrations(con) == [] and store.migrate(con) == []
+    con.close()
+
+
+def test_migration_10_starts_the_history_of_the_plan_from_what_the_store_holds(tmp_path, monkeypatch):
+    path = str(tmp_path / "at8.duckdb")
+    monkeypatch.setattr(store, "MIGRATIONS", [m for m in MIGRATIONS if m[0] <= 8])
+    con = store.connect(path)
+    con.execute("INSERT INTO priority VALUES ('E06000026', 1, 'Timeliness')")
+    con.execute("INSERT INTO priority_metric VALUES ('E06000026', 1, 'ehcp_20wk_pct', 0)")
+    con.execute("INSERT INTO board_theme VALUES ('E06000026', 'timeliness', 'Our timeliness', 'send_service', 0)")
+    point = as_at.point(con)
+    con.close()
+    monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS)
+    con = store.connect(path)
+    saved = con.execute("SELECT kind, area_code FROM plan_saved ORDER BY kind, area_code").fetchall()
+    assert saved == [("board setup", "E06000026"), ("history starts", None), ("priorities", "E06000026"),
+                     ("register", None)]
+    assert con.execute("SELECT area_code, number, title FROM priority_history").fetchall() == [
+        ("E06000026", 1, "Timeliness")]
+    assert con.execute("SELECT title FROM board_theme_history").fetchall() == [("Our timeliness",)]
+    assert len({r[0] for r in con.execute("SELECT saved_at FROM plan_saved").fetchall()}) == 1  # one moment
+    assert as_at.point(con) == point  # copying what the store holds is not a change to it
+    con.close()

@@ -158,3 +158,79 @@ def test_the_command_line_and_single_user_mode_act_as_admins_named_by_the_accoun
 def test_a_role_must_be_known():
     with pytest.raises(ValueError):
         Actor("x@y.org", "owner")
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity: look-alike characters, unverified emails, malformed addresses (issue 17)
+
+KELVIN = "\u212a"  # KELVIN SIGN: lower-cases, and NFKC-normalises, to a plain "k"
+KIM_FILE = """
+[[users]]
+email = "kim@council.example"
+role = "admin"
+
+[[users]]
+email = "*@council.example"
+role = "viewer"
+"""
+
+
+def test_an_email_is_compared_after_nfkc_and_casefold():
+    assert access.normalised_email("Kim@Council.Example") == "kim@council.example"
+    assert rules(KIM_FILE).actor_for("KIM@council.example").role == ADMIN
+
+
+def test_a_look_alike_address_is_not_the_admin_and_not_signed_in():
+    posing = f"{KELVIN}im@council.example"
+    assert posing.lower() == "kim@council.example"  # what the old comparison was fooled by
+    with pytest.raises(access.EmailRefused, match="look-alike"):
+        access.normalised_email(posing)
+    actor = rules(KIM_FILE).actor_for(posing)
+    assert actor.role == access.ANONYMOUS and not actor.is_signed_in
+    assert "look-alike" in rules(KIM_FILE).refusal(posing)
+    full_width = "ｋｉｍ@council.example"  # full-width letters fold to ASCII under NFKC
+    assert rules(KIM_FILE).actor_for(full_width).role == access.ANONYMOUS
+    assert rules(KIM_FILE).actor_for("kim@council.example").role == ADMIN
+
+
+def test_a_look_alike_in_the_access_file_is_refused_naming_the_entry():
+    with pytest.raises(access.AccessFileError, match="look-alike") as caught:
+        rules(f'[[users]]\nemail = "{KELVIN}im@council.example"\nrole = "admin"')
+    assert "entry 1" in str(caught.value)
+
+
+@pytest.mark.parametrize("address", [
+    "evil@elsewhere.example\n@council.example", "x\n@council.example", "kim@council.example\n",
+    " kim@council.example", "kim @council.example", "kim@@council.example", "kim@council.example@evil.example",
+    "<kim@council.example>", "kim@council", "kim@.council.example", "kim..x@council.example",
+    "kim\x00@council.example", "kim@council.example\x1b[2J", "stra\u00dfe@council.example",
+])
+def test_only_a_well_formed_address_matches_anything(address):
+    assert not access.is_well_formed(address)
+    assert not any(e.matches(address) for e in rules(KIM_FILE).entries)
+    assert rules(KIM_FILE).actor_for(address).role == access.ANONYMOUS
+
+
+def test_a_wildcard_entry_matches_its_own_domain_only():
+    wildcard = rules(KIM_FILE).entries[1]
+    assert wildcard.matches("clerk@council.example")
+    assert not wildcard.matches("clerk@evilcouncil.example") and not wildcard.matches("clerk@sub.council.example")
+
+
+def test_an_email_the_provider_says_is_not_verified_is_not_signed_in():
+    assert rules(KIM_FILE).actor_for("kim@council.example", False).role == access.ANONYMOUS
+    assert rules(KIM_FILE).actor_for("kim@council.example", "false").role == access.ANONYMOUS
+    assert "not verified" in rules(KIM_FILE).refusal("kim@council.example", False)
+    assert rules(KIM_FILE).actor_for("kim@council.example", True).role == ADMIN
+    assert rules(KIM_FILE).actor_for("kim@council.example", "true").role == ADMIN  # some providers send text
+
+
+def test_a_missing_email_verified_claim_is_the_access_files_choice():
+    assert rules(KIM_FILE).email_verified_missing == access.REFUSE  # the default: not signed in
+    assert rules(KIM_FILE).actor_for("kim@council.example", None).role == access.ANONYMOUS
+    assert "did not say whether" in rules(KIM_FILE).refusal("kim@council.example", None)
+    trusting = rules('email_verified_missing = "trust"\n' + KIM_FILE)
+    assert trusting.actor_for("kim@council.example", None).role == ADMIN
+    assert trusting.actor_for("kim@council.example", False).role == access.ANONYMOUS  # false is still false
+    with pytest.raises(access.AccessFileError, match='email_verified_missing must be "refuse" or "trust"'):
+        rules('email_verified_missing = "maybe"\n' + KIM_FILE)
