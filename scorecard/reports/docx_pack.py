@@ -178,11 +178,11 @@ def _fixed_layout(table) -> None:
 
 def _table(doc, header: list[str], rows: list[list[str]], width_mm: float = PORTRAIT_MM,
            ratings: list[str | None] | None = None, rating_col: int | None = None,
-           bands: dict[int, str] | None = None, links: list[str | None] | None = None):
+           bands: dict[int, str] | None = None, links: list[str | None] | None = None, link_col: int = 0):
     """A table with a repeating header row, each column wide enough for its longest word (column_widths).
     `ratings` colour the rating column as badges (the RAG colour behind the shape and the word);
     `bands` puts a priority area's heading across the table before the row of that index; `links`
-    make each row's first cell a link (to the measure on the dashboard)."""
+    make each row's cell in `link_col` a link (to the measure on the dashboard, or a release)."""
     fitted = column_widths(header, rows, width_mm)
     widths, size = fitted if fitted else ([width_mm / len(header)] * len(header), CELL_SIZES[-1])
     table = doc.add_table(rows=1, cols=len(header))
@@ -206,8 +206,8 @@ def _table(doc, header: list[str], rows: list[list[str]], width_mm: float = PORT
             rating = ratings[r] if ratings and c == rating_col else None
             if rating:
                 _shade(cells[c], rag.COLOURS[rating].lstrip("#"))
-            if c == 0 and links and links[r]:
-                _hyperlink(cells[c].paragraphs[0], links[r], str(value), size=size, bold=True)
+            if c == link_col and links and links[r]:
+                _hyperlink(cells[c].paragraphs[0], links[r], str(value), size=size, bold=c == 0)
                 continue
             _run(cells[c].paragraphs[0], str(value), size=size, bold=c == 0 or bool(rating),
                  colour=RGBColor.from_string(rag.TEXT_ON[rating].lstrip("#")) if rating else None)
@@ -352,8 +352,9 @@ def render(pack: Pack) -> bytes:
     if pack.caveats:
         _table(doc, ["Measure", "Caveat"], [[m, c] for m, c in pack.caveats])
     doc.add_heading("Sources and licence", level=2)
-    _table(doc, ["Publisher", "Release", "Released", "Link"],
-           [[r.publisher, r.title, r.released, r.url or ""] for r in pack.sources.itertuples()])
+    _table(doc, ["Publisher", "Release (a link to it)", "Released"],
+           [[r.publisher, r.title, r.released] for r in pack.sources.itertuples()],
+           links=[r.url or None for r in pack.sources.itertuples()], link_col=1)
     for text in dict.fromkeys(pack.sources["attribution"]):
         doc.add_paragraph(text)
 

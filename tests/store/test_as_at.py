@@ -93,9 +93,11 @@ def test_a_pack_prints_its_store_point_and_the_command_that_makes_it_again(db_pa
     ingest.import_source(con, _return(tmp_path, "r.csv", 70), actor=ADMIN)
     published = build_pack(con, PLYMOUTH, TERM)
     point = published.card.store_point
-    block = dict(published.title_block())
-    assert f"(store version {point.version})" in block["Data as at"]
-    assert f"{point.moment:%H:%M}" in block["Data as at"]
+    block = dict(published.officer_details())  # on the back page, in small type: not in the reader's header
+    assert f"store version {point.version}" in block["Store point"]
+    assert f"{point.moment:%H:%M}" in block["Store point"]
+    assert "store version" not in str(published.title_block()) and "To regenerate exactly" not in dict(
+        published.title_block())
     command = block["To regenerate exactly"]
     assert command.startswith(f'scorecard report --area {PLYMOUTH} --term "{TERM}" --as-at ')
     time.sleep(1.1)  # the next change lands in a later second than the pack's point
