@@ -123,9 +123,18 @@ def test_the_pdf_main_body_is_at_most_eight_pages(packs):
     assert measures == [v.metric.name for _, views in pack.groups() for v in views]  # each one, in the appendix
 
 
-def test_no_heading_is_left_at_the_foot_of_a_pdf_page(packs):
-    _, files = packs
-    reader = PdfReader(io.BytesIO(files["pdf"]))
+# Areas whose packs lay out differently: a heading falls near a page's foot in several of them.
+AREAS = [PLYMOUTH, "E06000053", "E06000063", "E08000003", "E10000016"]
+
+
+@pytest.fixture(scope="module")
+def pdfs(packs, rcon):
+    return {PLYMOUTH: packs[1]["pdf"], **{a: render(build_pack(rcon, a, TERM), "pdf")[0] for a in AREAS[1:]}}
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_no_heading_is_left_at_the_foot_of_a_pdf_page(pdfs, area):
+    reader = PdfReader(io.BytesIO(pdfs[area]))
     headings = 0
     for number, page in enumerate(reader.pages, start=1):
         body = _body(page)
@@ -138,12 +147,12 @@ def test_no_heading_is_left_at_the_foot_of_a_pdf_page(packs):
             if is_heading(p) and p is not lowest:
                 below = {round(q["y"]) for q in body if q["y"] < p["y"] - 1}
                 assert len(below) >= 2, f"page {number}: {p['text']!r} has almost nothing under it"
-    assert headings > 30
+    assert headings > 20
 
 
-def test_no_page_of_the_appendix_is_left_mostly_empty(packs):
-    _, files = packs
-    reader = PdfReader(io.BytesIO(files["pdf"]))
+@pytest.mark.parametrize("area", AREAS)
+def test_no_page_of_the_appendix_is_left_mostly_empty(pdfs, area):
+    reader = PdfReader(io.BytesIO(pdfs[area]))
     top = {title: page for title, level, page in _outline(reader) if level == 0}
     first, back = top["Appendix: each measure in detail"], top["For officers"]
     height = float(reader.pages[first].mediabox.height)
