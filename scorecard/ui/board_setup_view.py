@@ -111,10 +111,10 @@ def show(area, metrics: dict[str, Metric], version: int, actor) -> None:
         theme_titles, theme_partners, removed = [], [], []
         for n, t in enumerate(themes, start=1):
             theme_titles.append(st.text_input(f"Theme {n}: title", t.title, key=f"theme_title_{n}_{key}",
-                                              help=f"Its id, used in files: {t.id}"))
+                                              help=plain(f"Its id, used in files: {t.id}")))
             theme_partners.append(st.selectbox(f"Theme {n}: partner accountable for its measures", partners,
                                                index=partner_index(t.partner), key=f"theme_partner_{n}_{key}"))
-            removed.append(st.checkbox(f"Remove theme {n} ({t.title})", key=f"theme_remove_{n}_{key}"))
+            removed.append(st.checkbox(plain(f"Remove theme {n} ({t.title})"), key=f"theme_remove_{n}_{key}"))
         new_title = st.text_input("A new theme: title (leave blank to add none)", key=f"theme_new_title_{key}")
         new_partner = st.selectbox("A new theme: partner accountable for its measures", partners,
                                    key=f"theme_new_partner_{key}")
@@ -125,11 +125,12 @@ def show(area, metrics: dict[str, Metric], version: int, actor) -> None:
             under = [m for m in metrics.values() if m.on_scorecard and settings[m.id].theme == theme_id]
             if not under:
                 continue
-            with st.expander(f"{titles[theme_id]}: {len(under)} measure{'s' if len(under) != 1 else ''}"):
+            with st.expander(plain(f"{titles[theme_id]}: {len(under)} measure{'s' if len(under) != 1 else ''}")):
                 for m in under:
-                    theme = st.selectbox(f"{m.name}: theme", list(titles), index=list(titles).index(theme_id),
-                                         format_func=lambda i: titles.get(i, i), key=f"measure_theme_{m.id}_{key}")
-                    partner = st.selectbox(f"{m.name}: accountable partner", partners,
+                    theme = st.selectbox(plain(f"{m.name}: theme"), list(titles), index=list(titles).index(theme_id),
+                                         format_func=lambda i: plain(titles.get(i, i)),
+                                         key=f"measure_theme_{m.id}_{key}")
+                    partner = st.selectbox(plain(f"{m.name}: accountable partner"), partners,
                                            index=partner_index(settings[m.id].partner),
                                            key=f"measure_partner_{m.id}_{key}")
                     chosen.append({"id": m.id, "measure": m.name, "theme": theme, "partner": partner})

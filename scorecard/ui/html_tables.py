@@ -104,10 +104,12 @@ STYLE = f"""
 .sc-anchor{{scroll-margin-top:4.5rem}}
 .sc-top{{container-type:inline-size}}
 .sc-top-grid{{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0.4rem 2rem;margin:0 0 0.5rem 0}}
-.sc-top .sc-narrow-only{{display:none}}
+.sc-top details.sc-releases > summary{{display:none}}
+.sc-top details.sc-releases::details-content{{content-visibility:visible;display:block}}
 @container (max-width:{NARROW}){{ .sc-top-grid{{grid-template-columns:minmax(0,1fr)}}
-  .sc-top .sc-wide-only{{display:none}} .sc-top .sc-narrow-only{{display:block}} }}
-.sc-top .sc-staleness summary{{color:#1d70b8;text-decoration:underline;cursor:pointer;width:fit-content;font-size:0.8rem}}
+  .sc-top details.sc-releases > summary{{display:list-item;color:#1d70b8;text-decoration:underline;cursor:pointer;
+    width:fit-content;font-size:0.8rem}}
+  .sc-top details.sc-releases:not([open])::details-content{{content-visibility:hidden;display:none}} }}
 .sc-top p.sc-glance-all{{font-size:1.45rem;font-weight:700;margin:0 0 0.35rem 0;line-height:1.45}}
 .sc-glance ul{{list-style:none;margin:0;padding:0}}
 .sc-top .sc-glance li{{margin:0 0 0.2rem 0;padding:0;font-size:1.1rem;line-height:1.4}}
@@ -253,13 +255,12 @@ def glance_html(groups: list[SummaryGroup], total: SummaryGroup) -> str:
 
 def staleness_html(lines: list[str]) -> str:
     """The staleness statement, said once: national figures lag, and each source's latest figures
-    and next release (sources_info.latest_releases). On a narrow screen the releases open on demand."""
+    and next release (sources_info.latest_releases). On a wide screen the releases are listed; on a narrow
+    one they open on demand (one list, shown or folded by the stylesheet, so it is said once)."""
     items = "".join(f"<li>{html_text(line)}</li>" for line in lines)
-    lead = ("<strong>National figures are published a year or more after the period they cover</strong>, so each "
-            "figure shows its own period.")
-    return (f'<div class="sc-staleness sc-wide-only"><p>{lead} The latest releases:</p><ul>{items}</ul></div>'
-            f'<div class="sc-staleness sc-narrow-only"><p>{lead}</p><details><summary>The latest releases</summary>'
-            f"<ul>{items}</ul></details></div>")
+    return ('<div class="sc-staleness"><p><strong>National figures are published a year or more after the period '
+            "they cover</strong>, so each figure shows its own period.</p><details class=\"sc-releases\">"
+            f"<summary>The latest releases</summary><ul>{items}</ul></details></div>")
 
 
 def top_html(groups: list[SummaryGroup], total: SummaryGroup, releases: list[str]) -> str:

@@ -67,6 +67,10 @@ def test_every_measures_name_figure_and_rating_are_within_4000_pixels_on_a_phone
         assert shown["figure"]["text"].startswith(row.latest.split(" (")[0])
         assert shown["rating"]["text"] == row.rating
         assert set(shown["detail"]) == {"none"} and not shown["open"]  # the rest opens on demand
+    releases = phone.locator(".sc-releases li").first
+    assert not releases.is_visible()  # each source's latest release, folded on a phone
+    phone.locator(".sc-releases summary").click()
+    assert releases.is_visible()
     first = phone.locator(".sc-table td.sc-more summary").first
     first.click()
     england = phone.locator(".sc-table td.sc-more").first
