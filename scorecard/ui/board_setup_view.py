@@ -109,15 +109,18 @@ def show(area, metrics: dict[str, Metric], version: int, actor) -> None:
     with st.form(f"board_setup_{key}", border=True):
         st.subheader("Themes")
         theme_titles, theme_partners, removed = [], [], []
+        # Side by side on a wide screen; one below the other on a phone (Streamlit stacks narrow columns).
         for n, t in enumerate(themes, start=1):
-            theme_titles.append(st.text_input(f"Theme {n}: title", t.title, key=f"theme_title_{n}_{key}",
-                                              help=plain(f"Its id, used in files: {t.id}")))
-            theme_partners.append(st.selectbox(f"Theme {n}: partner accountable for its measures", partners,
-                                               index=partner_index(t.partner), key=f"theme_partner_{n}_{key}"))
-            removed.append(st.checkbox(plain(f"Remove theme {n} ({t.title})"), key=f"theme_remove_{n}_{key}"))
-        new_title = st.text_input("A new theme: title (leave blank to add none)", key=f"theme_new_title_{key}")
-        new_partner = st.selectbox("A new theme: partner accountable for its measures", partners,
-                                   key=f"theme_new_partner_{key}")
+            title, partner, remove = st.columns([4, 4, 2], vertical_alignment="bottom")
+            theme_titles.append(title.text_input(f"Theme {n}: title", t.title, key=f"theme_title_{n}_{key}",
+                                                 help=plain(f"Its id, used in files: {t.id}")))
+            theme_partners.append(partner.selectbox(f"Theme {n}: partner accountable for its measures", partners,
+                                                    index=partner_index(t.partner), key=f"theme_partner_{n}_{key}"))
+            removed.append(remove.checkbox(f"Remove theme {n}", key=f"theme_remove_{n}_{key}"))
+        title, partner, _ = st.columns([4, 4, 2], vertical_alignment="bottom")
+        new_title = title.text_input("A new theme: title (leave blank to add none)", key=f"theme_new_title_{key}")
+        new_partner = partner.selectbox("A new theme: partner accountable for its measures", partners,
+                                        key=f"theme_new_partner_{key}")
         st.subheader("Each measure's theme and partner")
         st.caption("A new theme can be chosen here once it is saved.")
         chosen = []
@@ -127,10 +130,11 @@ def show(area, metrics: dict[str, Metric], version: int, actor) -> None:
                 continue
             with st.expander(plain(f"{titles[theme_id]}: {len(under)} measure{'s' if len(under) != 1 else ''}")):
                 for m in under:
-                    theme = st.selectbox(plain(f"{m.name}: theme"), list(titles), index=list(titles).index(theme_id),
+                    left, right = st.columns(2)
+                    theme = left.selectbox(plain(f"{m.name}: theme"), list(titles), index=list(titles).index(theme_id),
                                          format_func=lambda i: plain(titles.get(i, i)),
                                          key=f"measure_theme_{m.id}_{key}")
-                    partner = st.selectbox(plain(f"{m.name}: accountable partner"), partners,
+                    partner = right.selectbox(plain(f"{m.name}: accountable partner"), partners,
                                            index=partner_index(settings[m.id].partner),
                                            key=f"measure_partner_{m.id}_{key}")
                     chosen.append({"id": m.id, "measure": m.name, "theme": theme, "partner": partner})
