@@ -391,6 +391,12 @@ class _Deck:
                 end -= 1
             pages.append([head] + body[start:end])
             start = end
+        if len(pages) > 1:  # the same number of slides, in fair shares: no slide of a few rows left over
+            share = math.ceil(len(body) / len(pages))
+            even = [[head] + body[i:i + share] for i in range(0, len(body), share)]
+            if len(even) == len(pages) and all(
+                    _fit_table(page, WIDTH, shares, BODY_BOTTOM - Inches(1.7), sizes[-1:], rating_col) for page in even):
+                pages = even
         for i, page in enumerate(pages or [[head]]):
             slide, top = self.slide(self.continued(title, i, len(pages)))
             if before is not None and i == 0:
