@@ -1,8 +1,15 @@
-"""The committee paper, drawn with ReportLab's platypus. Page 1 (A4 landscape, for the width) is the
-board summary, the table the home page opens with: every measure grouped by priority area, with its
-figure and counts, direction of travel, target, rating (shape, word and colour), England, the
-neighbours and the rank or band. The portrait pages that follow say once how current each national
-source is, then the summary in words, each measure in detail, the caveats and the sources.
+"""The committee paper, drawn with ReportLab's platypus, for a councillor to read in ten minutes.
+
+Page 1 (A4 landscape, for the width) is the title, the R/A/G counts, the opening statements at body
+size and the board summary, the table the home page opens with: every measure grouped by priority
+area, with its figure and counts, direction of travel, target, rating (shape, word and colour),
+England, the neighbours and the rank or band, each measure's name a link to its trend on the
+dashboard. The portrait main body follows: what needs the board's attention (each red with its
+exception note, then the ambers), a stocktake's progress, the accountable partners, the summary in
+words, then caveats and sources (how current each national source is, said once). Each measure's
+detail is in an appendix, packed: its head (name, finding, chart beside its rating) is kept together
+and the rest runs on, so no heading is left at a page's foot and no page is left mostly empty. The
+back page holds the officers' details in small type.
 
 Real tables whose header row repeats on each page and which break only between rows; headings
 that become the PDF's bookmarks; a title, subject and language (en-GB) in the document; page
@@ -29,7 +36,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, ListFlowable, ListItem,
+from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, ListFlowable, ListItem,
                                 NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from .. import palette, rag, words

@@ -411,23 +411,6 @@ class _Deck:
             if note:
                 _text(slide, MARGIN, shape.top + shape.height + GAP, WIDTH, note)
 
-    def text_pages(self, title: str, paragraphs: list[str], lead: list[str] = (), size: float = 12) -> None:
-        """A lead paragraph, then bullets, over as many slides as they need at `size` points or more."""
-        items = [(text, False) for text in lead] + [("• " + text, False) for text in paragraphs]
-        room = BODY_BOTTOM - TITLE_TOP - Inches(0.9)  # below a one-line title
-        chunks, current = [], []
-        for item in items:
-            if current and _fitting(current + [item], WIDTH, room, (size,)) is None:
-                chunks.append(current)
-                current = []
-            current.append(item)
-        chunks.append(current)
-        for i, chunk in enumerate(chunks):
-            slide, top = self.slide(self.continued(title, i, len(chunks)))
-            sized = _fitting(chunk, WIDTH, BODY_BOTTOM - top, [s for s in TEXT_SIZES if s >= size]) or \
-                [(t, size, b) for t, b in chunk]
-            _text(slide, MARGIN, top, WIDTH, sized)
-
     # -- the title slide
     def title_slide(self) -> None:
         """The title, the R/A/G counts as badges, the opening statements at body size, the version and
