@@ -7,7 +7,7 @@ import streamlit as st
 
 from scorecard import compare_view, hexmap
 from scorecard.text_safety import plain
-from scorecard.ui import choosers, data, session, widgets
+from scorecard.ui import choosers, data, html_tables, session, widgets
 
 
 area = choosers.choose_area()
@@ -58,7 +58,7 @@ else:
 if view.neighbours is not None:
     st.subheader(plain(view.neighbours_heading))
     st.caption(plain(view.neighbours_caption))
-    st.dataframe(view.neighbours, hide_index=True, key="neighbours_table")
+    st.markdown(html_tables.table_html(view.neighbours_to_read, view.neighbours_heading), unsafe_allow_html=True)
     st.download_button("Download the neighbours (CSV)", widgets.csv_bytes(view.neighbours_csv),
                        file_name=view.neighbours_filename, mime="text/csv", key="neighbours_download",
                        icon=":material/download:")

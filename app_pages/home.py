@@ -63,12 +63,15 @@ with st.container(key="pack_downloads"):
                                 [None, *choosers.baseline_options(term)],
                                 format_func=lambda p: "No baseline" if p is None else p.describe(),
                                 key="pack_baseline")
+        detail = st.toggle("PowerPoint: add each measure's chart slide, as an appendix (the PDF and Word packs always "
+                           "have each measure in detail)", key="pack_detail")
         buttons = st.columns(len(reports.FORMATS))
         for column, fmt in zip(buttons, reports.FORMATS):
             column.download_button(
                 reports.LABELS[fmt],
                 data=lambda fmt=fmt: reports.pack_bytes(data.cursor(), area.code, term.label, fmt, public=public,
-                                                        baseline=baseline.label if baseline else None)[0],
+                                                        baseline=baseline.label if baseline else None,
+                                                        detail=detail)[0],
                 file_name=reports.file_name(area.name, term, fmt, public=public, baseline=baseline),
                 mime=reports.MIME[fmt], key=f"pack_{fmt}", icon=":material/description:")
 

@@ -435,7 +435,7 @@ def cmd_report(args) -> int:
     area_code = codes[0]
     try:
         data, name, _ = reports.pack_bytes(con, area_code, term, args.format, public=args.public,
-                                           baseline=baseline, threshold=args.threshold)
+                                           baseline=baseline, threshold=args.threshold, detail=args.detail)
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     out = Path(args.out or name)
@@ -457,7 +457,7 @@ def _report_many(args, codes: list[str], term, baseline, started: float) -> int:
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(codes)))
     shares = [codes[i::jobs] for i in range(jobs)]
     task = (args.db, getattr(args, "as_at", None), term.label, baseline.label if baseline else None, args.format,
-            args.public, args.threshold, str(out_dir))
+            args.public, args.threshold, str(out_dir), args.detail)
     written, failed = 0, []
     # spawn: each worker opens the store itself, never a connection copied from this process
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
@@ -477,7 +477,7 @@ def _write_packs(task) -> tuple[int, list[str]]:
 
     from . import reports
 
-    db, as_at_text, term, baseline, fmt, public, threshold, out_dir, codes = task
+    db, as_at_text, term, baseline, fmt, public, threshold, out_dir, detail, codes = task
     from .register import metrics_from_store
     from .tables import MetricTables
 
@@ -488,7 +488,7 @@ def _write_packs(task) -> tuple[int, list[str]]:
     for code in codes:
         try:
             data, name, _ = reports.pack_bytes(con, code, term, fmt, public=public, baseline=baseline,
-                                               threshold=threshold, table_for=table_for)
+                                               threshold=threshold, table_for=table_for, detail=detail)
             (Path(out_dir) / name).write_bytes(data)
             done += 1
         except (UserProblem, ValueError) as exc:
@@ -709,6 +709,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=int, default=5, metavar="N",
                    help="with --public, suppress counts below N and rates built on them (default 5)")
     p.add_argument("--baseline", help="a baseline term or year: makes a stocktake pack (change since the baseline)")
+    p.add_argument("--detail", action="store_true",
+                   help="PowerPoint: add each measure's chart slide, as an appendix (the PDF and Word packs always "
+                        "have each measure in detail)")
     p.add_argument("--as-at", metavar="DATE_OR_BATCH",
                    help="the pack as the store stood then: a date (2026-03-31), a date and time, or a batch number")
     p.add_argument("--out", help="the file to write (default: a name made from the area, term and format)")

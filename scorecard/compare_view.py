@@ -60,6 +60,15 @@ class CompareView:
     neighbours_filename: str = ""
     neighbours_mean: str = ""
 
+    @property
+    def neighbours_to_read(self) -> pd.DataFrame | None:
+        """The neighbours table as a page shows it: each neighbour's name, then its figure and rank (what
+        a reader compares, first, so a phone shows them without scrolling sideways), then how near it is."""
+        if self.neighbours is None:
+            return None
+        figure = next(c for c in self.neighbours.columns if c.startswith("Figure"))
+        return self.neighbours[["Statistical neighbour", figure, "Rank", "Closeness", "Nearness", "ONS code"]]
+
 
 def heading(metric: Metric) -> str:
     return f"Compare local authorities: {metric.label}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .problems import UserProblem
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 SEED_DIR = DATA_DIR / "seed"
@@ -21,3 +23,22 @@ def db_path(explicit: str | os.PathLike | None = None) -> str:
     if explicit:
         return str(explicit)
     return os.environ.get("SCORECARD_DB") or str(DEFAULT_DB)
+
+PUBLIC_URL_ENV = "SCORECARD_PUBLIC_URL"
+DEFAULT_PUBLIC_URL = "http://localhost:8501"  # where `scripts/dev.py run` serves the dashboard
+
+
+class PublicUrlError(UserProblem, ValueError):
+    """SCORECARD_PUBLIC_URL is set to something that is not a web address; str() is the sentence."""
+
+
+def public_url() -> str:
+    """The dashboard's address as its readers reach it, for the links in every pack: $SCORECARD_PUBLIC_URL
+    (for example https://send-scorecard.plymouth.gov.uk), else the address the dashboard runs at locally."""
+    value = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    if not value:
+        return DEFAULT_PUBLIC_URL
+    if not value.lower().startswith(("https://", "http://")) or any(c.isspace() for c in value) or "?" in value:
+        raise PublicUrlError(f"{PUBLIC_URL_ENV} must be the dashboard's web address, starting https:// or http:// "
+                             f"and without a query (for example https://scorecard.example.gov.uk), not {value!r}")
+    return value.rstrip("/")

@@ -20,6 +20,7 @@ NO_FIGURE, SMALL = "none", "small"
 MARKS = {NO_FIGURE: "–", SMALL: "○"}
 HEIGHT = 580
 PHONE_PX_PER_HEX = 18  # a hexagon's width on a 320 px phone: labels are sized for the narrowest map
+LETTER_PX = 15  # each hexagon's band letter: at least 10 px tall on a phone (Arial's capitals are 0.72 of the size)
 
 
 def _group(row) -> str:
@@ -72,7 +73,7 @@ def hex_chart(hexes: dict[str, dict], frame: pd.DataFrame, metric: Metric, area_
         detail = f"<br>{safe(row['rank_words'])}; band {safe(row['band_words'])}" if row is not None else ""
         hover.append(f"{safe(name)}: {safe(row['value_words']) if row is not None else 'no figure'}{detail}")
     fig.add_trace(go.Scatter(x=label_x, y=label_y, mode="text", text=text, hovertext=hover, hoverinfo="text",
-                             textfont={"color": colours, "size": 10}, showlegend=False, name="labels"))
+                             textfont={"color": colours, "size": LETTER_PX}, showlegend=False, name="labels"))
     xs = [centre(h["q"], h["r"])[0] for h in hexes.values()]
     ys = [centre(h["q"], h["r"])[1] for h in hexes.values()]
     x_range, y_range = [min(xs) - 0.7, max(xs) + 0.7], [min(ys) - 0.8, max(ys) + 0.8]

@@ -46,14 +46,15 @@ def render(pack: Pack, fmt: str) -> tuple[bytes, str, str]:
 
 
 def pack_bytes(con, area_code: str, term, fmt: str, public: bool = False, baseline=None,
-               threshold: int = DEFAULT_THRESHOLD, table_for=None) -> tuple[bytes, str, str]:
+               threshold: int = DEFAULT_THRESHOLD, table_for=None, detail: bool = False) -> tuple[bytes, str, str]:
     """A pack for one area and term in one format, for download buttons and the CLI:
     (bytes, file name, MIME type). Raises AreaNotFound, PeriodError or ValueError on bad input.
-    `table_for` may supply the metric tables (tables.MetricTables) a page or worker already holds."""
+    `table_for` may supply the metric tables (tables.MetricTables) a page or worker already holds;
+    `detail` adds each measure's slide to the PowerPoint deck, as an appendix."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown pack format {fmt!r}; choose one of {', '.join(FORMATS)}")
     pack = build_pack(con, area_code, term, public=public, baseline=baseline, threshold=threshold,
-                      table_for=table_for)
+                      table_for=table_for, detail=detail)
     return render(pack, fmt)
 
 

@@ -7,6 +7,14 @@ current each national source is (said once, not on every row), the plain-English
 per scorecard row, one MetricSection per metric (the chart's series, its data table, commentary,
 exception note and caveats), the caveats and the sources with their licence attribution.
 
+Every pack lays itself out the same way: its opening (the title, the R/A/G counts and the opening
+statements: plain sentences at body size that a reader must not miss, such as the latest inspection),
+the board summary, what needs the board's attention (each red measure with its exception note), the
+partners' view, then caveats and sources; each measure in detail in an appendix; and on the back page,
+in small type, the officers' details (the store version and the command that makes the pack again).
+Every pack links back to the same view on the dashboard (Pack.dashboard_url, from
+$SCORECARD_PUBLIC_URL).
+
 The words come from scorecard.words, the one place that says how a figure reads: the packs only
 choose which words go where.
 """
@@ -16,11 +24,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from urllib.parse import urlencode
 
 import pandas as pd
 
 from .. import card as card_module
-from .. import narrative, periods, plan_history, queries, rag, sources_info, summary, targets, words
+from .. import config, narrative, periods, plan_history, queries, rag, sources_info, summary, targets, words
 from ..areas import ENGLAND, AreaIndex
 from ..tables import MetricTables
 from ..formatting import fmt, is_missing
@@ -87,6 +96,42 @@ class MetricSection:
 
 
 @dataclass
+class AttentionItem:
+    """A measure the board must look at (a red, or an amber to watch), in the words every pack prints."""
+    view: RowView
+    figure: str  # '6.0%: 24 of 403 (calendar year 2024); direction of travel ↓ worse'
+    reason: str  # the rating's reason in words ('6.0% misses the target of 60.0% by 54.0 points, ...')
+    note: str  # the exception note, or that none is recorded
+    note_missing: bool
+    commentary: str | None = None
+
+    @property
+    def measure(self) -> str:
+        return self.view.summary.measure
+
+    @property
+    def partner(self) -> str:
+        return self.view.summary.partner
+
+    @property
+    def rag(self) -> str | None:
+        return self.view.summary.rag
+
+    @property
+    def rating(self) -> str:
+        return self.view.summary.rating
+
+    def sentence(self) -> str:
+        """The figure and why it is rated so, in one line: '6.0%: 24 of 403 (calendar year 2024); direction
+        of travel ↓ worse. 6.0% misses the target of 60.0% by 54.0 points, ...'"""
+        return f"{self.figure}. {self.reason}".strip()
+
+
+NO_EXCEPTION_NOTE = ("No exception note recorded: a red rating needs one (the cause, the action, its owner and the "
+                     "term it is expected back on track).")
+
+
+@dataclass
 class Pack:
     card: card_module.Card
     public: bool
@@ -102,6 +147,10 @@ class Pack:
     releases: list[str]  # how current each national source is: said once, at the front
     inspection: str | None = None  # the latest area SEND inspection, in one sentence (an LA's pack)
     not_as_at: list[str] = field(default_factory=list)  # what is not shown as at the pack's point (plan_history)
+    # Plain sentences a reader must not miss, said at body size at the top of page 1 and of the first slide
+    # before the latest inspection (see opening_statements).
+    opening: list[str] = field(default_factory=list)
+    detail: bool = False  # the PowerPoint deck carries each measure's slide in an appendix
 
     @property
     def area_name(self) -> str:
@@ -143,24 +192,31 @@ class Pack:
 
     @property
     def as_at_words(self) -> str:
-        """'1 December 2026 at 05:16 (store version 12)': the point in the store's history it shows."""
+        """'1 December 2026 at 05:16': when the store last changed, as the pack shows it."""
         if not self.card.as_at:
             return "no imports yet"
-        version = f" (store version {self.card.store_point.version})" if self.card.store_point else ""
-        return f"{long_date(self.card.as_at)} at {self.card.as_at:%H:%M}{version}"
+        return f"{long_date(self.card.as_at)} at {self.card.as_at:%H:%M}"
 
     @property
-    def regenerate_words(self) -> str:
+    def store_version_words(self) -> str:
+        """'1 December 2026 at 05:16, store version 12': the point in the store's history the pack shows."""
+        point = self.card.store_point
+        return f"{self.as_at_words}, store version {point.version}" if point and self.card.as_at else self.as_at_words
+
+    def regenerate_words(self, fmt: str = "pdf") -> str:
         """The command that makes this pack again exactly as it stands, however the store changes."""
         point = self.card.store_point.as_at_argument() if self.card.store_point else None
         if point is None:
             return ""
         options = f' --baseline "{self.baseline.label}"' if self.stocktake else ""
         options += " --public" if self.public else ""
+        options += f" --format {fmt}" if fmt != "pdf" else ""
+        options += " --detail" if self.detail and fmt == "pptx" else ""
         return (f'scorecard report --area {self.card.area_code} --term "{self.card.term.label}"{options} '
                 f"--as-at {point}")
 
     def title_block(self) -> list[tuple[str, str]]:
+        """What the pack is, for a reader: the officers' details are on the back page (officer_details)."""
         block = [("Area", f"{self.area_name} ({self.card.area_code})"), ("Term", self.term_words)]
         if self.stocktake:
             block.append(("Baseline", self.baseline.describe()))
@@ -168,12 +224,55 @@ class Pack:
                   ("Version", self.variant_words)]
         if self.inspection:
             block.append(("Latest inspection", self.inspection))
-        if self.regenerate_words:
-            block.append(("To regenerate exactly", self.regenerate_words))
+        block.append(("On the dashboard", self.dashboard_url()))
+        return block
+
+    def officer_details(self, fmt: str = "pdf") -> list[tuple[str, str]]:
+        """For the back page, in small type: the store's version the pack shows and the command that
+        makes this format of it again exactly, however the store has changed since."""
+        block = [("Store point", self.store_version_words)]
+        if command := self.regenerate_words(fmt):
+            block.append(("To regenerate exactly", command))
             block.append(("Read as at that point", AS_AT_WORDS))
         if self.not_as_at:
             block.append(("Not as at that point", " ".join(self.not_as_at)))
+        block.append(("On the dashboard", self.dashboard_url()))
         return block
+
+    def opening_statements(self) -> list[str]:
+        """The plain sentences, at body size, under the title of page 1 and of the first slide: what a
+        reader must not miss before the figures (Pack.opening), then the latest area SEND inspection."""
+        return [s for s in (*self.opening, self.inspection) if s]
+
+    def dashboard_url(self, metric_id: str | None = None) -> str:
+        """The same view on the dashboard: the scorecard for the area and term, or with a measure, that
+        measure's trend (?area=E06000026&term=Autumn+2026%2F27&metric=ehcp_20wk_pct)."""
+        query = {"area": self.card.area_code, "term": self.card.term.label}
+        if metric_id is None:
+            return f"{config.public_url()}/?{urlencode(query)}"
+        return f"{config.public_url()}/trends?{urlencode({**query, 'metric': metric_id})}"
+
+    def attention(self) -> list[AttentionItem]:
+        """What needs the board's attention: each red measure, in the summary's order, with its
+        exception note (or that none is recorded)."""
+        return [self._attention_item(v) for v in self._ordered_views() if v.summary.rag == rag.RED]
+
+    def watch(self) -> list[AttentionItem]:
+        """The amber measures: off target, within the amber margin."""
+        return [self._attention_item(v) for v in self._ordered_views() if v.summary.rag == rag.AMBER]
+
+    def _ordered_views(self) -> list[RowView]:
+        by_id = {v.metric.id: v for v in self.rows}
+        return [by_id[r.metric_id] for g in self.board for r in g.rows]
+
+    def _attention_item(self, v: RowView) -> AttentionItem:
+        line = v.summary
+        figure = f"{line.latest} ({line.period}); direction of travel {line.direction}"
+        comment = v.row.comment
+        note = (comment.exception_words() if comment and comment.has_exception_note else "") or \
+            (NO_EXCEPTION_NOTE if v.row.needs_exception_note else "")
+        text = comment.text if comment and comment.text else None
+        return AttentionItem(v, figure, v.row.rating.reason, note, v.row.needs_exception_note, text)
 
     def groups(self) -> list[tuple[str, list[RowView]]]:
         by_id = {v.metric.id: v for v in self.rows}
@@ -362,9 +461,11 @@ AS_AT_WORDS = ("The figures, targets, commentary, exception notes, priority area
 
 def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
                threshold: int = suppression.DEFAULT_THRESHOLD, produced: date | None = None,
-               table_for=None) -> Pack:
+               table_for=None, detail: bool = False) -> Pack:
     """Everything a pack says, for one area and term. Raises AreaNotFound or PeriodError for bad input.
-    `table_for` may supply metric tables already held (tables.MetricTables: a page's or a worker's)."""
+    `table_for` may supply metric tables already held (tables.MetricTables: a page's or a worker's);
+    `detail` adds each measure's slide to the PowerPoint deck, as an appendix."""
+    config.public_url()  # a dashboard address that cannot be linked to is said before any work
     threshold = suppression.check_threshold(threshold)
     term = periods.parse(term) if isinstance(term, str) else term
     baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
@@ -408,7 +509,7 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     return Pack(card=built, public=public, threshold=threshold, produced=produced,
                 summary=narrative.summary(built), rows=views, sections=sections, caveats=caveats, notes=notes,
                 sources=used[SOURCE_COLUMNS] if len(used) else pd.DataFrame(columns=SOURCE_COLUMNS),
-                board=board, releases=releases, inspection=_inspection_line(con, area),
+                board=board, releases=releases, inspection=_inspection_line(con, area), detail=detail,
                 not_as_at=plan_history.caveats(con, settings().small_number_threshold))
 
 

@@ -1,8 +1,15 @@
-"""The committee paper, drawn with ReportLab's platypus. Page 1 (A4 landscape, for the width) is the
-board summary, the table the home page opens with: every measure grouped by priority area, with its
-figure and counts, direction of travel, target, rating (shape, word and colour), England, the
-neighbours and the rank or band. The portrait pages that follow say once how current each national
-source is, then the summary in words, each measure in detail, the caveats and the sources.
+"""The committee paper, drawn with ReportLab's platypus, for a councillor to read in ten minutes.
+
+Page 1 (A4 landscape, for the width) is the title, the R/A/G counts, the opening statements at body
+size and the board summary, the table the home page opens with: every measure grouped by priority
+area, with its figure and counts, direction of travel, target, rating (shape, word and colour),
+England, the neighbours and the rank or band, each measure's name a link to its trend on the
+dashboard. The portrait main body follows: what needs the board's attention (each red with its
+exception note, then the ambers), a stocktake's progress, the accountable partners, the summary in
+words, then caveats and sources (how current each national source is, said once). Each measure's
+detail is in an appendix, packed: its head (name, finding, chart beside its rating) is kept together
+and the rest runs on, so no heading is left at a page's foot and no page is left mostly empty. The
+back page holds the officers' details in small type.
 
 Real tables whose header row repeats on each page and which break only between rows; headings
 that become the PDF's bookmarks; a title, subject and language (en-GB) in the document; page
@@ -29,7 +36,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (BaseDocTemplate, CondPageBreak, Frame, KeepTogether, ListFlowable, ListItem,
+from reportlab.platypus import (BaseDocTemplate, Frame, KeepTogether, ListFlowable, ListItem,
                                 NextPageTemplate, PageBreak, PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from .. import palette, rag, words
@@ -57,6 +64,8 @@ SUMMARY_WIDTH = SUMMARY_PAGE[0] - 2 * SUMMARY_MARGIN
 FOOTER_SPACE = 15.5 * mm
 SUMMARY_SIZES = (8, 7.5, 7, 6.5, 6)  # the summary's type, largest first, until it fits on page 1
 SUMMARY_SHARES = (42, 38, 25, 17, 15, 16, 41, 44, 37)  # the summary's columns, Measure to Rank or band
+CHART_WIDTH, CHART_HEIGHT = 104 * mm, 54 * mm  # an appendix chart, its rating and direction of travel beside it
+LINK_BLUE = "#1D70B8"
 
 
 @lru_cache(maxsize=1)
@@ -89,6 +98,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "finding": ParagraphStyle("finding", parent=base, fontName="DejaVu-Bold", fontSize=9.5, leading=12.5,
                                   textColor=GREY, keepWithNext=1),
         "body": base,
+        "side": ParagraphStyle("side", parent=base, fontSize=8.5, leading=11, spaceAfter=3),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5, textColor=GREY),
         "caption": ParagraphStyle("caption", parent=base, fontSize=7.5, leading=10, textColor=GREY, spaceAfter=4),
         "meta": ParagraphStyle("meta", parent=base, fontSize=9, leading=12, spaceAfter=0),
@@ -229,7 +239,7 @@ def summary_table(pack: Pack, width: float, size: float) -> Table:
                 commands.append(("BACKGROUND", (5, at), (5, at), colors.HexColor(rag.COLOURS[line.rag])))
                 rating = Paragraph(escape(line.rating), ParagraphStyle(
                     f"rag{line.rag}{size}", parent=bold, textColor=colors.HexColor(rag.TEXT_ON[line.rag])))
-            rows.append([Paragraph(escape(line.measure), bold), _latest_cell(v, cell),
+            rows.append([Paragraph(_link(pack.dashboard_url(line.metric_id), line.measure), bold), _latest_cell(v, cell),
                          Paragraph(escape(line.period), cell), Paragraph(escape(line.direction), cell),
                          Paragraph(escape(line.target), cell), rating,
                          _comparator_cell(v, line.england, cell, small),
@@ -275,118 +285,226 @@ def _rag_line(pack: Pack, style: ParagraphStyle) -> Paragraph:
                      style)
 
 
+def _link(url: str, text: str | None = None) -> str:
+    """A clickable link in a Paragraph: the words (the address itself by default), underlined in link blue."""
+    return (f'<a href="{escape(url)}" color="{LINK_BLUE}" underline="1">{escape(text if text is not None else url)}'
+            "</a>")
+
+
+def _opening(pack: Pack, style: ParagraphStyle) -> list:
+    """The opening statements, each a plain sentence at body size (content.Pack.opening_statements)."""
+    return [_p(sentence, style) for sentence in pack.opening_statements()]
+
+
 def _summary_page(pack: Pack, s) -> list:
-    """Page 1: the title with the R/A/G counts in words beside it, the version and dates, and the board
-    summary in the largest type that fits, with a line on how to read it."""
+    """Page 1: the title with the R/A/G counts in words beside it, the version and dates with the link
+    to the same view on the dashboard, the opening statements at body size, and the board summary in
+    the largest type that fits, with a line on how to read it."""
     title = ParagraphStyle("summary_title", parent=s["title"], fontSize=14, leading=17, spaceAfter=0)
     meta = ParagraphStyle("summary_meta", parent=s["small"], fontSize=7.5, leading=9, spaceAfter=3)
     counts = ParagraphStyle("summary_counts", parent=s["body"], fontName="DejaVu-Bold", fontSize=10, leading=17,
                             spaceAfter=0, alignment=TA_RIGHT)
     key = ParagraphStyle("summary_key", parent=s["small"], fontSize=6.5, leading=7.8, spaceBefore=2, spaceAfter=0)
+    opening = ParagraphStyle("opening", parent=s["body"], spaceAfter=3)
     version = "Public version" if pack.public else "Internal version: not for publication"
     top = Table([[_p(pack.title, title), _rag_line(pack, counts)]],
                 colWidths=[SUMMARY_WIDTH * 0.5, SUMMARY_WIDTH * 0.5], hAlign="LEFT",
                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    head = [top, _p(f"{pack.subtitle}. {version}. Data as at {pack.as_at_words}; produced {pack.produced_words}.",
-                    meta)]
+    head = [top, Paragraph(escape(f"{pack.subtitle}. {version}. Data as at {pack.as_at_words}; produced "
+                                  f"{pack.produced_words}. On the dashboard: ") + _link(pack.dashboard_url()), meta)]
+    head += _opening(pack, opening)
     legend = _p("Rated by distance to the board's local targets; the arrow and word beside the rating are the direction "
-                "of travel. Counts, small numbers and local measures are not ranked. How current each source is: page 2.",
-                key)
+                "of travel. Counts, small numbers and local measures are not ranked. Each measure's name links to its "
+                "trend on the dashboard; each is shown in detail in the appendix.", key)
     height = SUMMARY_PAGE[1] - SUMMARY_MARGIN - FOOTER_SPACE
     used = sum(f.wrap(SUMMARY_WIDTH, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head + [legend])
     return head + [_fitted_summary(pack, SUMMARY_WIDTH, height - used - 2), legend]
 
 
+def _bullets(lines: list[str], style: ParagraphStyle) -> ListFlowable:
+    items = [ListItem(_p(line, style), leftIndent=10, value="•") for line in lines]
+    return ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="DejaVu")
+
+
+def _attention(pack: Pack, s) -> list:
+    """What needs the board's attention: each red measure with its rating's reason and its exception
+    note (or that none is recorded), then the ambers to watch."""
+    reds, ambers = pack.attention(), pack.watch()
+    out: list = [_heading("What needs the board's attention", s["h1"], 0)]
+    if not reds and not ambers:
+        rated = any(v.summary.rag for v in pack.rows)
+        out.append(_p("No measure is rated red or amber." if rated else
+                      "No measure is rated yet: a rating needs a target, set on the Targets and commentary page.",
+                      s["body"]))
+        return out
+    noun = "measure is" if len(reds) == 1 else "measures are"
+    out.append(_p(f"{len(reds)} {noun} rated red. A red rating needs an exception note: the cause, the action, "
+                  "its owner and the term it is expected back on track." if reds else "No measure is rated red.",
+                  s["body"]))
+    item_style = ParagraphStyle("attention", parent=s["body"], leftIndent=8, spaceAfter=2)
+    for item in reds:
+        out += [KeepTogether(_attention_block(item, s["body"], item_style)), Spacer(1, 4)]
+    if ambers:
+        out.append(_heading("Amber: off target, within the margin", s["h2"], 1))
+        out += [KeepTogether(_attention_block(item, s["body"], item_style)) for item in ambers]
+    return out
+
+
+def _attention_block(item, style: ParagraphStyle, indented: ParagraphStyle) -> list:
+    """'[■ Red] EHC plans issued within 20 weeks (accountable: ...)', the figure and why it is rated so,
+    then the exception note (or that none is recorded) and the commentary."""
+    block = [Paragraph(f"{_badge(item.rag, item.rating)} <b>{escape(item.measure)}</b> "
+                       f"<font color='{palette.SECONDARY_TEXT}'>· accountable: {escape(item.partner)}</font>", style),
+             _p(item.sentence(), indented)]
+    if item.note_missing:
+        block.append(Paragraph(f"<b>{escape(item.note)}</b>", indented))
+    elif item.note:
+        block.append(Paragraph(f"<b>Exception note.</b> {escape(item.note)}", indented))
+    if item.commentary:
+        block.append(Paragraph(f"<b>Commentary:</b> {escape(item.commentary)}", indented))
+    return block
+
+
+def _caveats_and_sources(pack: Pack, s) -> list:
+    out: list = [_heading("Caveats and sources", s["h1"], 0),
+                 _heading("How current the figures are", s["h2"], 1),
+                 _p("National releases lag the local figures by a year or more; that is normal, and said here once "
+                    "rather than on every measure. A measure is flagged only where its own figure is older than its "
+                    "source's latest release, or older than its comparators.", s["body"])]
+    out.append(_bullets(pack.releases, s["body"]) if pack.releases else
+               _p("No national source is used in this pack.", s["body"]))
+    out.append(_heading("Caveats", s["h2"], 1))
+    out += [_p(note, s["body"]) for note in pack.notes]
+    if pack.caveats:
+        by_caveat: dict[str, list[str]] = {}
+        for measure, caveat in pack.caveats:
+            by_caveat.setdefault(caveat.rstrip("."), []).append(measure)
+        rows = [[Paragraph("Caveat", s["head"]), Paragraph("Measures it applies to", s["head"])]]
+        rows += [[_p(caveat + ".", s["cell"]), _p(", ".join(measures), s["cell_bold"])]
+                 for caveat, measures in by_caveat.items()]
+        out.append(_table(rows, [WIDTH * 0.6, WIDTH * 0.4], s))
+    out.append(_heading("Sources and licence", s["h2"], 1))
+    rows = [[Paragraph(h, s["head"]) for h in ("Publisher", "Release", "Released", "Licence")]]
+    for r in pack.sources.itertuples():
+        release = escape(r.title)
+        if r.url:
+            release += f"<br/><font size=6.5>{_link(r.url)}</font>"
+        rows.append([_p(r.publisher, s["cell"]), Paragraph(release, s["cell"]), _p(r.released, s["cell"]),
+                     _p(r.licence, s["cell"])])
+    out += [_table(rows, [x * mm for x in (34, 88, 24, 28)], s), Spacer(1, 6)]
+    out += [_p(text, s["small"]) for text in dict.fromkeys(pack.sources["attribution"])]
+    return out
+
+
+def _measure_head(pack: Pack, v: RowView, s, figure: int) -> tuple[list, list, int]:
+    """A measure's head, kept together: its name (a link to its trend on the dashboard) and finding,
+    and its chart with its rating, direction of travel and the chart's description beside it. Then the
+    chart's figures as a table, which may run on to the next page with its header."""
+    sec = pack.section_for(v.metric.id)
+    name = Paragraph(_link(pack.dashboard_url(v.metric.id), v.metric.name), s["h3"])
+    name.outline = (v.metric.name, 2)
+    head: list = [name, _p(sec.title, s["finding"])]
+    line = v.summary
+    side = [Paragraph(f"<b>Rating:</b> {_badge(line.rag, line.rating)}", s["side"]),
+            _p(v.row.rating.reason, s["side"]) if v.row.rating.reason else None,
+            Paragraph(f"<b>Direction of travel:</b> {escape(words.change(v.row, v.hidden))}.", s["side"]),
+            Paragraph(f"<b>England:</b> {escape(line.england)}", s["side"]),
+            Paragraph(f"<b>Rank or band:</b> {escape(line.position)}", s["side"])]
+    side = [f for f in side if f is not None]
+    if sec.has_chart:
+        figure += 1
+        side.append(_p(f"Figure {figure}. {sec.alt_text}", s["caption"]))
+        head.append(Table([[line_chart(sec, CHART_WIDTH, height=CHART_HEIGHT), side]],
+                          colWidths=[CHART_WIDTH, WIDTH - CHART_WIDTH], hAlign="LEFT",
+                          style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                            ("RIGHTPADDING", (0, 0), (0, 0), 8), ("RIGHTPADDING", (1, 0), (1, 0), 0),
+                                            ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                            ("BOTTOMPADDING", (0, 0), (-1, -1), 3)])))
+    else:
+        head += side
+    return head, ([_wide_table(sec.wide_table(), s)] if len(sec.table) else []), figure
+
+
+def _measure_text(pack: Pack, v: RowView, s) -> list:
+    """What may run long, after the head: commentary, the exception note, the comparator note, caveats."""
+    sec = pack.section_for(v.metric.id)
+    out: list = [Spacer(1, 3)]
+    if sec.comparator_note:
+        out.append(_p(sec.comparator_note, s["small"]))
+    if sec.commentary:
+        out.append(Paragraph(f"<b>Commentary</b> ({escape(sec.commentary_by or '')}): {escape(sec.commentary)}",
+                             s["body"]))
+    if sec.exception_note:
+        out.append(Paragraph(f"<b>Exception note.</b> {escape(sec.exception_note)}", s["body"]))
+    elif v.row.needs_exception_note:
+        out.append(Paragraph("<b>Exception note:</b> none recorded; a red rating needs one.", s["body"]))
+    if sec.flags:
+        out.append(Paragraph("<b>Caveats:</b> " + escape("; ".join(f.rstrip(".") for f in sec.flags)) + ".",
+                             s["small"]))
+    return out
+
+
+def _appendix(pack: Pack, s) -> list:
+    """Each measure in detail, packed: a measure's head (name, finding, chart) is kept together and
+    starts a new page only when it does not fit (each is well under half a page), with the priority
+    area's heading kept with its first measure; its figures and text run on after it."""
+    out: list = []
+    waiting = [_heading("Appendix: each measure in detail", s["h1"], 0),
+               _p("Each measure's trend against England, the region and the statistical neighbours, with its figures "
+                  "as a table, its rating, direction of travel, commentary and caveats. Each name links to the "
+                  "measure's trend on the dashboard.", s["small"])]
+    figure = 0
+    for group, views in pack.groups():
+        waiting.append(_heading(group, s["h2"], 1))
+        for v in views:
+            head, table, figure = _measure_head(pack, v, s, figure)
+            out += [KeepTogether(waiting + head)] + table + _measure_text(pack, v, s) + [Spacer(1, 8)]
+            waiting = []
+    return out
+
+
+def _back_page(pack: Pack, s) -> list:
+    """For officers, in small type: the store version the pack shows, the command that makes it again
+    exactly, and the dashboard's address."""
+    small = ParagraphStyle("officer", parent=s["small"], fontSize=7.5, leading=9.5, spaceAfter=0)
+    rows = [[Paragraph(f"<b>{escape(k)}</b>", small),
+             Paragraph(_link(v) if v.startswith(("http://", "https://")) else escape(v), small)]
+            for k, v in pack.officer_details("pdf")]
+    return [_heading("For officers", s["h2"], 0),
+            _p("How this pack was made, so that it can be checked and made again exactly as it stands.", small),
+            Spacer(1, 3),
+            Table(rows, colWidths=[36 * mm, WIDTH - 36 * mm], hAlign="LEFT",
+                  style=TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, LIGHT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))]
+
+
 def _story(pack: Pack) -> list:
+    """Page 1, the board summary (landscape); the main body (what needs the board's attention, the
+    stocktake's progress, the partners, the summary in words, caveats and sources); the appendix of
+    measures; the back page for officers."""
     s = _styles()
     story: list = _summary_page(pack, s)
     story += [NextPageTemplate("portrait"), PageBreak()]
-
-    story.append(_heading("How current the figures are", s["h1"], 0))
-    story.append(_p("National releases lag the local figures by a year or more; that is normal, and said here once "
-                    "rather than on every measure. A measure is flagged only where its own figure is older than its "
-                    "source's latest release, or older than its comparators.", s["body"]))
-    if pack.releases:
-        items = [ListItem(_p(line, s["body"]), leftIndent=10, value="•") for line in pack.releases]
-        story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="DejaVu"))
-    else:
-        story.append(_p("No national source is used in this pack.", s["body"]))
-
-    story.append(_heading("About this pack", s["h1"], 0))
-    block = [[Paragraph(f"<b>{escape(k)}</b>", s["meta"]), _p(v, s["meta"])] for k, v in pack.title_block()]
-    story += [Table(block, colWidths=[32 * mm, WIDTH - 32 * mm], hAlign="LEFT",
-                    style=TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.4, LIGHT),
-                                      ("VALIGN", (0, 0), (-1, -1), "TOP")])), Spacer(1, 4)]
-
-    story.append(_heading("Summary in words", s["h1"], 0))
-    story.append(_p(pack.summary[0], s["body"]))
-    items = [ListItem(_p(line, s["body"]), leftIndent=10, value="•") for line in pack.summary[1:]]
-    story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="DejaVu"))
-
-    story.append(_heading("Accountable partners", s["h1"], 0))
-    story.append(_p("The partner accountable to the board for each measure, and its measures' ratings.", s["body"]))
-    items = [ListItem(_p(line, s["body"]), leftIndent=10, value="•") for line in pack.partner_lines()]
-    story.append(ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="DejaVu"))
-
+    story += _attention(pack, s)
     if pack.stocktake:
-        story.append(CondPageBreak(60 * mm))
         story.append(_heading(f"Progress since the baseline ({pack.baseline.describe()})", s["h1"], 0))
         story.append(_p("Change since the baseline, and how far each measure has moved from its baseline figure "
                         "towards its target.", s["small"]))
         story.append(_stocktake_table(pack.rows, s))
-
+    story.append(_heading("Accountable partners", s["h1"], 0))
+    story.append(_p("The partner accountable to the board for each measure, and its measures' ratings.", s["body"]))
+    story.append(_bullets(pack.partner_lines(), s["body"]))
+    story.append(_heading("Summary in words", s["h1"], 0))
+    story.append(_p(pack.summary[0], s["body"]))
+    story.append(_bullets(pack.summary[1:], s["body"]))
+    story += _caveats_and_sources(pack, s)
     story.append(PageBreak())
-    story.append(_heading("Measures in detail", s["h1"], 0))
-    figure = 0
-    for group, views in pack.groups():
-        story.append(_heading(group, s["h2"], 1))
-        for v in views:
-            sec = pack.section_for(v.metric.id)
-            head = [_heading(v.metric.name, s["h3"], 2), _p(sec.title, s["finding"])]
-            if sec.has_chart:
-                figure += 1
-                head += [line_chart(sec, WIDTH), Spacer(1, 3), _p(f"Figure {figure}. {sec.alt_text}", s["caption"])]
-            if len(sec.table):
-                head.append(_wide_table(sec.wide_table(), s))
-            if sec.comparator_note:
-                head.append(_p(sec.comparator_note, s["small"]))
-            story.append(KeepTogether(head))
-            line = v.summary
-            detail = [f"<b>Rating:</b> {_badge(line.rag, line.rating)}. {escape(v.row.rating.reason)}",
-                      f"<b>Direction of travel:</b> {escape(words.change(v.row, v.hidden))}."]
-            if sec.commentary:
-                detail.append(f"<b>Commentary</b> ({escape(sec.commentary_by or '')}): {escape(sec.commentary)}")
-            if sec.exception_note:
-                detail.append(f"<b>Exception note.</b> {escape(sec.exception_note)}")
-            elif v.row.needs_exception_note:
-                detail.append("<b>Exception note:</b> none recorded; a red rating needs one.")
-            story += [Spacer(1, 3)] + [Paragraph(d, s["body"]) for d in detail]
-            if sec.flags:
-                story.append(Paragraph("<b>Caveats:</b> " + escape("; ".join(f.rstrip(".") for f in sec.flags))
-                                       + ".", s["small"]))
-            story.append(Spacer(1, 6))
-
+    story += _appendix(pack, s)
     story.append(PageBreak())
-    story.append(_heading("Caveats", s["h1"], 0))
-    for note in pack.notes:
-        story.append(_p(note, s["body"]))
-    if pack.caveats:
-        rows = [[Paragraph("Measure", s["head"]), Paragraph("Caveat", s["head"])]]
-        rows += [[_p(m, s["cell_bold"]), _p(c, s["cell"])] for m, c in pack.caveats]
-        story.append(_table(rows, [45 * mm, WIDTH - 45 * mm], s))
-
-    story.append(_heading("Sources and licence", s["h1"], 0))
-    rows = [[Paragraph(h, s["head"]) for h in ("Publisher", "Release", "Released", "Licence")]]
-    for r in pack.sources.itertuples():
-        link = f"{escape(r.title)}<br/><font size=6.5 color='{palette.DARK_BLUE}'>{escape(r.url or '')}</font>"
-        rows.append([_p(r.publisher, s["cell"]), Paragraph(link, s["cell"]), _p(r.released, s["cell"]),
-                     _p(r.licence, s["cell"])])
-    story.append(_table(rows, [x * mm for x in (34, 88, 24, 28)], s))
-    story.append(Spacer(1, 6))
-    for text in dict.fromkeys(pack.sources["attribution"]):
-        story.append(_p(text, s["small"]))
+    story += _back_page(pack, s)
     return story
 
 
@@ -432,7 +550,7 @@ def _footer(pack: Pack, margin: float):
         canvas.doForm("page_count")
         canvas.restoreState()
         canvas.setFont(font, 6.5)
-        canvas.drawString(margin, 6.5 * mm, f"{LICENCE_ATTRIBUTION} Sources are listed at the end.")
+        canvas.drawString(margin, 6.5 * mm, f"{LICENCE_ATTRIBUTION} Sources: under Caveats and sources.")
         canvas.restoreState()
     return draw
 

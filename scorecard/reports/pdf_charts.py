@@ -78,11 +78,11 @@ def _runs(xs: list[float], values: list) -> list[list[tuple[float, float]]]:
 
 
 def line_chart(section: MetricSection, width: float, source: str | None = None,
-               title: str | None = None) -> Drawing:
-    """The section's trend as a Drawing `width` points wide (in proportion SIZE_IN), with the source
-    line under it (by default the latest figure's release, from the section's scorecard row) and,
-    when given, a title above it."""
-    height = width * SIZE_IN[1] / SIZE_IN[0]
+               title: str | None = None, height: float | None = None) -> Drawing:
+    """The section's trend as a Drawing `width` points wide and `height` high (by default in proportion
+    SIZE_IN), with the source line under it (by default the latest figure's release, from the
+    section's scorecard row) and, when given, a title above it."""
+    height = height or width * SIZE_IN[1] / SIZE_IN[0]
     metric = section.metric
     source = default_source(section) if source is None else source
     d = Drawing(width, height)

@@ -1,16 +1,23 @@
-"""The board deck: a 16:9 PowerPoint with native, editable charts (officers restyle them in PowerPoint).
+"""The board deck: a 16:9 PowerPoint with native, editable charts (officers restyle them in PowerPoint),
+ten slides or fewer for a board to read in ten minutes.
 
-Slides: the summary (every measure grouped by priority area, as the home page and the PDF open);
-in a stocktake, progress since the baseline; one slide per priority area (or theme, when the board
-has not set priority areas) with its R/A/G counts in words, its measures' table and, where there is
-room, a native line chart of its headline measure; a chart slide for each other measure with
-figures; how current the national figures are; caveats; sources with the licence.
+Slides: a title slide (the R/A/G counts, the opening statements at body size, a link to the same
+view on the dashboard); the summary (the measure, its figure, period, direction of travel, target and
+rating, at 12 points or more, split by priority area over as many slides as it needs, each a fair
+share, never a few rows left over); in a stocktake, progress since the baseline; one slide per
+priority area (or theme, when the board has not set priority areas) with its R/A/G counts in words,
+every column of its measures and, where there is room, a native line chart of its headline measure
+(each measure's detail in the slide's notes); what needs the board's attention (each red with its
+exception note, the ambers, and each accountable partner's ratings); and on the back slide, the
+sources, how current they are, the caveats and, in small type, the officers' details. With
+`detail` (`scorecard report --detail`), each measure's chart slide follows as an appendix, before
+the back slide.
 
 Nothing overlaps: every table row, text box and badge is sized from its text (text_fit, in Arial)
-before it is placed, type steps down until a table fits its slide, and anything that still does not
-fit runs on to a continuation slide. Every slide has a real title; every chart carries alt text (the
-graphic frame's descr) and at most four series: the area, the target when there is one, then
-comparators, each in its palette colour and line style.
+before it is placed, and type steps down until a table fits its slide. Every slide has a real title;
+every chart carries alt text (the graphic frame's descr), at most four series (the area, the target
+when there is one, then comparators, each in its palette colour and line style) and a value axis
+whose labels tell its ticks apart.
 """
 
 from __future__ import annotations
@@ -31,10 +38,11 @@ from pptx.util import Emu, Inches, Pt
 
 from .. import palette, rag, words
 from ..register import LICENCE_ATTRIBUTION
-from ..summary import COLUMNS, totals
+from ..summary import COLUMNS, partner_groups, totals
 from ..text_safety import neutralise_cell
 from . import text_fit
-from .content import MetricSection, Pack, RowView
+from .chart_layout import ceiling, nice_ticks
+from .content import AttentionItem, MetricSection, Pack, RowView
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.45)
@@ -53,15 +61,17 @@ GREY = RGBColor.from_string(palette.SECONDARY_TEXT.lstrip("#"))
 TINT = RGBColor(0xF2, 0xF5, 0xF8)
 GROUP_TINT = RGBColor.from_string(palette.PALE_BLUE.lstrip("#"))
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-SUMMARY_SIZES = (10, 9.5, 9, 8.5, 8, 7.5, 7)
+LINK_BLUE = "#1D70B8"
+SUMMARY_SIZES = (16, 15, 14, 13, 12)  # the summary slides: never below 12 points
+SUMMARY_COLUMNS = 6  # Measure, Latest, Period, Direction, Target, Rating: the rest is on each area's slide
+SUMMARY_SHARES = (3.0, 3.2, 2.0, 1.35, 1.15, 1.45)
 AREA_SIZES = (14, 13, 12, 11, 10, 9)
 TEXT_SIZES = (16, 15, 14, 13, 12, 11, 10, 9)
 MIN_CHART_HEIGHT = Inches(2.4)
 TITLE_ONLY = 5
-SUMMARY_SHARES = (17, 15, 10, 7, 6.5, 7, 16, 17, 14.5)  # Measure .. Rank or band
-SUMMARY_FULL = 4  # the whole summary on slide 1 only at 8.5 points or more: smaller cannot be read on a screen
-SUMMARY_NARROW = 7  # otherwise its first seven columns, to England
-SUMMARY_NARROW_SHARES = (19, 18, 12, 9, 6.5, 8, 27.5)
+AREA_SHARES = (17, 15, 10, 7, 6.5, 7, 16, 17, 14.5)  # every column, Measure .. Rank or band
+ATTENTION_SHARES = (1.0, 2.2, 2.6, 3.6, 3.6)  # Rating, Measure, Figure, Why, Exception note
+OFFICER_SIZE = 8
 DASH = {"solid": MSO_LINE_DASH_STYLE.SOLID, "dash": MSO_LINE_DASH_STYLE.DASH,
         "dot": MSO_LINE_DASH_STYLE.ROUND_DOT, "dashdot": MSO_LINE_DASH_STYLE.DASH_DOT,
         "longdash": MSO_LINE_DASH_STYLE.LONG_DASH}
@@ -109,6 +119,27 @@ def _text(slide, left, top, width, paragraphs: list[tuple[str, float, bool]], bu
         para.text = ("• " if bullets else "") + neutralise_cell(text)
         para.space_after = Pt(size * 0.4)
         _style_runs(para, size, bold, colour)
+    return box
+
+
+def _link(slide, left, top, width, lead: str, url: str, size: float, colour: RGBColor = GREY):
+    """'Open this scorecard on the dashboard: <address>', the address a clickable link."""
+    paragraphs = [(f"{lead} {url}", size, False)]
+    box = slide.shapes.add_textbox(left, top, width, _emu(_text_height(paragraphs, width)))
+    frame = box.text_frame
+    frame.word_wrap, frame.auto_size = True, MSO_AUTO_SIZE.NONE
+    frame.margin_left = frame.margin_right = BOX_X
+    frame.margin_top = frame.margin_bottom = BOX_Y
+    para = frame.paragraphs[0]
+    para.space_after = Pt(size * 0.4)
+    first = para.add_run()
+    first.text = neutralise_cell(lead) + " "
+    link = para.add_run()
+    link.text = url
+    link.hyperlink.address = url
+    _style_runs(para, size, colour=colour)
+    link.font.color.rgb = _rgb(LINK_BLUE)
+    link.font.underline = True
     return box
 
 
@@ -275,12 +306,15 @@ def _chart(slide, section: MetricSection, left, top, width, height):
         chart.legend.font.size = Pt(11)
         chart.legend.font.color.rgb = TEXT
     value_axis = chart.value_axis
+    high, step, axis_format = axis_scale(section)
     value_axis.minimum_scale = 0  # zero baseline
+    value_axis.maximum_scale = high
+    value_axis.major_unit = step
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = _rgb(palette.GRID)
     value_axis.tick_labels.font.size = Pt(11)
     value_axis.tick_labels.font.color.rgb = GREY
-    value_axis.tick_labels.number_format = _axis_format(section)
+    value_axis.tick_labels.number_format = axis_format
     value_axis.tick_labels.number_format_is_linked = False
     value_axis.format.line.fill.background()
     chart.category_axis.tick_labels.font.size = Pt(11)
@@ -307,8 +341,18 @@ def _number_format(section: MetricSection) -> str:
     return pattern + '"%"' if section.metric.unit == "%" else pattern
 
 
-def _axis_format(section: MetricSection) -> str:
-    return '#,##0"%"' if section.metric.unit == "%" else ("#,##0.0#" if section.metric.decimals else "#,##0")
+def axis_scale(section: MetricSection) -> tuple[float, float, str]:
+    """The value axis: its top, its step and the number format of its labels, with as many decimals as
+    the step needs, so every label differs ('0.00%', '0.05%', '0.10%', never '0%, 0%, 0%'). The figures
+    are in the measure's own unit: 0.13 for a 0.13% exclusion rate, never a fraction of one."""
+    ticks = nice_ticks(ceiling(section))
+    step = ticks[1] if len(ticks) > 1 else ticks[0] or 1.0
+    high = step * math.ceil(ceiling(section) / step - 1e-9)  # the top on a tick, so it is labelled
+    decimals = 0
+    while decimals < 6 and abs(round(step, decimals) - step) > step * 1e-6:
+        decimals += 1
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return high, step, pattern + ('"%"' if section.metric.unit == "%" else "")
 
 
 # ---------------------------------------------------------------- the slides
@@ -324,7 +368,7 @@ class _Deck:
         self.count = 0
 
     def slide(self, title: str):
-        slide, top = _slide(self.prs, title)
+        slide, top = _slide(self.prs, neutralise_cell(title))
         self.count += 1
         _footer(slide, self.pack, self.count)
         return slide, top
@@ -347,6 +391,12 @@ class _Deck:
                 end -= 1
             pages.append([head] + body[start:end])
             start = end
+        if len(pages) > 1:  # the same number of slides, in fair shares: no slide of a few rows left over
+            share = math.ceil(len(body) / len(pages))
+            even = [[head] + body[i:i + share] for i in range(0, len(body), share)]
+            if len(even) == len(pages) and all(
+                    _fit_table(page, WIDTH, shares, BODY_BOTTOM - Inches(1.7), sizes[-1:], rating_col) for page in even):
+                pages = even
         for i, page in enumerate(pages or [[head]]):
             slide, top = self.slide(self.continued(title, i, len(pages)))
             if before is not None and i == 0:
@@ -361,59 +411,54 @@ class _Deck:
             if note:
                 _text(slide, MARGIN, shape.top + shape.height + GAP, WIDTH, note)
 
-    def text_pages(self, title: str, paragraphs: list[str], lead: list[str] = (), size: float = 12) -> None:
-        """A lead paragraph, then bullets, over as many slides as they need at `size` points or more."""
-        items = [(text, False) for text in lead] + [("• " + text, False) for text in paragraphs]
-        room = BODY_BOTTOM - TITLE_TOP - Inches(0.9)  # below a one-line title
-        chunks, current = [], []
-        for item in items:
-            if current and _fitting(current + [item], WIDTH, room, (size,)) is None:
-                chunks.append(current)
-                current = []
-            current.append(item)
-        chunks.append(current)
-        for i, chunk in enumerate(chunks):
-            slide, top = self.slide(self.continued(title, i, len(chunks)))
-            sized = _fitting(chunk, WIDTH, BODY_BOTTOM - top, [s for s in TEXT_SIZES if s >= size]) or \
-                [(t, size, b) for t, b in chunk]
-            _text(slide, MARGIN, top, WIDTH, sized)
-
-    # -- slide 1
-    def summary(self) -> None:
-        """Slide 1: every measure, grouped by priority area, in the largest type that fits. If the whole
-        summary cannot fit at a readable size, the slide keeps the measure, figure, period, direction,
-        target, rating and England, and says the neighbours and ranks are on each area's slide; with
-        more measures still, it runs on to a second slide."""
+    # -- the title slide
+    def title_slide(self) -> None:
+        """The title, the R/A/G counts as badges, the opening statements at body size, the version and
+        dates, and the link to the same view on the dashboard."""
         pack = self.pack
         slide, top = self.slide(pack.title)
-        top = self.counts_line(slide, top, totals(pack.board), "Against local targets:")
+        sub = _text(slide, MARGIN, top, WIDTH, [(pack.subtitle, 20, False)], colour=GREY)
+        top = self.counts_line(slide, sub.top + sub.height + Inches(0.15), totals(pack.board),
+                               "Against local targets:", size=18) + Inches(0.1)
         version = "Public version" if pack.public else "Internal version: not for publication"
-        meta = f"{version}. Data as at {pack.as_at_words}; produced {pack.produced_words}. How current each " \
-               "national source is: the slide 'How current the figures are', near the end."
-        box = _text(slide, MARGIN, top, WIDTH, [(meta, 10, False)], colour=GREY)
-        top = box.top + box.height + Inches(0.04)
-        lines, shares = _summary_lines(pack), SUMMARY_SHARES
-        fit = _fit_table(lines, WIDTH, shares, BODY_BOTTOM - top, SUMMARY_SIZES[:SUMMARY_FULL], rating_col=5)
-        if fit is None:
-            note = [("Neighbours and rank or band: on each priority area's slide.", 9, False)]
-            space = BODY_BOTTOM - top - _emu(_text_height(note, WIDTH)) - Inches(0.04)
-            lines, shares = _summary_lines(pack, columns=SUMMARY_NARROW), SUMMARY_NARROW_SHARES
-            fit = _fit_table(lines, WIDTH, shares, space, SUMMARY_SIZES, rating_col=5)
-            rest = []
-            while fit is None and len(lines) > 2:  # more measures than one slide holds: the summary runs on
-                rest.insert(0, lines.pop())
-                fit = _fit_table(lines, WIDTH, shares, space, SUMMARY_SIZES[-1:], rating_col=5)
-            shape = _draw_table(slide, MARGIN, top, WIDTH, lines, shares, *fit, rating_col=5)
-            _text(slide, MARGIN, shape.top + shape.height + Inches(0.04), WIDTH, note, colour=GREY)
-            if rest:
-                self.table_pages("Summary (continued)", [lines[0]] + rest, shares, SUMMARY_SIZES, rating_col=5)
-            return
-        _draw_table(slide, MARGIN, top, WIDTH, lines, shares, *fit, rating_col=5)
+        meta = [(f"{version}. Data as at {pack.as_at_words}; produced {pack.produced_words}.", 14, False)]
+        link_room = _emu(_text_height([(f"Open this scorecard on the dashboard: {pack.dashboard_url()}", 14, False)],
+                                      WIDTH))
+        room = BODY_BOTTOM - top - _emu(_text_height(meta, WIDTH)) - link_room - Inches(0.2)
+        statements = pack.opening_statements()
+        if statements:
+            sized = _fitting([(t, False) for t in statements], WIDTH, room, [x for x in TEXT_SIZES if x >= 12]) or \
+                [(t, 12, False) for t in statements]
+            box = _text(slide, MARGIN, top, WIDTH, sized)
+            top = box.top + box.height + Inches(0.1)
+        box = _text(slide, MARGIN, top, WIDTH, meta, colour=GREY)
+        _link(slide, MARGIN, box.top + box.height, WIDTH, "Open this scorecard on the dashboard:",
+              pack.dashboard_url(), 14)
 
-    def counts_line(self, slide, top, group, label: str) -> int:
+    # -- the summary
+    def summary(self) -> None:
+        """The summary at 12 points or more: each measure's name, figure, period, direction of travel,
+        target and rating, grouped by priority area with each group's counts in words, over as few
+        slides as hold it, split between priority areas into fair shares."""
+        pack = self.pack
+        note = [("England, the neighbours and the rank or band of each measure: on its priority area's slide.", 12,
+                 False)]
+        room = BODY_BOTTOM - _slide_top("Summary (1 of 2)") - _emu(_text_height(note, WIDTH)) - GAP
+        head = _summary_lines(pack, [], columns=SUMMARY_COLUMNS)[0]
+        units = [_summary_lines(pack, [g], columns=SUMMARY_COLUMNS)[1:] for g in pack.board]
+        pages = _share_out(units, head, room)
+        for i, page in enumerate(pages):
+            slide, top = self.slide(self.continued("Summary", i, len(pages)))
+            lines = [head] + [line for unit in page for line in unit]
+            fit = _fit_table(lines, WIDTH, SUMMARY_SHARES, room, SUMMARY_SIZES, rating_col=5) or \
+                (SUMMARY_SIZES[-1], _heights(lines, _widths(WIDTH, SUMMARY_SHARES), SUMMARY_SIZES[-1], 5))
+            shape = _draw_table(slide, MARGIN, top, WIDTH, lines, SUMMARY_SHARES, *fit, rating_col=5)
+            _text(slide, MARGIN, shape.top + shape.height + GAP, WIDTH, note, colour=GREY)
+
+    def counts_line(self, slide, top, group, label: str, size: float = 13) -> int:
         """'Against local targets: [■ 1 red] [▲ 1 amber] [● 1 green] 19 not rated': a badge for each
         rating that has measures (its colour behind its shape and word), side by side."""
-        size, high = 13, Inches(0.34)
+        high = _emu(size * 1.9)
         left = MARGIN
         parts = [(label, None)] + [(f"{rag.ICONS[k]} {group.counts[k]} {k.lower()}", k if group.counts[k] else None)
                                    for k in (rag.RED, rag.AMBER, rag.GREEN)] + [(f"{group.not_rated} not rated", None)]
@@ -442,20 +487,50 @@ class _Deck:
 
     # -- one slide per priority area
     def area(self, group, views: list[RowView]) -> MetricSection | None:
+        """A priority area's counts, every column of its measures and, where there is room, its headline
+        measure's chart; each measure's detail (rating, direction, commentary, caveats) in the notes."""
         pack = self.pack
         slide, top = self.slide(group.heading)
         top = self.counts_line(slide, top, group, "Against local targets:")
         lines = _summary_lines(pack, [group], bands=False)
-        fit = _fit_table(lines, WIDTH, SUMMARY_SHARES, BODY_BOTTOM - top, AREA_SIZES, rating_col=5) or \
-            (AREA_SIZES[-1], _heights(lines, _widths(WIDTH, SUMMARY_SHARES), AREA_SIZES[-1], 5))
-        shape = _draw_table(slide, MARGIN, top, WIDTH, lines, SUMMARY_SHARES, *fit, rating_col=5)
+        fit = _fit_table(lines, WIDTH, AREA_SHARES, BODY_BOTTOM - top, AREA_SIZES, rating_col=5) or \
+            (AREA_SIZES[-1], _heights(lines, _widths(WIDTH, AREA_SHARES), AREA_SIZES[-1], 5))
+        shape = _draw_table(slide, MARGIN, top, WIDTH, lines, AREA_SHARES, *fit, rating_col=5)
         below = shape.top + shape.height + GAP
         sections = [pack.section_for(v.metric.id) for v in views]
+        notes = slide.notes_slide.notes_text_frame
+        notes.text = neutralise_cell("\n\n".join(" ".join(t for t, _ in _section_text(sec)) for sec in sections))
         headline = next((s for s in sections if s.has_chart), None)
         if headline is not None and BODY_BOTTOM - below >= MIN_CHART_HEIGHT:
             _chart(slide, headline, MARGIN, below, WIDTH, BODY_BOTTOM - below)
             return headline
         return None
+
+    # -- what needs the board's attention
+    def attention(self) -> None:
+        """Each red with its figure, why it is red and its exception note (or that none is recorded),
+        then the ambers; under them, each accountable partner's ratings."""
+        pack = self.pack
+        items = pack.attention() + pack.watch()
+        partners = "Accountable partners: " + "; ".join(f"{g.heading}, {g.counts_words}"
+                                                       for g in partner_groups(pack.board)) + "."
+        after = [(partners, 12, False)]
+        if not items:
+            slide, top = self.slide("What needs the board's attention")
+            top = self.counts_line(slide, top, totals(pack.board), "Against local targets:")
+            rated = any(v.summary.rag for v in pack.rows)
+            _text(slide, MARGIN, top, WIDTH, [("No measure is rated red or amber." if rated else
+                                               "No measure is rated yet: a rating needs a target, set on the Targets "
+                                               "and commentary page.", 16, False)] + after)
+            return
+        lines = [Line(["Rating", "Measure", "Figure", "Why", "Exception note"], "head")]
+        lines += [Line([i.rating, i.measure, i.figure, i.reason, i.note or _amber_words(i)], rag=i.rag) for i in items]
+
+        def counts(slide, top):
+            return self.counts_line(slide, top, totals(pack.board), "Against local targets:")
+
+        self.table_pages("What needs the board's attention", lines, ATTENTION_SHARES, (14, 13, 12, 11, 10),
+                         rating_col=0, before=counts, after=after)
 
     def measure(self, group: str, section: MetricSection) -> None:
         slide, top = self.slide(f"{group}: {section.metric.label}")
@@ -484,12 +559,97 @@ class _Deck:
         self.table_pages(f"Progress since {pack.baseline.describe()}", lines, (2.4, 1.6, 2.2, 1.6, 0.9, 2.4, 1.0),
                          AREA_SIZES, rating_col=6)
 
-    def sources(self) -> None:
+    def back(self) -> None:
+        """The back slide: how current each source is and the caveats on the left; the sources with
+        their licence, and in small type the officers' details, on the right."""
         pack = self.pack
-        lines = [Line(["Publisher", "Release", "Released", "Link"], "head")]
-        lines += [Line([r.publisher, r.title, r.released, r.url or ""]) for r in pack.sources.itertuples()]
-        self.table_pages("Sources and licence", lines, (2.2, 4.2, 1.3, 4.6), (11, 10, 9),
-                         after=[(LICENCE_ATTRIBUTION, 12, True)])
+        slide, top = self.slide("Sources, caveats and how current the figures are")
+        half = (WIDTH - GAP) // 2
+        by_caveat: dict[str, list[str]] = {}
+        for measure, caveat in pack.caveats:
+            by_caveat.setdefault(caveat.rstrip("."), []).append(measure)
+        left = [("How current the figures are", True)] + \
+            [("• " + line, False) for line in (pack.releases or ["No national source is used in this pack."])] + \
+            [("Caveats", True)] + [("• " + note, False) for note in pack.notes]
+        sized = _fitting(left, half, BODY_BOTTOM - top, (12, 11, 10, 9, 8)) or [(t, 8, b) for t, b in left]
+        _text(slide, MARGIN, top, half, sized)
+        officer = [("For officers. " + " ".join(f"{k}: {v}." for k, v in pack.officer_details("pptx")),
+                    OFFICER_SIZE, False)]
+        licence = [(LICENCE_ATTRIBUTION, 10, True)]
+        room = BODY_BOTTOM - top - _emu(_text_height(officer + licence, half)) - 2 * GAP
+        lines = [Line(["Publisher", "Release", "Released"], "head")]
+        lines += [Line([r.publisher, r.title, r.released]) for r in pack.sources.itertuples()]
+        shares = (1.3, 2.6, 1.1)
+        fit = _fit_table(lines, half, shares, room, (11, 10, 9, 8)) or \
+            (8, _heights(lines, _widths(half, shares), 8, None))
+        x = MARGIN + half + GAP
+        shape = _draw_table(slide, x, top, half, lines, shares, *fit)
+        box = _text(slide, x, shape.top + shape.height + GAP, half, licence)
+        _text(slide, x, box.top + box.height + GAP, half, officer, colour=GREY)
+
+
+def _amber_words(item: AttentionItem) -> str:
+    return "Amber: no exception note is needed." if item.rag == rag.AMBER else ""
+
+
+def _slide_top(title: str):
+    """Where a slide's body starts under its title, as _slide places it, without adding the slide."""
+    inner = _pt(WIDTH - 2 * BOX_X)
+    size = next((s for s in (26, 24, 22, 20, 18) if text_fit.lines(title, inner, s, bold=True) == 1), 18)
+    return TITLE_TOP + _emu(text_fit.height(title, inner, size, bold=True) + _pt(2 * BOX_Y)) + GAP
+
+
+def _share_out(units: list[list[Line]], head: Line, room) -> list[list[list[Line]]]:
+    """The summary's groups over as few slides as hold them at 12 points, in order: each slide a run of
+    whole groups, the runs as even as can be (no slide of a few rows left over). A group too long for
+    one slide is first cut into even parts, the later ones headed "(continued)"."""
+    widths = _widths(WIDTH, SUMMARY_SHARES)
+    size = SUMMARY_SIZES[-1]
+
+    def height(lines: list[Line]) -> float:
+        return sum(_heights([head] + lines, widths, size, 5))
+
+    def fits(lines: list[Line]) -> bool:
+        return _emu(height(lines)) <= room
+
+    pieces: list[list[Line]] = []
+    for unit in units:
+        parts = 1
+        while parts < len(unit) - 1 and not all(fits(c) for c in _even_cuts(unit, parts)):
+            parts += 1
+        for i, cut in enumerate(_even_cuts(unit, parts)):
+            if i:
+                band = unit[0]
+                cut = [Line([f"{band.cells[0].rsplit(': ', 1)[0]} (continued)"], "group")] + cut
+            pieces.append(cut)
+    best = None
+    for slides in range(1, len(pieces) + 1):
+        for split in _splits(len(pieces), slides):
+            runs = [pieces[a:b] for a, b in zip((0, *split), (*split, len(pieces)))]
+            if all(fits([line for piece in run for line in piece]) for run in runs):
+                tallest = max(height([line for piece in run for line in piece]) for run in runs)
+                if best is None or tallest < best[0]:
+                    best = (tallest, runs)
+        if best is not None:
+            return best[1]
+    return [[piece] for piece in pieces]
+
+
+def _even_cuts(unit: list[Line], parts: int) -> list[list[Line]]:
+    """A group's lines (its band first) cut into `parts` runs of measures as even as can be."""
+    band, rows = unit[0], unit[1:]
+    if parts <= 1:
+        return [unit]
+    size = math.ceil(len(rows) / parts)
+    runs = [rows[i:i + size] for i in range(0, len(rows), size)]
+    return [[band] + runs[0]] + runs[1:]
+
+
+def _splits(count: int, parts: int):
+    """Every way to cut `count` things, in order, into `parts` non-empty runs (the cut points)."""
+    from itertools import combinations
+
+    return combinations(range(1, count), parts - 1)
 
 
 def _section_text(section: MetricSection) -> list[tuple[str, bool]]:
@@ -512,30 +672,21 @@ def _section_text(section: MetricSection) -> list[tuple[str, bool]]:
 
 def render(pack: Pack) -> bytes:
     deck = _Deck(pack)
+    deck.title_slide()
     deck.summary()
     if pack.stocktake:
         deck.stocktake()
     groups = {g.heading: g for g in pack.board}
     for heading, views in pack.groups():
-        headline = deck.area(groups[heading], views)
-        for v in views:
-            section = pack.section_for(v.metric.id)
-            if section is not headline and section.has_chart:
-                deck.measure(heading, section)
-    deck.text_pages("Accountable partners", pack.partner_lines(),
-                    lead=["The partner accountable to the board for each measure, and its measures' ratings."])
-    # Slide 1 has no room for it: the latest inspection closes the slide on how current the figures are.
-    deck.text_pages("How current the figures are", (pack.releases or ["No national source is used in this pack."])
-                    + ([pack.inspection] if pack.inspection else []),
-                    lead=["National releases lag the local figures by a year or more; that is normal, and said here "
-                          "once. A measure is flagged only where its own figure is older than its source's latest "
-                          "release, or older than its comparators."])
-    by_caveat: dict[str, list[str]] = {}
-    for measure, caveat in pack.caveats:
-        by_caveat.setdefault(caveat.rstrip("."), []).append(measure)
-    deck.text_pages("Caveats", list(pack.notes) + [f"{caveat}: {', '.join(measures)}."
-                                                    for caveat, measures in by_caveat.items()])
-    deck.sources()
+        deck.area(groups[heading], views)
+    deck.attention()
+    if pack.detail:  # each measure's chart slide, as an appendix
+        for heading, views in pack.groups():
+            for v in views:
+                section = pack.section_for(v.metric.id)
+                if section.has_chart:
+                    deck.measure(f"Appendix: {heading}", section)
+    deck.back()
     out = io.BytesIO()
     deck.prs.save(out)
     return out.getvalue()

@@ -120,8 +120,12 @@ def render(pack: Pack) -> bytes:
     about["A1"].font = Font(bold=True, size=14, color=palette.DARK_BLUE.lstrip("#"))
     about.append([pack.subtitle])
     about.append([])
-    for key, value in pack.title_block():
+    block = pack.title_block()
+    for key, value in block + [(k, v) for k, v in pack.officer_details("xlsx") if k not in dict(block)]:
         about.append([key, neutralise_cell(value)])
+        if value.startswith(("http://", "https://")):  # the same view on the dashboard, clickable
+            about.cell(about.max_row, 2).hyperlink = value
+            about.cell(about.max_row, 2).style = "Hyperlink"
     about.append([])
     about.append(["How current the figures are"])
     about.cell(about.max_row, 1).font = Font(bold=True)

@@ -1,11 +1,18 @@
 """The Targets page's editors for a board's own themes and, for each measure, its theme and its
 accountable partner (scorecard.board_setup). The frames and their reading back are plain functions,
-so they are tested without Streamlit; `show` only lays them out."""
+so they are tested without Streamlit; `show` only lays them out.
+
+The editors are ordinary labelled fields in one form, not a grid: a grid is drawn on a canvas, where
+a phone shows only its first columns and cuts long measure names off. Each theme is a title and a
+partner (with Remove), then a line for a new theme; each measure, under its theme, a theme and an
+accountable partner. Every label wraps and every field is as wide as the screen allows."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+
+import re
 
 from .. import board_setup
 from ..register import PARTNERS, Metric, Theme
@@ -60,31 +67,84 @@ def save(con, area_code: str, themes: pd.DataFrame, measures: pd.DataFrame, metr
     return f"Saved {len(chosen)} themes and each measure's theme and accountable partner."
 
 
+def new_theme_id(title: str, taken: set[str]) -> str:
+    """A new theme's id from its title ('Early help' -> 'early_help'), made unique among `taken`."""
+    base = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_") or "theme"
+    if not base[0].isalpha():
+        base = f"theme_{base}"
+    found, n = base, 2
+    while found in taken:
+        found, n = f"{base}_{n}", n + 1
+    return found
+
+
+def themes_from_form(themes: list[Theme], titles: list[str], partners: list[str], removed: list[bool],
+                     new_title: str, new_partner: str) -> pd.DataFrame:
+    """The themes as the form leaves them (each kept one's title and partner, and a new one when its
+    title is given), as the frame save() reads."""
+    rows = [{"id": t.id, "title": title, "partner": partner}
+            for t, title, partner, gone in zip(themes, titles, partners, removed) if not gone]
+    if new_title.strip():
+        rows.append({"id": new_theme_id(new_title, {t.id for t in themes}), "title": new_title.strip(),
+                     "partner": new_partner})
+    return pd.DataFrame(rows, columns=THEME_COLUMNS)
+
+
 def show(area, metrics: dict[str, Metric], version: int, actor) -> None:
     st.header("Themes and accountable partners")
     st.markdown("The themes group the measures that are not in a priority area. Each measure has a partner "
                 "accountable to the board for it (the local authority's SEND service, health (ICB), social care, "
                 "education settings or the whole partnership); the scorecard can group its summary by partner. "
-                "Rename, add or reorder themes, or change a measure's theme or partner, for this area.")
+                "Rename, add or remove themes, or change a measure's theme or partner, for this area.")
     con = data.cursor()
     themes = board_setup.themes_for(con, area.code)
     settings = board_setup.settings_for(con, area.code, metrics)
     partners = list(PARTNERS.values())
-    edited_themes = st.data_editor(
-        themes_frame(themes), num_rows="dynamic", hide_index=True, key=f"themes_editor_{area.code}_{version}",
-        column_config={"id": st.column_config.TextColumn("id", required=True, help="lower-case, e.g. early_help"),
-                       "title": st.column_config.TextColumn("title", required=True),
-                       "partner": st.column_config.SelectboxColumn("partner for its measures", options=partners,
-                                                                   required=True)})
-    theme_ids = [str(t) for t in editor_rows(edited_themes)["id"] if t]
-    edited_measures = st.data_editor(
-        measures_frame(metrics, settings), hide_index=True, key=f"measure_partners_{area.code}_{version}",
-        disabled=["id", "measure"],
-        column_config={"id": None,
-                       "theme": st.column_config.SelectboxColumn("theme", options=theme_ids, required=True),
-                       "partner": st.column_config.SelectboxColumn("accountable partner", options=partners,
-                                                                   required=True)})
-    if st.button("Save themes and partners"):
+    titles = {t.id: t.title for t in themes}
+    key = f"{area.code}_{version}"
+
+    def partner_index(value: str) -> int:
+        return partners.index(PARTNERS.get(value, value)) if PARTNERS.get(value, value) in partners else 0
+
+    with st.form(f"board_setup_{key}", border=True):
+        st.subheader("Themes")
+        theme_titles, theme_partners, removed = [], [], []
+        # Side by side on a wide screen; one below the other on a phone (Streamlit stacks narrow columns).
+        for n, t in enumerate(themes, start=1):
+            title, partner, remove = st.columns([4, 4, 2], vertical_alignment="bottom")
+            theme_titles.append(title.text_input(f"Theme {n}: title", t.title, key=f"theme_title_{n}_{key}",
+                                                 help=plain(f"Its id, used in files: {t.id}")))
+            theme_partners.append(partner.selectbox(f"Theme {n}: partner accountable for its measures", partners,
+                                                    index=partner_index(t.partner), key=f"theme_partner_{n}_{key}"))
+            removed.append(remove.checkbox(f"Remove theme {n}", key=f"theme_remove_{n}_{key}"))
+        title, partner, _ = st.columns([4, 4, 2], vertical_alignment="bottom")
+        new_title = title.text_input("A new theme: title (leave blank to add none)", key=f"theme_new_title_{key}")
+        new_partner = partner.selectbox("A new theme: partner accountable for its measures", partners,
+                                        key=f"theme_new_partner_{key}")
+        st.subheader("Each measure's theme and partner")
+        st.caption("A new theme can be chosen here once it is saved.")
+        chosen = []
+        for theme_id in [t.id for t in themes]:
+            under = [m for m in metrics.values() if m.on_scorecard and settings[m.id].theme == theme_id]
+            if not under:
+                continue
+            with st.expander(plain(f"{titles[theme_id]}: {len(under)} measure{'s' if len(under) != 1 else ''}")):
+                for m in under:
+                    left, right = st.columns(2)
+                    theme = left.selectbox(plain(f"{m.name}: theme"), list(titles), index=list(titles).index(theme_id),
+                                         format_func=lambda i: plain(titles.get(i, i)),
+                                         key=f"measure_theme_{m.id}_{key}")
+                    partner = right.selectbox(plain(f"{m.name}: accountable partner"), partners,
+                                           index=partner_index(settings[m.id].partner),
+                                           key=f"measure_partner_{m.id}_{key}")
+                    chosen.append({"id": m.id, "measure": m.name, "theme": theme, "partner": partner})
+        submitted = st.form_submit_button("Save themes and partners")
+    if submitted:
+        edited_themes = themes_from_form(themes, theme_titles, theme_partners, removed, new_title, new_partner)
+        listed = {c["id"] for c in chosen}
+        rest = measures_frame(metrics, settings)  # measures under no listed theme keep what they have
+        edited_measures = pd.concat([pd.DataFrame(chosen, columns=MEASURE_COLUMNS),
+                                     rest[~rest["id"].isin(listed)]], ignore_index=True)
         try:
             message = data.write(save, area.code, edited_themes, edited_measures, metrics, actor=actor)
         except board_setup.BoardSetupError as exc:

@@ -8,9 +8,12 @@ single HTML block and never as Markdown.
 
 Layout of the summary: on a wide screen, one compact table grouped by priority area, which scrolls
 sideways inside its own box, measure column fixed, where the box is a little too narrow. Where it is
-narrow (a phone, or 400% zoom), each measure stacks as a short block of "heading: value" lines,
-keeping its table roles for screen readers (changing a table's display drops its roles in some
-browsers, so they are given explicitly).
+narrow (a phone, or 400% zoom), each measure stacks as a short block: its name, then its figure with
+its rating beside it, then the rest (direction of travel, period, target, England, the neighbours, the
+rank) behind a "More" that opens on demand, so a phone shows every measure's name, figure and
+rating within a few screens. The table keeps its roles for screen readers (changing a table's
+display drops its roles in some browsers, so they are given explicitly), and only one of the two
+layouts' cells is ever displayed, so nothing is read twice.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ CONTEXT_MEANING = ("the national figure is for a different kind of period or uni
 NOTHING_RATED = ("No measure is rated yet: a rating needs a target, set on the Targets and commentary page. "
                  "Until then each measure is compared with England.")
 NARROW = "44rem"  # below this width the table's box stacks each measure
+MORE = "More: direction, target, England, rank"  # a stacked measure's detail, opened on demand
 
 STYLE = f"""
 .sc-summary{{container-type:inline-size;margin:0 0 0.25rem 0}}
@@ -56,6 +60,7 @@ STYLE = f"""
 .sc-table a{{color:#1d70b8;text-decoration:underline}}
 .sc-table a:focus{{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}}
 .sc-summary p.sc-legend{{font-size:0.8rem;margin:0 0 0.3rem 0}}
+.sc-table td.sc-more{{display:none}}
 @container (max-width:{NARROW}){{
   .sc-table{{min-width:0}}
   .sc-table colgroup{{display:none}}
@@ -66,6 +71,15 @@ STYLE = f"""
   .sc-table td{{border:0;padding:0.05rem 0.3rem;font-size:0.9rem}}
   .sc-table td::before{{content:attr(data-label) ": ";font-weight:400;color:#505a5f}}
   .sc-table td.sc-inline{{display:inline-block;padding-right:0.9rem}}
+  .sc-table td.sc-figure{{display:inline-block;min-width:70%;padding-right:0.6rem;vertical-align:top}}
+  .sc-table td.sc-figure::before,.sc-table td.sc-rating::before,.sc-table td.sc-more::before{{content:none}}
+  .sc-table td.sc-rating{{display:inline-block;vertical-align:top}}
+  .sc-table td.sc-detail{{display:none}}
+  .sc-table td.sc-more{{display:block;font-size:0.85rem}}
+  .sc-more summary{{color:#1d70b8;text-decoration:underline;cursor:pointer;width:fit-content}}
+  .sc-more summary:focus-visible{{outline:3px solid #ffdd00;background:#ffdd00;color:#0b0c0c}}
+  .sc-more p{{margin:0.1rem 0 0 0}}
+  .sc-more .sc-more-label{{color:#505a5f}}
   .sc-table tr.sc-group{{border-bottom:0;padding:0}}
   .sc-table tr.sc-group th{{font-size:1.05rem;padding:0.4rem 0.3rem}}
   .sc-group-counts{{display:block;margin:0}}
@@ -90,7 +104,12 @@ STYLE = f"""
 .sc-anchor{{scroll-margin-top:4.5rem}}
 .sc-top{{container-type:inline-size}}
 .sc-top-grid{{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0.4rem 2rem;margin:0 0 0.5rem 0}}
-@container (max-width:{NARROW}){{ .sc-top-grid{{grid-template-columns:minmax(0,1fr)}} }}
+.sc-top details.sc-releases > summary{{display:none}}
+.sc-top details.sc-releases::details-content{{content-visibility:visible;display:block}}
+@container (max-width:{NARROW}){{ .sc-top-grid{{grid-template-columns:minmax(0,1fr)}}
+  .sc-top details.sc-releases > summary{{display:list-item;color:#1d70b8;text-decoration:underline;cursor:pointer;
+    width:fit-content;font-size:0.8rem}}
+  .sc-top details.sc-releases:not([open])::details-content{{content-visibility:hidden;display:none}} }}
 .sc-top p.sc-glance-all{{font-size:1.45rem;font-weight:700;margin:0 0 0.35rem 0;line-height:1.45}}
 .sc-glance ul{{list-style:none;margin:0;padding:0}}
 .sc-top .sc-glance li{{margin:0 0 0.2rem 0;padding:0;font-size:1.1rem;line-height:1.4}}
@@ -153,18 +172,23 @@ def _row(row: SummaryRow, link: bool) -> str:
     name = html_text(row.measure)
     if link:
         name = f'<a href="#{measure_anchor(row.metric_id)}">{name}</a>'
-    # "sc-inline": short cells that share a line when the table stacks on a narrow screen.
+    # On a narrow screen the figure and the rating share a line and the "sc-detail" cells are not
+    # displayed: what they say is in the "More" cell, which is displayed only there.
     cells = {
-        "Latest": (_figure(row.latest), "sc-figure"), "Period": (html_text(row.period), "sc-inline"),
-        "Direction": (html_text(row.direction), "sc-inline"), "Target": (html_text(row.target), "sc-inline"),
-        "Rating": (_badge(row.rating, row.rag), "sc-inline"), "England": (_comparator(row.england), ""),
-        "Neighbours": (_comparator(row.neighbours), ""), "Rank or band": (html_text(row.position), ""),
+        "Latest": (_figure(row.latest), "sc-figure"), "Period": (html_text(row.period), "sc-detail"),
+        "Direction": (html_text(row.direction), "sc-detail"), "Target": (html_text(row.target), "sc-detail"),
+        "Rating": (_badge(row.rating, row.rag), "sc-rating"), "England": (_comparator(row.england), "sc-detail"),
+        "Neighbours": (_comparator(row.neighbours), "sc-detail"),
+        "Rank or band": (html_text(row.position), "sc-detail"),
     }
     html = [f'<tr role="row"><th scope="row" role="rowheader">{name}</th>']
     for key, heading, _ in COLUMNS[1:]:
         content, css = cells[key]
-        css = f' class="{css}"' if css else ""
-        html.append(f'<td{css} data-label="{html_text(heading)}" role="cell">{content}</td>')
+        html.append(f'<td class="{css}" data-label="{html_text(heading)}" role="cell">{content}</td>')
+    more = "".join(f'<p><span class="sc-more-label">{html_text(heading)}:</span> {cells[key][0]}</p>'
+                   for key, heading, _ in COLUMNS[1:] if cells[key][1] == "sc-detail")
+    html.append(f'<td class="sc-more" data-label="More" role="cell"><details><summary>{html_text(MORE)}</summary>'
+                f"{more}</details></td>")
     return "".join(html) + "</tr>"
 
 
@@ -231,11 +255,12 @@ def glance_html(groups: list[SummaryGroup], total: SummaryGroup) -> str:
 
 def staleness_html(lines: list[str]) -> str:
     """The staleness statement, said once: national figures lag, and each source's latest figures
-    and next release (sources_info.latest_releases)."""
+    and next release (sources_info.latest_releases). On a wide screen the releases are listed; on a narrow
+    one they open on demand (one list, shown or folded by the stylesheet, so it is said once)."""
     items = "".join(f"<li>{html_text(line)}</li>" for line in lines)
-    return ('<div class="sc-staleness"><p><strong>National figures are published a year or more after the '
-            "period they cover</strong>, so each figure shows its own period. The latest releases:</p>"
-            f"<ul>{items}</ul></div>")
+    return ('<div class="sc-staleness"><p><strong>National figures are published a year or more after the period '
+            "they cover</strong>, so each figure shows its own period.</p><details class=\"sc-releases\">"
+            f"<summary>The latest releases</summary><ul>{items}</ul></details></div>")
 
 
 def top_html(groups: list[SummaryGroup], total: SummaryGroup, releases: list[str]) -> str:

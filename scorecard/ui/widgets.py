@@ -18,10 +18,20 @@ from ..text_safety import neutralise_frame, plain
 APP_NAME = "SEND Scorecard"
 # Less empty space around every page on a wide screen, so the board summary fits two screens; the
 # header bar (60 px) still clears the title. Phones keep Streamlit's own spacing.
+# A measure's figure and its change, and a chosen measure's name, wrap rather than end in "…": Streamlit's
+# metric cuts a long change ("up 25.0 points (small numbers: treat with caution)") off at its column's
+# width, and a multiselect's chosen names at the box's.
 PAGE_STYLE = """<style>
 @media (min-width: 50rem) {
   [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; padding-left: 2.5rem; padding-right: 2.5rem; }
 }
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] *, [data-testid="stMetricValue"],
+[data-testid="stMetricValue"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere; }
+[data-testid="stMetricDelta"] { height: auto !important; }
+[data-testid="stMultiSelectTagsContainer"] [data-tag], [data-testid="stMultiSelectTagsContainer"] [data-tag] span {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  max-width: 100% !important; height: auto !important; }
 </style>"""
 
 

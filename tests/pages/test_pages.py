@@ -300,9 +300,15 @@ def test_compare_page_ranks_plymouth_and_lists_its_neighbours(open_page):
     assert "Bands: A (best quarter), B (second quarter), C (third quarter), D (worst quarter)." in texts(at)
     labels = next(d for d in hexes["data"] if d.get("name") == "labels")
     assert len(labels["text"]) == 153
-    neighbours = at.dataframe[-1].value
+    (table,) = [t for source in markdown_sources(at) for t in html_tables(source)
+                if t["caption"] == "Plymouth's statistical neighbours"]  # real HTML text, not a canvas
+    head, *rows = table["rows"]
+    assert [c["text"] for c in head][:3] == ["Statistical neighbour", "Figure (calendar year 2024)", "Rank"]
+    neighbours = pd.DataFrame([[c["text"] for c in r] for r in rows], columns=[c["text"] for c in head])
     assert len(neighbours) == 10 and set(neighbours["Closeness"]) <= {
         "Extremely close", "Very close", "Close", "Somewhat close", "Not close"}
+    assert neighbours.set_index("Statistical neighbour").loc["Tameside", "Figure (calendar year 2024)"].startswith(
+        "29.4%: ")
     assert "Mean of the 10 of 10 neighbours with a figure: 48.5%." in texts(at)
 
 

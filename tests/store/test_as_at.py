@@ -93,9 +93,11 @@ def test_a_pack_prints_its_store_point_and_the_command_that_makes_it_again(db_pa
     ingest.import_source(con, _return(tmp_path, "r.csv", 70), actor=ADMIN)
     published = build_pack(con, PLYMOUTH, TERM)
     point = published.card.store_point
-    block = dict(published.title_block())
-    assert f"(store version {point.version})" in block["Data as at"]
-    assert f"{point.moment:%H:%M}" in block["Data as at"]
+    block = dict(published.officer_details())  # on the back page, in small type: not in the reader's header
+    assert f"store version {point.version}" in block["Store point"]
+    assert f"{point.moment:%H:%M}" in block["Store point"]
+    assert "store version" not in str(published.title_block()) and "To regenerate exactly" not in dict(
+        published.title_block())
     command = block["To regenerate exactly"]
     assert command.startswith(f'scorecard report --area {PLYMOUTH} --term "{TERM}" --as-at ')
     time.sleep(1.1)  # the next change lands in a later second than the pack's point
@@ -164,7 +166,7 @@ def test_a_pack_made_again_with_its_printed_command_is_the_same_after_the_plan_a
         con.close()
         out = tmp_path / f"published-{step}.pdf"
         assert cli.main(["--db", str(db_path), "report", "--area", PLYMOUTH, "--term", TERM, "--out", str(out)]) == 0
-        published.append((out, dict(pack.title_block())["To regenerate exactly"]))
+        published.append((out, dict(pack.officer_details())["To regenerate exactly"]))
         _wait_past(pack.card.store_point)
         con = store.connect(str(db_path))
     _plan(con, ("Appeals now come first", "Timeliness later"), "A renamed theme")
@@ -230,7 +232,7 @@ def test_a_point_before_the_store_kept_its_plan_says_so_plainly(db_path, tmp_pat
     pack = build_pack(then, PLYMOUTH, TERM)
     then.close()
     assert len(pack.not_as_at) == 1 and "when this store began keeping their history" in pack.not_as_at[0]
-    assert dict(pack.title_block())["Not as at that point"] == pack.not_as_at[0]
+    assert dict(pack.officer_details())["Not as at that point"] == pack.not_as_at[0]
 
 
 def test_a_small_numbers_threshold_other_than_the_registers_then_is_said(db_path):

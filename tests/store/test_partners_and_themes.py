@@ -96,6 +96,41 @@ def test_the_editors_read_back_what_they_show(con):
         ("ehcp_caseload", None, "social_care")]
 
 
+def test_the_themes_form_renames_adds_and_removes_themes(con):
+    metrics = register.metrics_from_store(con)
+    themes = board_setup.themes_for(con, PLYMOUTH)
+    titles = ["Assessment timeliness" if t.id == "timeliness" else t.title for t in themes]
+    partners = [PARTNERS[t.partner] for t in themes]
+    kept = [False] * len(themes)
+    frame = board_setup_view.themes_from_form(themes, titles, partners, kept, "Early help", "Social care")
+    assert list(frame["id"]) == [t.id for t in themes] + ["early_help"]
+    measures = board_setup_view.measures_frame(metrics, board_setup.settings_for(con, PLYMOUTH, metrics))
+    measures.loc[measures["id"] == "ehcp_caseload", "theme"] = "early_help"
+    board_setup_view.save(con, PLYMOUTH, frame, measures, metrics, actor=ADMIN)
+    saved = board_setup.themes_for(con, PLYMOUTH)
+    assert [(t.id, t.title, t.partner) for t in saved][-1] == ("early_help", "Early help", "social_care")
+    assert saved[0].title == "Assessment timeliness"
+    assert board_setup.settings_for(con, PLYMOUTH, metrics)["ehcp_caseload"].theme == "early_help"
+
+    gone = [t.id == "early_help" for t in saved]  # removed while a measure is still under it: refused
+    frame = board_setup_view.themes_from_form(saved, [t.title for t in saved], [PARTNERS[t.partner] for t in saved],
+                                              gone, "", "Health (ICB)")
+    with pytest.raises(board_setup.BoardSetupError, match="under the theme 'early_help', which is not in the list"):
+        board_setup_view.save(con, PLYMOUTH, frame, measures, metrics, actor=ADMIN)
+    measures.loc[measures["id"] == "ehcp_caseload", "theme"] = "demand"
+    board_setup_view.save(con, PLYMOUTH, frame, measures, metrics, actor=ADMIN)
+    assert "early_help" not in {t.id for t in board_setup.themes_for(con, PLYMOUTH)}
+    blank = board_setup_view.themes_from_form(themes, titles, partners, kept, "  ", "Health (ICB)")
+    assert len(blank) == len(themes)  # a blank new title adds no theme
+
+
+def test_a_new_themes_id_comes_from_its_title_and_is_unique():
+    assert board_setup_view.new_theme_id("Early help", set()) == "early_help"
+    assert board_setup_view.new_theme_id("Early help", {"early_help"}) == "early_help_2"
+    assert board_setup_view.new_theme_id("2025 plan: SEND & AP", set()) == "theme_2025_plan_send_ap"
+    assert board_setup_view.new_theme_id("!!!", set()) == "theme"
+
+
 LOCAL_MEASURES = ("requests_from_parents_pct", "requests_from_schools_pct", "specialist_places_needed",
                   "specialist_places_available", "specialist_places_gap", "complaints_upheld", "caseload_per_officer",
                   "ep_advice_6wk_pct", "health_advice_6wk_pct", "part_time_timetables")

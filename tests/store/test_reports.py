@@ -156,9 +156,9 @@ def test_pdf_holds_the_area_england_with_periods_and_rag_words(plymouth, rcon):
     assert INTERNAL_TEXT in text  # the internal version keeps internal commentary
     assert reader.metadata.title == f"SEND scorecard: Plymouth, {card.periods.parse(TERM).describe()}"
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
-    assert [o["/Title"] for o in reader.outline[:6]] == ["Board summary", "How current the figures are",
-                                                         "About this pack", "Summary in words", "Accountable partners",
-                                                         "Measures in detail"]
+    assert [o["/Title"] for o in reader.outline if not isinstance(o, list)] == [
+        "Board summary", "What needs the board's attention", "Accountable partners", "Summary in words",
+        "Caveats and sources", "Appendix: each measure in detail", "For officers"]
     for line in pack.partner_lines():  # the board holds each partner to account for its own measures
         assert squash(line) in text
     assert "Page 1 of" in text and register.LICENCE_ATTRIBUTION in text
@@ -179,7 +179,7 @@ def test_pdf_page_one_is_the_board_summary_on_a_landscape_page(plymouth):
             assert squash(cell) in columns[column], (line.measure, cell)
     for g in pack.board:  # each priority area's R/A/G counts, in words
         assert f"{g.heading}: {g.counts_words}" in columns[0]
-    assert "How current the figures are National releases lag" in squash(pages[1].extract_text())
+    assert "What needs the board's attention 1 measure is rated red" in squash(pages[1].extract_text())
 
 
 def test_pdf_summary_says_small_numbers_counts_and_context_for_the_isles_of_scilly(scilly):
@@ -248,35 +248,36 @@ def test_pptx_has_native_editable_charts_with_the_real_figures(plymouth, rcon):
     assert series["England"] == pytest.approx([england[p] for p in periods])
     assert "Target" in series  # the trajectory is charted
     assert chart.chart_title.text_frame.text == pack.section_for("ehcp_20wk_pct").title
-    term = {s.name for s in charts["Chart: EHC plans within 20 weeks (term)"].chart.plots[0].series}
-    assert f"Plymouth {LABEL}" in term  # an illustrative line says so in its legend
+    detail = Presentation(io.BytesIO(render(build_pack(rcon, PLYMOUTH, TERM, detail=True), "pptx")[0]))
+    term = next(shape.chart for slide in detail.slides for shape in slide.shapes
+                if shape.has_chart and shape.name == "Chart: EHC plans within 20 weeks (term)")
+    assert f"Plymouth {LABEL}" in {s.name for s in term.plots[0].series}  # an illustrative line says so
 
 
 def _table_text(shape) -> list[list[str]]:
     return [[cell.text for cell in row.cells] for row in shape.table.rows]
 
 
-def test_pptx_opens_with_the_summary_then_one_slide_per_priority_area(plymouth):
+def test_pptx_opens_with_a_title_slide_then_the_summary_then_one_slide_per_priority_area(plymouth):
     pack, files = plymouth
     slides = list(Presentation(io.BytesIO(files["pptx"])).slides)
     titles = [s.shapes.title.text for s in slides]
-    assert titles[0] == pack.title
-    tables = [sh for sh in slides[0].shapes if sh.has_table]
-    assert len(tables) == 1
-    rows = _table_text(tables[0])
-    header = rows[0]
-    assert header == list(summary.COLUMNS[:len(header)]) and len(header) >= 7  # to England at least
-    cells = {tuple(r) for r in rows}
-    for slide in slides[1:]:  # more measures than one slide holds run on, with the same columns
-        if slide.shapes.title.text == "Summary (continued)":
-            cells |= {tuple(r) for sh in slide.shapes if sh.has_table for r in _table_text(sh)}
+    assert titles[0] == pack.title and not any(sh.has_table for sh in slides[0].shapes)
+    summary_slides = [s for s in slides if s.shapes.title.text.startswith("Summary")]
+    assert summary_slides and slides[1:1 + len(summary_slides)] == summary_slides
+    header = list(summary.COLUMNS[:6])  # to the rating: England, the neighbours and the rank on each area's slide
+    cells, rows = set(), []
+    for slide in summary_slides:
+        tables = [sh for sh in slide.shapes if sh.has_table]
+        assert len(tables) == 1 and _table_text(tables[0])[0] == header
+        rows += _table_text(tables[0])
+        cells |= {tuple(r) for r in _table_text(tables[0])}
+        assert any("England, the neighbours and the rank or band of each measure: on its priority area's slide"
+                   in sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
     for line in summary_lines(pack):  # every measure on the summary slides
-        assert tuple(line.cells()[:len(header)]) in cells, line.measure
+        assert tuple(line.cells()[:6]) in cells, line.measure
     for g in pack.board:  # the band across the table (a merged cell)
-        assert [f"{g.heading}: {g.counts_words}"] + [""] * (len(header) - 1) in rows
-    if len(header) < len(summary.COLUMNS):
-        assert any("Neighbours and rank or band: on each priority area's slide" in sh.text_frame.text
-                   for sh in slides[0].shapes if sh.has_text_frame)
+        assert [f"{g.heading}: {g.counts_words}"] + [""] * 5 in rows
     headings = [g.heading for g in pack.board]
     assert [t for t in titles if t in headings] == headings  # one slide for each priority area, in order
     for g in pack.board:
@@ -284,6 +285,7 @@ def test_pptx_opens_with_the_summary_then_one_slide_per_priority_area(plymouth):
         table = next(sh for sh in slide.shapes if sh.has_table)
         assert [tuple(r) for r in _table_text(table)[1:]] == [tuple(r.cells()) for r in g.rows]  # every column
         assert any(sh.has_text_frame and sh.text_frame.text == f"{g.not_rated} not rated" for sh in slide.shapes)
+    assert titles[-2:] == ["What needs the board's attention", "Sources, caveats and how current the figures are"]
 
 
 def _font_size(paragraph, default: float) -> float:
@@ -343,8 +345,8 @@ def test_docx_opens_with_the_summary_then_headings_tables_and_charts_with_alt_te
     styles = {p.style.name for p in doc.paragraphs}
     assert {"Title", "Heading 1", "Heading 2", "Heading 3"} <= styles
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[:5] == ["How current the figures are", "About this pack", "Summary in words",
-                            "Accountable partners", "Measures in detail"]
+    assert headings == ["What needs the board's attention", "Accountable partners", "Summary in words",
+                        "Caveats and sources", "Appendix: each measure in detail"]
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
     assert all(line in bullets for line in pack.partner_lines()) and pack.partner_lines()
     first = doc.tables[0]  # the first table is the board summary, every column
@@ -400,7 +402,7 @@ def test_every_pack_shows_a_rate_with_its_counts(plymouth):
     assert line.latest == "6.0%: 24 of 403"
     assert "6.0%: 24 of 403" in summary_columns(files["pdf"])[1]
     assert any(r[1] == "6.0%: 24 of 403" for r in _table_text(next(
-        sh for sh in Presentation(io.BytesIO(files["pptx"])).slides[0].shapes if sh.has_table)))
+        sh for sh in Presentation(io.BytesIO(files["pptx"])).slides[1].shapes if sh.has_table)))
     assert "6.0%: 24 of 403" in [c.text for c in Document(io.BytesIO(files["docx"])).tables[0].columns[1].cells]
     trend = pack.section_for("ehcp_20wk_pct").table.set_index("Period")["Plymouth"]
     assert trend["2024"] == "6.0%: 24 of 403" and trend["2017"] == "67.2%: 84 of 125"

@@ -140,3 +140,22 @@ def test_the_caption_says_how_many_figures_are_illustrative():
         "labelled on the figure, not real data")
     assert html_tables.summary_caption("Plymouth", "Autumn term 2026/27", SummaryGroup("T", [_row()])) == (
         "Board summary for Plymouth, Autumn term 2026/27")
+
+
+def test_on_a_narrow_screen_each_measure_keeps_its_detail_behind_more():
+    groups = [SummaryGroup("Timeliness", [_row()])]
+    source = html_tables.summary_table_html(groups, "Board summary")
+    (table,) = read_tables(source)
+    cells = {c["label"]: c for c in table["rows"][2][1:]}
+    assert {"Latest figure", "Rating", "More"} <= set(cells)
+    more = cells["More"]["text"]
+    assert more.startswith(html_tables.MORE)
+    for label in ("Direction", "Period", "Target", "England", "Neighbours' mean", "Rank or band"):
+        assert f"{label}: {cells[label]['text']}" in more, label  # the same words, opened on demand
+    assert 'class="sc-detail"' in source and ".sc-table td.sc-detail{display:none}" in html_tables.style_html()
+
+
+def test_the_latest_releases_are_said_once():
+    source = html_tables.staleness_html(["DfE, EHC plans: latest figures for 2024"])
+    assert shown(source).count("DfE, EHC plans: latest figures for 2024") == 1
+    assert "<details" in source  # folded on a narrow screen, listed on a wide one
