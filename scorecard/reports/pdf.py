@@ -230,7 +230,6 @@ def summary_table(pack: Pack, width: float, size: float) -> Table:
     table = Table(rows, colWidths=[width * s / sum(SUMMARY_SHARES) for s in SUMMARY_SHARES], repeatRows=1,
                   hAlign="LEFT")
     table.setStyle(TableStyle(commands))
-    table.outline = ("Board summary", 0)
     return table
 
 
@@ -264,8 +263,9 @@ def _rag_line(pack: Pack, style: ParagraphStyle) -> Paragraph:
     total = totals(pack.board)
     parts = [_badge(k if total.counts[k] else None, f"{rag.ICONS[k]} {total.counts[k]} {k.lower()}")
              for k in (rag.RED, rag.AMBER, rag.GREEN)]
-    return Paragraph("Against local targets: " + " ".join(parts) + f" &nbsp;{total.not_rated}&nbsp;not&nbsp;rated",
-                     style)
+    more = words.illustrative_rated_words(total.illustrative_rated)
+    return Paragraph("Against local targets: " + " ".join(parts) + f" &nbsp;{total.not_rated}&nbsp;not&nbsp;rated"
+                     + (f"; {escape(more)}" if more else ""), style)
 
 
 def _summary_page(pack: Pack, s) -> list:
@@ -282,10 +282,14 @@ def _summary_page(pack: Pack, s) -> list:
                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    top.outline = ("Board summary", 0)  # on the title, which never splits: the summary may run on a page
     head = [top, _p(f"{pack.subtitle}. {version}. Data as at {pack.as_at_words}; produced {pack.produced_words}.",
                     meta)]
+    # Said at body size on page 1: a release behind the figures is overdue; illustrative figures are present.
+    head += [_p(text, s["body"]) for text in (pack.overdue, pack.illustrative_notice) if text]
     legend = _p("Rated by distance to the board's local targets; the arrow and word beside the rating are the direction "
-                "of travel. Counts, small numbers and local measures are not ranked. How current each source is: page 2.",
+                "of travel. Counts, small numbers and local measures are not ranked. How current each source is: after "
+                "the summary.",
                 key)
     height = SUMMARY_PAGE[1] - SUMMARY_MARGIN - FOOTER_SPACE
     used = sum(f.wrap(SUMMARY_WIDTH, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head + [legend])
@@ -442,8 +446,9 @@ def render(pack: Pack) -> bytes:
     page_frame = Frame(MARGIN, 20 * mm, WIDTH, A4[1] - MARGIN - 20 * mm, leftPadding=0, rightPadding=0,
                        topPadding=0, bottomPadding=0, id="page")
     doc.addPageTemplates([
-        PageTemplate("summary", [summary_frame], onPage=_footer(pack, SUMMARY_MARGIN), pagesize=SUMMARY_PAGE,
-                     autoNextPageTemplate="portrait"),
+        # A summary too long for page 1 runs on in landscape (its columns need the width); the story
+        # turns to portrait after it.
+        PageTemplate("summary", [summary_frame], onPage=_footer(pack, SUMMARY_MARGIN), pagesize=SUMMARY_PAGE),
         PageTemplate("portrait", [page_frame], onPage=_footer(pack, MARGIN), pagesize=A4),
     ])
     doc.build(_story(pack), canvasmaker=_Canvas)

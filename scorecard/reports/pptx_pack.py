@@ -392,6 +392,10 @@ class _Deck:
                "national source is: the slide 'How current the figures are', near the end."
         box = _text(slide, MARGIN, top, WIDTH, [(meta, 10, False)], colour=GREY)
         top = box.top + box.height + Inches(0.04)
+        notices = [(text, 12, False) for text in (pack.overdue, pack.illustrative_notice) if text]
+        if notices:  # at body size on slide 1: an overdue release, illustrative figures
+            box = _text(slide, MARGIN, top, WIDTH, notices)
+            top = box.top + box.height + Inches(0.04)
         lines, shares = _summary_lines(pack), SUMMARY_SHARES
         fit = _fit_table(lines, WIDTH, shares, BODY_BOTTOM - top, SUMMARY_SIZES[:SUMMARY_FULL], rating_col=5)
         if fit is None:
@@ -417,6 +421,8 @@ class _Deck:
         left = MARGIN
         parts = [(label, None)] + [(f"{rag.ICONS[k]} {group.counts[k]} {k.lower()}", k if group.counts[k] else None)
                                    for k in (rag.RED, rag.AMBER, rag.GREEN)] + [(f"{group.not_rated} not rated", None)]
+        if group.illustrative_rated:
+            parts.append((words.illustrative_rated_words(group.illustrative_rated), None))
         for text, rating in parts:
             wide = _emu(text_fit.width(text, size, bold=True) + _pt(2 * BOX_X) + 8)
             shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, wide, high)

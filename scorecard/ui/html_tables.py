@@ -98,6 +98,8 @@ STYLE = f"""
 .sc-count{{white-space:nowrap}}
 .sc-count.sc-on{{display:inline-block;border-radius:0.25rem;padding:0 0.3rem}}
 .sc-top p.sc-glance-none{{font-size:0.95rem;margin:0 0 0.3rem 0}}
+.sc-top p.sc-overdue{{font-size:1rem;line-height:1.5;margin:0 0 0.6rem 0;padding:0.3rem 0 0.3rem 0.75rem;
+  border-left:5px solid #0b0c0c;color:#0b0c0c}}
 .sc-top .sc-staleness,.sc-top .sc-staleness p,.sc-top .sc-staleness li{{font-size:0.8rem;line-height:1.35}}
 .sc-top .sc-staleness p{{margin:0 0 0.15rem 0}}
 .sc-top .sc-staleness ul{{margin:0;padding-left:1.1rem}}
@@ -136,6 +138,14 @@ def _figure(text: str) -> str:
     return html_text(figure) + tags
 
 
+def _period(text: str) -> str:
+    """The period, with 'behind' as a tag on it where the figure is older than its source should have."""
+    suffix = f" ({words.BEHIND_LABEL})"
+    if text.endswith(suffix):
+        return f'{html_text(text[: -len(suffix)])} <span class="sc-tag">{html_text(words.BEHIND_LABEL)}</span>'
+    return html_text(text)
+
+
 def _comparator(text: str) -> str:
     """A national figure; one that is not like with like carries a 'context only' tag (the legend
     above the table says what it means) in place of the sentence on every row."""
@@ -155,7 +165,7 @@ def _row(row: SummaryRow, link: bool) -> str:
         name = f'<a href="#{measure_anchor(row.metric_id)}">{name}</a>'
     # "sc-inline": short cells that share a line when the table stacks on a narrow screen.
     cells = {
-        "Latest": (_figure(row.latest), "sc-figure"), "Period": (html_text(row.period), "sc-inline"),
+        "Latest": (_figure(row.latest), "sc-figure"), "Period": (_period(row.period), "sc-inline"),
         "Direction": (html_text(row.direction), "sc-inline"), "Target": (html_text(row.target), "sc-inline"),
         "Rating": (_badge(row.rating, row.rag), "sc-inline"), "England": (_comparator(row.england), ""),
         "Neighbours": (_comparator(row.neighbours), ""), "Rank or band": (html_text(row.position), ""),
@@ -214,6 +224,10 @@ def _counts(group: SummaryGroup) -> str:
                     f"{text}</span>")
         parts.append(f'<span class="sc-count">{text}&#44;</span>')
     parts.append(f'<span class="sc-count">{html_text(f"{group.not_rated} not rated")}</span>')
+    if group.illustrative_rated:  # ratings on made-up figures: never in the counts
+        parts[-1] = parts[-1].replace("</span>", "&#59;</span>", 1)
+        parts.append(f'<span class="sc-count">{html_text(words.illustrative_rated_words(group.illustrative_rated))}'
+                     "</span>")
     return " ".join(parts)
 
 
@@ -238,10 +252,13 @@ def staleness_html(lines: list[str]) -> str:
             f"<ul>{items}</ul></div>")
 
 
-def top_html(groups: list[SummaryGroup], total: SummaryGroup, releases: list[str]) -> str:
-    """The first screen: the counts beside the staleness statement (one above the other when narrow)."""
+def top_html(groups: list[SummaryGroup], total: SummaryGroup, releases: list[str], overdue: str | None = None) -> str:
+    """The first screen: a release behind the figures past due, in one plain sentence at body size
+    (sources_info.overdue_sentence), then the counts beside the staleness statement (one above the
+    other when narrow)."""
     staleness = staleness_html(releases) if releases else ""
-    return (style_html() + f'<div class="sc-top"><div class="sc-top-grid">{glance_html(groups, total)}'
+    said = f'<p class="sc-overdue">{html_text(overdue)}</p>' if overdue else ""
+    return (style_html() + f'<div class="sc-top">{said}<div class="sc-top-grid">{glance_html(groups, total)}'
             f"{staleness}</div></div>")
 
 
