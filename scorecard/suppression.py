@@ -22,7 +22,7 @@ from dataclasses import replace
 import pandas as pd
 
 from . import queries
-from .card import Card, CardRow, build
+from .card import FLAG_RANK_UNCERTAIN, FLAG_SMALL_NUMBERS, Card, CardRow, build
 from .formatting import is_missing
 from .rag import Rating
 from .register import Metric
@@ -33,6 +33,7 @@ RATE_UNITS = ("%", "rate per 100", "per 10,000")
 COMPARATOR_FIELDS = ("england", "region", "sn_mean")
 # What a suppressed figure takes with it: the figure, and everything that says where it stands.
 POSITION_FIELDS = ("value", "numerator", "denominator", "ci_lower", "ci_upper", "rank", "rank_of", "quartile")
+POSITION_FLAGS = (FLAG_RANK_UNCERTAIN, "Rank not comparable", FLAG_SMALL_NUMBERS)
 # The columns of a metric table emptied with a suppressed figure (suppress_frame).
 POSITION_COLUMNS = ("ci_lower", "ci_upper", "rank", "rank_of", "quartile")
 
@@ -130,6 +131,8 @@ def suppress_row(row: CardRow, lookup: dict, threshold: int) -> tuple[CardRow, s
                 hidden.add(name)
                 changes[name] = None
     flags = list(row.flags)
+    if "value" in hidden:  # no flag may say where a suppressed figure stands, or how small its counts are
+        flags = [f for f in flags if not f.startswith(POSITION_FLAGS)]
     if hidden:
         flags.append(f"Figures below {threshold}, and rates built on them, are shown as {MARK} in this public version")
     changes["flags"] = flags

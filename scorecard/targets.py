@@ -106,9 +106,10 @@ def overlapping_rows(rows: list[dict]) -> list[tuple[dict, dict]]:
 
 def _make_room(con, r: dict, who: str, now: datetime, batch_id, actor, ended: list | None = None) -> None:
     """Before a range target is written: a current range target of the same area and measure whose
-    periods overlap it is never left beside it. One that runs on ("from 2020 onwards") and starts
-    earlier is ended explicitly at the period before the new one starts (kept, replaced by a copy with
-    that end, in the audit trail); any other overlap is refused, naming both."""
+    periods overlap it is never left beside it. Where both run on ("from 2020 onwards", then "from
+    Autumn 2025/26 onwards"), the earlier is ended explicitly at the period before the new one starts
+    (kept, replaced by a copy with that end, in the audit trail); any other overlap is refused, naming
+    both."""
     if _given(r.get("period_label")):
         return
     new = _span(r["from_period"], r["to_period"])
@@ -120,7 +121,8 @@ def _make_room(con, r: dict, who: str, now: datetime, batch_id, actor, ended: li
     for start, end, target, tolerance, baseline in current:
         if not _overlap(_span(start, end), new):
             continue
-        runs_on_from_before = (not _given(end) and _given(r["from_period"])
+        # The new target takes over from a standing one: both run on, the new one from a later start.
+        runs_on_from_before = (not _given(end) and not _given(r["to_period"]) and _given(r["from_period"])
                                and (not _given(start) or _span(start, None)[0] < new[0]))
         before = periods.period_before(periods.parse(r["from_period"])) if runs_on_from_before else None
         if before is None or (_given(start) and periods.parse(start).start > before.end):

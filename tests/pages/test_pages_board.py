@@ -175,17 +175,41 @@ def test_data_page_shows_sources_licence_freshness_batches_warnings_and_register
     labels = [b.label for b in at.get("download_button")]
     for wanted in ("the list of sources", "the list of batches", "the warnings", "the register"):
         assert f"Download {wanted} (CSV)" in labels
-    assert not [b for b in at.button if b.label == "Undo this batch"], "the seed is not undone from the page"
+    assert not [b for b in at.get("form_submit_button") if b.label.startswith("Undo this batch")], \
+        "the seed is not undone from the page"
 
 
-def test_data_page_undoes_a_batch(open_page, con):
+def test_data_page_undoes_a_batch_only_when_chosen_and_confirmed(open_page, con):
+    """Issue 18: the chooser was pre-set to the newest batch, and one click removed 14 targets and every
+    rating. Nothing is chosen until someone chooses; then the page says what will go and asks again."""
     result = local_returns.load_sample(con, actor=ADMIN)
     at = open_page("data_sources")
     undo = [s for s in at.selectbox if s.label == "Batch to undo"][0]
-    assert undo.value == result.batch_id
-    _button(at, "Undo this batch").click().run()
+    assert undo.value is None  # nothing pre-selected
+    _submit(at, "Undo this batch…")
+    assert "choose the batch to undo first" in _texts(at)
+    assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "committed"
+
+    [s for s in at.selectbox if s.label == "Batch to undo"][0].select(result.batch_id)
+    _submit(at, "Undo this batch…")
+    asked = " ".join(shown(w.value) for w in at.warning)
+    assert (f"Undo batch {result.batch_id}: 64 figures for Plymouth, imported by " in asked
+            and "(sample_return_plymouth.csv)?" in asked)
+    assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "committed", "asked, not done"
+    _button(at, "No, keep it").click().run()
+    assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "committed"
+
+    [s for s in at.selectbox if s.label == "Batch to undo"][0].select(result.batch_id)
+    _submit(at, "Undo this batch…")
+    _button(at, f"Yes, undo batch {result.batch_id}").click().run()
     assert f"Batch {result.batch_id}" in " ".join(shown(s.value) for s in at.success)
     assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "undone"
+
+
+def _submit(at: AppTest, label: str) -> None:
+    found = [b for b in at.get("form_submit_button") if b.label == label]
+    assert found, f"no form button {label!r}"
+    found[0].click().run()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,7 +262,9 @@ def test_upload_previews_then_confirm_commits_and_undo_removes(open_page, con):
     row = admin.row_for(card.build(con, PLYMOUTH, TERM), "ehcp_20wk_term_pct")
     assert row.value == 45.0 and row.previous == 40.0 and row.status == "local"
 
-    _button(at, f"Undo batch {batch}").click().run()
+    _button(at, f"Undo batch {batch}…").click().run()
+    assert "3 figures for Plymouth" in _texts(at) and _termly_value(con) == 45.0  # asked first, not yet done
+    _button(at, f"Yes, undo batch {batch}").click().run()
     assert f"Batch {batch} (plymouth_autumn.csv) undone" in _texts(at)
     assert _termly_value(con) is None
 
@@ -262,7 +288,8 @@ def test_the_sample_loads_labelled_illustrative_and_undo_removes_it(open_page, c
     assert "Illustrative sample loaded" in _texts(at) and f"(batch {batch})" in _texts(at)
     row = admin.row_for(card.build(con, PLYMOUTH, TERM), "ehcp_20wk_term_pct")
     assert row.status == "illustrative" and "Illustrative figures, not real data" in row.flags
-    _button(at, f"Undo batch {batch}").click().run()
+    _button(at, f"Undo batch {batch}…").click().run()
+    _button(at, f"Yes, undo batch {batch}").click().run()
     assert any(b.label == "Load the illustrative sample return" for b in at.button)
     assert _termly_value(con) is None
 
