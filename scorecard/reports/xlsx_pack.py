@@ -180,7 +180,8 @@ def render(pack: Pack) -> bytes:
                      _figure(v, "england", rounded(r.england, cm)), r.region_name,
                      _figure(v, "region", rounded(r.region, cm)), r.region_note,
                      _figure(v, "sn_mean", rounded(r.sn_mean, cm)), r.sn_count, r.sn_of, r.rank, r.rank_of, r.quartile,
-                     "yes" if r.comparable else "no: context only, " + words.NOT_COMPARABLE,
+                     "yes" if r.comparable else ("no: " + words.NO_COMPARABLE if not r.like_with_like
+                                                 else "no: context only, " + words.NOT_COMPARABLE),
                      words.england(r, v.hidden), words.region(r, v.hidden), words.neighbours(r, v.hidden),
                      v.summary.position])
     ws = _sheet(wb, "Comparators", ["metric_id", "measure", "comparator_metric", "comparator_period", "england",

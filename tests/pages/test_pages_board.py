@@ -162,6 +162,9 @@ def test_data_page_shows_sources_licence_freshness_batches_warnings_and_register
     assert "Open Government Licence v3.0" in text
     assert "publications may be out of date" in text
     assert "expected in June 2026, so these figures may be out of date" in text
+    # How far the inspection data runs, so an old inspection never reads as the current position.
+    assert "Ofsted (with CQC), Area SEND inspection outcomes: Ofsted data to November 2023" in text
+    assert "month not recorded" not in text  # a release whose month is unknown: "released in 2026"
     releases = _frame_with(at, "covers")
     row = releases[releases["title"] == "Education, health and care plans, reporting year 2025"].iloc[0]
     assert row["covers"] == "January 2019 to January 2025" and row["licence"] == "Open Government Licence v3.0"
@@ -410,6 +413,15 @@ def test_an_incomplete_or_wrong_target_is_refused_with_what_is_missing(open_page
     errors_shown = [shown(e.value) for e in at.error]
     assert any(e.startswith(message) for e in errors_shown), errors_shown
     assert not at.success and _count_targets(con) == 0
+
+
+def test_every_measure_chooser_finds_a_measure_by_its_short_name_too(open_page):
+    """'Complaints answered on time' is what the summary calls it; the form listed only the full name."""
+    at = open_page("targets")
+    shown_as = at.selectbox(key="target_metric").options  # as the chooser lists them, and searches them
+    assert "Complaints answered on time (SEND complaints responded to within timescale)" in shown_as
+    commentary_chooser = at.selectbox(key="commentary_metric")
+    assert any(o.startswith("EHC plans issued within 20 weeks (New EHC plans") for o in commentary_chooser.options)
 
 
 def test_a_target_without_a_measure_is_refused(open_page, con):
