@@ -84,7 +84,7 @@ class CardRow:
     rank_of: int | None = None
     quartile: str | None = None
     rank_uncertain: bool = False  # its interval spans more than two quartile bands: no rank or band
-    rank_caveat: str | None = None  # why the rank is not comparable (the register's rank_caveat)
+    rank_caveat: str | None = None  # why the rank is not comparable (the register's rank_caveat), in a sentence
     behind: str | None = None  # why the figure is behind the period its source should have by now
     published_since: list = field(default_factory=list)  # the measure's published periods after this figure's
     target: targets.Target | None = None
@@ -462,7 +462,7 @@ def _fill_rank_caveat(row: CardRow, by_metric: dict[str, list], metrics, table_f
         return
     other = metrics[other_id]
     if float(mine.value) - float(england.iloc[0]) >= points:
-        row.rank_caveat = (f"{fmt(mine.value, other)} {said}, far above England's {fmt(england.iloc[0], other)}")
+        row.rank_caveat = f"{fmt(mine.value, other)} {said}, far above England's {fmt(england.iloc[0], other)}"
 
 
 def _newest_local_period(series: list[SeriesRecord], metrics) -> periods.Period | None:

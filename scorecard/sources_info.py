@@ -183,7 +183,9 @@ def out_of_date(sources: pd.DataFrame, today: date) -> list[PublicationStatus]:
 def latest_releases(sources: pd.DataFrame, latest_periods: pd.DataFrame, today: date,
                     publication_ids: set[str] | None = None) -> list[str]:
     """The staleness statement, said once at the top of a page and a pack: for each national source,
-    its latest periods, when that release came out, and when the next is due. National releases lag
+    its latest periods, when that release came out, and when the next is due ("DfE, Education, health
+    and care plans: latest figures for calendar year 2024 and January 2025 census, released in June
+    2025; the next, due in June 2026, is not loaded."). National releases lag
     by a year or more; that is normal, and said here rather than on every row. `latest_periods` is
     queries.latest_periods."""
     from .periods import Period
@@ -201,11 +203,11 @@ def latest_releases(sources: pd.DataFrame, latest_periods: pd.DataFrame, today: 
         if status.next_expected is None:
             due = f"no fixed date for the next ({status.cadence.lower() or 'occasional'})"
         elif status.status == OVERDUE:
-            due = f"the next release was due in {month_words(status.next_expected)}: import it when it is out"
+            due = f"the next, due in {month_words(status.next_expected)}, is not loaded"
         else:
-            due = f"the next release is due in {month_words(status.next_expected)}"
-        lines.append(f"{status.publisher}, {status.title}: latest figures for {period}, released "
-                     f"{released_words(status.released)}; {due}.")
+            due = f"the next is due in {month_words(status.next_expected)}"
+        lines.append(f"{short_publisher(status.publisher)}, {status.publication_title or status.title}: latest "
+                     f"figures for {period}, released {released_words(status.released)}; {due}.")
     return lines
 
 
@@ -245,7 +247,12 @@ def overdue_sentence(sources: pd.DataFrame, latest_periods: pd.DataFrame, today:
     heads = {s.latest_release: headline_period(latest_periods, s.latest_release) for s in statuses}
     newest = max((p for p in heads.values() if p is not None and p.kind != "census_date"),
                  key=lambda p: p.end, default=None)
-    parts = []
+    from .words import join
+
+    # Releases of one publisher due in the same month are named together: "DfE's June 2026 releases of
+    # education, health and care plans (2025 figures) and elective home education (2025/26 figures)".
+    together: dict[tuple, list[str]] = {}
+    count = 0
     for status in statuses:
         if status.status != OVERDUE:
             continue
@@ -257,18 +264,20 @@ def overdue_sentence(sources: pd.DataFrame, latest_periods: pd.DataFrame, today:
         if due:
             figures = period_phrase(due[0]) if len(due) == 1 else f"{period_phrase(due[0])} to {period_phrase(due[-1])}"
             figures = f" ({figures} figures)"
-        who, what = short_publisher(status.publisher), lower_first(status.publication_title or status.title)
-        if missed > 1:
-            parts.append(f"{who}'s releases of {what} due since {month_words(status.next_expected)}{figures}")
-        else:
-            parts.append(f"{who}'s {month_words(status.next_expected)} release of {what}{figures}")
-    if not parts:
+        what = lower_first(status.publication_title or status.title)
+        key = (short_publisher(status.publisher), month_words(status.next_expected), missed > 1)
+        together.setdefault(key, []).append(f"{what}{figures}")
+        count += missed
+    if not together:
         return None
+    parts = []
+    for (who, month, since), whats in together.items():
+        noun = "releases" if since or len(whats) > 1 else "release"
+        parts.append(f"{who}'s {noun} of {join(whats)} due since {month}" if since else
+                     f"{who}'s {month} {noun} of {join(whats)}")
     lead = f"The newest national figures here are for {period_phrase(newest)}. " if newest is not None else ""
-    if len(parts) == 1 and not parts[0].split("'s ", 1)[1].startswith("releases"):
+    if count == 1:
         return f"{lead}{parts[0]} has not been loaded."
-    from .words import join
-
     return f"{lead}These releases, due by now, have not been loaded: {join(parts)}."
 
 

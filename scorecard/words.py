@@ -257,10 +257,11 @@ def mix(row) -> str:
 
 
 def period(row) -> str:
-    """'calendar year 2024', and '(behind)' where the figure is older than its source should have by now."""
+    """'2024', '2024/25', 'Autumn term 2026/27', 'January 2025 census' (short, for a table's narrow
+    column), and '(behind)' where the figure is older than its source should have by now."""
     if row.period is None:
         return "no figure yet"
-    return row.period.describe() + (f" ({BEHIND_LABEL})" if getattr(row, "behind", None) else "")
+    return period_phrase(row.period) + (f" ({BEHIND_LABEL})" if getattr(row, "behind", None) else "")
 
 
 def interval(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
@@ -446,8 +447,8 @@ def position(row, area_level: str = "la") -> str:
         text = f"{text} (1 = highest)"
     elif row.quartile:
         text = f"{text}, band {BAND_WORDS[row.quartile]}"
-    caveat = getattr(row, "rank_caveat", None)
-    return f"{text}; not comparable: {caveat}" if caveat else text
+    # Flagged in the cell; the sentence and the measure's detail say why (rank_caveat).
+    return f"{text}; not comparable" if getattr(row, "rank_caveat", None) else text
 
 
 def baseline(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:

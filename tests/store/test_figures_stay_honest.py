@@ -84,9 +84,10 @@ def test_an_overdue_release_is_one_plain_sentence_at_the_top_of_the_scorecard_an
     said = sources_info.overdue_sentence(queries.sources(rcon), queries.latest_periods(rcon), DECEMBER,
                                          _publications(rcon, built))
     assert said.startswith("The newest national figures here are for 2024/25.")
-    assert "DfE's June 2026 release of education, health and care plans (2025 figures)" in said
-    assert "DfE's releases of suspensions and permanent exclusions in England due since July 2025 (2023/24 to " \
-           "2024/25 figures)" in said
+    assert ("DfE's June 2026 releases of education, health and care plans (2025 figures) and elective home "
+            "education (2025/26 figures)") in said
+    assert ("DfE's releases of suspensions and permanent exclusions in England (2023/24 to 2024/25 figures) due "
+            "since July 2025") in said
     assert "have not been loaded" in said
     # In March 2026 only the exclusions release (due July 2025) is overdue: one release, one sentence.
     march = sources_info.overdue_sentence(queries.sources(rcon), queries.latest_periods(rcon), MARCH,
@@ -108,16 +109,16 @@ def test_rows_behind_their_source_say_behind(rcon):
     december = card.build(rcon, PLYMOUTH, TERM, today=DECEMBER)
     timeliness = _row(december, "ehcp_20wk_pct")
     assert timeliness.behind == "DfE's June 2026 release (2025 figures) was due and has not been loaded"
-    assert words.period(timeliness) == "calendar year 2024 (behind)"
+    assert words.period(timeliness) == "2024 (behind)"
     line = next(r for g in summary.board_summary(december, "la") for r in g.rows if r.metric_id == "ehcp_20wk_pct")
-    assert line.period == "calendar year 2024 (behind)"
-    assert 'calendar year 2024 <span class="sc-tag">behind</span>' in html_tables.summary_table_html(
+    assert line.period == "2024 (behind)"
+    assert '2024 <span class="sc-tag">behind</span>' in html_tables.summary_table_html(
         summary.board_summary(december, "la"), "caption")
     assert any(f.startswith("Behind: DfE's June 2026 release") for f in timeliness.flags)
     # "Mediation cases 12, calendar year 2021, ↑ up" looked current: its source holds 2024.
     march = card.build(rcon, PLYMOUTH, TERM, today=MARCH)
     mediation = _row(march, "mediation_cases")
-    assert mediation.period.label == "2021" and words.period(mediation) == "calendar year 2021 (behind)"
+    assert mediation.period.label == "2021" and words.period(mediation) == "2021 (behind)"
     assert mediation.behind.startswith("its source's newest figures are for calendar year 2024")
     assert _row(march, "ehcp_20wk_pct").behind is None  # before June 2026, 2024 is the newest there should be
     assert _row(march, "ehcp_20wk_term_pct").behind is None  # the newest termly return
@@ -150,7 +151,7 @@ def test_inspections_say_how_far_their_data_runs(rcon):
 
 def test_a_release_whose_month_is_not_recorded_says_what_is_known(rcon):
     lines = sources_info.latest_releases(queries.sources(rcon), queries.latest_periods(rcon), DECEMBER)
-    ehe = next(line for line in lines if line.startswith("Department for Education, Elective home education"))
+    ehe = next(line for line in lines if line.startswith("DfE, Elective home education"))
     assert "released in 2026;" in ehe and "month not recorded" not in " ".join(lines)
     table = sources_info.releases_table(queries.sources(rcon), DECEMBER)
     assert "2026" in set(table["released"]) and not table["released"].str.contains("not recorded").any()
@@ -175,8 +176,7 @@ def test_a_refusal_rate_beside_a_large_withdrawn_share_is_not_comparable(rcon):
     """Plymouth's 0.1% refused sat at 148th of 151 although 38.4% of its requests were withdrawn."""
     row = _row(card.build(rcon, PLYMOUTH, TERM), "ehcp_requests_refused_pct")
     assert row.rank_caveat == "38.4% of its requests were withdrawn, far above England's 1.6%"
-    assert words.position(row).endswith("; not comparable: 38.4% of its requests were withdrawn, far above "
-                                        "England's 1.6%")
+    assert words.position(row) == "143rd of 146 (1 = highest); not comparable"  # flagged; the sentence says why
     assert "That rank is not comparable with other areas': 38.4% of its requests were withdrawn" in \
         words.sentence(row, "Plymouth")
     others = _row(card.build(rcon, "E06000052", TERM), "ehcp_requests_refused_pct")  # Cornwall: an ordinary share
