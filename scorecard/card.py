@@ -367,7 +367,7 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         if not metric.national and row.period is not None and newest_local is not None \
                 and row.period.kind == newest_local.kind:
             row.newest_period = newest_local
-        _fill_behind(row, by_metric.get(mid, []), publications, today)
+        _fill_behind(row, by_metric.get(mid, []), publications, min(today, term.end), term)
         _fill_rank_caveat(row, by_metric, metrics, table_for, national_data)
         target = targets.target_for(local_targets, mid, row.period) if row.period else None
         row.target = target
@@ -403,10 +403,12 @@ def _add_calculated_region(by_metric: dict[str, list], region_code: str, metric_
             by_metric[mid] = sorted([*by_metric.get(mid, []), *added], key=lambda r: (r.end_date, r.start_date))
 
 
-def _fill_behind(row: CardRow, series: list, publications: dict[str, Publication], today: date) -> None:
+def _fill_behind(row: CardRow, series: list, publications: dict[str, Publication], today: date,
+                 term: periods.Period) -> None:
     """Whether the row's figure is behind, and why (PRODUCT.md, "Overdue is not normal"):
     * older than the latest period its source should have published by now: the publication's newest
-      period of that kind, moved on a year for each of its releases that has come due unloaded;
+      period of that kind, moved on a year for each of its releases that has come due unloaded (a past
+      term's scorecard is judged as at the term's end, and not against figures from after it);
     * more than one period older than its own measure's latest national period;
     * a local measure left out of the area's newest termly return."""
     if row.period is None or not series:
@@ -427,7 +429,7 @@ def _fill_behind(row: CardRow, series: list, publications: dict[str, Publication
     if pub is None or pub.publisher is None:
         return
     held = pub.newest.get(row.period.kind)
-    if held is None:
+    if held is None or held.end > term.end:
         return
     missed = sources_info.releases_missed(pub.newest_release, pub.cadence_month, today)
     expected = periods.years_later(held, missed) if missed else held

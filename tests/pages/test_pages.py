@@ -188,9 +188,9 @@ def test_the_counts_are_on_top_large_and_in_words(open_page, con):
     text = shown(top)
     said = words.rag_counts_with_shapes(total.counts, total.not_rated, total.illustrative_rated)
     assert f"{len(total.rows)} measures: {said}" in text
-    for group in groups:
-        assert f"{group.heading}:{words.rag_counts_with_shapes(group.counts, group.not_rated, group.illustrative_rated)}" \
-            in text
+    for group in groups:  # each priority area's counts; its illustrative ratings said briefly beside them
+        more = f"; plus {group.illustrative_rated} illustrative" if group.illustrative_rated else ""
+        assert f"{group.heading}:{words.rag_counts_with_shapes(group.counts, group.not_rated)}{more}" in text
     # The termly target is met on an illustrative figure: counted apart, never as the area's own green.
     assert total.counts == {"Red": 1, "Amber": 0, "Green": 0} and total.illustrative_rated == 1
     assert "plus 1 rated on illustrative figures" in text

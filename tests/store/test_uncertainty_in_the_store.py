@@ -147,3 +147,22 @@ def test_similar_to_england_where_england_lies_inside_the_interval(con):
     plymouth = next(r for r in card.build(con, PLYMOUTH, TERM).rows if r.metric.id == "tribunal_appeal_rate_pct")
     assert "above England (3.2%)" in words.sentence(plymouth, "Plymouth")  # 7.2% to 9.2% leaves England out
 
+
+
+def test_the_neighbours_csv_and_the_excel_pack_carry_each_interval(con):
+    from openpyxl import load_workbook
+
+    from scorecard.reports import build_pack, render
+
+    areas = AreaIndex.from_store(con)
+    metric = metrics_from_store(con)["tribunal_appeal_rate_pct"]
+    table = metric_table(con, metric)
+    period = next(p for p in compare_view.period_options(table) if p.label == "2024")
+    view = compare_view.build(areas.get(PLYMOUTH), metric, table, period, areas, queries.neighbour_links(con),
+                              hexmap.load(), queries.sources(con))
+    assert {"tribunal_appeal_rate_pct_ci_lower", "tribunal_appeal_rate_pct_ci_upper"} <= set(view.neighbours_csv)
+    assert view.neighbours_csv["tribunal_appeal_rate_pct_ci_upper"].notna().all()
+    workbook = load_workbook(io.BytesIO(render(build_pack(con, CITY_OF_LONDON, TERM), "xlsx")[0]))
+    header = [c.value for c in workbook["Values"][1]]
+    rows = {r[0]: dict(zip(header, r)) for r in workbook["Values"].iter_rows(min_row=2, values_only=True)}
+    assert (rows["tribunal_appeal_rate_pct"]["ci_lower_95"], rows["tribunal_appeal_rate_pct"]["ci_upper_95"]) == (0.0, 12.87)
