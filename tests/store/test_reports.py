@@ -161,8 +161,12 @@ def test_pdf_holds_the_area_england_with_periods_and_rag_words(plymouth, rcon):
     assert [o["/Title"] for o in reader.outline[:6]] == ["Board summary", "How current the figures are",
                                                          "About this pack", "Summary in words", "Accountable partners",
                                                          "Measures in detail"]
+    # A paragraph may run over a page, its footer read in between: read the text without footers.
+    flowing = re.sub(r"SEND scorecard: [^·]*· Internal: not for publication Page \d+ of \d+ Contains public sector "
+                     r"information licensed under the Open Government Licence v3\.0\. Sources are listed at the end\. ",
+                     "", text)
     for line in pack.partner_lines():  # the board holds each partner to account for its own measures
-        assert squash(line) in text
+        assert squash(line) in flowing
     assert "Page 1 of" in text and register.LICENCE_ATTRIBUTION in text
 
 
