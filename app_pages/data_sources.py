@@ -6,10 +6,10 @@ from datetime import date
 
 import streamlit as st
 
-from scorecard import access, ingest, sources_info
+from scorecard import access, sources_info
 from scorecard.register import LICENCE_ATTRIBUTION
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, html_tables, inspection_view, session
+from scorecard.ui import admin, data, html_tables, inspection_view, session, undo_view
 from scorecard.ui.widgets import APP_NAME, csv_bytes
 
 
@@ -34,7 +34,7 @@ if "undo_message" in st.session_state:
     st.success(plain(st.session_state.pop("undo_message")))
 
 st.header("Is the store up to date?")
-statuses = sources_info.publication_status(sources, today)
+statuses = sources_info.publication_status(sources, today, data.inspections_to())
 overdue = sources_info.out_of_date(sources, today)
 if overdue:
     st.warning(f"**{len(overdue)} of {len(statuses)} publications may be out of date** "
@@ -63,16 +63,20 @@ batches = admin.batches_table(data.batches())
 table_with_download(admin.batches_for(batches, viewer), "import_batches.csv", "the list of batches", "batches")
 choices = admin.undoable(data.batches()) if viewer.may(access.UNDO) else []
 if choices:
-    with st.form("undo_batch"):
-        batch_id = st.selectbox("Batch to undo", choices, format_func=lambda b: (
-            f"Batch {b}: {batches.loc[batches['batch'] == b, 'file_name'].iloc[0]}"))
-        if st.form_submit_button("Undo this batch"):
-            try:
-                st.session_state["undo_message"] = data.write(ingest.undo, int(batch_id), actor=viewer)
-            except (ingest.UndoError, access.AccessRefused) as exc:
-                st.error(plain(str(exc)))
-            else:
-                st.rerun()
+    waiting = undo_view.pending("undo_batch")
+    if waiting is not None:
+        undo_view.ask(waiting, "undo_batch", "undo_message", viewer)
+    else:
+        with st.form("undo_batch"):
+            # Nothing is chosen until someone chooses: one click must never undo the newest batch.
+            batch_id = st.selectbox("Batch to undo", choices, index=None, placeholder="Choose a batch",
+                                    format_func=lambda b: (
+                                        f"Batch {b}: {batches.loc[batches['batch'] == b, 'file_name'].iloc[0]}"))
+            if st.form_submit_button("Undo this batch…"):
+                if batch_id is None:
+                    st.error("Nothing was undone: choose the batch to undo first.")
+                else:
+                    undo_view.start("undo_batch", int(batch_id))
 elif viewer.may(access.UNDO):
     st.markdown("No batch can be undone here: only the seed has been imported.")
 elif viewer.is_signed_in:

@@ -33,13 +33,14 @@ if not card.rows:
 groups = data.board_summary(area.code, term.label, choosers.choose_grouping(), public=public)
 total = summary.totals(groups)
 releases = data.latest_releases(area.code, term.label, date.today())
-st.markdown(html_tables.top_html(groups, total, releases), unsafe_allow_html=True)
+overdue = data.overdue_sentence(area.code, term.label, date.today())
+st.markdown(html_tables.top_html(groups, total, releases, overdue), unsafe_allow_html=True)
 
 caption = html_tables.summary_caption(area.name, term.describe(), total)
 st.markdown(html_tables.summary_table_html(groups, caption), unsafe_allow_html=True)
 
 sentences = narrative.summary(card)
-widgets.words_used(widgets.page_words(card, total.rows, area.level, releases, sentences))
+widgets.words_used(widgets.page_words(card, total.rows, area.level, releases, sentences, [overdue or ""]))
 
 file_stem = f"{area.code}_{term.label.replace(' ', '_').replace('/', '-')}"
 st.download_button("Download the summary (CSV)", widgets.csv_bytes(summary.summary_frame(groups)),

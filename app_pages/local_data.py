@@ -3,26 +3,24 @@ template or an example; load the illustrative sample; define the board's own met
 
 import streamlit as st
 
-from scorecard import access, ingest, local_returns, store, template
+from scorecard import access, ingest, local_returns, store, template, words
 from scorecard.importers.base import ImportFailure, SourceFile
 from scorecard.register import THEME_TITLES, RegisterError
 from scorecard.limits import MAX_METRIC_DESCRIPTION_CHARS, MAX_METRIC_NAME_CHARS
 from scorecard.text_safety import plain
-from scorecard.ui import admin, data, session, widgets
+from scorecard.ui import admin, data, session, undo_view, widgets
 from scorecard.ui.choosers import choose_area, choose_term
 from scorecard.ui.widgets import csv_bytes, set_title
 
 
 def undo_button(batch_id: int, key: str) -> None:
+    """Undo a batch, after saying what it removes and asking once more (undo_view)."""
     if not admin.may_undo(data.cursor(), viewer, batch_id):
         return
-    if st.button(f"Undo batch {batch_id}", key=key):
-        try:
-            st.session_state["local_message"] = data.write(ingest.undo, batch_id, actor=viewer)
-        except (ingest.UndoError, access.AccessRefused) as exc:
-            st.error(plain(str(exc)))
-        else:
-            st.rerun()
+    if undo_view.pending(key) == batch_id:
+        undo_view.ask(batch_id, key, "local_message", viewer)
+    elif st.button(f"Undo batch {batch_id}…", key=key):
+        undo_view.start(key, batch_id)
 
 
 def show_refusal(refusal: access.AccessRefused) -> None:
@@ -108,7 +106,7 @@ st.markdown(f"An Excel return for **{plain(area.name)}**: a row per measure, a c
             "definitions. Fill it in and upload it above.")
 local = local_returns.local_metrics(metrics)
 chosen_metrics = st.multiselect("Measures in the template", list(metrics), default=[m.id for m in local],
-                                format_func=lambda m: metrics[m].name, key="template_metrics")
+                                format_func=lambda m: words.measure_choice(metrics[m]), key="template_metrics")
 term_choices = {p.label: p for p in local_returns.default_terms(term.end, count=6)}
 chosen_terms = st.multiselect("Terms in the template", list(term_choices), default=list(term_choices)[-3:],
                               key="template_terms")

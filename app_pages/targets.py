@@ -3,7 +3,7 @@ term, the improvement plan's priority areas, and how each measure is rated."""
 
 import streamlit as st
 
-from scorecard import access, commentary, limits, local_returns, periods, priorities
+from scorecard import access, commentary, limits, local_returns, periods, priorities, words
 from scorecard.importers.base import ImportFailure
 from scorecard.text_safety import plain
 from scorecard.ui import admin, board_setup_view, data, html_tables, session, widgets
@@ -67,8 +67,8 @@ def target_forms() -> None:
     """Set a target, remove one, import a targets CSV: for the area's editors and admins."""
     st.subheader("Set a target")
     rated = admin.rated_metric_ids(metrics)
-    metric_id = st.selectbox("Measure", rated, index=None, format_func=lambda m: metrics[m].name,
-                             placeholder="Type or choose a measure", key="target_metric",
+    metric_id = st.selectbox("Measure", rated, index=None, format_func=lambda m: words.measure_choice(metrics[m]),
+                             placeholder="Type the measure's short or full name, or choose it", key="target_metric",
                              help="Only measures with a better direction can have a target: demand measures are "
                                   "never rated.")
     if metric_id:
@@ -175,7 +175,8 @@ def priorities_editor() -> None:
             "number": st.column_config.NumberColumn("number", min_value=1, step=1, required=True),
             "title": st.column_config.TextColumn("title", required=True),
             "metrics": st.column_config.MultiselectColumn("measures", options=list(metrics),
-                                                          format_func=lambda m: metrics[m].name if m in metrics else m),
+                                                          format_func=lambda m: (words.measure_choice(metrics[m])
+                                                                                 if m in metrics else m)),
         })
     if st.button("Save priority areas"):
         try:
@@ -197,7 +198,7 @@ if not on_card:
 else:
     wanted = st.query_params.get("metric")
     metric_id = st.selectbox("Measure to comment on", on_card, index=on_card.index(wanted) if wanted in on_card else 0,
-                             format_func=lambda m: metrics[m].name, key="commentary_metric")
+                             format_func=lambda m: words.measure_choice(metrics[m]), key="commentary_metric")
     row = admin.row_for(scorecard, metric_id)
     st.markdown(f"**{plain(metrics[metric_id].name)}**: {plain(admin.rating_words(row))}")
     if viewer.may(access.COMMENTARY, area.code):

@@ -18,23 +18,29 @@ from datetime import date
 
 import pandas as pd
 
-from . import board_setup, commentary, periods, priorities, rag, targets
+from . import board_setup, commentary, periods, priorities, rag, sources_info, targets, uncertainty
 from .as_at import point as store_point
 from .areas import ENGLAND, AreaIndex
 from . import words
 from .formatting import change_words, direction, fmt, is_missing
-from .published import BOARD_STATUSES, COMPUTED, ILLUSTRATIVE, status_words
+from .published import BOARD_STATUSES, COMPUTED, ILLUSTRATIVE, LOCAL_PUBLICATION, status_words
 from .register import DEFAULT_PARTNER, PARTNERS, Metric, metrics_from_store, settings
 from .tables import MetricTables
 
 FLAG_ILLUSTRATIVE = "Illustrative figures, not real data"
 FLAG_NO_EXCEPTION_NOTE = "Red without an exception note"
 FLAG_SMALL_NUMBERS = "Small numbers: treat with caution"
+FLAG_BEHIND = "Behind"
+FLAG_RANK_UNCERTAIN = "Rank uncertain: small numbers (its 95% confidence interval spans more than two quartile bands)"
 TREND_POINTS = 8
 CARD_COLUMNS = [
     "metric", "value", "period", "previous", "previous_period", "change", "target", "rag", "rag_reason",
     "england", "england_period", "region", "sn_mean", "sn_count", "rank", "rank_of", "quartile", "commentary", "flags",
+    "ci_lower", "ci_upper", "rank_uncertain", "behind",
 ]
+# With a stocktake baseline (`card --baseline`), these follow.
+BASELINE_COLUMNS = ["baseline", "baseline_period", "baseline_note", "change_since_baseline", "baseline_break",
+                    "trajectory_progress"]
 
 
 @dataclass
@@ -56,11 +62,15 @@ class CardRow:
     previous_status: str | None = None
     previous_period: periods.Period | None = None
     previous_small_numbers: bool = False
+    previous_numerator: float | None = None
+    previous_denominator: float | None = None
     newest_period: periods.Period | None = None  # the newest period its source holds for any area
     last_year: float | None = None
     last_year_period: str | None = None
     baseline: float | None = None
     baseline_period: str | None = None
+    baseline_note: str | None = None  # "the nearest term to the baseline", where it is not the baseline itself
+    baseline_break: str | None = None  # a series break between the baseline and the latest figure
     comparator_metric: Metric | None = None
     comparator_period: periods.Period | None = None
     england: float | None = None
@@ -73,6 +83,10 @@ class CardRow:
     rank: int | None = None
     rank_of: int | None = None
     quartile: str | None = None
+    rank_uncertain: bool = False  # its interval spans more than two quartile bands: no rank or band
+    rank_caveat: str | None = None  # why the rank is not comparable (the register's rank_caveat), in a sentence
+    behind: str | None = None  # why the figure is behind the period its source should have by now
+    published_since: list = field(default_factory=list)  # the measure's published periods after this figure's
     target: targets.Target | None = None
     rating: rag.Rating = field(default_factory=lambda: rag.Rating(None, ""))
     comment: commentary.Comment | None = None
@@ -88,10 +102,36 @@ class CardRow:
         return self.value - self.previous
 
     @property
+    def interval(self) -> uncertainty.Interval | None:
+        """The latest figure's 95% confidence interval, where it is built from known counts."""
+        if is_missing(self.value):
+            return None
+        return uncertainty.interval(self.metric.unit, self.numerator, self.denominator, self.metric.signed)
+
+    @property
+    def previous_interval(self) -> uncertainty.Interval | None:
+        if is_missing(self.previous):
+            return None
+        return uncertainty.interval(self.metric.unit, self.previous_numerator, self.previous_denominator,
+                                    self.metric.signed)
+
+    @property
+    def clear_change(self) -> bool | None:
+        """Whether the change from the previous figure is significant at the 95% level; None where the
+        counts behind either figure are not known."""
+        if is_missing(self.change):
+            return None
+        return uncertainty.differ(self.value, self.interval, self.previous, self.previous_interval)
+
+    @property
     def direction(self) -> str:
-        """'better', 'worse', 'no change', 'changed' or 'unknown'. A change to or from a figure on small
-        numbers is never called better or worse, nor is a change of a measure with no better direction."""
+        """'better', 'worse', 'no change', 'no clear change', 'changed' or 'unknown'. A change within the
+        two figures' uncertainty (not significant at 95%) is 'no clear change'. A change to or from a
+        figure on small numbers is never called better or worse, nor is a change of a measure with no
+        better direction ('changed')."""
         how = direction(self.change, self.metric)
+        if how in ("better", "worse", "changed") and self.clear_change is False:
+            return "no clear change"
         if how in ("better", "worse") and (self.small_numbers or self.previous_small_numbers):
             return "changed"
         return how
@@ -100,6 +140,17 @@ class CardRow:
     def partner_words(self) -> str:
         """'Health (ICB)': the accountable partner in words."""
         return PARTNERS.get(self.partner, self.partner)
+
+    @property
+    def like_with_like(self) -> bool:
+        """Whether a national figure measures the same thing over the same kind of period: the same unit
+        and the same kind of period. Where not ("Tribunal appeals this term" beside England's year's
+        total, a census-day count beside children home-educated at any time in the year), the England,
+        region and neighbours cells say there is no comparable national figure."""
+        cm, cp = self.comparator_metric, self.comparator_period
+        if cm is None or cp is None or self.period is None:
+            return False
+        return cm.unit == self.metric.unit and cp.kind == self.period.kind
 
     @property
     def comparable(self) -> bool:
@@ -158,8 +209,16 @@ class Card:
         return list(order.items())
 
     def rag_counts(self, rows: list[CardRow] | None = None) -> dict[str, int]:
+        """Ratings on real figures only: a rating on an illustrative figure is counted apart
+        (illustrative_rated), never as the area's own."""
         rows = self.rows if rows is None else rows
-        return {r: sum(1 for x in rows if x.rating.rag == r) for r in (rag.RED, rag.AMBER, rag.GREEN)}
+        return {r: sum(1 for x in rows if x.rating.rag == r and x.status != ILLUSTRATIVE)
+                for r in (rag.RED, rag.AMBER, rag.GREEN)}
+
+    def illustrative_rated(self, rows: list[CardRow] | None = None) -> int:
+        """How many measures are rated on illustrative (made-up) figures."""
+        rows = self.rows if rows is None else rows
+        return sum(1 for x in rows if x.rating.rag and x.status == ILLUSTRATIVE)
 
     def frame(self) -> pd.DataFrame:
         """The scorecard as data (the columns `scorecard card` prints), plus detail columns."""
@@ -190,6 +249,11 @@ def _as_record(r: CardRow) -> dict:
         "commentary_author": comment.author if comment else None,
         "commentary_date": comment.written_at if comment else None,
         "commentary_internal": comment.internal if comment else None,
+        "ci_lower": round(r.interval.lower, r.metric.decimals + 1) if r.interval else None,
+        "ci_upper": round(r.interval.upper, r.metric.decimals + 1) if r.interval else None,
+        "ci_method": r.interval.method if r.interval else None, "rank_uncertain": r.rank_uncertain,
+        "rank_caveat": r.rank_caveat, "behind": r.behind, "baseline_note": r.baseline_note,
+        "baseline_break": r.baseline_break, "like_with_like": r.like_with_like,
     }
 
 
@@ -198,7 +262,7 @@ def _period(row) -> periods.Period:
 
 
 _SERIES_FIELDS = ("metric_id", "period", "period_kind", "start_date", "end_date", "value", "numerator", "denominator",
-                  "status", "note", "source", "source_publisher", "source_released")
+                  "status", "note", "source", "source_publisher", "source_released", "publication_id")
 SeriesRecord = namedtuple("SeriesRecord", _SERIES_FIELDS)
 
 
@@ -208,13 +272,45 @@ def _area_series(con, area_code: str, as_of: date) -> list[SeriesRecord]:
     return [SeriesRecord(*r) for r in con.execute(
         """SELECT v.metric_id, v.period_label AS period, p.kind AS period_kind, p.start_date, p.end_date,
                   v.value, v.numerator, v.denominator, v.status, v.note, s.title AS source,
-                  pu.publisher AS source_publisher, s.released AS source_released
+                  pu.publisher AS source_publisher, s.released AS source_released, s.publication_id
            FROM metric_value v JOIN period p ON p.label = v.period_label
            LEFT JOIN source_release s ON s.id = v.source_id
            LEFT JOIN publication pu ON pu.id = s.publication_id
            WHERE v.is_current AND v.area_code = ? AND p.end_date <= ?
            ORDER BY v.metric_id, p.end_date, p.start_date""",
         [area_code, as_of]).fetchall()]
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What a publication's releases in the store hold: who publishes it, when its newest release came
+    out and in which month each year the next is due, and its newest period of each kind."""
+
+    publisher: str
+    newest_release: date | None
+    cadence_month: int | None
+    newest: dict  # period kind -> Period
+
+
+def _publications(con) -> tuple[dict[str, Publication], dict[str, tuple[str, str]]]:
+    """Every publication with figures in the store, and each release's (publication id, publisher)."""
+    releases = {rid: (pid, who) for rid, pid, who in con.execute(
+        "SELECT r.id, r.publication_id, p.publisher FROM source_release r JOIN publication p ON p.id = r.publication_id"
+    ).fetchall()}
+    newest: dict[str, dict] = {}
+    for pid, kind, label, start, end in con.execute(
+            """SELECT s.publication_id, p.kind, arg_max(p.label, p.end_date), arg_max(p.start_date, p.end_date),
+                      max(p.end_date)
+               FROM metric_value v JOIN source_release s ON s.id = v.source_id JOIN period p ON p.label = v.period_label
+               WHERE v.is_current GROUP BY ALL""").fetchall():
+        newest.setdefault(pid, {})[kind] = periods.Period(label, kind, start, end)
+    out = {}
+    for pid, who, released, month in con.execute(
+            """SELECT p.id, p.publisher, max(r.release_date), any_value(p.cadence_month)
+               FROM publication p JOIN source_release r ON r.publication_id = p.id
+               WHERE r.id IN (SELECT DISTINCT source_id FROM metric_value) GROUP BY ALL""").fetchall():
+        out[pid] = Publication(who, released, None if month is None else int(month), newest.get(pid, {}))
+    return out, releases
 
 
 def _metrics_with_national_data(con) -> set[str]:
@@ -224,10 +320,12 @@ def _metrics_with_national_data(con) -> set[str]:
 
 def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str] | None = None,
           public: bool = False, baseline: str | periods.Period | None = None,
-          table_for: MetricTables | None = None, areas: AreaIndex | None = None) -> Card:
+          table_for: MetricTables | None = None, areas: AreaIndex | None = None, today: date | None = None) -> Card:
     """Build the scorecard for an area and term. `table_for` may supply metric tables already held
     (a pack's, a worker's or a dashboard process's), with the register they were read with, and
-    `areas` the area index, where the caller holds them for the store as it is."""
+    `areas` the area index, where the caller holds them for the store as it is. `today` (default: the
+    date today) decides which releases are overdue, and so which figures are behind."""
+    today = today or date.today()
     term = periods.parse(term) if isinstance(term, str) else term
     baseline = periods.parse(baseline) if isinstance(baseline, str) else baseline
     metrics = table_for.metrics if table_for is not None else metrics_from_store(con)
@@ -248,12 +346,16 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         have = {r.metric_id for r in series} | set(local_targets["metric_id"])
         metric_ids = [m.id for m in metrics.values() if m.on_scorecard and (m.id in have or m.id in national_data)]
     ordered = _order(metric_ids, metrics, plan, [t.id for t in themes], setup)
-    table_for.need([m for mid in ordered for m in (mid, metrics[mid].national_equivalent)
+    caveats = [metrics[mid].rank_caveat[0] for mid in ordered if metrics[mid].rank_caveat]
+    table_for.need([m for mid in [*ordered, *caveats] for m in (mid, metrics[mid].national_equivalent)
                     if m and m in national_data])
     newest_local = _newest_local_period(series, metrics)
+    publications, releases = _publications(con)
     by_metric: dict[str, list[SeriesRecord]] = {}
     for record in series:  # in date order, as the query sorts them
         by_metric.setdefault(record.metric_id, []).append(record)
+    if area.level == "region":
+        _add_calculated_region(by_metric, area.code, [m for m in ordered if m in national_data], table_for, releases)
     rows = []
     for mid in ordered:
         metric = metrics[mid]
@@ -265,6 +367,8 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         if not metric.national and row.period is not None and newest_local is not None \
                 and row.period.kind == newest_local.kind:
             row.newest_period = newest_local
+        _fill_behind(row, by_metric.get(mid, []), publications, min(today, term.end), term)
+        _fill_rank_caveat(row, by_metric, metrics, table_for, national_data)
         target = targets.target_for(local_targets, mid, row.period) if row.period else None
         row.target = target
         row.rating = rag.rate(row.value, target.target if target else None, target.tolerance if target else None,
@@ -276,6 +380,91 @@ def build(con, area_code: str, term: str | periods.Period, metric_ids: list[str]
         rows.append(row)
     point = store_point(con)
     return Card(area.code, area.name, term, rows, point.moment, baseline, point)
+
+
+def _add_calculated_region(by_metric: dict[str, list], region_code: str, metric_ids: list[str], table_for,
+                           releases: dict[str, tuple[str, str]]) -> None:
+    """A region's figures where no regional figure is published (the MoJ table): the figure every LA's
+    card gives for the region, calculated from its LAs (comparators: status "computed", the note
+    saying how), so the region's own scorecard says the same."""
+    for mid in metric_ids:
+        table = table_for(mid)
+        mine = table[(table["area_code"] == region_code) & (table["status"] == COMPUTED)]
+        if not len(mine):
+            continue
+        have = {r.period for r in by_metric.get(mid, [])}
+        added = [SeriesRecord(mid, r.period, r.period_kind, r.start_date, r.end_date, r.value,
+                              None if is_missing(r.numerator) else r.numerator,
+                              None if is_missing(r.denominator) else r.denominator, r.status, r.note, r.source,
+                              releases.get(r.source_id, (None, None))[1], r.source_released,
+                              releases.get(r.source_id, (None, None))[0])
+                 for r in mine.itertuples(index=False) if r.period not in have]
+        if added:
+            by_metric[mid] = sorted([*by_metric.get(mid, []), *added], key=lambda r: (r.end_date, r.start_date))
+
+
+def _fill_behind(row: CardRow, series: list, publications: dict[str, Publication], today: date,
+                 term: periods.Period) -> None:
+    """Whether the row's figure is behind, and why (PRODUCT.md, "Overdue is not normal"):
+    * older than the latest period its source should have published by now: the publication's newest
+      period of that kind, moved on a year for each of its releases that has come due unloaded (a past
+      term's scorecard is judged as at the term's end, and not against figures from after it);
+    * more than one period older than its own measure's latest national period;
+    * a local measure left out of the area's newest termly return."""
+    if row.period is None or not series:
+        return
+    m = row.metric
+    newest = row.newest_period
+    if not m.national:
+        if newest is not None and newest.end > row.period.end:
+            row.behind = f"the area's newest return is for {newest.describe()}, but this figure is for " \
+                         f"{row.period.describe()}"
+        return
+    later = [p for p in row.published_since if p.kind == row.period.kind and p.end > row.period.end]
+    if len(later) >= 2:
+        row.behind = (f"{newest.describe() if newest else later[-1].describe()} is published for this measure, "
+                      f"but this area's latest figure is for {row.period.describe()}")
+        return
+    pub = publications.get(series[-1].publication_id)
+    if pub is None or pub.publisher is None:
+        return
+    held = pub.newest.get(row.period.kind)
+    if held is None or held.end > term.end:
+        return
+    missed = sources_info.releases_missed(pub.newest_release, pub.cadence_month, today)
+    expected = periods.years_later(held, missed) if missed else held
+    if expected is None or row.period.end >= expected.end:
+        return
+    who = sources_info.short_publisher(pub.publisher)
+    due = sources_info.next_expected(pub.newest_release, pub.cadence_month)
+    if row.period.end >= held.end:
+        following = periods.years_later(held, 1)
+        row.behind = (f"{who}'s {sources_info.month_words(due)} release ({words.period_phrase(following)} figures) "
+                      "was due and has not been loaded")
+    elif missed:
+        row.behind = (f"its source's newest figures are for {held.describe()}, and {who}'s "
+                      f"{sources_info.month_words(due)} release is due and not loaded")
+    else:
+        row.behind = f"its source's newest figures are for {held.describe()}, but this area's are for " \
+                     f"{row.period.describe()}"
+
+
+def _fill_rank_caveat(row: CardRow, by_metric: dict[str, list], metrics, table_for, national_data) -> None:
+    """The register's rank_caveat: where the area's figure for another measure (the withdrawn share)
+    is far above England's for the same period, this measure's rank is not comparable."""
+    if not row.metric.rank_caveat or row.period is None or (not row.rank and not row.rank_uncertain):
+        return
+    other_id, points, said = row.metric.rank_caveat
+    if other_id not in metrics or other_id not in national_data:
+        return
+    mine = next((r for r in by_metric.get(other_id, []) if r.period == row.period.label), None)
+    table = table_for(other_id)
+    england = table[(table["area_code"] == ENGLAND) & (table["period"] == row.period.label)]["value"]
+    if mine is None or is_missing(mine.value) or not len(england) or is_missing(england.iloc[0]):
+        return
+    other = metrics[other_id]
+    if float(mine.value) - float(england.iloc[0]) >= points:
+        row.rank_caveat = f"{fmt(mine.value, other)} {said}, far above England's {fmt(england.iloc[0], other)}"
 
 
 def _newest_local_period(series: list[SeriesRecord], metrics) -> periods.Period | None:
@@ -315,6 +504,8 @@ def _fill_values(row: CardRow, series: list, term: periods.Period, baseline, sma
         row.previous = None if is_missing(prev.value) else float(prev.value)
         row.previous_status, row.previous_period = prev.status, _period(prev)
         row.previous_small_numbers = _small(row.metric, prev.denominator, small_threshold)
+        row.previous_numerator = None if is_missing(prev.numerator) else float(prev.numerator)
+        row.previous_denominator = None if is_missing(prev.denominator) else float(prev.denominator)
     if latest.period_kind == "term":
         name, year = latest.period.split(" ", 1)
         start = int(year[:4]) - 1
@@ -325,11 +516,41 @@ def _fill_values(row: CardRow, series: list, term: periods.Period, baseline, sma
     row.trend = [{"period": r.period, "value": None if is_missing(r.value) else float(r.value), "status": r.status}
                  for r in same_kind[-TREND_POINTS:]]
     if baseline is not None:
-        before = [r for r in same_kind if r.end_date <= baseline.end]
-        if before:
-            b = before[-1]
+        b = _baseline_record(same_kind, baseline)
+        if b is not None:
             row.baseline = None if is_missing(b.value) else float(b.value)
             row.baseline_period = b.period
+            if b.period_kind == "term" and b.period != baseline.label:
+                row.baseline_note = f"the nearest term to the baseline, {baseline.describe()}"
+            row.baseline_break = _break_between(row.metric, _period(b), row.period)
+
+
+BASELINE_REACH_DAYS = 366  # a termly baseline is the nearest term ending within a year of the baseline's end
+
+
+def _baseline_record(same_kind: list, baseline: periods.Period):
+    """The figure at the baseline: the latest period ending by the baseline's end; for a termly measure,
+    the nearest term to the baseline (ending within a year of its end), so a year's baseline finds the
+    termly figure closest to it, but never the latest term itself."""
+    candidates = same_kind[:-1]
+    if same_kind and same_kind[-1].period_kind == "term":
+        near = [r for r in candidates if abs((r.end_date - baseline.end).days) <= BASELINE_REACH_DAYS]
+        return min(near, key=lambda r: (abs((r.end_date - baseline.end).days), r.end_date)) if near else None
+    before = [r for r in same_kind if r.end_date <= baseline.end]
+    return before[-1] if before else None
+
+
+def _break_between(metric: Metric, earlier: periods.Period, later: periods.Period) -> str | None:
+    """'the series break at 2023' where one of the measure's series breaks falls after `earlier` and by
+    `later`: a change across it is not like with like."""
+    for label, _ in metric.breaks:
+        try:
+            starts = periods.parse(label).start
+        except periods.PeriodError:
+            continue
+        if earlier.end < starts <= later.end:
+            return words.series_break(label)
+    return None
 
 
 def _fill_alongside(row: CardRow, by_metric: dict[str, list], metrics: dict[str, Metric]) -> None:
@@ -344,7 +565,8 @@ def _fill_alongside(row: CardRow, by_metric: dict[str, list], metrics: dict[str,
 
 _PERIOD_FIELDS = ["period", "period_kind", "start_date", "end_date"]
 # What a card reads from another area's row of a metric table.
-_COMPARATOR_FIELDS = ("region", "region_note", "sn_mean", "sn_count", "sn_of", "rank", "rank_of", "quartile")
+_COMPARATOR_FIELDS = ("region", "region_note", "sn_mean", "sn_count", "sn_of", "rank", "rank_of", "quartile",
+                      "rank_uncertain")
 
 
 class _TableLookup:
@@ -402,6 +624,10 @@ def _fill_comparators(row: CardRow, metric: Metric, metrics, area, term, table_f
         newest = own.latest(own.published, own.published_ends, term.end)
         if newest is not None:
             row.newest_period = _period(newest)
+        if row.period is not None:
+            start = bisect.bisect_right(own.published_ends, row.period.end)
+            stop = bisect.bisect_right(own.published_ends, term.end)
+            row.published_since = [_period(p) for p in own.published[start:stop] if p.period_kind == row.period.kind]
     if not nat_id or nat_id not in national_data:
         return
     lookup = _lookup(table_for(nat_id))
@@ -410,6 +636,8 @@ def _fill_comparators(row: CardRow, metric: Metric, metrics, area, term, table_f
     if latest is None:
         return
     row.comparator_period = _period(latest)
+    if row.period is not None and not row.like_with_like:
+        return  # no national figure measures the same thing over the same kind of period: none is shown
     row.england = None if area.code == ENGLAND else float(latest.value)
     r = lookup.row(area.code, latest.period)
     if area.level == "la" and r is not None:
@@ -423,6 +651,7 @@ def _fill_comparators(row: CardRow, metric: Metric, metrics, area, term, table_f
             row.rank = None if is_missing(r.rank) else int(r.rank)
             row.rank_of = None if is_missing(r.rank_of) else int(r.rank_of)
             row.quartile = None if is_missing(r.quartile) else r.quartile
+            row.rank_uncertain = not is_missing(r.rank_uncertain) and bool(r.rank_uncertain)
 
 
 def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
@@ -438,11 +667,10 @@ def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
     if row.value is None:
         row.flags.append(f"No figure for {row.period.describe()}: {status_words(row.status)}")
     # National releases lag by a year or more, and that is said once per page and pack
-    # (sources_info.latest_releases). A row is flagged only when its own figure is behind.
-    newest = row.newest_period
-    if newest is not None and newest.end > row.period.end:
-        row.flags.append(f"Older than the source's latest figures: {newest.describe()} is published or returned, "
-                         f"but this area's latest is for {row.period.describe()}")
+    # (sources_info.latest_releases). A row is flagged only when its own figure is behind: older than
+    # its source should have by now, or than its measure's latest national figures (_fill_behind).
+    if row.behind:
+        row.flags.append(f"{FLAG_BEHIND}: {row.behind}")
     if row.comparator_period:
         if row.comparator_period.end > row.period.end and row.comparator_period.kind == row.period.kind:
             row.flags.append(f"Older than its comparators, which are for {row.comparator_period.describe()}")
@@ -465,7 +693,16 @@ def _flag(row: CardRow, area, index: AreaIndex, term: periods.Period) -> None:
         row.flags.append(FLAG_ILLUSTRATIVE)
     if row.small_numbers:
         row.flags.append(FLAG_SMALL_NUMBERS)
-    if row.status == COMPUTED:
+    if row.rank_uncertain:
+        row.flags.append(FLAG_RANK_UNCERTAIN)
+    if row.rank_caveat:
+        row.flags.append(f"Rank not comparable: {row.rank_caveat}")
+    if row.baseline_break:
+        row.flags.append(f"The change since the baseline crosses {row.baseline_break}: not strictly comparable")
+    if row.status == COMPUTED and area.level == "region" and row.note:
+        row.flags.append(f"No regional figure is published: {row.note.split(';')[0]}, as every local "
+                         "authority's scorecard gives it")
+    elif row.status == COMPUTED:
         row.flags.append("Calculated from published counts (the release printed no rate)")
     if row.needs_exception_note:
         row.flags.append(FLAG_NO_EXCEPTION_NOTE)

@@ -184,9 +184,26 @@ def cmd_imports(args) -> int:
 
 
 def cmd_undo(args) -> int:
+    """Undo a batch after saying what it removes and asking (unless --yes); without a terminal to ask
+    and without --yes, nothing is undone."""
     from . import ingest
 
     con = _open(args)
+    try:
+        described = ingest.describe_batch(con, args.batch)
+    except ingest.UndoError as exc:
+        raise CommandError(str(exc)) from None
+    if not args.yes:
+        print(f"Undo {described}? It is removed from the scorecard and whatever it replaced comes back.")
+        answer = False
+        if sys.stdin.isatty():
+            try:
+                answer = input(f"Undo batch {args.batch}? [y/N] ").strip().lower() in ("y", "yes")
+            except EOFError:
+                answer = False
+        if not answer:
+            print(f"Nothing undone: re-run with --yes to undo batch {args.batch}", file=sys.stderr)
+            return 1
     try:
         print(ingest.undo(con, args.batch, actor=_actor()))
     except ingest.UndoError as exc:
@@ -254,7 +271,7 @@ def _json_value(value):
 def _cell_words(column: str, value, decimals: int) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    if column in ("value", "england", "region", "sn_mean"):
+    if column in ("value", "england", "region", "sn_mean", "ci_lower", "ci_upper"):
         return f"{value:,.{decimals}f}"
     if column in ("numerator", "denominator"):
         return f"{value:,.0f}"
@@ -372,18 +389,27 @@ def _print_card(con, area_code: str, term, baseline, threshold: int | None, fmt:
     else:
         built, hidden = card.build(con, area_code, term, baseline=baseline), {}
     frame = built.frame()
+    columns = card.CARD_COLUMNS + (card.BASELINE_COLUMNS if baseline is not None else [])
     if fmt == "table":
         print(f"{built.area_name}: scorecard for {built.term.describe()}\n")
         for line in words.summary(built):
             print(line)
         print()
-        shown = frame[card.CARD_COLUMNS].drop(columns=["commentary", "rag_reason", "flags"]).astype(object)
-        for col in ("value", "previous", "change", "target", "england", "region", "sn_mean"):
+        shown = frame[card.CARD_COLUMNS].drop(columns=["commentary", "rag_reason", "flags", "behind",
+                                                        "rank_uncertain"]).astype(object)
+        for col in ("value", "previous", "change", "target", "england", "region", "sn_mean", "ci_lower", "ci_upper"):
             shown[col] = [("" if pd.isna(v) else f"{v:,.{d}f}") for v, d in zip(frame[col], frame["decimals"])]
         _mark_suppressed(shown, hidden)
         for col in ("rank", "rank_of", "sn_count"):
             shown[col] = ["" if pd.isna(v) else f"{int(v)}" for v in frame[col]]
+        _mark_suppressed(shown, {m: h & {"rank", "rank_of"} for m, h in hidden.items()})
         _print_frame(shown, "plain", 1)
+        if baseline is not None:
+            print(f"\nSince the baseline, {baseline.describe()}:")
+            for row in built.rows:
+                h = hidden.get(row.metric.id, set())
+                print(f"  {row.metric.label}: {words.baseline(row, h)} -> {words.figure(row, h)}; "
+                      f"{words.change_since_baseline(row, h)}; {words.progress(row, h)}")
         flagged = frame[frame["flags"] != ""]
         if len(flagged):
             print("\nFlags:")
@@ -391,7 +417,10 @@ def _print_card(con, area_code: str, term, baseline, threshold: int | None, fmt:
                 print(f"  {r.metric}: {r.flags}")
         print()
         return None
-    shown = frame[card.CARD_COLUMNS].astype(object)
+    shown = frame[columns].astype(object)
+    if baseline is not None:
+        shown["change_since_baseline_words"] = [words.change_since_baseline(r, hidden.get(r.metric.id, set()))
+                                                for r in built.rows]
     _mark_suppressed(shown, hidden)
     return shown
 
@@ -660,26 +689,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--issues", type=int, metavar="BATCH", help="list the warnings recorded for a batch")
     p.set_defaults(func=cmd_imports)
 
-    p = sub.add_parser("undo", help="remove a batch's figures and restore what they replaced")
+    p = sub.add_parser("undo", help="remove a batch's figures and restore what they replaced (asks first)")
     p.add_argument("batch", type=int)
+    p.add_argument("--yes", action="store_true", help="undo without asking")
     p.set_defaults(func=cmd_undo)
 
     p = sub.add_parser("show", help="print a metric for one area or all, with comparators")
     p.add_argument("--metric", required=True, help="register id, e.g. ehcp_20wk_pct")
-    p.add_argument("--area", nargs="+", metavar="AREA",
-                   help="ONS codes, DfE LA numbers or names, or all; every area if left out")
+    p.add_argument("--area", nargs="+", action="extend", metavar="AREA",
+                   help="ONS codes, DfE LA numbers or names, or all; every area if left out (repeatable)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("inspections", help="list area SEND inspections and revisits (Ofsted and CQC), oldest first")
-    p.add_argument("--area", nargs="+", metavar="AREA",
-                   help="ONS codes, DfE LA numbers or names, or all; every area if left out")
+    p.add_argument("--area", nargs="+", action="extend", metavar="AREA",
+                   help="ONS codes, DfE LA numbers or names, or all; every area if left out (repeatable)")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.set_defaults(func=cmd_inspections)
 
     p = sub.add_parser("card", help="print an area's scorecard for a term (what the home page shows)")
-    p.add_argument("--area", required=True, nargs="+", metavar="AREA",
-                   help="ONS codes, DfE LA numbers or names, or all (every local authority)")
+    p.add_argument("--area", required=True, nargs="+", action="extend", metavar="AREA",
+                   help="ONS codes, DfE LA numbers or names, or all (every local authority); repeatable")
     p.add_argument("--term", help="e.g. 'Autumn 2026/27' (default: the current term)")
     p.add_argument("--baseline", help="a baseline term or year, for change since the baseline")
     p.add_argument("--public", action="store_true",
@@ -699,8 +729,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.set_defaults(func=cmd_targets_import)
 
     p = sub.add_parser("report", help="write a committee or stocktake pack: PDF, PowerPoint, Word or Excel")
-    p.add_argument("--area", required=True, nargs="+", metavar="AREA",
-                   help="ONS codes, DfE LA numbers or names, or all; several areas need --out DIR")
+    p.add_argument("--area", required=True, nargs="+", action="extend", metavar="AREA",
+                   help="ONS codes, DfE LA numbers or names, or all; several areas need --out DIR (repeatable)")
     p.add_argument("--jobs", type=int, metavar="N", help="with several areas, packs made at once (default: one per core)")
     p.add_argument("--term", help="e.g. 'Autumn 2026/27' (default: the current term)")
     p.add_argument("--format", choices=("pdf", "pptx", "docx", "xlsx"), default="pdf")

@@ -160,7 +160,9 @@ def _neighbours(view: CompareView, area: Area, metric: Metric, period: Period, r
         "Rank": [figures["rank_words"].get(c, "not ranked") for c in codes],
     })
     values = [rounded(figures["value"].get(c), metric.decimals) for c in codes]
-    view.neighbours_csv = view.neighbours.assign(**{f"{metric.id}": values})
+    ends = {f"{metric.id}_{end}": [rounded(figures[end].get(c), metric.decimals) if end in figures else None
+                                   for c in codes] for end in ("ci_lower", "ci_upper")}
+    view.neighbours_csv = view.neighbours.assign(**{f"{metric.id}": values}, **ends)
     view.neighbours_filename = f"neighbours_{area.code}.csv"
     have = ranked[ranked["area_code"].isin(codes) & ranked["value"].notna()]
     if len(have):

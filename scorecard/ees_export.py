@@ -80,12 +80,20 @@ def ees_table(rows: pd.DataFrame, indicators: list[str]) -> pd.DataFrame:
 def trend_ees(frame: pd.DataFrame) -> pd.DataFrame:
     """A trend chart's figures (charts.trend.trend_frame) in EES layout. A local metric's figures sit
     in its own column, and the national equivalent's in a column named after that metric, each row
-    with its own time_period. Each figure is rounded to its own measure's decimals (column decimals)."""
+    with its own time_period. Each figure is rounded to its own measure's decimals (column decimals),
+    and a rate built from counts has its 95% confidence interval beside it (<metric>_ci_lower,
+    <metric>_ci_upper)."""
     rows = frame[frame["role"] != "neighbours"].copy()
     indicators = list(dict.fromkeys(rows["metric_id"]))
+    intervals = []
     for m in indicators:
         rows[m] = [ees_value(v, s, d) if mid == m else None
                    for v, s, d, mid in zip(rows["value"], rows["status"], rows["decimals"], rows["metric_id"])]
+        if "ci_lower" in rows and rows.loc[rows["metric_id"] == m, "ci_lower"].notna().any():
+            for end in ("ci_lower", "ci_upper"):
+                rows[f"{m}_{end}"] = [rounded(v, d) if mid == m else None
+                                      for v, d, mid in zip(rows[end], rows["decimals"], rows["metric_id"])]
+            intervals += [f"{m}_ci_lower", f"{m}_ci_upper"]
     extra = []
     neighbours = frame[frame["role"] == "neighbours"]
     if len(neighbours):
@@ -99,15 +107,21 @@ def trend_ees(frame: pd.DataFrame) -> pd.DataFrame:
         extra = [col, "sn_count", "sn_of"]
     rows["level_order"] = rows["level"].map({"england": 0, "region": 1, "la": 2})
     rows = rows.sort_values(["end_date", "level_order"])
-    return ees_table(rows, indicators + extra)
+    return ees_table(rows, indicators + intervals + extra)
 
 
 def ranking_ees(frame: pd.DataFrame, metric: Metric, england_rows: pd.DataFrame) -> pd.DataFrame:
     """A ranking (charts.ranking.ranking_frame) in EES layout: England's row first, then every LA,
-    with rank, rank_of and quartile_band (empty where an authority is not ranked or banded)."""
+    with its 95% confidence interval, rank, rank_of and quartile_band (empty where an authority is not
+    ranked or banded, and rank_note saying why)."""
     rows = pd.concat([england_rows.assign(band=None), frame], ignore_index=True)
     rows[metric.id] = [ees_value(v, s, metric.decimals) for v, s in zip(rows["value"], rows["status"])]
+    for end in ("ci_lower", "ci_upper"):
+        rows[f"{metric.id}_{end}"] = [rounded(v, metric.decimals) for v in rows[end]] if end in rows else None
     rows["rank"] = rows["rank"].astype("Int64")
     rows["rank_of"] = rows["rank_of"].astype("Int64")
     rows["quartile_band"] = rows["band"] if "band" in rows else None
-    return ees_table(rows, [metric.id, "rank", "rank_of", "quartile_band"])
+    ranked_or_why = rows["rank_words"] if "rank_words" in rows else pd.Series("", index=rows.index)
+    rows["rank_note"] = [w if is_missing(r) and isinstance(w, str) else "" for r, w in zip(rows["rank"], ranked_or_why)]
+    return ees_table(rows, [metric.id, f"{metric.id}_ci_lower", f"{metric.id}_ci_upper", "rank", "rank_of",
+                            "quartile_band", "rank_note"])

@@ -392,6 +392,37 @@ def batch_areas(con, batch_id: int) -> list[str]:
         "ORDER BY 1", [batch_id, batch_id]).fetchall()]
 
 
+def describe_batch(con, batch_id: int) -> str:
+    """What undoing a batch removes, in words, for the question asked before it is done: 'batch 3: 14
+    targets for Plymouth, and every rating that rests on them, imported by officer@plymouth.gov.uk on
+    7 December 2026 at 05:16 (targets.csv)'. UndoError for a batch there is not."""
+    row = con.execute("SELECT file_name, status, format, imported_by, imported_at FROM import_batch WHERE id = ?",
+                      [batch_id]).fetchone()
+    if row is None:
+        raise UndoError(f"there is no import batch {batch_id}; `scorecard imports` lists them")
+    file_name, status, fmt, who, when = row
+    if fmt == TARGETS_FORMAT:
+        count = con.execute("SELECT count(*) FROM target WHERE batch_id = ? AND replaced_at IS NULL",
+                            [batch_id]).fetchone()[0]
+        what = f"{count:,} target{'s' if count != 1 else ''}"
+        after = ", and every rating that rests on them"
+    else:
+        count = con.execute("SELECT count(*) FROM metric_value WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        what = f"{count:,} figure{'s' if count != 1 else ''}"
+        after = ""
+    names = [r[0] for r in con.execute(
+        "SELECT a.name FROM area a WHERE a.code IN (SELECT unnest(?::VARCHAR[])) ORDER BY a.name",
+        [batch_areas(con, batch_id)]).fetchall()]
+    where = ""
+    if len(names) == 1:
+        where = f" for {names[0]}"
+    elif names:
+        where = f" for {len(names)} areas"
+    moment = f" on {when.day} {when:%B %Y at %H:%M}" if when else ""
+    state = "" if status == "committed" else f" (already {status})"
+    return f"batch {batch_id}{state}: {what}{where}{after}, imported by {who or 'an unknown user'}{moment} ({file_name})"
+
+
 def check_undo(con, batch_id: int, actor: access.Actor, fmt: str, file_name: str) -> None:
     """An admin may undo any import; an editor a local return or targets file all of whose areas are theirs."""
     subject = f"batch {batch_id} ({file_name})"
@@ -449,7 +480,7 @@ def _insert_release(con, r: dict) -> None:
     con.execute(
         "INSERT INTO source_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)",
         [r["id"], r["publication_id"], r["title"], f"imported {date.today():%d %B %Y}", date.today(),
-         json.dumps(r["covers_to"]), url, licence, attribution(publisher, r["title"]) if publisher else ""],
+         json.dumps(r["covers_to"]), url, licence, attribution(publisher, r["title"], licence) if publisher else ""],
     )
 
 

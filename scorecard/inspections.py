@@ -83,14 +83,17 @@ class Inspection:
         """'Area SEND inspection (2023 framework)' or 'Area SEND revisit (2016 framework)'."""
         return f"Area SEND {self.visit} ({FRAMEWORK_WORDS.get(self.framework, self.framework)})"
 
-    def sentence(self, with_source: bool = True) -> str:
+    def sentence(self, with_source: bool = True, data_to: date | None = None) -> str:
         """One plain-English line for a page's header or a pack's opening (a page prints the source
-        under it, in small type, so the line stays short on a phone)."""
+        under it, in small type, so the line stays short on a phone). With `data_to` (data_runs_to),
+        it says first how far the store's inspection data runs, so an old line never reads as the
+        area's current position."""
         when = f"started {_day(self.start_date)}"
         if self.published:
             when += f", published {_day(self.published)}"
         outcome = self.outcome or "outcome not yet published"
-        text = f"Latest {self.what[0].lower()}{self.what[1:]}: {when}. Outcome: {outcome}"
+        runs = f" in the store ({data_to_words(data_to)})" if data_to else ""
+        text = f"Latest {self.what[0].lower()}{self.what[1:]}{runs}: {when}. Outcome: {outcome}"
         if self.action_plan_required is not None:
             plan = PLAN_WORDS.get(self.framework, "action plan")
             text += f"; {plan} {'required' if self.action_plan_required else 'not required'}"
@@ -101,6 +104,18 @@ class Inspection:
 
 def _day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
+
+
+def data_to_words(data_to: date | None) -> str:
+    """'Ofsted data to November 2023'."""
+    return f"Ofsted data to {data_to:%B %Y}" if data_to else "no Ofsted data"
+
+
+def data_runs_to(con) -> date | None:
+    """How far the store's inspection data runs: the newest publication date (or, where none is
+    given, start date) among the current inspections and revisits. None when there are none."""
+    found = con.execute("SELECT max(coalesce(published, start_date)) FROM (" + _CURRENT + ")").fetchone()[0]
+    return found if isinstance(found, date) else None
 
 
 def _frame(con) -> pd.DataFrame:
@@ -152,11 +167,13 @@ def latest(con, area_code: str, areas: AreaIndex | None = None) -> Inspection | 
 
 
 def latest_line(con, area_code: str, areas: AreaIndex | None = None) -> str:
-    """The header's line: the latest inspection in words, or that none is recorded."""
+    """The header's line: the latest inspection in words, with how far the data runs, or that none
+    is recorded."""
     found = latest(con, area_code, areas)
+    runs = data_runs_to(con)
     if found is not None:
-        return found.sentence()
-    return "No area SEND inspection of this area is recorded in the store."
+        return found.sentence(data_to=runs)
+    return f"No area SEND inspection of this area is recorded in the store ({data_to_words(runs)})."
 
 
 def table(rows: list[Inspection]) -> pd.DataFrame:

@@ -208,6 +208,33 @@ def term_for_date(d: date) -> Period:
     return term("Summer", d.year - 1)
 
 
+def years_later(p: Period, years: int) -> Period | None:
+    """The period of the same kind `years` years after `p` (the figures a yearly release adds): 2024 ->
+    2025, 2024/25 -> 2025/26, January 2025 census -> January 2026 census, Autumn 2025/26 -> Autumn
+    2026/27. None for a month, which no yearly release adds."""
+    if p.kind == "calendar_year":
+        return calendar_year(p.start.year + years)
+    if p.kind == "academic_year":
+        return academic_year(p.start.year + years)
+    if p.kind == "financial_year":
+        return financial_year(p.start.year + years)
+    if p.kind == "census_date":
+        return month(p.start.year + years, p.start.month, kind="census_date")
+    if p.kind == "term":
+        name, year = p.label.split(" ", 1)
+        return term(name, _academic_start(year) + years)
+    return None
+
+
+def period_before(p: Period) -> Period | None:
+    """The period of the same kind just before `p`: the term before a term, the year before a year."""
+    if p.kind == "term":
+        return previous_term(p)
+    if p.kind == "month":
+        return month(p.start.year - (p.start.month == 1), (p.start.month - 2) % 12 + 1)
+    return years_later(p, -1)
+
+
 def previous_term(p: Period) -> Period:
     name, year = p.label.split(" ", 1)
     start = _academic_start(year)

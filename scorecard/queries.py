@@ -79,10 +79,13 @@ def batch_issues(con, batch_id: int | None = None) -> pd.DataFrame:
 
 
 def sources(con) -> pd.DataFrame:
-    """Each source release with what the store holds from it."""
-    return con.execute(
+    """Each source release with what the store holds from it. A local return's attribution says the
+    figures are the council's own (register.attribution), whatever an older store recorded for it."""
+    from .register import attribution
+
+    found = con.execute(
         """SELECT r.id, p.publisher, r.title, r.released, r.release_date, r.url, r.licence, r.attribution,
-                  p.cadence, p.cadence_month, r.publication_id,
+                  p.cadence, p.cadence_month, r.publication_id, p.title AS publication_title,
                   count(v.id) FILTER (WHERE v.is_current) AS current_figures,
                   count(v.id) AS all_figures,
                   min(pe.start_date) AS covers_from, max(pe.end_date) AS covers_to,
@@ -95,6 +98,11 @@ def sources(con) -> pd.DataFrame:
                OR r.id IN (SELECT source_id FROM inspection)
            ORDER BY p.publisher, r.release_date DESC"""
     ).df()
+    if len(found):
+        found["attribution"] = [a if "Open Government" in str(lic or "") else attribution(who, title, lic)
+                                for a, lic, who, title in zip(found["attribution"], found["licence"],
+                                                              found["publisher"], found["title"])]
+    return found
 
 
 def latest_periods(con) -> pd.DataFrame:

@@ -57,6 +57,8 @@ TEXT_FIELDS = {"name": (limits.MAX_METRIC_NAME_CHARS, False),
                "cadence": (limits.MAX_METRIC_TEXT_CHARS, False),
                "summary": (limits.MAX_METRIC_TEXT_CHARS, False)}
 LICENCE_ATTRIBUTION = "Contains public sector information licensed under the Open Government Licence v3.0."
+# A local return is the council's own, not published under any licence: whoever reuses it asks first.
+LOCAL_ATTRIBUTION = "Local figures: check with the council before publishing."
 
 
 class RegisterError(UserProblem, ValueError):
@@ -163,6 +165,10 @@ class Metric:
     # period where both are published: a money total per head of a population.
     derived_from: tuple[str, ...] = ()
     partner: str = ""  # who is accountable to the board for it (PARTNERS); "" in a definition stored before partners
+    # When another measure of the same area and period is far above England's, this one's rank is not
+    # comparable (a refusal rate beside a withdrawn share of 38%): (measure id, points above England,
+    # words for the sentence, "of its requests were withdrawn").
+    rank_caveat: tuple = ()
 
     @property
     def label(self) -> str:
@@ -254,6 +260,7 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register",
     message = text_problem(population, limits.MAX_METRIC_TEXT_CHARS)
     if message:
         raise RegisterError(f"{prefix}: population {message}")
+    rank_caveat = _rank_caveat(d.get("rank_caveat"), prefix)
     derived_from = _as_tuple(d.get("derived_from"))
     if derived_from and len(derived_from) != 2:
         raise RegisterError(f"{prefix}: derived_from names two measures: the numerator and the denominator")
@@ -302,7 +309,27 @@ def metric_from_dict(d: dict, where: str = "register", origin: str = "register",
         shown_with=_as_tuple(d.get("shown_with")),
         derived_from=derived_from,
         partner=partner,
+        rank_caveat=rank_caveat,
     )
+
+
+def _rank_caveat(entry, prefix: str) -> tuple:
+    """The register's rank_caveat = { measure, points_above_england, words }, checked, as a tuple."""
+    if not entry:
+        return ()
+    if not isinstance(entry, dict) or not str(entry.get("measure", "")).strip():
+        raise RegisterError(f"{prefix}: rank_caveat needs measure, points_above_england and words")
+    try:
+        points = float(entry.get("points_above_england"))
+    except (TypeError, ValueError):
+        raise RegisterError(f"{prefix}: rank_caveat's points_above_england must be a number of points") from None
+    if points <= 0:
+        raise RegisterError(f"{prefix}: rank_caveat's points_above_england must be above zero")
+    said = str(entry.get("words", "")).strip()
+    message = text_problem(said, limits.MAX_METRIC_TEXT_CHARS) if said else "is required"
+    if message:
+        raise RegisterError(f"{prefix}: rank_caveat's words {message}")
+    return (str(entry["measure"]).strip(), points, said)
 
 
 def load_register(path: Path | str | None = None, origin: str = "register") -> list[Metric]:
@@ -319,7 +346,7 @@ def load_register(path: Path | str | None = None, origin: str = "register") -> l
             raise RegisterError(f"{path.name}: metric {m.id} is defined twice")
         seen.add(m.id)
     for m in metrics:
-        unknown = [i for i in (*m.shown_with, *m.derived_from) if i not in seen]
+        unknown = [i for i in (*m.shown_with, *m.derived_from, *m.rank_caveat[:1]) if i not in seen]
         if unknown:
             raise RegisterError(f"{path.name}: metric {m.id} names {', '.join(unknown)}, which the register "
                                 "does not define")
@@ -359,8 +386,11 @@ def load_sources(path: Path | str = config.SOURCES_FILE) -> tuple[list[dict], li
     return data.get("publication", []), data.get("release", [])
 
 
-def attribution(publisher: str, title: str) -> str:
-    return f"{LICENCE_ATTRIBUTION} Source: {publisher}, {title}."
+def attribution(publisher: str, title: str, licence: str = "Open Government Licence v3.0") -> str:
+    """The attribution a release's figures carry: the Open Government Licence for a published release,
+    and for a local return (any other licence) that the figures are the council's own."""
+    opening = LICENCE_ATTRIBUTION if "Open Government" in (licence or "") else LOCAL_ATTRIBUTION
+    return f"{opening} Source: {publisher}, {title}."
 
 
 def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path | str = config.SOURCES_FILE) -> None:
@@ -394,7 +424,7 @@ def sync_to_store(con, metrics: list[Metric] | None = None, sources_path: Path |
             "INSERT INTO source_release VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE)",
             [r["id"], r["publication"], r["title"], r.get("released", ""), r.get("release_date"),
              json.dumps(r.get("covers_to", [])), r.get("url", pub.get("url", "")),
-             pub.get("licence", ""), attribution(pub["publisher"], r["title"])],
+             pub.get("licence", ""), attribution(pub["publisher"], r["title"], pub.get("licence", ""))],
         )
 
 
@@ -419,7 +449,7 @@ def _metric_from_json(text: str) -> Metric:
                                "estimated_count_periods": tuple(r.get("estimated_count_periods", ())),
                                "requires": tuple(r.get("requires", ()))})
                        for r in d.get("reads", []))
-    for key in ("shown_with", "derived_from"):
+    for key in ("shown_with", "derived_from", "rank_caveat"):
         d[key] = tuple(d.get(key, ()))
     d["breaks"] = tuple(tuple(b) for b in d.get("breaks", []))
     known = set(Metric.__dataclass_fields__)

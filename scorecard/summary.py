@@ -41,6 +41,7 @@ class SummaryRow:
     position: str
     illustrative: bool
     partner: str = ""  # the accountable partner in words
+    interval: str = ""  # the latest figure's 95% confidence interval ("3.9% to 8.8%"), where it has one
 
     def cells(self) -> tuple[str, ...]:
         return (self.measure, self.latest, self.period, self.direction, self.target, self.rating, self.england,
@@ -54,16 +55,22 @@ class SummaryGroup:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {k: sum(1 for r in self.rows if r.rag == k) for k in (rag.RED, rag.AMBER, rag.GREEN)}
+        """Ratings on real figures: a rating on an illustrative figure never counts as the area's own."""
+        return {k: sum(1 for r in self.rows if r.rag == k and not r.illustrative) for k in (rag.RED, rag.AMBER, rag.GREEN)}
 
     @property
     def not_rated(self) -> int:
         return sum(1 for r in self.rows if r.rag is None)
 
     @property
+    def illustrative_rated(self) -> int:
+        """Measures rated on illustrative (made-up) figures, counted apart."""
+        return sum(1 for r in self.rows if r.rag is not None and r.illustrative)
+
+    @property
     def counts_words(self) -> str:
-        """'3 red, 2 amber, 5 green, 4 not rated'."""
-        return words.rag_counts(self.counts, self.not_rated)
+        """'3 red, 2 amber, 5 green, 4 not rated; plus 4 rated on illustrative figures'."""
+        return words.rag_counts(self.counts, self.not_rated, self.illustrative_rated)
 
 
 def summary_row(row: CardRow, area_level: str, hidden: frozenset[str] | set[str] = frozenset()) -> SummaryRow:
@@ -73,7 +80,7 @@ def summary_row(row: CardRow, area_level: str, hidden: frozenset[str] | set[str]
         rating=words.rating(row.rating), rag=row.rating.rag, england=words.england(row, hidden),
         neighbours=words.neighbours(row, hidden) if area_level == "la" else "—",
         position=words.position(row, area_level), illustrative=words.ILLUSTRATIVE_LABEL in words.figure_labels(row),
-        partner=row.partner_words)
+        partner=row.partner_words, interval=words.interval(row, hidden))
 
 
 def board_summary(card: Card, area_level: str, hidden: dict[str, set[str]] | None = None,
@@ -105,8 +112,12 @@ def partner_groups(groups: list[SummaryGroup]) -> list[SummaryGroup]:
     return [SummaryGroup(title, kept) for title in PARTNERS.values() if (kept := [r for r in rows if r.partner == title])]
 
 
+INTERVAL_COLUMN = "95% confidence interval"
+
+
 def summary_frame(groups: list[SummaryGroup]) -> pd.DataFrame:
-    """The summary as one table (a column for the group, and one for the accountable partner), for a
-    CSV or a spreadsheet."""
-    return pd.DataFrame([(g.heading, *r.cells(), r.partner) for g in groups for r in g.rows],
-                        columns=("Group", *COLUMNS, "Accountable partner"))
+    """The summary as one table (a column for the group, one for the latest figure's 95% confidence
+    interval and one for the accountable partner), for a CSV or a spreadsheet."""
+    return pd.DataFrame([(g.heading, *r.cells()[:2], r.interval, *r.cells()[2:], r.partner)
+                         for g in groups for r in g.rows],
+                        columns=("Group", *COLUMNS[:2], INTERVAL_COLUMN, *COLUMNS[2:], "Accountable partner"))

@@ -5,7 +5,9 @@ The rule, with threshold N:
   * a count below N, zero included, is shown as "c";
   * a rate or percentage is shown as "c" when its numerator or its denominator is below N;
   * a change, or progress along a trajectory, worked out from a suppressed figure is hidden too,
-    because it would give the figure away.
+    because it would give the figure away;
+  * so are its counts, its 95% confidence interval, its rank, quartile band and any rank caveat, and
+    every other place that would give away where it stands: a suppressed figure has no position.
 Rates whose counts the store does not hold are shown as published: the publisher has already
 applied its own suppression. England and regional rates are sums over many areas and are not
 checked; for count measures every comparator (including the neighbour mean) is checked.
@@ -20,7 +22,7 @@ from dataclasses import replace
 import pandas as pd
 
 from . import queries
-from .card import Card, CardRow, build
+from .card import FLAG_RANK_UNCERTAIN, FLAG_SMALL_NUMBERS, Card, CardRow, build
 from .formatting import is_missing
 from .rag import Rating
 from .register import Metric
@@ -29,6 +31,11 @@ MARK = "c"
 DEFAULT_THRESHOLD = 5
 RATE_UNITS = ("%", "rate per 100", "per 10,000")
 COMPARATOR_FIELDS = ("england", "region", "sn_mean")
+# What a suppressed figure takes with it: the figure, and everything that says where it stands.
+POSITION_FIELDS = ("value", "numerator", "denominator", "ci_lower", "ci_upper", "rank", "rank_of", "quartile")
+POSITION_FLAGS = (FLAG_RANK_UNCERTAIN, "Rank not comparable", FLAG_SMALL_NUMBERS)
+# The columns of a metric table emptied with a suppressed figure (suppress_frame).
+POSITION_COLUMNS = ("ci_lower", "ci_upper", "rank", "rank_of", "quartile")
 
 
 def check_threshold(threshold) -> int:
@@ -91,13 +98,15 @@ def suppress_row(row: CardRow, lookup: dict, threshold: int) -> tuple[CardRow, s
 
     changes: dict = {}
     if row.period is not None and small(row.value, row.period.label):
-        hidden.add("value")
-        changes.update(value=None, status=status(threshold))
+        hidden.update(POSITION_FIELDS)
+        changes.update(value=None, status=status(threshold), numerator=None, denominator=None, rank=None,
+                       rank_of=None, quartile=None, rank_uncertain=False, rank_caveat=None, alongside=[])
         if row.rating.rag:
             changes["rating"] = Rating(row.rating.rag, "Rated on a figure suppressed in the public version.")
     if row.previous_period is not None and small(row.previous, row.previous_period.label):
         hidden.add("previous")
-        changes.update(previous=None, previous_status=status(threshold))
+        changes.update(previous=None, previous_status=status(threshold), previous_numerator=None,
+                       previous_denominator=None)
     if row.last_year_period and small(row.last_year, row.last_year_period):
         hidden.add("last_year")
         changes["last_year"] = None
@@ -122,6 +131,8 @@ def suppress_row(row: CardRow, lookup: dict, threshold: int) -> tuple[CardRow, s
                 hidden.add(name)
                 changes[name] = None
     flags = list(row.flags)
+    if "value" in hidden:  # no flag may say where a suppressed figure stands, or how small its counts are
+        flags = [f for f in flags if not f.startswith(POSITION_FLAGS)]
     if hidden:
         flags.append(f"Figures below {threshold}, and rates built on them, are shown as {MARK} in this public version")
     changes["flags"] = flags
@@ -163,6 +174,12 @@ def suppress_frame(frame: pd.DataFrame, metric: Metric, threshold: int = DEFAULT
         if mask[col].any():
             out[col] = out[col].astype("float64").where(~mask[col])
     small_parts = mask[value_column]
+    if small_parts.any():  # a suppressed figure has no interval, rank or band: they would place it
+        for col in POSITION_COLUMNS:
+            if col in out.columns:
+                out[col] = out[col].where(~small_parts)
+        if "rank_uncertain" in out.columns:
+            out["rank_uncertain"] = out["rank_uncertain"].where(~small_parts, False)
     for col in ("numerator", "denominator"):
         if col in out.columns:
             parts = [count_is_small(v, threshold) for v in out[col]]

@@ -11,6 +11,7 @@ from datetime import datetime
 import pandas as pd
 
 from . import access, audit, periods, store
+from .problems import UserProblem
 
 COLUMNS = ["metric_id", "period_label", "from_period", "to_period", "target", "tolerance", "baseline_period"]
 
@@ -72,6 +73,90 @@ def _target(r) -> Target:
                   get("to_period") if _given(get("to_period")) else None)
 
 
+class TargetOverlap(UserProblem, ValueError):
+    """Two targets would apply to the same measure and period."""
+
+
+def _span(from_period, to_period) -> tuple:
+    """The dates a range target covers (a figure counts when its period ends inside them); None is open."""
+    return (periods.parse(from_period).start if _given(from_period) else None,
+            periods.parse(to_period).end if _given(to_period) else None)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    (a_start, a_end), (b_start, b_end) = a, b
+    return (a_start is None or b_end is None or a_start <= b_end) and (b_start is None or a_end is None or b_start <= a_end)
+
+
+def _range_words(from_period, to_period) -> str:
+    if _given(from_period) and _given(to_period):
+        return f"from {from_period} to {to_period}"
+    if _given(from_period):
+        return f"from {from_period} onwards"
+    return f"up to {to_period}" if _given(to_period) else "for every period"
+
+
+def overlapping_rows(rows: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs of range targets among `rows` for the same area and measure whose periods overlap."""
+    ranges = [r for r in rows if not _given(r.get("period_label"))]
+    return [(a, b) for i, a in enumerate(ranges) for b in ranges[i + 1:]
+            if (a["area_code"], a["metric_id"]) == (b["area_code"], b["metric_id"])
+            and _overlap(_span(a["from_period"], a["to_period"]), _span(b["from_period"], b["to_period"]))]
+
+
+def _make_room(con, r: dict, who: str, now: datetime, batch_id, actor, ended: list | None = None) -> None:
+    """Before a range target is written: a current range target of the same area and measure whose
+    periods overlap it is never left beside it. Where both run on ("from 2020 onwards", then "from
+    Autumn 2025/26 onwards"), the earlier is ended explicitly at the period before the new one starts
+    (kept, replaced by a copy with that end, in the audit trail); any other overlap is refused, naming
+    both."""
+    if _given(r.get("period_label")):
+        return
+    new = _span(r["from_period"], r["to_period"])
+    current = con.execute(
+        "SELECT from_period, to_period, target, tolerance, baseline_period FROM target WHERE replaced_at IS NULL "
+        "AND area_code = ? AND metric_id = ? AND period_label IS NULL "
+        "AND NOT (from_period IS NOT DISTINCT FROM ? AND to_period IS NOT DISTINCT FROM ?)",
+        [r["area_code"], r["metric_id"], r["from_period"], r["to_period"]]).fetchall()
+    for start, end, target, tolerance, baseline in current:
+        if not _overlap(_span(start, end), new):
+            continue
+        # The new target takes over from a standing one: both run on, the new one from a later start.
+        runs_on_from_before = (not _given(end) and not _given(r["to_period"]) and _given(r["from_period"])
+                               and (not _given(start) or _span(start, None)[0] < new[0]))
+        before = periods.period_before(periods.parse(r["from_period"])) if runs_on_from_before else None
+        if before is None or (_given(start) and periods.parse(start).start > before.end):
+            raise TargetOverlap(
+                f"Nothing was saved: a target for {r['metric_id']} already applies {_range_words(start, end)}, "
+                f"which overlaps {_range_words(r['from_period'], r['to_period'])}. Two targets never apply to "
+                "one measure and period: give the existing one an end, or remove it first.")
+        closed = {"area_code": r["area_code"], "metric_id": r["metric_id"], "period_label": None,
+                  "from_period": start, "to_period": before.label, "target": target, "tolerance": tolerance,
+                  "baseline_period": baseline}
+        con.execute("UPDATE target SET replaced_at = ?, replaced_by = ?, replaced_by_batch = ? WHERE replaced_at IS NULL "
+                    "AND area_code = ? AND metric_id = ? AND period_label IS NULL "
+                    "AND from_period IS NOT DISTINCT FROM ? AND to_period IS NULL",
+                    [now, who, batch_id, r["area_code"], r["metric_id"], start])
+        _insert(con, closed, who, now, batch_id)
+        if ended is not None:
+            ended.append(f"the target {_range_words(start, None)} now ends at {before.label}")
+        if actor is not None:
+            audit.record(con, actor, audit.TARGET_SET, area_code=r["area_code"],
+                         subject=_subject(r["metric_id"], None, start, before.label),
+                         old=f"{_words(target, tolerance)} {_range_words(start, None)}",
+                         new=f"{_words(target, tolerance)} {_range_words(start, before.label)}, ended where "
+                             f"the target {_range_words(r['from_period'], r['to_period'])} begins", batch_id=batch_id)
+
+
+def _insert(con, r: dict, who: str, now: datetime, batch_id) -> None:
+    con.execute(
+        "INSERT INTO target (id, area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
+        "baseline_period, set_by, set_at, replaced_at, replaced_by, replaced_by_batch, batch_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)",
+        [store.next_id(con, "target"), r["area_code"], r["metric_id"], r["period_label"], r["from_period"],
+         r["to_period"], r["target"], r["tolerance"], r["baseline_period"], who, now, batch_id])
+
+
 # The current target for an area, metric and periods (its target and tolerance).
 _CURRENT = ("SELECT target, tolerance FROM target WHERE replaced_at IS NULL AND area_code = ? AND metric_id = ? "
             "AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
@@ -79,16 +164,26 @@ _CURRENT = ("SELECT target, tolerance FROM target WHERE replaced_at IS NULL AND 
 
 
 def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: str | None = None,
-                  batch_id: int | None = None, actor: access.Actor | None = None) -> int:
+                  batch_id: int | None = None, actor: access.Actor | None = None, ended: list | None = None) -> int:
     """Write checked target rows inside the caller's transaction. A target is never deleted: the one it
     replaces is marked replaced (when, by whom, by which batch), so the targets as they stood on any
     date can be shown again. With replace_area, every current target of that area is replaced;
-    otherwise each row replaces the target for the same area, metric and period. With an actor, each
-    target set goes into the audit trail with the target it replaced."""
+    otherwise each row replaces the target for the same area, metric and period. Two targets never
+    both apply to one measure and period: a standing target that runs on is ended where a later one
+    begins, and any other overlap is refused (TargetOverlap), as are overlapping rows. With an actor,
+    each target set goes into the audit trail with the target it replaced."""
+    clash = overlapping_rows(rows)
+    if clash:
+        a, b = clash[0]
+        raise TargetOverlap(f"Nothing was saved: two targets for {a['metric_id']} overlap, "
+                            f"{_range_words(a['from_period'], a['to_period'])} and "
+                            f"{_range_words(b['from_period'], b['to_period'])}. Give the first an end.")
     if replace_area:
         con.execute("UPDATE target SET replaced_at = ?, replaced_by = ?, replaced_by_batch = ? "
                     "WHERE area_code = ? AND replaced_at IS NULL", [now, who, batch_id, replace_area])
     for r in rows:
+        if not replace_area:
+            _make_room(con, r, who, now, batch_id, actor, ended)
         key = [r["area_code"], r["metric_id"], r["period_label"], r["from_period"], r["to_period"]]
         old = None
         if not replace_area:
@@ -101,12 +196,7 @@ def write_targets(con, rows: list[dict], who: str, now: datetime, replace_area: 
                 "AND period_label IS NOT DISTINCT FROM ? AND from_period IS NOT DISTINCT FROM ? "
                 "AND to_period IS NOT DISTINCT FROM ?",
                 [now, who, batch_id, *key])
-        con.execute(
-            "INSERT INTO target (id, area_code, metric_id, period_label, from_period, to_period, target, tolerance, "
-            "baseline_period, set_by, set_at, replaced_at, replaced_by, replaced_by_batch, batch_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)",
-            [store.next_id(con, "target"), *key, r["target"], r["tolerance"], r["baseline_period"], who, now,
-             batch_id])
+        _insert(con, r, who, now, batch_id)
         if actor is not None:
             audit.record(con, actor, audit.TARGET_SET, area_code=r["area_code"], subject=_subject(*key[1:]),
                          old=old, new=_words(r["target"], r["tolerance"]), batch_id=batch_id)
@@ -131,12 +221,16 @@ def check_rows(con, rows: list[dict], actor: access.Actor) -> None:
         audit.check(con, actor, access.TARGETS, code, subject="targets")
 
 
-def save_targets(con, rows: list[dict], *, actor: access.Actor, replace_area: str | None = None) -> int:
-    """Write checked target rows in one transaction (see write_targets), if the actor may."""
+def save_targets(con, rows: list[dict], *, actor: access.Actor, replace_area: str | None = None,
+                 ended: list | None = None) -> int:
+    """Write checked target rows in one transaction (see write_targets), if the actor may. `ended`
+    collects, in words, any standing target ended where a new one begins."""
     check_rows(con, rows + ([{"area_code": replace_area}] if replace_area else []), actor)
 
     def store_them(con) -> int:
-        count = write_targets(con, rows, actor.label, datetime.now(), replace_area, actor=actor)
+        if ended is not None:
+            ended.clear()  # a retried transaction says only what its last attempt did
+        count = write_targets(con, rows, actor.label, datetime.now(), replace_area, actor=actor, ended=ended)
         store.bump_data_version(con)
         return count
 

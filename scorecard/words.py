@@ -36,6 +36,11 @@ ILLUSTRATIVE_LABEL = "illustrative"
 PROVISIONAL_LABEL = "local (provisional)"
 NOT_COMPARABLE = "not directly comparable"
 CONTEXT_ONLY = f"context only, {NOT_COMPARABLE}"
+NO_COMPARABLE = "no comparable national figure"
+BEHIND_LABEL = "behind"
+NO_CLEAR_CHANGE = "no clear change"
+RANK_UNCERTAIN = "rank uncertain: small numbers"
+SIMILAR = "similar to"
 SUPPRESSED_MARK = "c"
 RATE_UNITS = ("%", "rate per 100", "per 10,000")
 NOT_RATED = "Not rated"
@@ -60,6 +65,14 @@ def lower_first(text: str) -> str:
     if not word[:1].isupper() or any(c.isupper() for c in word[1:]) or base in NAMES:
         return text
     return text[:1].lower() + text[1:]
+
+
+def measure_choice(metric) -> str:
+    """A measure as a chooser lists it, so typing either name finds it: 'Complaints answered on time
+    (SEND complaints responded to within timescale)', the short name the summary uses first."""
+    if metric.short_name and metric.short_name != metric.name:
+        return f"{metric.short_name} ({metric.name})"
+    return metric.name
 
 
 def upper_first(text: str) -> str:
@@ -180,6 +193,14 @@ def compare_word(value: float, other: float, decimals: int) -> str:
     return "above" if value > other else "below"
 
 
+def versus(value, other, decimals: int, interval=None) -> str:
+    """'above', 'below', 'the same as', or 'similar to' where `other` lies inside the figure's 95%
+    confidence interval (uncertainty.Interval): the difference could be chance."""
+    if interval is not None and interval.contains(other):
+        return SIMILAR
+    return compare_word(value, other, decimals)
+
+
 def since(value, previous, previous_period, metric, kind: str | None = None) -> str:
     """'down from 17.8% in 2023', 'the same as in 2023': the change in size only, never a verdict."""
     word = compare_word(value, previous, metric.decimals)
@@ -236,7 +257,29 @@ def mix(row) -> str:
 
 
 def period(row) -> str:
-    return row.period.describe() if row.period is not None else "no figure yet"
+    """'2024', '2024/25', 'Autumn term 2026/27', 'January 2025 census' (short, for a table's narrow
+    column), and '(behind)' where the figure is older than its source should have by now."""
+    if row.period is None:
+        return "no figure yet"
+    return period_phrase(row.period) + (f" ({BEHIND_LABEL})" if getattr(row, "behind", None) else "")
+
+
+def interval(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """'3.9% to 8.8%': the latest figure's 95% confidence interval, or '' where it has none."""
+    found = getattr(row, "interval", None)
+    if found is None or "value" in hidden:
+        return ""
+    return f"{fmt(found.lower, row.metric)} to {fmt(found.upper, row.metric)}"
+
+
+def interval_line(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
+    """'95% confidence interval: 3.9% to 8.8% (Wilson score interval)', for a measure's detail."""
+    said = interval(row, hidden)
+    if not said:
+        return ""
+    from .uncertainty import METHOD_WORDS
+
+    return f"95% confidence interval: {said} ({METHOD_WORDS.get(row.interval.method, row.interval.method)})"
 
 
 def direction(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
@@ -248,7 +291,7 @@ def direction(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
         return "no earlier figure"
     how = row.direction
     mark = arrow(row.change, row.metric)
-    if how in ("better", "worse", "no change"):
+    if how in ("better", "worse", "no change", NO_CLEAR_CHANGE):
         return f"{mark} {how}"
     return f"{mark} {'up' if row.change > 0 else 'down'}"
 
@@ -265,6 +308,8 @@ def change(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
     how = row.direction
     if how in ("better", "worse"):
         return f"{text}: {how}"
+    if how == NO_CLEAR_CHANGE:
+        return f"{text}: {NO_CLEAR_CHANGE} (within the 95% confidence intervals)"
     if how == "changed" and (row.small_numbers or row.previous_small_numbers):
         return f"{text} ({SMALL_NUMBERS})"
     return text
@@ -277,7 +322,7 @@ def delta(row) -> dict:
     if is_missing(row.change) or row.previous_period is None:
         return {"delta": None, "arrow": "off", "colour": "gray"}
     how = row.direction
-    text = change_words(row.change, row.metric) + (f": {how}" if how in ("better", "worse") else "")
+    text = change_words(row.change, row.metric) + (f": {how}" if how in ("better", "worse", NO_CLEAR_CHANGE) else "")
     if how == "changed" and (row.small_numbers or row.previous_small_numbers):
         text += f" ({SMALL_NUMBERS_SHORT})"
     arrow_name = {"↑": "up", "↓": "down"}.get(arrow(row.change, row.metric), "off")
@@ -310,6 +355,8 @@ def _comparator(row, value, hidden_name: str, hidden: frozenset[str] | set[str],
     cm = row.comparator_metric
     if cm is None:
         return "not published nationally"
+    if row.period is not None and row.comparator_period is not None and not row.like_with_like:
+        return NO_COMPARABLE
     when = f" ({row.comparator_period.label})" if row.comparator_period is not None else ""
     if hidden_name in hidden:
         return SUPPRESSED_MARK + when
@@ -331,6 +378,9 @@ def region(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
 
 def neighbours(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
     """'48.5%, mean of 10 of 10 (2024)'."""
+    if row.comparator_metric is not None and row.period is not None and row.comparator_period is not None \
+            and not row.like_with_like:
+        return NO_COMPARABLE
     if row.comparator_metric is not None and is_missing(row.sn_mean) and row.sn_of:
         return f"none of {row.sn_of} has a figure"
     suffix = f", {sn_words(row.sn_count, row.sn_of)}" if row.sn_of else ""
@@ -388,30 +438,40 @@ def position(row, area_level: str = "la") -> str:
     why = not_ranked_reason(m, row.small_numbers)
     if why:
         return f"not ranked: {why}"
+    if getattr(row, "rank_uncertain", False):
+        return RANK_UNCERTAIN
     if not row.rank:
         return "not ranked"
     text = f"{ordinal(row.rank)} of {row.rank_of}"
     if m.polarity == "context":
-        return f"{text} (1 = highest)"
-    return f"{text}, band {BAND_WORDS[row.quartile]}" if row.quartile else text
+        text = f"{text} (1 = highest)"
+    elif row.quartile:
+        text = f"{text}, band {BAND_WORDS[row.quartile]}"
+    # Flagged in the cell; the sentence and the measure's detail say why (rank_caveat).
+    return f"{text}; not comparable" if getattr(row, "rank_caveat", None) else text
 
 
 def baseline(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
-    """The figure at a stocktake's baseline: '50.1% (2022)'."""
+    """The figure at a stocktake's baseline: '50.1% (2022)', or for a termly measure the nearest term's
+    '34.7% (Spring 2024/25, the nearest term to the baseline, calendar year 2024)'."""
     if not row.baseline_period:
         return "no figure at the baseline"
     if "baseline" in hidden:
         return SUPPRESSED_MARK
-    return f"{fmt(row.baseline, row.metric)} ({row.baseline_period})"
+    note = getattr(row, "baseline_note", None)
+    return f"{fmt(row.baseline, row.metric)} ({row.baseline_period}{', ' + note if note else ''})"
 
 
 def change_since_baseline(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
-    """'down 44.1 points'."""
+    """'down 44.1 points', flagged where it crosses a series break: 'down 44.1 points (across the series
+    break at 2023 (…): not strictly comparable)'."""
     if "change_since_baseline" in hidden:
         return SUPPRESSED_MARK
     if is_missing(row.change_since_baseline):
         return "—"
-    return change_words(row.change_since_baseline, row.metric)
+    text = change_words(row.change_since_baseline, row.metric)
+    crossed = getattr(row, "baseline_break", None)
+    return f"{text} (across {crossed}: not strictly comparable)" if crossed else text
 
 
 def _meets(value, goal, polarity: str) -> bool:
@@ -441,16 +501,26 @@ def progress(row, hidden: frozenset[str] | set[str] = frozenset()) -> str:
     return f"{p:.0f}% of the way from the baseline to the target"
 
 
-def rag_counts(counts_by_rag: dict[str, int], not_rated: int) -> str:
-    """'3 red, 2 amber, 5 green, 4 not rated' (in that order, zeros included)."""
+def illustrative_rated_words(illustrative_rated: int) -> str:
+    """'plus 4 rated on illustrative figures': ratings on made-up figures, never counted as the area's."""
+    return f"plus {illustrative_rated} rated on illustrative figures" if illustrative_rated else ""
+
+
+def rag_counts(counts_by_rag: dict[str, int], not_rated: int, illustrative_rated: int = 0) -> str:
+    """'3 red, 2 amber, 5 green, 4 not rated' (in that order, zeros included), then 'plus 4 rated on
+    illustrative figures' where there are any (they are not in the counts)."""
     parts = [f"{counts_by_rag.get(k, 0)} {k.lower()}" for k in ("Red", "Amber", "Green")]
-    return ", ".join(parts + [f"{not_rated} not rated"])
+    text = ", ".join(parts + [f"{not_rated} not rated"])
+    more = illustrative_rated_words(illustrative_rated)
+    return f"{text}; {more}" if more else text
 
 
-def rag_counts_with_shapes(counts_by_rag: dict[str, int], not_rated: int) -> str:
-    """'■ 3 red, ▲ 2 amber, ● 5 green, 4 not rated'."""
+def rag_counts_with_shapes(counts_by_rag: dict[str, int], not_rated: int, illustrative_rated: int = 0) -> str:
+    """'■ 3 red, ▲ 2 amber, ● 5 green, 4 not rated; plus 4 rated on illustrative figures'."""
     parts = [f"{ICONS[k]} {counts_by_rag.get(k, 0)} {k.lower()}" for k in ("Red", "Amber", "Green")]
-    return ", ".join(parts + [f"{not_rated} not rated"])
+    text = ", ".join(parts + [f"{not_rated} not rated"])
+    more = illustrative_rated_words(illustrative_rated)
+    return f"{text}; {more}" if more else text
 
 
 # ---------------------------------------------------------------- sentences
@@ -468,6 +538,22 @@ def statement(metric, area_name: str, value_words: str, when: Period | str, kind
 
 def _same_measure(row) -> bool:
     return row.comparator_metric is not None and row.comparator_metric.id == row.metric.id
+
+
+def unlike(row) -> str:
+    """Why a national figure is not like with like: 'the nearest national measure, tribunal appeals
+    registered, counts a calendar year, not a term'."""
+    cm, cp = row.comparator_metric, row.comparator_period
+    nearest = f"the nearest national measure, {lower_first(cm.label)},"
+    if row.period is not None and cp.kind != row.period.kind:
+        kind = period_rules.KIND_WORDS.get(cp.kind, cp.kind)
+        own = period_rules.KIND_WORDS.get(row.period.kind, row.period.kind)
+        if row.period.kind == "term":
+            own = "a census day in a term" if "census" in row.metric.name.lower() else "a term"
+        else:
+            own = f"a {own}"
+        return f"{nearest} covers {'an' if kind[:1] in 'aeiou' else 'a'} {kind}, not {own}"
+    return f"{nearest} is in other units"
 
 
 def _compared_with_england(row) -> bool:
@@ -506,7 +592,7 @@ def finding(row, area_name: str, hidden: frozenset[str] | set[str] = frozenset()
     if "change" not in hidden and not is_missing(row.previous) and row.previous_period is not None:
         clauses.append(since(row.value, row.previous, row.previous_period, m))
     if "england" not in hidden and _compared_with_england(row):
-        clauses.append(f"{compare_word(row.value, row.england, m.decimals)} England "
+        clauses.append(f"{versus(row.value, row.england, m.decimals, row.interval)} England "
                        f"({fmt(row.england, m)}{_comparator_when(row)})")
     return text + (", " + " and ".join(clauses) if clauses else "")
 
@@ -526,9 +612,10 @@ def sentence(row, area_name: str) -> str:
         clauses.append(since(row.value, row.previous, row.previous_period, m))
     if _compared_with_england(row):
         when = _comparator_when(row)
-        comparisons = [(compare_word(row.value, row.england, m.decimals), f"England ({fmt(row.england, m)}{when})")]
+        comparisons = [(versus(row.value, row.england, m.decimals, row.interval),
+                        f"England ({fmt(row.england, m)}{when})")]
         if not is_missing(row.sn_mean):
-            comparisons.append((compare_word(row.value, row.sn_mean, m.decimals),
+            comparisons.append((versus(row.value, row.sn_mean, m.decimals, row.interval),
                                 f"its statistical neighbours ({fmt(row.sn_mean, m)}, "
                                 f"{sn_words(row.sn_count, row.sn_of)}{when})"))
         if len(comparisons) == 2 and comparisons[0][0] == comparisons[1][0]:
@@ -540,13 +627,17 @@ def sentence(row, area_name: str) -> str:
         text += f" {alongside(row)}."
     if row.small_numbers:
         text += " It is based on small numbers, so it is not compared with other areas or ranked."
+    elif getattr(row, "rank_uncertain", False) and _same_measure(row):
+        text += (f" Its 95% confidence interval ({interval(row)}) is too wide to place it among other areas: "
+                 f"{RANK_UNCERTAIN}.")
     elif row.rank and _same_measure(row):
         text += (f" It is the {ordinal(row.rank)} highest of {row.rank_of} local authorities."
                  if m.polarity == "context" else f" It ranks {ordinal(row.rank)} of {row.rank_of}.")
+        if getattr(row, "rank_caveat", None):
+            text += f" That rank is not comparable with other areas': {row.rank_caveat}."
     cm = row.comparator_metric
-    if cm is not None and not _same_measure(row) and not is_missing(row.england) and not cm.is_total:
-        text += (f" The nearest national measure ({cm.label}) was {fmt(row.england, cm)} for England "
-                 f"{period_in(row.comparator_period)}: {CONTEXT_ONLY}.")
+    if cm is not None and not row.like_with_like and row.comparator_period is not None:
+        text += f" There is {NO_COMPARABLE}: {unlike(row)}."
     if row.rating.rag:
         text += f" Against the local target it is rated {row.rating.rag}: {row.rating.reason}"
     return text
@@ -556,14 +647,16 @@ def summary(card) -> list[str]:
     """A lead sentence, then one sentence per measure in scorecard order (card.Card)."""
     lead = f"This scorecard for {card.area_name} covers {len(card.rows)} measures for {card.term.describe()}."
     by_rag = card.rag_counts()
-    if any(by_rag.values()):
+    illustrative = card.illustrative_rated()
+    if any(by_rag.values()) or illustrative:
         not_rated = sum(1 for r in card.rows if not r.rating.rag)
-        lead += f" Against local targets: {rag_counts(by_rag, not_rated)}."
+        lead += f" Against local targets: {rag_counts(by_rag, not_rated, illustrative)}."
     compared = [r for r in card.rows if _compared_with_england(r) and r.metric.polarity != "context"
                 and r.comparator_period is not None and r.period is not None
                 and r.comparator_period.label == r.period.label]
     if compared:
-        better = sum(1 for r in compared if compare_word(r.value, r.england, r.metric.decimals) != "the same as"
+        better = sum(1 for r in compared
+                     if versus(r.value, r.england, r.metric.decimals, r.interval) not in ("the same as", SIMILAR)
                      and (r.value > r.england) == (r.metric.polarity == "higher"))
         lead += (f" Of {len(compared)} measures with an England figure for the same period, it does better than "
                  f"England on {better if better else 'none'}.")
@@ -635,7 +728,10 @@ def trend_title(frame: pd.DataFrame, metric, area_name: str) -> str:
         if small:
             context.append(f"England {fmt(e, metric)} (context only: small numbers are not compared)")
         else:
-            clauses.append(f"{compare_word(latest['value'], e, metric.decimals)} England ({fmt(e, metric)})")
+            from .uncertainty import interval as interval_of
+
+            around = interval_of(metric.unit, latest.get("numerator"), latest.get("denominator"), metric.signed)
+            clauses.append(f"{versus(latest['value'], e, metric.decimals, around)} England ({fmt(e, metric)})")
     neighbours_rows = frame[(frame["role"] == "neighbours") & (frame["period"] == latest["period"])]
     if metric.is_total and len(neighbours_rows) and not is_missing(neighbours_rows.iloc[0]["value"]):
         n = neighbours_rows.iloc[0]["value"]
@@ -772,7 +868,8 @@ def ranking_title(frame: pd.DataFrame, metric, area, england_value: float | None
     if len(mine) and not is_missing(mine.iloc[0]["value"]) and is_missing(mine.iloc[0]["rank"]):
         r = mine.iloc[0]
         why = (f"{total_kind(metric)}, not ranked: bigger areas have more" if metric.is_total else
-               f"{SMALL_NUMBERS_SHORT}, not ranked" if flag(r.get("small_numbers")) else "not ranked")
+               f"{SMALL_NUMBERS_SHORT}, not ranked" if flag(r.get("small_numbers")) else
+               RANK_UNCERTAIN if flag(r.get("rank_uncertain")) else "not ranked")
         return f"{area.name}: {label} {during} was {r['value_words']} ({why}){'; ' + eng if eng else ''}"
     if len(mine) and not is_missing(mine.iloc[0]["value"]):
         r = mine.iloc[0]
@@ -808,8 +905,8 @@ def ranking_description(frame: pd.DataFrame, metric, area, neighbour_codes: list
             f"({bottom['area_name']}).")
     unranked = frame[frame["value"].notna() & frame["rank"].isna()] if "rank" in frame else frame.iloc[0:0]
     if len(unranked):
-        text += (f" {len(unranked)} with small numbers are left out of the ranking: "
-                 f"{join(list(unranked['area_name']))}.")
+        text += (f" {len(unranked)} with small numbers (too few cases, or a 95% confidence interval too wide to "
+                 f"rank with confidence) are left out of the ranking: {join(list(unranked['area_name']))}.")
     mine = frame[frame["area_code"] == area.code]
     if len(mine):
         r = mine.iloc[0]
@@ -843,7 +940,8 @@ def hex_description(frame: pd.DataFrame, metric, hex_count: int) -> str:
     words_for = band_words(metric)
     by_band = frame["band"].value_counts()
     bands = [f"{words_for[b]}: {int(by_band.get(b, 0))}" for b in "ABCD" if by_band.get(b, 0)]
-    small = int((_frame_flag(frame, "small_numbers") & frame["value"].notna()).sum())
+    small = int(((_frame_flag(frame, "small_numbers") | _frame_flag(frame, "rank_uncertain"))
+                 & frame["value"].notna() & frame["band"].isna()).sum())
     no_figure = hex_count - int(by_band.sum()) - small
     small_words = f"; small numbers, not banded (hollow circle): {small}" if small else ""
     return (f"Hex map of England's {hex_count} upper-tier local authorities, one hexagon each, shaded and lettered "
@@ -868,11 +966,33 @@ class SourceUse:
     def words(self) -> str:
         span = self.first if self.first == self.last else f"{self.first} to {self.last}"
         released = "" if not self.released else (f", {self.released}" if self.released.startswith("imported")
-                                                  else f", released {self.released}")
+                                                  else f", released {released_words(self.released)}")
         note = f" ({self.note})" if self.note else ""
         who = self.title if not self.publisher or self.title.startswith(self.publisher) else \
             f"{self.publisher}, {self.title}"
         return f"{who}{released}: {span}{note}"
+
+
+_NOT_RECORDED = re.compile(r"(\d{4}) \(month not recorded\)")
+_WHEN = re.compile(r"(?:(?:" + "|".join(period_rules.MONTHS) + r") )?\d{4}|\d{1,2} (?:"
+                   + "|".join(period_rules.MONTHS) + r") \d{4}")
+
+
+def released_cell(released) -> str:
+    """A release's date as far as it is known, for a table's cell: 'June 2025', '2026' (a year whose
+    month the publisher did not give)."""
+    text = "" if released is None or is_missing(released) else str(released).strip()
+    found = _NOT_RECORDED.fullmatch(text)
+    return found.group(1) if found else text
+
+
+def released_words(released) -> str:
+    """When a release came out, as it reads after 'released': 'in June 2025', 'in 2026' (only the year
+    is known), 'on 18 July 2024', 'after 10 November 2023 (…)' (as the register words it)."""
+    text = released_cell(released)
+    if not _WHEN.fullmatch(text):
+        return text
+    return f"on {text}" if text.count(" ") == 2 else f"in {text}"
 
 
 def source_line(uses: list[SourceUse]) -> str:
@@ -934,12 +1054,14 @@ def sn_words(sn_count, sn_of) -> str:
     return f"mean of {int(sn_count or 0)} of {int(sn_of)}"
 
 
-def rank_cell(metric, rank, rank_of, value, small_numbers: bool) -> str:
+def rank_cell(metric, rank, rank_of, value, small_numbers: bool, uncertain: bool = False) -> str:
     """A table's rank cell: '145th of 149', or why there is none: 'not ranked: small numbers',
-    'not ranked: a count (bigger areas have more)', 'not ranked' (no figure)."""
+    'rank uncertain: small numbers', 'not ranked: a count (bigger areas have more)', 'not ranked'."""
     if not is_missing(rank):
         return rank_words(rank, rank_of, metric.polarity)
     why = not_ranked_reason(metric, small_numbers) if not is_missing(value) else ""
+    if not why and uncertain and not is_missing(value):
+        return RANK_UNCERTAIN
     return f"not ranked: {why}" if why else "not ranked"
 
 
@@ -957,14 +1079,17 @@ def not_ranked_reason(metric, small_numbers: bool) -> str:
     return ""
 
 
-def no_band_words(metric, value, small_numbers: bool) -> str:
-    """Why a local authority has no band: no figure, small numbers, or a count (never compared)."""
+def no_band_words(metric, value, small_numbers: bool, uncertain: bool = False) -> str:
+    """Why a local authority has no band: no figure, small numbers (or a rank made uncertain by them),
+    or a count (never compared)."""
     if is_missing(value):
         return "no band: no figure"
     if metric.is_total:
         return f"no band: {total_kind(metric)}, not compared across areas (bigger areas have more)"
     if small_numbers:
         return "no band: small numbers"
+    if uncertain:
+        return "no band: rank uncertain (small numbers)"
     return "no band"
 
 

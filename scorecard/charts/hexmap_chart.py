@@ -28,7 +28,7 @@ def _group(row) -> str:
         return NO_FIGURE
     if isinstance(row["band"], str):
         return row["band"]
-    return SMALL if words.flag(row.get("small_numbers")) else NO_FIGURE
+    return SMALL if words.flag(row.get("small_numbers")) or words.flag(row.get("rank_uncertain")) else NO_FIGURE
 
 
 def hex_chart(hexes: dict[str, dict], frame: pd.DataFrame, metric: Metric, area_code: str | None = None) -> go.Figure:

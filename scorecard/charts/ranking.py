@@ -2,8 +2,9 @@
 the chosen area and its statistical neighbours highlighted, England as a line and the quartile bands
 marked by letter; and the table of every authority behind it.
 
-A figure on small numbers, and any count, is not ranked (comparators.py), so it gets no bar among
-the ranked: a 100% from 1 request is not drawn beside the best. The table lists it with the reason.
+A figure on small numbers (a small denominator, or a 95% confidence interval too wide for its rank
+to stand), and any count, is not ranked (comparators.py), so it gets no bar among the ranked: a 100%
+from 1 request is not drawn beside the best. The table lists it with the reason.
 """
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ def ranking_frame(table: pd.DataFrame, period: str, metric: Metric, current_code
                     for r, n, q in zip(rows["rank"], rows["rank_of"], rows["quartile"])]
     band_words = words.band_words(metric)
     small = [words.flag(s) for s in rows["small_numbers"]] if "small_numbers" in rows else [False] * len(rows)
-    rows["small_numbers"] = small
-    rows["band_words"] = [band_words[b] if b in band_words else words.no_band_words(metric, v, s)
-                          for b, v, s in zip(rows["band"], rows["value"], small)]
+    uncertain = [words.flag(u) for u in rows["rank_uncertain"]] if "rank_uncertain" in rows else [False] * len(rows)
+    rows["small_numbers"], rows["rank_uncertain"] = small, uncertain
+    rows["band_words"] = [band_words[b] if b in band_words else words.no_band_words(metric, v, s, u)
+                          for b, v, s, u in zip(rows["band"], rows["value"], small, uncertain)]
     rows["value_words"] = [fmt(v, metric, st) if is_missing(v) else words.point(v, metric, st, n, d, s)
                            for v, st, n, d, s in zip(rows["value"], rows["status"], rows["numerator"],
                                                      rows["denominator"], small)]
-    rows["rank_words"] = [words.rank_cell(metric, r, n, v, s)
-                          for r, n, v, s in zip(rows["rank"], rows["rank_of"], rows["value"], small)]
+    rows["rank_words"] = [words.rank_cell(metric, r, n, v, s, u)
+                          for r, n, v, s, u in zip(rows["rank"], rows["rank_of"], rows["value"], small, uncertain)]
     rows["no_figure"] = rows["value"].isna()
     rows = rows.sort_values(["no_figure", "rank", "area_name"], na_position="last")
     return rows.drop(columns="no_figure").reset_index(drop=True)

@@ -27,7 +27,7 @@ from .style import CHAR_PX, MAX_SERIES, UNIT_TITLES, axis, lay_out, safe, series
 ROLE_ORDER = ("area", "area_national", "england", "region", "neighbours")
 FRAME_COLUMNS = ["role", "series", "metric_id", "decimals", "area_code", "area_name", "level", "region_code",
                  "la_number", "period", "period_kind", "start_date", "end_date", "value", "numerator", "denominator",
-                 "small_numbers", "status", "note", "source_id"]
+                 "ci_lower", "ci_upper", "small_numbers", "status", "note", "source_id"]
 # Where the middle of a period of each kind falls in its year: the axis puts a tick under each
 # period of the chart's main kind (a term chart ticks at each autumn: one per academic year).
 PHASE = {"calendar_year": 0.5, "academic_year": 0.16, "financial_year": 0.75, "term": 0.83, "census_date": 0.04,
@@ -56,6 +56,7 @@ def _series_rows(rows: pd.DataFrame, role: str, name: str, metric: Metric, value
         "period_kind": rows["period_kind"], "start_date": rows["start_date"], "end_date": rows["end_date"],
         "value": pd.to_numeric(rows[value], errors="coerce").astype("float64"),
         "numerator": column("numerator"), "denominator": column("denominator"),
+        "ci_lower": column("ci_lower"), "ci_upper": column("ci_upper"),
         "small_numbers": column("small_numbers", False),
         "status": rows[status] if status else None,
         "note": note if note is not None else None,

@@ -128,4 +128,10 @@ def check_rows(ctx: ImportContext, rows: list[dict], file_name: str,
         clean.append({"area_code": code, "metric_id": metric.id, "period_label": labels.get("period"),
                       "from_period": labels.get("from_period"), "to_period": labels.get("to_period"),
                       "target": target, "tolerance": tolerance, "baseline_period": labels.get("baseline_period"), "_row": line})
+    from ..targets import overlapping_rows
+
+    for first, second in overlapping_rows(clean):  # two targets for one measure and period: never both
+        problems.append(Issue(file_name, f"overlaps the target in row {first['_row']}: both would apply to "
+                                         f"{second['metric_id']} in the same periods; give the earlier one an end "
+                                         "(to_period)", row=second["_row"], column="from_period"))
     return clean, problems

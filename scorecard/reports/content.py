@@ -34,7 +34,7 @@ from ..areas import ENGLAND, AreaIndex
 from ..tables import MetricTables
 from ..formatting import fmt, is_missing
 from ..published import ILLUSTRATIVE
-from ..register import LICENCE_ATTRIBUTION, Metric, metrics_from_store, settings
+from ..register import LICENCE_ATTRIBUTION, LOCAL_ATTRIBUTION, Metric, metrics_from_store, settings
 from .. import suppression
 
 CHART_DPI = 150  # printed charts: sharp at A4 text width; the PDF and Word packs share each drawing
@@ -151,6 +151,11 @@ class Pack:
     # before the latest inspection (see opening_statements).
     opening: list[str] = field(default_factory=list)
     detail: bool = False  # the PowerPoint deck carries each measure's slide in an appendix
+    # For the first page and the first slide, at body size: a release behind the figures is past due
+    # and not loaded ("The newest national figures here are for 2024. DfE's June 2026 release ... has
+    # not been loaded."), and that illustrative figures are present. None when neither applies.
+    overdue: str | None = None
+    illustrative_notice: str | None = None
 
     @property
     def area_name(self) -> str:
@@ -242,7 +247,7 @@ class Pack:
     def opening_statements(self) -> list[str]:
         """The plain sentences, at body size, under the title of page 1 and of the first slide: what a
         reader must not miss before the figures (Pack.opening), then the latest area SEND inspection."""
-        return [s for s in (*self.opening, self.inspection) if s]
+        return [s for s in (*self.opening, self.overdue, self.illustrative_notice, self.inspection) if s]
 
     def dashboard_url(self, metric_id: str | None = None) -> str:
         """The same view on the dashboard: the scorecard for the area and term, or with a measure, that
@@ -371,7 +376,9 @@ def section(view: RowView, pack_card: card_module.Card, tables: MetricTables, ta
                 "neighbours": [_num(v) for v in local["sn_mean"]]}
         comp_hidden = {("neighbours" if k == "sn_mean" else k): v for k, v in comp_hidden.items()}
     elif cm is not None and row.comparator_period is not None:
-        comparator_note = (f"England, the region and the neighbours are given for the nearest national measure "
+        comparator_note = (f"There is {words.NO_COMPARABLE}: {words.unlike(row)}, so England, the region and the "
+                           "neighbours are neither charted nor compared." if not row.like_with_like else
+                           f"England, the region and the neighbours are given for the nearest national measure "
                            f"({cm.label}, {row.comparator_period.describe()}) in the summary table, as context "
                            f"only: they are {words.NOT_COMPARABLE} with this local series, so they are not charted.")
     target_values = []
@@ -447,8 +454,9 @@ def _used_sources(src: pd.DataFrame, metric_ids: set[str]) -> pd.DataFrame:
     src = src[used].copy()
     src["licence"] = src["licence"].fillna("")
     src["attribution"] = [a if isinstance(a, str) and a else (LICENCE_ATTRIBUTION if "Open Government" in lic
-                                                             else "Local figures supplied by the area; not published.")
+                                                             else LOCAL_ATTRIBUTION)
                           for a, lic in zip(src["attribution"], src["licence"])]
+    src["released"] = [words.released_cell(r) for r in src["released"]]
     return src.reset_index(drop=True)
 
 
@@ -474,9 +482,10 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     metrics = metrics_from_store(con)
     tables = table_for or MetricTables(con, metrics)
     if public:
-        built, hidden = suppression.public_card(con, area.code, term, threshold, baseline=baseline, table_for=tables)
+        built, hidden = suppression.public_card(con, area.code, term, threshold, baseline=baseline, table_for=tables,
+                                                today=produced)
     else:
-        built = card_module.build(con, area.code, term, baseline=baseline, table_for=tables)
+        built = card_module.build(con, area.code, term, baseline=baseline, table_for=tables, today=produced)
         hidden = {r.metric.id: set() for r in built.rows}
     board = summary.board_summary(built, area.level, hidden)
     lines = {r.metric_id: r for g in board for r in g.rows}
@@ -495,26 +504,50 @@ def build_pack(con, area_code: str, term, public: bool = False, baseline=None,
     notes.append(f"A rate on fewer than {settings().small_number_threshold} cases is labelled \"{words.SMALL_NUMBERS}\": "
                  "it is not ranked or banded, and its change is not called better or worse. A count is not ranked "
                  "or banded either: bigger areas have more.")
+    notes.append("Every rate built from counts has a 95% confidence interval (Wilson's for a percentage, an exact "
+                 "Poisson or Byar's interval for a rate per 100 or per 10,000). A rank and band are shown only where "
+                 "the interval lies within the figure's own quartile band and at most one next to it; otherwise "
+                 f"\"{words.RANK_UNCERTAIN}\". A change is better or worse only where the two periods differ at "
+                 f"the 95% level; otherwise \"{words.NO_CLEAR_CHANGE}\". \"Similar to England\" means England's "
+                 "figure lies inside the interval.")
     notes.append("Comparators (England, region, statistical neighbours) are the latest published figures, each "
-                 "labelled with its own period. Where the periods or units differ from the area's figure they are "
-                 f"context only, \"{words.NOT_COMPARABLE}\", with no difference and no better or worse.")
+                 "labelled with its own period. Where no national figure measures the same thing over the same "
+                 f"kind of period, the comparator says \"{words.NO_COMPARABLE}\".")
     notes.append("RAG ratings are against the board's local targets. " + rag.RULES[rag.DEFAULT_RULE]
                  + " Measures without a target are not rated.")
     ids = {r.metric.id for r in built.rows} | {r.comparator_metric.id for r in built.rows if r.comparator_metric}
     all_sources = queries.sources(con)
     used = _used_sources(all_sources, ids)
-    releases = sources_info.latest_releases(
-        all_sources, queries.latest_periods(con), produced,
-        publication_ids=sources_info.publications_behind(all_sources, ids))
+    latest_periods = queries.latest_periods(con)
+    behind = sources_info.publications_behind(all_sources, ids)
+    releases = sources_info.latest_releases(all_sources, latest_periods, produced, publication_ids=behind)
     return Pack(card=built, public=public, threshold=threshold, produced=produced,
                 summary=narrative.summary(built), rows=views, sections=sections, caveats=caveats, notes=notes,
                 sources=used[SOURCE_COLUMNS] if len(used) else pd.DataFrame(columns=SOURCE_COLUMNS),
                 board=board, releases=releases, inspection=_inspection_line(con, area), detail=detail,
-                not_as_at=plan_history.caveats(con, settings().small_number_threshold))
+                not_as_at=plan_history.caveats(con, settings().small_number_threshold),
+                overdue=sources_info.overdue_sentence(all_sources, latest_periods, produced, behind),
+                illustrative_notice=illustrative_notice(board))
+
+
+def illustrative_notice(board: list[summary.SummaryGroup]) -> str | None:
+    """'Illustrative figures are present: 9 of the 24 figures are made-up sample figures, not real
+    data. The 5 ratings on them are counted apart from the area's own.' None when there are none."""
+    total = summary.totals(board)
+    shown = sum(r.illustrative for r in total.rows)
+    if not shown:
+        return None
+    text = (f"Illustrative figures are present: {shown} of the {len(total.rows)} figures are made-up sample "
+            "figures, not real data, each labelled \"illustrative\".")
+    if total.illustrative_rated:
+        rated = total.illustrative_rated
+        text += (f" The {rated} rating{'s' if rated > 1 else ''} on them {'are' if rated > 1 else 'is'} counted "
+                 "apart from the area's own.")
+    return text
 
 
 def _inspection_line(con, area) -> str | None:
     from .. import inspections
 
     found = inspections.latest(con, area.code) if area.level == "la" else None
-    return found.sentence() if found else None
+    return found.sentence(data_to=inspections.data_runs_to(con)) if found else None

@@ -247,7 +247,6 @@ def summary_table(pack: Pack, width: float, size: float) -> Table:
     table = Table(rows, colWidths=[width * s / sum(SUMMARY_SHARES) for s in SUMMARY_SHARES], repeatRows=1,
                   hAlign="LEFT")
     table.setStyle(TableStyle(commands))
-    table.outline = ("Board summary", 0)
     return table
 
 
@@ -281,8 +280,9 @@ def _rag_line(pack: Pack, style: ParagraphStyle) -> Paragraph:
     total = totals(pack.board)
     parts = [_badge(k if total.counts[k] else None, f"{rag.ICONS[k]} {total.counts[k]} {k.lower()}")
              for k in (rag.RED, rag.AMBER, rag.GREEN)]
-    return Paragraph("Against local targets: " + " ".join(parts) + f" &nbsp;{total.not_rated}&nbsp;not&nbsp;rated",
-                     style)
+    more = words.illustrative_rated_words(total.illustrative_rated)
+    return Paragraph("Against local targets: " + " ".join(parts) + f" &nbsp;{total.not_rated}&nbsp;not&nbsp;rated"
+                     + (f"; {escape(more)}" if more else ""), style)
 
 
 def _link(url: str, text: str | None = None) -> str:
@@ -312,6 +312,7 @@ def _summary_page(pack: Pack, s) -> list:
                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    top.outline = ("Board summary", 0)  # on the title, which never splits: the summary may run on a page
     head = [top, Paragraph(escape(f"{pack.subtitle}. {version}. Data as at {pack.as_at_words}; produced "
                                   f"{pack.produced_words}. On the dashboard: ") + _link(pack.dashboard_url()), meta)]
     head += _opening(pack, opening)
@@ -321,6 +322,11 @@ def _summary_page(pack: Pack, s) -> list:
     height = SUMMARY_PAGE[1] - SUMMARY_MARGIN - FOOTER_SPACE
     used = sum(f.wrap(SUMMARY_WIDTH, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in head + [legend])
     return head + [_fitted_summary(pack, SUMMARY_WIDTH, height - used - 2), legend]
+
+
+def _summary_fits_page_one(flowables: list) -> bool:
+    height = SUMMARY_PAGE[1] - SUMMARY_MARGIN - FOOTER_SPACE
+    return sum(f.wrap(SUMMARY_WIDTH, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables) <= height
 
 
 def _bullets(lines: list[str], style: ParagraphStyle) -> ListFlowable:
@@ -487,7 +493,9 @@ def _story(pack: Pack) -> list:
     measures; the back page for officers."""
     s = _styles()
     story: list = _summary_page(pack, s)
-    story += [NextPageTemplate("portrait"), PageBreak()]
+    # A summary that runs on to page 2 is followed on that page by what needs the board's attention,
+    # so no page is left mostly empty; the portrait pages start after it.
+    story += [NextPageTemplate("portrait")] + ([PageBreak()] if _summary_fits_page_one(story) else [])
     story += _attention(pack, s)
     if pack.stocktake:
         story.append(_heading(f"Progress since the baseline ({pack.baseline.describe()})", s["h1"], 0))
@@ -567,8 +575,9 @@ def render(pack: Pack) -> bytes:
     page_frame = Frame(MARGIN, 20 * mm, WIDTH, A4[1] - MARGIN - 20 * mm, leftPadding=0, rightPadding=0,
                        topPadding=0, bottomPadding=0, id="page")
     doc.addPageTemplates([
-        PageTemplate("summary", [summary_frame], onPage=_footer(pack, SUMMARY_MARGIN), pagesize=SUMMARY_PAGE,
-                     autoNextPageTemplate="portrait"),
+        # A summary too long for page 1 runs on in landscape (its columns need the width); the story
+        # turns to portrait after it.
+        PageTemplate("summary", [summary_frame], onPage=_footer(pack, SUMMARY_MARGIN), pagesize=SUMMARY_PAGE),
         PageTemplate("portrait", [page_frame], onPage=_footer(pack, MARGIN), pagesize=A4),
     ])
     doc.build(_story(pack), canvasmaker=_Canvas)

@@ -462,6 +462,8 @@ class _Deck:
         left = MARGIN
         parts = [(label, None)] + [(f"{rag.ICONS[k]} {group.counts[k]} {k.lower()}", k if group.counts[k] else None)
                                    for k in (rag.RED, rag.AMBER, rag.GREEN)] + [(f"{group.not_rated} not rated", None)]
+        if group.illustrative_rated:
+            parts.append((words.illustrative_rated_words(group.illustrative_rated), None))
         for text, rating in parts:
             wide = _emu(text_fit.width(text, size, bold=True) + _pt(2 * BOX_X) + 8)
             shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, left, top, wide, high)

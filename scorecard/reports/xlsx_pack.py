@@ -160,6 +160,8 @@ def render(pack: Pack) -> bytes:
                      _figure(v, "value", rounded(r.value, m)),
                      None if hidden_value else "; ".join(words.figure_labels(r)) or None,
                      None if hidden_value else r.numerator, None if hidden_value else r.denominator,
+                     None if hidden_value or r.interval is None else rounded(r.interval.lower, m, m.decimals + 1),
+                     None if hidden_value or r.interval is None else rounded(r.interval.upper, m, m.decimals + 1),
                      r.period.label if r.period else None, r.status,
                      _figure(v, "previous", rounded(r.previous, m)),
                      r.previous_period.label if r.previous_period else None,
@@ -168,11 +170,12 @@ def render(pack: Pack) -> bytes:
                      "; ".join(r.flags)])
         formats.append(number_format(m, r.status == ILLUSTRATIVE))
     ws = _sheet(wb, "Values", ["metric_id", "measure", "group", "unit", "better", "value", "value_labels", "numerator",
-                               "denominator", "period", "status", "previous", "previous_period", "change",
-                               "change_words", "same_term_last_year", "last_year_period", "source", "flags"], rows,
-                {2: 45, 3: 28, 7: 30, 15: 40, 18: 40, 19: 60})
+                               "denominator", "ci_lower_95", "ci_upper_95", "period", "status", "previous",
+                               "previous_period", "change", "change_words", "same_term_last_year", "last_year_period",
+                               "source", "flags"], rows,
+                {2: 45, 3: 28, 7: 30, 17: 40, 20: 40, 21: 60})
     _format_column(ws, 6, formats)
-    for column in (12, 14, 16):
+    for column in (14, 16, 18):
         _format_column(ws, column, [number_format(v.metric) for v in pack.rows])
 
     rows = []
@@ -184,7 +187,8 @@ def render(pack: Pack) -> bytes:
                      _figure(v, "england", rounded(r.england, cm)), r.region_name,
                      _figure(v, "region", rounded(r.region, cm)), r.region_note,
                      _figure(v, "sn_mean", rounded(r.sn_mean, cm)), r.sn_count, r.sn_of, r.rank, r.rank_of, r.quartile,
-                     "yes" if r.comparable else "no: context only, " + words.NOT_COMPARABLE,
+                     "yes" if r.comparable else ("no: " + words.NO_COMPARABLE if not r.like_with_like
+                                                 else "no: context only, " + words.NOT_COMPARABLE),
                      words.england(r, v.hidden), words.region(r, v.hidden), words.neighbours(r, v.hidden),
                      v.summary.position])
     ws = _sheet(wb, "Comparators", ["metric_id", "measure", "comparator_metric", "comparator_period", "england",

@@ -278,11 +278,16 @@ def set_target(con, area_code: str, row: dict, actor: access.Actor, metrics: dic
         hint = f" ({PERIOD_EXAMPLE})" if any(p.column in ("period", "from_period", "to_period", "baseline_period")
                                                for p in problems) else ""
         raise TargetFormError(f"Nothing was saved. {said[:1].upper() + said[1:]}{hint}.")
-    targets.save_targets(con, clean, actor=actor)
+    ended: list[str] = []
+    try:
+        targets.save_targets(con, clean, actor=actor, ended=ended)
+    except targets.TargetOverlap as exc:
+        raise TargetFormError(str(exc)) from None
     saved = clean[0]
     metric = metrics[saved["metric_id"]]
+    also = "".join(f" To keep one target for each period, {e}." for e in ended)
     return (f"Saved: a target of {fmt(saved['target'], metric)} for {metric.name}, "
-            f"{target_periods_words(saved)}.")
+            f"{target_periods_words(saved)}.{also}")
 
 
 def target_periods_words(row) -> str:

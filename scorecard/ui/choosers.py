@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from .. import periods, summary
+from .. import periods, summary, words
 from ..areas import ENGLAND, Area, AreaNotFound
 from ..text_safety import plain
 from . import data
@@ -126,8 +126,8 @@ def choose_metric(only_national: bool = False, where=st.sidebar, default: str = 
             return metric.national_equivalent
         return text
 
-    return _choose("metric", "Measure", ids, default if default in ids else ids[0], lambda m: metrics[m].name,
-                   resolve, where,
+    return _choose("metric", "Measure", ids, default if default in ids else ids[0],
+                   lambda m: words.measure_choice(metrics[m]), resolve, where,
                    unknown=lambda wanted, shown: f"The link names a measure this page cannot show ({wanted}); "
                                                  f"showing {shown}.")
 

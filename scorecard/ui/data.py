@@ -4,7 +4,7 @@ results cached on the store's data version so that an import shows at once."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import streamlit as st
 
@@ -111,14 +111,14 @@ _READS = {
     "areas": AreaIndex.from_store,
     "metric_fingerprints": queries.metric_fingerprints,
     "area_fingerprints": queries.area_fingerprints,
-    "card": lambda con, area_code, term_label: card_module.build(con, area_code, term_label,
-                                                                 table_for=metric_tables(), areas=areas()),
-    "summary": lambda con, area_code, term_label, by: summary.board_summary(card(area_code, term_label),
-                                                                            areas().get(area_code).level, by=by),
+    "card": lambda con, area_code, term_label, today: card_module.build(
+        con, area_code, term_label, table_for=metric_tables(), areas=areas(), today=today),
+    "summary": lambda con, area_code, term_label, by, today: summary.board_summary(
+        card(area_code, term_label), areas().get(area_code).level, by=by),
     # The public version: small counts and the rates built on them as "c", no internal commentary.
-    "public_card": lambda con, area_code, term_label: suppression.public_card(con, area_code, term_label,
-                                                                              table_for=metric_tables(), areas=areas()),
-    "public_summary": lambda con, area_code, term_label, by: summary.board_summary(
+    "public_card": lambda con, area_code, term_label, today: suppression.public_card(
+        con, area_code, term_label, table_for=metric_tables(), areas=areas(), today=today),
+    "public_summary": lambda con, area_code, term_label, by, today: summary.board_summary(
         public_card(area_code, term_label)[0], areas().get(area_code).level, public_card(area_code, term_label)[1],
         by=by),
     "public_metric_table": lambda con, metric_id: suppression.public_frame(metric_frame(metric_id),
@@ -126,6 +126,10 @@ _READS = {
     "latest_releases": lambda con, area_code, term_label, today: sources_info.latest_releases(
         sources(), queries.latest_periods(con), today,
         publication_ids=sources_info.publications_behind(sources(), _card_metric_ids(area_code, term_label))),
+    "overdue": lambda con, area_code, term_label, today: sources_info.overdue_sentence(
+        sources(), queries.latest_periods(con), today,
+        sources_info.publications_behind(sources(), _card_metric_ids(area_code, term_label))),
+    "inspections_to": inspections.data_runs_to,
     "sources": queries.sources,
     "register_changes": lambda con: register_changes_module.recent(con, until=as_at_moment()),
     "register_changes_sentence": lambda con: register_changes_module.sentence(con, until=as_at_moment()),
@@ -190,8 +194,9 @@ def _for_area(name: str, area_code: str, *args):
 
 
 def card(area_code: str, term_label: str):
-    """The scorecard (card.Card) for an area and term, as card.build gives it."""
-    return _for_area("card", area_code, term_label)
+    """The scorecard (card.Card) for an area and term, as card.build gives it (built again each day:
+    which figures are behind depends on which releases are overdue today)."""
+    return _for_area("card", area_code, term_label, date.today())
 
 
 def board_summary(area_code: str, term_label: str, by: str = summary.BY_PLAN,
@@ -199,13 +204,13 @@ def board_summary(area_code: str, term_label: str, by: str = summary.BY_PLAN,
     """The board summary (summary.board_summary) of the area's scorecard for the term, grouped by
     priority area and theme or (by=summary.BY_PARTNER) by accountable partner; with public, of its
     public version."""
-    return _for_area("public_summary" if public else "summary", area_code, term_label, by)
+    return _for_area("public_summary" if public else "summary", area_code, term_label, by, date.today())
 
 
 def public_card(area_code: str, term_label: str):
     """The public version of the scorecard and, per measure, the fields shown as "c"
     (suppression.public_card)."""
-    return _for_area("public_card", area_code, term_label)
+    return _for_area("public_card", area_code, term_label, date.today())
 
 
 def public_metric_frame(metric_id: str):
@@ -221,6 +226,17 @@ def _card_metric_ids(area_code: str, term_label: str) -> set[str]:
 def latest_releases(area_code: str, term_label: str, today) -> list[str]:
     """The staleness statement: each national source's latest figures and when the next is due."""
     return _cached("latest_releases", area_code, term_label, today)
+
+
+def overdue_sentence(area_code: str, term_label: str, today) -> str | None:
+    """The sentence at the top of the scorecard when a release behind its figures is past due and not
+    loaded (sources_info.overdue_sentence), or None."""
+    return _cached("overdue", area_code, term_label, today)
+
+
+def inspections_to():
+    """How far the store's inspection data runs (inspections.data_runs_to)."""
+    return _cached("inspections_to")
 
 
 def changed_at():

@@ -30,9 +30,8 @@ COLUMNS = (("Measure", "Measure", 14), ("Latest", "Latest figure", 12.5), ("Peri
 FIGURE_LABELS = (words.ILLUSTRATIVE_LABEL, words.PROVISIONAL_LABEL, words.SMALL_NUMBERS)
 CONTEXT_ONLY = f": context only, {words.NOT_COMPARABLE}"
 CONTEXT_TAG = "context only"
-CONTEXT_MEANING = ("the national figure is for a different kind of period or unit (for example "
-                  f"a year's England total beside a term's local count), so it is {words.NOT_COMPARABLE} and "
-                  "no better or worse is drawn")
+CONTEXT_MEANING = ("a total for many areas beside an area's count (bigger areas have more): shown for scale, "
+                  f"{words.NOT_COMPARABLE}, with no better or worse")
 NOTHING_RATED = ("No measure is rated yet: a rating needs a target, set on the Targets and commentary page. "
                  "Until then each measure is compared with England.")
 NARROW = "44rem"  # below this width the table's box stacks each measure
@@ -42,9 +41,9 @@ STYLE = f"""
 .sc-summary{{container-type:inline-size;margin:0 0 0.25rem 0}}
 .sc-scroll{{overflow-x:auto;max-width:100%}}
 .sc-scroll:focus-visible{{outline:3px solid #ffdd00;outline-offset:2px}}
-.sc-table{{border-collapse:collapse;width:100%;min-width:58rem;font-size:0.8rem;line-height:1.25;color:#0b0c0c}}
+.sc-table{{border-collapse:collapse;width:100%;min-width:58rem;font-size:0.8rem;line-height:1.2;color:#0b0c0c}}
 .sc-table caption{{text-align:left;font-size:0.8rem;padding:0 0 0.25rem 0;caption-side:top}}
-.sc-table th,.sc-table td{{padding:0.18rem 0.3rem;border-bottom:1px solid #b1b4b6;vertical-align:top;text-align:left}}
+.sc-table th,.sc-table td{{padding:0.15rem 0.3rem;border-bottom:1px solid #b1b4b6;vertical-align:top;text-align:left}}
 .sc-table thead th{{font-weight:700;border-bottom:2px solid #0b0c0c;background:#f3f2f1}}
 .sc-table tbody th[scope=row]{{font-weight:600;position:sticky;left:0;background:#ffffff;z-index:1}}
 .sc-table thead th:first-child{{position:sticky;left:0;z-index:2}}
@@ -103,7 +102,7 @@ STYLE = f"""
 .sc-words-title{{font-weight:700;font-size:0.9rem;margin:0.5rem 0 0.2rem 0}}
 .sc-anchor{{scroll-margin-top:4.5rem}}
 .sc-top{{container-type:inline-size}}
-.sc-top-grid{{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0.4rem 2rem;margin:0 0 0.5rem 0}}
+.sc-top-grid{{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:0.4rem 2rem;margin:0 0 0.5rem 0}}
 .sc-top details.sc-releases > summary{{display:none}}
 .sc-top details.sc-releases::details-content{{content-visibility:visible;display:block}}
 @container (max-width:{NARROW}){{ .sc-top-grid{{grid-template-columns:minmax(0,1fr)}}
@@ -117,6 +116,8 @@ STYLE = f"""
 .sc-count{{white-space:nowrap}}
 .sc-count.sc-on{{display:inline-block;border-radius:0.25rem;padding:0 0.3rem}}
 .sc-top p.sc-glance-none{{font-size:0.95rem;margin:0 0 0.3rem 0}}
+.sc-top p.sc-overdue{{font-size:1rem;line-height:1.5;margin:0 0 0.4rem 0;padding:0.2rem 0 0.2rem 0.75rem;
+  border-left:5px solid #0b0c0c;color:#0b0c0c}}
 .sc-top .sc-staleness,.sc-top .sc-staleness p,.sc-top .sc-staleness li{{font-size:0.8rem;line-height:1.35}}
 .sc-top .sc-staleness p{{margin:0 0 0.15rem 0}}
 .sc-top .sc-staleness ul{{margin:0;padding-left:1.1rem}}
@@ -155,6 +156,14 @@ def _figure(text: str) -> str:
     return html_text(figure) + tags
 
 
+def _period(text: str) -> str:
+    """The period, with 'behind' as a tag on it where the figure is older than its source should have."""
+    suffix = f" ({words.BEHIND_LABEL})"
+    if text.endswith(suffix):
+        return f'{html_text(text[: -len(suffix)])} <span class="sc-tag">{html_text(words.BEHIND_LABEL)}</span>'
+    return html_text(text)
+
+
 def _comparator(text: str) -> str:
     """A national figure; one that is not like with like carries a 'context only' tag (the legend
     above the table says what it means) in place of the sentence on every row."""
@@ -175,7 +184,7 @@ def _row(row: SummaryRow, link: bool) -> str:
     # On a narrow screen the figure and the rating share a line and the "sc-detail" cells are not
     # displayed: what they say is in the "More" cell, which is displayed only there.
     cells = {
-        "Latest": (_figure(row.latest), "sc-figure"), "Period": (html_text(row.period), "sc-detail"),
+        "Latest": (_figure(row.latest), "sc-figure"), "Period": (_period(row.period), "sc-detail"),
         "Direction": (html_text(row.direction), "sc-detail"), "Target": (html_text(row.target), "sc-detail"),
         "Rating": (_badge(row.rating, row.rag), "sc-rating"), "England": (_comparator(row.england), "sc-detail"),
         "Neighbours": (_comparator(row.neighbours), "sc-detail"),
@@ -226,9 +235,10 @@ def summary_table_html(groups: list[SummaryGroup], caption: str, link_rows: bool
             f'<thead role="rowgroup"><tr role="row">{head}</tr></thead>{"".join(body)}</table></div></div>')
 
 
-def _counts(group: SummaryGroup) -> str:
+def _counts(group: SummaryGroup, short: bool = False) -> str:
     """'■ 3 red, ▲ 2 amber, ● 5 green, 4 not rated', each non-zero rating on its own colour, and
-    each count kept on one line with its comma."""
+    each count kept on one line with its comma; then 'plus 2 rated on illustrative figures' (with
+    `short`, under the whole card's counts that say it in full: 'plus 2 illustrative')."""
     parts = []
     for key in (rag.RED, rag.AMBER, rag.GREEN):
         n = group.counts.get(key, 0)
@@ -238,12 +248,17 @@ def _counts(group: SummaryGroup) -> str:
                     f"{text}</span>")
         parts.append(f'<span class="sc-count">{text}&#44;</span>')
     parts.append(f'<span class="sc-count">{html_text(f"{group.not_rated} not rated")}</span>')
+    if group.illustrative_rated:  # ratings on made-up figures: never in the counts
+        parts[-1] = parts[-1].replace("</span>", "&#59;</span>", 1)
+        said = (f"plus {group.illustrative_rated} illustrative" if short
+                else words.illustrative_rated_words(group.illustrative_rated))
+        parts.append(f'<span class="sc-count">{html_text(said)}</span>')
     return " ".join(parts)
 
 
 def glance_html(groups: list[SummaryGroup], total: SummaryGroup) -> str:
     """The R/A/G counts, large and in words: every measure, then each priority area."""
-    items = "".join(f'<li><span class="sc-glance-name">{html_text(g.heading)}:</span>{_counts(g)}</li>'
+    items = "".join(f'<li><span class="sc-glance-name">{html_text(g.heading)}:</span>{_counts(g, short=True)}</li>'
                     for g in groups)
     measures = f"{len(total.rows)} measure" + ("" if len(total.rows) == 1 else "s")
     none = ""
@@ -263,10 +278,13 @@ def staleness_html(lines: list[str]) -> str:
             f"<summary>The latest releases</summary><ul>{items}</ul></details></div>")
 
 
-def top_html(groups: list[SummaryGroup], total: SummaryGroup, releases: list[str]) -> str:
-    """The first screen: the counts beside the staleness statement (one above the other when narrow)."""
+def top_html(groups: list[SummaryGroup], total: SummaryGroup, releases: list[str], overdue: str | None = None) -> str:
+    """The first screen: a release behind the figures past due, in one plain sentence at body size
+    (sources_info.overdue_sentence), then the counts beside the staleness statement (one above the
+    other when narrow)."""
     staleness = staleness_html(releases) if releases else ""
-    return (style_html() + f'<div class="sc-top"><div class="sc-top-grid">{glance_html(groups, total)}'
+    said = f'<p class="sc-overdue">{html_text(overdue)}</p>' if overdue else ""
+    return (style_html() + f'<div class="sc-top">{said}<div class="sc-top-grid">{glance_html(groups, total)}'
             f"{staleness}</div></div>")
 
 

@@ -17,7 +17,7 @@ def show_latest(area) -> None:
     history = data.inspection_history(area.code) if area.level == "la" else []
     if history:
         latest = history[-1]
-        st.markdown(f":material/assignment: {plain(latest.sentence(with_source=False))}")
+        st.markdown(f":material/assignment: {plain(latest.sentence(with_source=False, data_to=data.inspections_to()))}")
         st.caption(plain(f"Source: {latest.source}."))
 
 

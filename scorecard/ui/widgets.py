@@ -87,7 +87,7 @@ def delta_words(row: CardRow) -> dict:
     if is_missing(row.change) or row.previous_period is None:
         return {"delta": None, "arrow": "off", "colour": "gray"}
     how = row.direction
-    text = change_words(row.change, m) + (f": {how}" if how in ("better", "worse") else "")
+    text = change_words(row.change, m) + (f": {how}" if how in ("better", "worse", words.NO_CLEAR_CHANGE) else "")
     if how == "changed" and (row.small_numbers or row.previous_small_numbers):
         text += f" ({words.SMALL_NUMBERS})"
     arrow_name = {"↑": "up", "↓": "down"}.get(arrow(row.change, m), "off")
@@ -124,9 +124,11 @@ def period_words(row: CardRow) -> str:
     else:
         text = row.period.describe()
         text = text[:1].upper() + text[1:] + "."
+    if row.behind:
+        text += f" Behind: {row.behind}."
     if row.previous_period is not None:
         text += f" Previous: {fmt(row.previous, row.metric, row.previous_status)} ({row.previous_period.describe()})."
-    for more in (words.alongside(row), words.mix(row)):
+    for more in (words.interval_line(row), words.alongside(row), words.mix(row)):
         if more:
             text += f" {more}."
     if row.source:
@@ -139,6 +141,13 @@ def comparator_lines(row: CardRow, area_level: str) -> list[str]:
     they are not like with like, each says it is context only."""
     if row.comparator_metric is None:
         return ["No national comparator for this measure"]
+    if row.period is not None and row.comparator_period is not None and not row.like_with_like:
+        # England, the region and the neighbours measure something else, or another kind of period.
+        lines = [f"England: {words.NO_COMPARABLE} ({words.unlike(row)})"]
+        if area_level == "la":
+            lines += [f"{row.region_name or 'Region'}: {words.NO_COMPARABLE}",
+                      f"Statistical neighbours: {words.NO_COMPARABLE}"]
+        return lines if area_level != "england" else [words.upper_first(words.NO_COMPARABLE)]
     said = describe_comparators(row)
     context = "" if row.comparable else f": context only, {words.NOT_COMPARABLE}"
     lines = []
@@ -164,15 +173,21 @@ def position_lines(row: CardRow, area_level: str) -> list[str]:
     said = describe_comparators(row)
     band = said["quartile"] if row.quartile else (
         "no band: a context measure" if row.metric.polarity == "context" else "no band")
-    return [f"Rank: {said['rank']}", f"Band: {band}"]
+    lines = [f"Rank: {said['rank']}", f"Band: {band}"]
+    if row.rank_caveat:
+        lines.append(f"Rank not comparable: {row.rank_caveat}")
+    return lines
 
 
-CARD_TABLE_COLUMNS = ["Group", "Measure", "Latest", "Period", "Change", "Target", "Rating", "England", "Region",
-                      "Statistical neighbours", "Rank or band", "Trend", "Flags"]
+CARD_TABLE_COLUMNS = ["Group", "Measure", "Latest", "95% confidence interval", "Period", "Change", "Target", "Rating",
+                      "England", "Region", "Statistical neighbours", "Rank or band", "Trend", "Flags"]
 
 
 def _region_words(row: CardRow) -> str:
     text = describe_comparators(row)["region"]
+    if row.comparator_metric is not None and row.period is not None and row.comparator_period is not None \
+            and not row.like_with_like:
+        return words.NO_COMPARABLE
     if text == "—" or row.comparable:
         return text
     return f"{text}: context only, {words.NOT_COMPARABLE}"
@@ -185,7 +200,8 @@ def card_table(card: Card, area_level: str = "la") -> pd.DataFrame:
     records = []
     for r in card.rows:
         records.append({
-            "Group": r.group, "Measure": r.metric.label, "Latest": words.figure_with_alongside(r), "Period": words.period(r),
+            "Group": r.group, "Measure": r.metric.label, "Latest": words.figure_with_alongside(r),
+            "95% confidence interval": words.interval(r), "Period": words.period(r),
             "Change": words.change(r), "Target": words.target(r), "Rating": words.rating(r.rating),
             "England": words.england(r), "Region": _region_words(r) if area_level == "la" else "—",
             "Statistical neighbours": words.neighbours(r) if area_level == "la" else "—",

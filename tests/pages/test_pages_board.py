@@ -162,6 +162,9 @@ def test_data_page_shows_sources_licence_freshness_batches_warnings_and_register
     assert "Open Government Licence v3.0" in text
     assert "publications may be out of date" in text
     assert "expected in June 2026, so these figures may be out of date" in text
+    # How far the inspection data runs, so an old inspection never reads as the current position.
+    assert "Ofsted (with CQC), Area SEND inspection outcomes: Ofsted data to November 2023" in text
+    assert "month not recorded" not in text  # a release whose month is unknown: "released in 2026"
     releases = _frame_with(at, "covers")
     row = releases[releases["title"] == "Education, health and care plans, reporting year 2025"].iloc[0]
     assert row["covers"] == "January 2019 to January 2025" and row["licence"] == "Open Government Licence v3.0"
@@ -175,17 +178,41 @@ def test_data_page_shows_sources_licence_freshness_batches_warnings_and_register
     labels = [b.label for b in at.get("download_button")]
     for wanted in ("the list of sources", "the list of batches", "the warnings", "the register"):
         assert f"Download {wanted} (CSV)" in labels
-    assert not [b for b in at.button if b.label == "Undo this batch"], "the seed is not undone from the page"
+    assert not [b for b in at.get("form_submit_button") if b.label.startswith("Undo this batch")], \
+        "the seed is not undone from the page"
 
 
-def test_data_page_undoes_a_batch(open_page, con):
+def test_data_page_undoes_a_batch_only_when_chosen_and_confirmed(open_page, con):
+    """Issue 18: the chooser was pre-set to the newest batch, and one click removed 14 targets and every
+    rating. Nothing is chosen until someone chooses; then the page says what will go and asks again."""
     result = local_returns.load_sample(con, actor=ADMIN)
     at = open_page("data_sources")
     undo = [s for s in at.selectbox if s.label == "Batch to undo"][0]
-    assert undo.value == result.batch_id
-    _button(at, "Undo this batch").click().run()
+    assert undo.value is None  # nothing pre-selected
+    _submit(at, "Undo this batch…")
+    assert "choose the batch to undo first" in _texts(at)
+    assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "committed"
+
+    [s for s in at.selectbox if s.label == "Batch to undo"][0].select(result.batch_id)
+    _submit(at, "Undo this batch…")
+    asked = " ".join(shown(w.value) for w in at.warning)
+    assert (f"Undo batch {result.batch_id}: 64 figures for Plymouth, imported by " in asked
+            and "(sample_return_plymouth.csv)?" in asked)
+    assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "committed", "asked, not done"
+    _button(at, "No, keep it").click().run()
+    assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "committed"
+
+    [s for s in at.selectbox if s.label == "Batch to undo"][0].select(result.batch_id)
+    _submit(at, "Undo this batch…")
+    _button(at, f"Yes, undo batch {result.batch_id}").click().run()
     assert f"Batch {result.batch_id}" in " ".join(shown(s.value) for s in at.success)
     assert queries.batches(con).set_index("batch").loc[result.batch_id, "status"] == "undone"
+
+
+def _submit(at: AppTest, label: str) -> None:
+    found = [b for b in at.get("form_submit_button") if b.label == label]
+    assert found, f"no form button {label!r}"
+    found[0].click().run()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,7 +271,9 @@ def test_upload_previews_then_confirm_commits_and_undo_removes(open_page, con):
     row = admin.row_for(card.build(con, PLYMOUTH, TERM), "ehcp_20wk_term_pct")
     assert row.value == 45.0 and row.previous == 40.0 and row.status == "local"
 
-    _button(at, f"Undo batch {batch}").click().run()
+    _button(at, f"Undo batch {batch}…").click().run()
+    assert "3 figures for Plymouth" in _texts(at) and _termly_value(con) == 45.0  # asked first, not yet done
+    _button(at, f"Yes, undo batch {batch}").click().run()
     assert f"Batch {batch} (plymouth_autumn.csv) undone" in _texts(at)
     assert _termly_value(con) is None
 
@@ -268,7 +297,8 @@ def test_the_sample_loads_labelled_illustrative_and_undo_removes_it(open_page, c
     assert "Illustrative sample loaded" in _texts(at) and f"(batch {batch})" in _texts(at)
     row = admin.row_for(card.build(con, PLYMOUTH, TERM), "ehcp_20wk_term_pct")
     assert row.status == "illustrative" and "Illustrative figures, not real data" in row.flags
-    _button(at, f"Undo batch {batch}").click().run()
+    _button(at, f"Undo batch {batch}…").click().run()
+    _button(at, f"Yes, undo batch {batch}").click().run()
     assert any(b.label == "Load the illustrative sample return" for b in at.button)
     assert _termly_value(con) is None
 
@@ -389,6 +419,15 @@ def test_an_incomplete_or_wrong_target_is_refused_with_what_is_missing(open_page
     errors_shown = [shown(e.value) for e in at.error]
     assert any(e.startswith(message) for e in errors_shown), errors_shown
     assert not at.success and _count_targets(con) == 0
+
+
+def test_every_measure_chooser_finds_a_measure_by_its_short_name_too(open_page):
+    """'Complaints answered on time' is what the summary calls it; the form listed only the full name."""
+    at = open_page("targets")
+    shown_as = at.selectbox(key="target_metric").options  # as the chooser lists them, and searches them
+    assert "Complaints answered on time (SEND complaints responded to within timescale)" in shown_as
+    commentary_chooser = at.selectbox(key="commentary_metric")
+    assert any(o.startswith("EHC plans issued within 20 weeks (New EHC plans") for o in commentary_chooser.options)
 
 
 def test_a_target_without_a_measure_is_refused(open_page, con):

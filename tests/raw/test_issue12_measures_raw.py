@@ -181,5 +181,8 @@ def test_high_needs_block_per_head_wherever_the_population_is_published(con):
         assert got["status"] == published.COMPUTED
         checked, top, bottom = checked + 1, top + allocation[number], bottom + people
     england = shown.pop(("E92000001", "FY 2021-22"))
+    regions = {key: shown.pop(key) for key in [k for k in shown if k[0].startswith("E12")]}
     assert checked >= 149 and len(shown) == checked
+    # No region's figure is published: each is its LAs' ratio of sums, the one value its LAs' cards give it.
+    assert len(regions) == 9 and all(r["status"] == published.COMPUTED for r in regions.values())
     assert england["value"] == round(top / bottom) and england["status"] == published.COMPUTED

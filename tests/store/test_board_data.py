@@ -164,7 +164,7 @@ def test_scorecard_import_recognises_a_targets_file_and_undo_restores_the_old_ta
     assert history == [(40.0, True, "test"), (60.0, False, history[1][2])], "the old target is kept, marked replaced"
     batch = con.execute("SELECT max(id) FROM import_batch WHERE format = 'targets-csv'").fetchone()[0]
     con.close()
-    assert cli.main(["--db", str(db_path), "undo", str(batch)]) == 0
+    assert cli.main(["--db", str(db_path), "undo", str(batch), "--yes"]) == 0
     assert "1 targets removed" in capsys.readouterr().out
     con = store.connect(str(db_path))
     assert targets.target_for(targets.targets_for(con, "E06000026"), "ehcp_20wk_pct", parse("2024")).target == 40

@@ -63,15 +63,18 @@ def test_counts_carry_no_rank_or_band_and_the_rate_is_the_headline(con):
         assert "not directly comparable" in line.england
 
 
-def test_a_termly_count_beside_an_annual_england_total_is_context_only(con, tmp_path):
+def test_a_termly_count_beside_an_annual_england_total_has_no_comparable_national_figure(con, tmp_path):
+    """Issue 18: 'Tribunal appeals (term) 21' sat beside England's '22,276 (2024)'."""
     path = tmp_path / "return.csv"
     path.write_text("area,metric,period,value\nPlymouth,tribunal_appeals_term,Autumn 2025/26,21\n")
     ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
-    row = _row(card.build(con, PLYMOUTH, TERM), "tribunal_appeals_term")
-    assert not row.comparable
-    text = words.england(row)
-    assert text.startswith("22,276 (2024): context only, not directly comparable")
-    assert "above" not in text and "below" not in text and "worse" not in text
+    built = card.build(con, PLYMOUTH, TERM)
+    row = _row(built, "tribunal_appeals_term")
+    assert not row.comparable and not row.like_with_like
+    assert row.england is None and row.sn_mean is None  # no national figure of another kind is carried
+    line = _summary_row(summary.board_summary(built, "la"), "tribunal_appeals_term")
+    assert line.england == line.neighbours == "no comparable national figure"
+    assert "22,276" not in " ".join(line.cells()) and "22,276" not in words.sentence(row, "Plymouth")
 
 
 def test_group_counts_read_in_words(con):
@@ -83,14 +86,15 @@ def test_group_counts_read_in_words(con):
     total = summary.totals(groups)
     assert total.counts_words == f"1 red, 1 amber, 1 green, {len(total.rows) - 3} not rated"
     frame = summary.summary_frame(groups)
-    assert list(frame.columns) == ["Group", *summary.COLUMNS, "Accountable partner"] and len(frame) == len(total.rows)
+    assert list(frame.columns) == ["Group", *summary.COLUMNS[:2], summary.INTERVAL_COLUMN, *summary.COLUMNS[2:],
+                                   "Accountable partner"] and len(frame) == len(total.rows)
 
 
 def test_the_staleness_statement_names_each_sources_latest_period_and_next_release(con):
     lines = sources_info.latest_releases(queries.sources(con), queries.latest_periods(con), date(2026, 12, 1))
     ehcp = next(line for line in lines if "Education, health and care plans" in line)
     assert "latest figures for calendar year 2024 and January 2025 census" in ehcp
-    assert "released June 2025" in ehcp and "June 2026" in ehcp
+    assert "released in June 2025" in ehcp and "June 2026" in ehcp
     assert not any("Local" in line for line in lines)
 
 

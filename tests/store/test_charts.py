@@ -174,7 +174,9 @@ def test_local_metric_shows_its_national_comparator_as_context_only(con, metrics
     assert title.endswith("up from 61.4% in Summer term 2025/26; England 46.4% in 2024 (context only, not directly "
                           "comparable)")
     ees = trend_ees(frame)
-    assert list(ees.columns) == EES_COLUMNS + ["ehcp_20wk_term_pct", "ehcp_20wk_pct"]
+    assert list(ees.columns) == EES_COLUMNS + ["ehcp_20wk_term_pct", "ehcp_20wk_pct", "ehcp_20wk_term_pct_ci_lower",
+                                               "ehcp_20wk_term_pct_ci_upper", "ehcp_20wk_pct_ci_lower",
+                                               "ehcp_20wk_pct_ci_upper"]
     autumn = ees[(ees["time_period"] == "202627") & (ees["time_identifier"] == "Autumn term")]
     assert autumn["ehcp_20wk_term_pct"].tolist() == [66.7]
     national = ees[(ees["geographic_level"] == "National") & (ees["time_period"] == "2024")]
@@ -367,13 +369,16 @@ def test_ranking_csv_is_in_the_ees_layout(con, metrics, timeliness):
     _, ranked, _ = plymouth_ranking(con, metrics, timeliness)
     england = timeliness[(timeliness["area_code"] == ENGLAND) & (timeliness["period"] == "2024")]
     ees = ranking_ees(ranked, metrics["ehcp_20wk_pct"], england)
-    assert list(ees.columns) == EES_COLUMNS + ["ehcp_20wk_pct", "rank", "rank_of", "quartile_band"]
+    assert list(ees.columns) == EES_COLUMNS + ["ehcp_20wk_pct", "ehcp_20wk_pct_ci_lower", "ehcp_20wk_pct_ci_upper",
+                                               "rank", "rank_of", "quartile_band", "rank_note"]
     assert ees.iloc[0]["geographic_level"] == "National" and ees.iloc[0]["ehcp_20wk_pct"] == 46.4
     assert len(ees) == 1 + 153
     rows = ees.set_index("la_name")
     assert rows.loc["Plymouth", ["ehcp_20wk_pct", "rank", "rank_of", "quartile_band"]].tolist() == [6.0, 145, 149, "D"]
     assert rows.loc["City of London", "ehcp_20wk_pct"] == "x" and rows.loc["City of London", "quartile_band"] == ""
     assert rows.loc["Isles of Scilly", "rank"] == "" and rows.loc["Isles of Scilly", "quartile_band"] == ""
+    assert rows.loc["Isles of Scilly", "rank_note"] == "not ranked: small numbers"
+    assert rows.loc["Plymouth", ["ehcp_20wk_pct_ci_lower", "ehcp_20wk_pct_ci_upper"]].tolist() == [4.0, 8.7]
 
 
 def test_the_shared_style_escapes_typed_text():

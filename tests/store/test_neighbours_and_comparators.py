@@ -40,7 +40,7 @@ def test_ranks_follow_polarity_and_ties_take_the_lowest(con):
 
     lower = metrics["tribunal_appeal_rate_pct"]
     t = metric_table(con, lower)
-    y = t[(t["period"] == "2024") & (t["level"] == "la") & t["value"].notna()]
+    y = t[(t["period"] == "2024") & (t["level"] == "la") & t["rank"].notna()]
     assert y.sort_values("value").iloc[0]["rank"] == 1
 
 

@@ -50,7 +50,7 @@ def test_the_trend_view_has_a_finding_a_chart_a_table_a_csv_and_a_source(trends)
     assert view.figure is not None and not view.figure.layout.title.text
     assert view.filename == "ehcp_20wk_pct_E06000026_trend.csv"
     assert view.caption.startswith(view.description) and view.caption.endswith(view.source)
-    assert view.source.startswith("Source: Department for Education") and "released June 2025" in view.source
+    assert view.source.startswith("Source: Department for Education") and "released in June 2025" in view.source
     assert list(view.table.columns)[:2] == ["Period", "Plymouth"]
     assert "time_period" in view.csv.columns
     assert not any("Hollow" in n for n in view.notes)  # Plymouth's figures are not on small numbers

@@ -110,7 +110,8 @@ def test_an_area_formed_by_a_boundary_change_is_shown_its_predecessors_inspectio
 
 def test_the_latest_inspection_in_one_sentence(con):
     line = inspections.latest_line(con, CORNWALL)
-    assert line == ("Latest area SEND inspection (2023 framework): started 6 February 2023, published 5 May 2023. "
+    assert line == ("Latest area SEND inspection (2023 framework) in the store (Ofsted data to November 2023): "
+                    "started 6 February 2023, published 5 May 2023. "
                     "Outcome: Inconsistent experiences and outcomes; priority action plan not required. Source: "
                     "Ofsted (with CQC), Area SEND inspections under the 2023 framework: outcomes (management "
                     "information).")

@@ -96,9 +96,17 @@ def squash(text: str) -> str:
 
 
 def summary_columns(data: bytes) -> list[str]:
-    """Page 1's text, column by column of the summary table: each column's lines top to bottom, so a
-    cell that wraps reads whole ('not ranked: a count (bigger areas have more)')."""
-    page = PdfReader(io.BytesIO(data)).pages[0]
+    """The summary's text, column by column: each column's lines top to bottom, so a cell that wraps
+    reads whole ('not ranked: a count (bigger areas have more)'), over page 1 and any landscape page
+    the summary runs on to."""
+    pages = PdfReader(io.BytesIO(data)).pages
+    landscape = [p for p in pages[:3] if p.mediabox.width > p.mediabox.height]
+    columns = [_page_columns(page) for page in landscape[:next((i for i, p in enumerate(pages)
+                                                                 if p.mediabox.width < p.mediabox.height), 1)]]
+    return [" ".join(parts) for parts in zip(*columns)]
+
+
+def _page_columns(page) -> list[str]:
     edges, at = [], pdf_pack.SUMMARY_MARGIN
     for share in pdf_pack.SUMMARY_SHARES:
         at += pdf_pack.SUMMARY_WIDTH * share / sum(pdf_pack.SUMMARY_SHARES)
@@ -159,8 +167,12 @@ def test_pdf_holds_the_area_england_with_periods_and_rag_words(plymouth, rcon):
     assert [o["/Title"] for o in reader.outline if not isinstance(o, list)] == [
         "Board summary", "What needs the board's attention", "Accountable partners", "Summary in words",
         "Caveats and sources", "Appendix: each measure in detail", "For officers"]
+    # A paragraph may run over a page, its footer read in between: read the text without footers.
+    flowing = re.sub(r"SEND scorecard: [^·]*· Internal: not for publication Page \d+ of \d+ Contains public sector "
+                     r"information licensed under the Open Government Licence v3\.0\. Sources are listed at the end\. ",
+                     "", text)
     for line in pack.partner_lines():  # the board holds each partner to account for its own measures
-        assert squash(line) in text
+        assert squash(line) in flowing
     assert "Page 1 of" in text and register.LICENCE_ATTRIBUTION in text
 
 
@@ -168,7 +180,8 @@ def test_pdf_page_one_is_the_board_summary_on_a_landscape_page(plymouth):
     pack, files = plymouth
     pages = PdfReader(io.BytesIO(files["pdf"])).pages
     assert pages[0].mediabox.width > pages[0].mediabox.height  # A4 landscape, for the width
-    assert pages[1].mediabox.width < pages[1].mediabox.height  # the rest in portrait
+    portrait = next(i for i, p in enumerate(pages) if p.mediabox.width < p.mediabox.height)
+    assert portrait <= 2  # the summary runs on to one more landscape page at most; the rest in portrait
     first = squash(pages[0].extract_text())
     assert "Against local targets: ■ 1 red ▲ 1 amber ● 1 green 21 not rated" in first
     columns = summary_columns(files["pdf"])
@@ -595,7 +608,9 @@ def test_stocktake_pack_shows_change_since_the_baseline_and_progress(rcon):
     local = area_series(rcon, "ehcp_20wk_pct", PLYMOUTH)
     assert row.row.baseline == pytest.approx(local["2022"])
     assert row.row.change_since_baseline == pytest.approx(local["2024"] - local["2022"])
-    assert words.change_since_baseline(row.row, row.hidden) == "down 44.1 points"
+    # The 2023 change of collection lies between the two: the change is flagged (issue 18).
+    assert words.change_since_baseline(row.row, row.hidden) == ("down 44.1 points (across the series break at 2023: "
+                                                                "not strictly comparable)")
     assert words.progress(row.row, row.hidden) == "target met at the baseline, missed now"
     section = pack.section_for("ehcp_20wk_pct")
     assert section.data.set_index("period")["target"]["2024"] == 50.0

@@ -63,8 +63,8 @@ def test_undo_from_the_command_line(db_path, tmp_path, capsys):
     assert cli.main(["--db", str(db_path), "import", str(path)]) == 0
     out = capsys.readouterr().out
     batch = int(out.split("imported as batch ")[1].split(":")[0])
-    assert cli.main(["--db", str(db_path), "undo", str(batch)]) == 0
-    assert cli.main(["--db", str(db_path), "undo", str(batch)]) == 2
+    assert cli.main(["--db", str(db_path), "undo", str(batch), "--yes"]) == 0
+    assert cli.main(["--db", str(db_path), "undo", str(batch), "--yes"]) == 2
     assert "already undone" in capsys.readouterr().err
     assert cli.main(["--db", str(db_path), "undo", "9999"]) == 2
 

@@ -22,8 +22,9 @@ def test_scorecard_row_words(con):
     plymouth = card.build(con, PLYMOUTH, TERM)
     row = _row(plymouth, "ehcp_20wk_pct")
     assert widgets.delta_words(row) == {"delta": "down 11.8 points: worse", "arrow": "down", "colour": "orange"}
-    assert widgets.period_words(row).startswith(
-        "6.0%: 24 of 403, calendar year 2024. Previous: 17.8% (calendar year 2023).")
+    assert widgets.period_words(row).startswith("6.0%: 24 of 403, calendar year 2024.")
+    assert "Previous: 17.8% (calendar year 2023). 95% confidence interval: 4.0% to 8.7% (Wilson score interval)." \
+        in widgets.period_words(row)
     assert widgets.comparator_lines(row, "la") == [
         "England: 46.4% (calendar year 2024)", "South West: 28.5% (calendar year 2024)",
         "Statistical neighbours: 48.5% (mean of 10 of 10) (calendar year 2024)"]
@@ -66,10 +67,10 @@ def test_the_table_view_rounds_and_labels_illustrative_figures(con):
         assert all(v == round(v, 4) for v in trend)
 
 
-def test_a_termly_local_count_is_context_only_beside_englands_year(con, tmp_path):
+def test_a_termly_local_count_has_no_comparable_national_figure(con, tmp_path):
     path = tmp_path / "return.csv"
     path.write_text("area,metric,period,value\nPlymouth,tribunal_appeals_term,Autumn 2025/26,21\n")
     ingest.import_source(con, SourceFile.from_path(path), actor=ADMIN)
     table = widgets.card_table(card.build(con, PLYMOUTH, TERM)).set_index("Measure")
-    england = table.loc["Tribunal appeals (term)", "England"]
-    assert england.endswith("context only, not directly comparable") and "better" not in england
+    assert table.loc["Tribunal appeals (term)", "England"] == "no comparable national figure"
+    assert table.loc["Tribunal appeals (term)", "Statistical neighbours"] == "no comparable national figure"

@@ -50,8 +50,9 @@ def test_show_plymouth_20_week_timeliness(db_path, capsys):
     assert last["value"] == 6.0 and last["england"] == 46.4 and last["rank"] == 145 and last["rank_of"] == 149
     assert last["region"] is not None and last["sn_count"] == 10 and last["quartile"] == "D"
     assert list(rows[0]) == ["area_code", "la_number", "area_name", "period", "value", "numerator", "denominator",
-                             "status", "source", "england", "region", "sn_mean", "sn_count", "rank", "rank_of",
-                             "quartile"]
+                             "ci_lower", "ci_upper", "status", "source", "england", "region", "sn_mean", "sn_count",
+                             "rank", "rank_of", "quartile", "rank_note"]
+    assert (last["ci_lower"], last["ci_upper"]) == (4.0, 8.7)  # 24 of 403: Wilson's interval
 
 
 def test_show_all_areas_as_csv(db_path, capsys):

@@ -50,7 +50,7 @@ def test_the_seeded_store_is_judged_per_publication_on_its_newest_release(con):
     # Before June 2026 the same store was up to date for EHC plans.
     earlier = {s.publication_id: s for s in sources_info.publication_status(sources, date(2026, 3, 1))}
     assert earlier["dfe-ehcp"].status == CURRENT
-    assert "up to date (release of June 2025); next expected June 2026" in earlier["dfe-ehcp"].words
+    assert "up to date (its newest release came out in June 2025); next expected June 2026" in earlier["dfe-ehcp"].words
     assert {s.publication_id for s in sources_info.out_of_date(sources, TODAY)} >= {"dfe-ehcp", "dfe-exclusions"}
 
 

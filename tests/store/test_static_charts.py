@@ -53,7 +53,7 @@ def test_every_printed_chart_carries_its_source_line_wrapped(con):
     sec = section(con, PLYMOUTH)
     line = words.row_source_line(sec.view.row, sec.periods[0])
     assert line.startswith("Source: Department for Education, Education, health and care plans, reporting year "
-                           "2025, released June 2025: ")
+                           "2025, released in June 2025: ")
     assert line.endswith(" to 2024.")
     fig = charts_static.figure(sec, source=line)
     text = next(t.get_text() for t in fig.texts if t.get_text().startswith("Source:"))

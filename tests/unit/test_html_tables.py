@@ -55,7 +55,7 @@ def test_the_summary_table_has_headings_groups_colours_labels_and_links():
     assert table["caption"] == "Board summary for Plymouth"
     head, *rows = table["rows"]
     assert [c["text"] for c in head] == [heading for _, heading, _ in html_tables.COLUMNS]
-    assert [r[0]["text"] for r in rows] == ["1. Timeliness1 red, 1 amber, 0 green, 0 not rated",
+    assert [r[0]["text"] for r in rows] == ["1. Timeliness1 red, 0 amber, 0 green, 0 not rated; plus 1 rated on illustrative figures",
                                             "EHC plans issued within 20 weeks", "EHC plans within 20 weeks (term)",
                                             "Demand0 red, 0 amber, 0 green, 1 not rated", "Requests"]
     red, amber, small = rows[1], rows[2], rows[4]

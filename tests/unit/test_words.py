@@ -128,26 +128,29 @@ def test_a_count_trend_shows_the_neighbours_as_context_not_as_a_comparison():
 
 # ---------------------------------------------------------------- like with like
 
-def test_a_termly_count_beside_an_annual_england_total_is_context_only():
+def test_a_termly_count_beside_an_annual_england_total_has_no_comparable_national_figure():
+    """'Tribunal appeals (term) 21' sat beside England's '22,276 (2024)' (issue 18)."""
     r = row(metric=APPEALS_TERM, value=21.0, numerator=None, denominator=None, when=term("Autumn", 2025),
             previous=None, previous_when=None, comparator=APPEALS, comparator_period=calendar_year(2024),
             england=22276.0, sn_mean=None, rank=None, rank_of=None, quartile=None)
-    assert not r.comparable
-    text = words.england(r)
-    assert text == "22,276 (2024): context only, not directly comparable"
+    assert not r.comparable and not r.like_with_like
+    assert words.england(r) == words.neighbours(r) == words.region(r) == "no comparable national figure"
     sentence = words.sentence(r, "Plymouth")
     assert "above" not in sentence and "below" not in sentence and "22,276" not in sentence
+    assert "There is no comparable national figure: the nearest national measure" in sentence
+    assert "covers a calendar year, not a term" in sentence
 
 
 def test_a_local_rate_beside_an_annual_england_rate_is_context_only():
     r = row(metric=TERM_TIMELINESS, value=66.7, numerator=86, denominator=129, when=term("Autumn", 2026),
             previous=61.4, previous_when=from_label("Summer 2025/26"), comparator=TIMELINESS,
             comparator_period=calendar_year(2024), rank=None, rank_of=None, quartile=None)
-    assert not r.comparable
+    assert not r.comparable and not r.like_with_like
     text = words.sentence(r, "Plymouth")
-    assert "46.4% for England in 2024: context only, not directly comparable" in text
+    assert "46.4%" not in text and "There is no comparable national figure" in text
     assert "below England" not in text and "above England" not in text
     assert "England" not in words.finding(r, "Plymouth")
+    assert words.england(r) == "no comparable national figure"
 
 
 def test_a_comparator_for_another_period_of_the_same_kind_says_its_period():
@@ -190,7 +193,7 @@ def test_a_suppressed_figure_is_said_to_be_suppressed_and_not_compared():
 def test_a_measure_without_a_register_sentence_reads_plainly():
     r = row(metric=PLAIN, value=0.13, numerator=52, denominator=39014, previous=0.11, england=0.11)
     assert words.finding(r, "Plymouth") == ("Plymouth, permanent exclusion rate, all pupils: 0.13% (52 of 39,014) in "
-                                            "2024, up from 0.11% in 2023 and above England (0.11%)")
+                                            "2024, up from 0.11% in 2023 and similar to England (0.11%)")
 
 
 @pytest.mark.parametrize("label,kind,phrase,tick", [
@@ -223,13 +226,13 @@ def test_a_source_line_names_publisher_release_and_periods():
             words.SourceUse("Local authority", "Local termly return", "", "Autumn term 2025/26",
                             "Autumn term 2026/27", "illustrative figures")]
     assert words.source_line(uses) == (
-        "Source: Department for Education, Education, health and care plans, reporting year 2025, released June 2025: "
+        "Source: Department for Education, Education, health and care plans, reporting year 2025, released in June 2025: "
         "2019 to 2024; Local authority, Local termly return: Autumn term 2025/26 to Autumn term 2026/27 "
         "(illustrative figures).")
     r = row(source="Education, health and care plans, reporting year 2025", source_publisher="Department for Education",
             source_released="June 2025")
     assert words.row_source_line(r, "2017") == ("Source: Department for Education, Education, health and care plans, "
-                                                "reporting year 2025, released June 2025: 2017 to 2024.")
+                                                "reporting year 2025, released in June 2025: 2017 to 2024.")
 
 
 def trend_frame_of(points, metric_id: str) -> pd.DataFrame:
