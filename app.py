@@ -38,7 +38,12 @@ def run() -> None:
         if signed_in_mode and not viewer.is_signed_in and not session.rules().public_view:
             st.navigation([st.Page(sign_in_required, title="Sign in", url_path="sign-in")], position="hidden").run()
             return
-    if viewer is None:
+    if viewer is None:  # the access file cannot be used: only the sentence, and a way to sign in or out
+        if signed_in_mode:
+            signed_in = getattr(st.user, "is_logged_in", False)
+            with st.sidebar:
+                st.button("Sign out" if signed_in else "Sign in", on_click=st.logout if signed_in else st.login,
+                          key="sign_in_or_out", icon=":material/logout:" if signed_in else ":material/login:")
         return
     pages = {
         "Performance": [

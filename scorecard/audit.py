@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from . import access, store
+from .redaction import redact
 
 DONE, REFUSED = "done", "refused"
 
@@ -42,7 +43,7 @@ def _text(value) -> str | None:
         return None
     if isinstance(value, float):
         return f"{value:,.10g}"
-    return str(value)
+    return redact(str(value))
 
 
 def record(con, actor: access.Actor, action: str, *, area_code: str | None = None, subject: str = "",
@@ -52,7 +53,7 @@ def record(con, actor: access.Actor, action: str, *, area_code: str | None = Non
         "INSERT INTO audit_event (id, changed_at, who, how, role, action, outcome, area_code, subject, old_value, new_value, "
         "detail, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [store.next_id(con, "audit_event"), datetime.now(), actor.label, actor.how, actor.role, action, outcome,
-         area_code, subject or None, _text(old), _text(new), detail or None, batch_id])
+         area_code, _text(subject) or None, _text(old), _text(new), _text(detail) or None, batch_id])
 
 
 def refused(con, refusal: access.AccessRefused, subject: str = "") -> None:

@@ -7,6 +7,7 @@ report libraries, so a script can call it for an answer in a fraction of a secon
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ import duckdb
 
 from . import config, errors, store
 from .problems import ImportFailure, UserProblem
+from .redaction import RedactingStream, remember_connection
 
 
 class CommandError(Exception):
@@ -728,6 +730,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     typed = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     errors.warnings_to_log()
+    # Whatever a command prints, a secret (a PostgreSQL password in --db or $SCORECARD_DB) is never shown.
+    remember_connection(args.db)
+    shown_out, shown_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = RedactingStream(shown_out), RedactingStream(shown_err)
+    try:
+        return _run(args, typed)
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        sys.stdout, sys.stderr = shown_out, shown_err
+
+
+def _run(args, typed: list[str]) -> int:
     try:
         return args.func(args)
     except CommandError as exc:

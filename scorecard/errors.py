@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import config
+from .redaction import redact
 
 LOG_ENV = "SCORECARD_LOG"
 DEFAULT_LOG = config.DATA_DIR / "logs" / "scorecard.log"
@@ -35,6 +36,7 @@ def new_reference() -> str:
 
 
 def _append(entry: str) -> bool:
+    entry = redact(entry)  # DuckDB's errors repeat connection strings, passwords and all
     try:
         path = log_path()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,8 +79,9 @@ def page_sentence(reference: str) -> str:
 def record_for_page(exc: BaseException, where: str) -> str:
     """As record, for the dashboard: the server's console (its own log) gets the detail too."""
     reference, written = record(exc, where)
-    _logger.error("reference %s in %s%s", reference, where, "" if written else " (the log file could not be written)",
-                  exc_info=exc)
+    detail = redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    _logger.error("reference %s in %s%s\n%s", reference, where,
+                  "" if written else " (the log file could not be written)", detail)
     return reference
 
 
@@ -97,6 +100,6 @@ def shown_path(path: str | os.PathLike, typed: list[str] | tuple[str, ...] = ())
 def print_err(message: str) -> None:
     """One line to stderr; a closed stderr is not worth a second failure."""
     try:
-        print(message, file=sys.stderr)
+        print(redact(message), file=sys.stderr)
     except (OSError, ValueError):
         pass

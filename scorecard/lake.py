@@ -25,6 +25,7 @@ import duckdb
 
 from . import config
 from .problems import UserProblem
+from .redaction import redact
 
 PREFIX = "ducklake:"
 CATALOG = "scorecard_lake"  # the name the lake is attached under
@@ -113,6 +114,8 @@ def attach(con, target: str, read_only: bool = False, snapshot_time=None) -> Non
     """Attach the lake as the connection's default database, at a past snapshot if asked (read-only)."""
     kind = catalog_kind(target)
     load_extensions(con, kind)
+    if kind == "postgres":
+        postgres_defaults_from_secrets()
     options = []
     if snapshot_time is not None:
         options.append("SNAPSHOT_TIME '" + _literal(snapshot_time.isoformat()) + "'")
@@ -129,10 +132,40 @@ def attach(con, target: str, read_only: bool = False, snapshot_time=None) -> Non
                 raise
             _attach(con, target, options, with_files=True)  # a new PostgreSQL catalog needs its folder
     except duckdb.Error as exc:
-        raise LakeError(f"The shared store {shown(target)} cannot be opened: {str(exc).splitlines()[0]}") from None
+        raise LakeError(f"The shared store {shown(target)} cannot be opened: {_why_not_opened(exc)}") from None
     con.execute("USE " + CATALOG)
     if kind == "sqlite":
         _write_ahead_log(Path(target[len(PREFIX) + len("sqlite:"):]))
+
+
+# The [postgres] section of the secrets file, and the libpq settings each key supplies. libpq (inside
+# DuckDB's postgres extension) reads these from the environment whenever it connects, as it reads
+# PGPASSWORD and ~/.pgpass (or $PGPASSFILE) itself; a setting already in the environment wins.
+POSTGRES_SECRETS = {"password": "PGPASSWORD", "passfile": "PGPASSFILE", "user": "PGUSER", "host": "PGHOST",
+                    "port": "PGPORT", "dbname": "PGDATABASE", "sslmode": "PGSSLMODE"}
+_WHERE_PASSWORDS_GO = ("Give the password by the PGPASSWORD environment variable, a .pgpass file, or a "
+                       "[postgres] section in the secrets file (the README's Stores section says how), not in "
+                       "SCORECARD_DB.")
+
+
+def postgres_defaults_from_secrets() -> None:
+    """Set libpq's defaults from the secrets file's [postgres] section, where the environment has none."""
+    from . import secrets_file
+
+    for key, variable in POSTGRES_SECRETS.items():
+        value = secrets_file.section("postgres").get(key)
+        if value not in (None, "") and not os.environ.get(variable):
+            os.environ[variable] = str(value)
+
+
+def _why_not_opened(exc: duckdb.Error) -> str:
+    """Why DuckDB could not attach the lake, in words, with no secret in them."""
+    text = str(exc)
+    if "password authentication failed" in text:
+        return f"PostgreSQL refused the password for that user. Nothing was changed. {_WHERE_PASSWORDS_GO}"
+    if "no password supplied" in text:
+        return f"PostgreSQL asked for a password and none was given. Nothing was changed. {_WHERE_PASSWORDS_GO}"
+    return redact(text.splitlines()[0] if text else type(exc).__name__)
 
 
 def _write_ahead_log(catalog: Path) -> None:
@@ -158,10 +191,7 @@ def _attach(con, target: str, options: list[str], with_files: bool) -> None:
 
 def shown(target: str) -> str:
     """The store as a message names it, without a password."""
-    words = []
-    for part in target.split():
-        words.append("password=…" if part.lower().startswith("password=") else part)
-    return " ".join(words)
+    return redact(target)
 
 
 # The kinds of change a DuckLake snapshot records against a table id ("tables_inserted_into": ["8"]).

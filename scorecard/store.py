@@ -22,6 +22,7 @@ from . import config, lake, schema
 from .errors import shown_path
 from .migrations import MIGRATIONS
 from .problems import UserProblem
+from .redaction import redact
 
 LATEST_SCHEMA = MIGRATIONS[-1][0]
 
@@ -68,8 +69,9 @@ def damage(exc: BaseException) -> str | None:
 
 
 def named(target: str, explicit) -> str:
-    """The store as a message names it: as given (--db or $SCORECARD_DB), else relative to the checkout."""
-    return shown_path(target, typed=[str(t) for t in (explicit, os.environ.get("SCORECARD_DB")) if t])
+    """The store as a message names it: as given (--db or $SCORECARD_DB), else relative to the checkout;
+    never with a password."""
+    return redact(shown_path(target, typed=[str(t) for t in (explicit, os.environ.get("SCORECARD_DB")) if t]))
 
 
 def busy(target: str, explicit=None, read_only: bool = False, detail: str = "") -> StoreBusy:

@@ -83,6 +83,17 @@ def data_version() -> int:
     return store.data_version(cursor())
 
 
+def live_areas() -> AreaIndex:
+    """The areas of the store as it is now, whatever the address's as_at says: the access file's area
+    names are resolved against these, so a visitor's address never changes who may do what."""
+    return _live_areas(store.data_version(dashboard_store().cursor()))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _live_areas(version: int) -> AreaIndex:
+    return AreaIndex.from_store(dashboard_store().cursor())
+
+
 # Each cached read: a name, and the function of (cursor, *args) that answers it.
 _READS = {
     "metrics": register.metrics_from_store,
