@@ -105,12 +105,12 @@ def measure_import(bomb: Path, db: Path) -> tuple[float, float, int, str]:
 _UPLOAD = """
 import sys
 from pathlib import Path
-from scorecard import store
+from scorecard import access, store
 from scorecard.importers.base import ImportFailure
 from scorecard.ui import admin
 con = store.connect(sys.argv[1], read_only=True)
 try:
-    admin.read_upload(con, Path(sys.argv[2]).name, Path(sys.argv[2]).read_bytes())
+    admin.read_upload(con, Path(sys.argv[2]).name, Path(sys.argv[2]).read_bytes(), access.command_line("benchmark"))
 except ImportFailure as exc:
     sys.exit(str(exc))
 """

@@ -469,10 +469,19 @@ def import_source(con, source, dry_run: bool = False, *, actor: access.Actor,
     """Read any supported file and commit it (or, with dry_run, say what it would do).
     `confirm(plan, preview) -> bool` is asked first for local returns; None means commit.
     `expect` (a format, such as TARGETS_FORMAT) refuses any other kind of file."""
+    try:
+        local_only = reads_for(actor)  # before anything of the file is read
+    except access.AccessRefused as refusal:
+        audit.refused(con, refusal, subject=source.name)
+        raise
     existing = store.committed_batch_for(con, source.sha256)
     if existing is not None:
         return BatchResult(source.name, "already imported", already_batch=existing, dry_run=dry_run)
-    plan = read_source(con, source, model_year=model_year, partial=partial)
+    try:
+        plan = read_source(con, source, model_year=model_year, partial=partial, local_only=local_only, actor=actor)
+    except access.AccessRefused as refusal:
+        audit.refused(con, refusal, subject=source.name)
+        raise
     if expect is not None and plan.format != expect:
         raise ImportFailure(Issue(source.name, f"is a {plan.format} file, not a {expect} file"))
     if dry_run:
@@ -484,11 +493,35 @@ def import_source(con, source, dry_run: bool = False, *, actor: access.Actor,
     return commit(con, plan, actor=actor)
 
 
-def read_source(con, source, model_year: int | None = None, partial: bool = False) -> ImportPlan:
-    """Read any supported file into a plan against the store as it is now, writing nothing:
-    preview it (`preview`), show the changes, then `commit(con, plan, seen=...)`."""
-    from .importers import ImportContext, read_file
+def reads_for(actor: access.Actor) -> bool:
+    """Asked before a file is read at all: whether the actor may import only local returns and targets
+    files (an editor: True) or anything (an admin: False). Anyone else is refused (AccessRefused, not
+    recorded here), so no reader ever expands a file for them."""
+    if actor.may(access.NATIONAL_IMPORT):
+        return False
+    if actor.role == access.EDITOR and actor.areas:
+        return True
+    access.require(actor, access.LOCAL_RETURN)
+    raise AssertionError("unreachable: require refuses whoever may import nothing")
 
+
+def read_source(con, source, model_year: int | None = None, partial: bool = False, local_only: bool = False,
+                actor: access.Actor | None = None) -> ImportPlan:
+    """Read any supported file into a plan against the store as it is now, writing nothing:
+    preview it (`preview`), show the changes, then `commit(con, plan, seen=...)`. Given the actor, their
+    access is checked first (reads_for), and a file an editor may not import is refused (AccessRefused,
+    not recorded) as soon as its kind is known, before it is read."""
+    from .importers import ImportContext, NotALocalFile, read_file
+
+    if actor is not None:
+        local_only = reads_for(actor) or local_only
     ctx = ImportContext.from_store(con)
     ctx.partial = partial
-    return read_file(source, ctx, model_year=model_year)
+    try:
+        return read_file(source, ctx, model_year=model_year, local_only=local_only)
+    except NotALocalFile as exc:
+        if actor is None:
+            raise
+        raise access.AccessRefused(
+            f"{source.name} {exc.issues[0].message}: {actor.identity} is {access.ROLE_WORDS[actor.role]}, and only an "
+            "admin imports published releases. Nothing was written.", actor, access.NATIONAL_IMPORT) from None
