@@ -9,6 +9,7 @@ by pandas, R or Excel's Power Query), so a backup restores into a DuckDB file or
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import tempfile
@@ -59,10 +60,36 @@ def write(con, out: Path | str) -> dict:
     return manifest
 
 
+def opened_within_limits(path: Path | str):
+    """The backup's archive, checked from its directory with the limits every imported ZIP meets (how
+    many members, how far each and all of them expand, and how many times), before anything is read;
+    its `read(member)` counts what it expands and stops at those limits. Raises BackupError."""
+    from .importers import safe_zip
+    from .problems import ImportFailure
+
+    try:
+        return safe_zip.open_path(path)
+    except ImportFailure as exc:
+        raise BackupError(f"{str(exc).rstrip('.')}; nothing was restored") from None
+
+
+def read_within_limits(archive, name: str) -> bytes:
+    """One member of a backup opened by opened_within_limits. KeyError if it is not there."""
+    from .problems import ImportFailure
+
+    try:
+        return archive.read(name)
+    except ImportFailure as exc:
+        raise BackupError(f"{str(exc).rstrip('.')}; nothing was restored") from None
+
+
 def read_manifest(path: Path | str) -> dict:
     try:
-        with zipfile.ZipFile(path) as archive:
-            manifest = json.loads(archive.read(MANIFEST))
+        archive = opened_within_limits(path)
+        try:
+            manifest = json.loads(read_within_limits(archive, MANIFEST))
+        finally:
+            archive.close()
     except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise BackupError(f"{Path(path).name} is not a SEND Scorecard backup ({type(exc).__name__})") from None
     if manifest.get("format") != FORMAT:
@@ -90,9 +117,10 @@ def restore(con, path: Path | str, replace: bool = False, *, actor: access.Actor
     audit.check(con, actor, access.NATIONAL_IMPORT, subject=f"restore from {path.name}")
     tables = [t for t in schema.ALL_TABLES if t in manifest["sha256"]]
     with tempfile.TemporaryDirectory(prefix="scorecard-restore-") as folder:
-        with zipfile.ZipFile(path) as archive:
+        archive = opened_within_limits(path)
+        with contextlib.closing(archive):
             for table in tables:
-                data = archive.read(f"{table}.parquet")
+                data = read_within_limits(archive, f"{table}.parquet")
                 if hashlib.sha256(data).hexdigest() != manifest["sha256"][table]:
                     raise BackupError(f"{path.name}: the copy of {table} does not match its checksum; the backup "
                                       "is damaged, and nothing was restored")
