@@ -505,7 +505,12 @@ def cmd_backup(args) -> int:
     from . import backup
 
     con = _open(args, read_only=True)
-    manifest = backup.write(con, args.file)
+    staging = Path(args.file).with_name(Path(args.file).name + ".partial")  # where backup.write builds it
+    try:
+        manifest = backup.write(con, args.file)
+    except BaseException:  # a backup stopped part way (a full disk, Ctrl-C) leaves nothing behind
+        staging.unlink(missing_ok=True)
+        raise
     rows = manifest["rows"]
     print(f"Backed up the store to {args.file}: {rows['metric_value']:,} figures, {rows['import_batch']:,} import "
           f"batches, {rows['target']:,} targets, {rows['commentary']:,} comments "
@@ -760,13 +765,18 @@ def _run(args, typed: list[str]) -> int:
         _silence_stdout()
         return 0
     except duckdb.Error as exc:
-        if reason := store.damage(exc):
+        # A full disk, a damaged file, a lake missing its data files: the cause and what to do.
+        if problem := store.explained(exc, config.db_path(args.db), args.db):
             reference, _ = errors.record(exc, f"scorecard {args.command}")
-            errors.print_err(f"scorecard: {store.damaged(config.db_path(args.db), reason, args.db)} "
-                             f"(Reference {reference}.)")
+            errors.print_err(f"scorecard: {_without_server_paths(str(problem), typed)} (Reference {reference}.)")
             return 1
         return _unexpected(exc, args)
     except OSError as exc:
+        if store.is_disk_full(exc):
+            where = errors.shown_path(exc.filename, typed) if exc.filename else "the file"
+            errors.print_err(f"scorecard: the disk that holds {where} is full, so it was not written. Free some "
+                             "space on it (old backups and packs are the usual culprits) and try again.")
+            return 1
         if exc.filename:
             errors.print_err(f"scorecard: {errors.shown_path(exc.filename, typed)}: "
                              f"{exc.strerror or type(exc).__name__}.")

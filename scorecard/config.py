@@ -21,3 +21,17 @@ def db_path(explicit: str | os.PathLike | None = None) -> str:
     if explicit:
         return str(explicit)
     return os.environ.get("SCORECARD_DB") or str(DEFAULT_DB)
+
+
+WRITE_WAIT_ENV = "SCORECARD_WRITE_WAIT_SECONDS"
+DEFAULT_WRITE_WAIT_SECONDS = 30.0
+
+
+def write_wait_seconds() -> float:
+    """How long a change waits for the store (another change being saved, a catalog another program
+    has locked, a DuckDB file a command holds) before it gives up with a sentence, writing nothing:
+    $SCORECARD_WRITE_WAIT_SECONDS, else 30."""
+    try:
+        return max(0.0, float(os.environ.get(WRITE_WAIT_ENV, "").strip() or DEFAULT_WRITE_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_WRITE_WAIT_SECONDS

@@ -32,7 +32,7 @@ from . import lake, schema, seed, store
 
 _KEEP = 4  # copies kept attached, so a cursor still reading an earlier one is never cut off
 REFRESH_SECONDS = 1.0  # at most one new copy a second for other processes' changes
-BUSY_WAIT_SECONDS = 10.0  # how long a write (or a first copy) waits for a command that holds the file
+BUSY_WAIT_SECONDS = 10.0  # how long a first copy waits for a command that holds the file (a change: store.write_wait_seconds())
 _TABLES = (*schema.ALL_TABLES, "schema_version")  # names from the schema's own list, never from input
 # Each query on the copy runs on one thread: the copy is small, and a dashboard runs many sessions'
 # queries at once, each in its own thread. DuckDB's default (a thread per core for every query) made
@@ -141,24 +141,25 @@ class _FileOrigin:
 
     def write(self, change, /, *args, **kwargs):
         with self._write_lock:
-            con = _waiting(lambda: store.connect(self.target), self.target)
+            con = _waiting(lambda: store.connect(self.target), self.target, store.write_wait_seconds())
             try:
                 return change(con, *args, **kwargs)
             finally:
                 con.close()
 
 
-def _waiting(open_store, target: str):
-    """Open the file, waiting a few seconds while a command holds it; then give up with StoreBusy."""
-    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+def _waiting(open_store, target: str, seconds: float = BUSY_WAIT_SECONDS):
+    """Open the file, waiting while a command holds it; then give up with StoreBusy (a change, after
+    store.write_wait_seconds(), with a sentence saying so)."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             return open_store()
         except store.StoreBusy:
             if time.monotonic() >= deadline:
                 raise
-        except duckdb.IOException as exc:  # ATTACH reports a held lock as an IO error
-            if "lock" not in str(exc).lower():
+        except duckdb.IOException as exc:  # ATTACH reports a held lock as an IO error, as it does damage
+            if not store.lock_held(exc, target):
                 raise
             if time.monotonic() >= deadline:
                 raise store.busy(target, read_only=True, detail=str(exc)) from None

@@ -50,8 +50,8 @@ def _error(message: str, icon: str) -> None:
 def page_message(exc: Exception, where: str) -> str:
     """Log the exception under a reference and say, in a sentence, what the person can do."""
     reference = errors.record_for_page(exc, where)
-    if not isinstance(exc, store.StoreDamaged) and (reason := store.damage(exc)):
-        exc = store.damaged(config.db_path(), reason)
-    if isinstance(exc, store.StoreDamaged):
-        return f"{exc.page_message} (Reference {reference}.)"
+    # A full disk, a damaged file, a lake missing its data files: the cause and what to do.
+    problem = store.explained(exc, config.db_path())
+    if problem is not None:
+        return f"{problem.page_message} (Reference {reference}.)"
     return errors.page_sentence(reference)
