@@ -261,10 +261,15 @@ def _audit_import(con, plan: ImportPlan, diff: Preview, result: BatchResult, act
     if not is_local(plan.format) or not len(diff.rows):
         return
     changed = diff.rows[diff.rows["change"] == "changed"]
-    for r in changed.itertuples(index=False):
-        audit.record(con, actor, audit.FIGURE_REVISED, area_code=r.area_code,
-                     subject=f"{r.metric_id} {r.period_label}", old=_figure(r.old_value, r.old_status),
-                     new=_figure(r.value, r.status), batch_id=result.batch_id)
+    if not len(changed):
+        return
+    # Every revision in one statement (one per revised figure took 24 s for 20,000 on a file store).
+    audit.record_many(con, actor, audit.FIGURE_REVISED, pd.DataFrame({
+        "area_code": changed["area_code"].to_numpy(),
+        "subject": [f"{m} {p}" for m, p in zip(changed["metric_id"], changed["period_label"])],
+        "old_value": [_figure(v, s) for v, s in zip(changed["old_value"], changed["old_status"])],
+        "new_value": [_figure(v, s) for v, s in zip(changed["value"], changed["status"])]}),
+        batch_id=result.batch_id)
 
 
 def _figure(value, status) -> str:
