@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 
 HIDDEN = "…"
 # Keys whose values are secrets, in a connection string or a settings file.
@@ -41,8 +42,22 @@ def _unquote(value: str) -> str:
     return value
 
 
+_known: tuple[float, tuple, list[str]] | None = None  # (when made, what from, the list)
+
+
 def known_secrets() -> list[str]:
-    """Every secret value this process knows of, longest first."""
+    """Every secret value this process knows of, longest first. Made again when the environment or
+    --db changes, and the secrets file is looked at again at most once a second: every line printed asks."""
+    global _known
+    basis = (tuple(os.environ.get(name, "") for name in (*_ENV_SECRETS, "SCORECARD_DB", "SCORECARD_SECRETS")),
+             len(_remembered))
+    now = time.monotonic()
+    if _known is None or _known[1] != basis or now - _known[0] >= 1.0:
+        _known = (now, basis, _gather_secrets())
+    return _known[2]
+
+
+def _gather_secrets() -> list[str]:
     found = [os.environ.get(name, "") for name in _ENV_SECRETS] + list(_remembered)
     found += _from_connection_string(os.environ.get("SCORECARD_DB", ""))
     try:
@@ -67,9 +82,13 @@ def redact(text, extra: tuple[str, ...] | list[str] = ()) -> str:
                    *known_secrets()]:
         if secret in text:
             text = text.replace(secret, HIDDEN)
-    text = _KEY_VALUE.sub(lambda m: m.group(1) + m.group(2) + HIDDEN, text)
-    text = _QUOTED_KEY.sub(lambda m: m.group(1) + '"' + HIDDEN + '"', text)
-    return _URI_PASSWORD.sub(lambda m: m.group(1) + ":" + HIDDEN + "@", text)
+    if "=" in text:
+        text = _KEY_VALUE.sub(lambda m: m.group(1) + m.group(2) + HIDDEN, text)
+    if ":" in text:
+        text = _QUOTED_KEY.sub(lambda m: m.group(1) + '"' + HIDDEN + '"', text)
+        if "://" in text:
+            text = _URI_PASSWORD.sub(lambda m: m.group(1) + ":" + HIDDEN + "@", text)
+    return text
 
 
 class RedactingStream(io.TextIOBase):
