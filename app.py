@@ -6,7 +6,7 @@ the audit trail. The pages hide what a visitor may not do; the functions that wr
 
 import streamlit as st
 
-from scorecard import access
+from scorecard import access, errors
 from scorecard.text_safety import plain
 from scorecard.ui import data, session
 from scorecard.ui.failures import shown_on_page
@@ -30,6 +30,7 @@ def sign_in_required() -> None:
 
 
 def run() -> None:
+    errors.redact_every_log_record()  # the server's log never holds a secret, whoever writes to it
     st.set_page_config(page_title="SEND Scorecard", page_icon=":bar_chart:", layout="wide")
     page_style()
     viewer, signed_in_mode = None, session.sign_in_configured()

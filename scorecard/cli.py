@@ -735,6 +735,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     typed = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     errors.warnings_to_log()
+    errors.redact_every_log_record()
     # Whatever a command prints, a secret (a PostgreSQL password in --db or $SCORECARD_DB) is never shown.
     remember_connection(args.db)
     shown_out, shown_err = sys.stdout, sys.stderr

@@ -56,6 +56,28 @@ def record(exc: BaseException, where: str) -> tuple[str, bool]:
     return reference, written
 
 
+def redact_every_log_record() -> None:
+    """Every log record of the process, Streamlit's own included (a widget callback's failure, say),
+    has its message and traceback redacted as it is made, before any handler writes it. Once per
+    process."""
+    make = logging.getLogRecordFactory()
+    if getattr(make, "redacting", False):
+        return
+
+    def redacting(*args, **kwargs):
+        record = make(*args, **kwargs)
+        try:
+            record.msg, record.args = redact(record.getMessage()), ()
+            if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+                record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
+        except Exception:  # a record that cannot be formatted is left to logging's own handling
+            pass
+        return record
+
+    redacting.redacting = True
+    logging.setLogRecordFactory(redacting)
+
+
 def warnings_to_log() -> None:
     """Python's warnings name source files on the server: send them to the log, not to the person."""
 

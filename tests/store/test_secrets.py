@@ -128,3 +128,18 @@ def test_a_secret_the_deployment_holds_is_redacted_wherever_it_appears(monkeypat
     monkeypatch.setenv("SCORECARD_SECRETS", str(secrets))
     said = redaction.redact("DuckDB echoed env-held-secret and file-held-secret in a sentence")
     assert "env-held-secret" not in said and "file-held-secret" not in said
+
+
+def test_no_log_record_of_the_process_holds_a_password(caplog):
+    """Streamlit's own logger (a widget callback's failure) as much as ours."""
+    import logging
+
+    errors.redact_every_log_record()
+    password = "Callback-Secret-77"
+    try:
+        raise RuntimeError(f'Unable to connect to Postgres at "dbname=x password={password}"')
+    except RuntimeError:
+        logging.getLogger("streamlit.runtime.scriptrunner").error("callback failed for %s", f"password={password}",
+                                                                  exc_info=True)
+    assert caplog.records and password not in caplog.text
+    assert "password=…" in caplog.text
