@@ -33,6 +33,7 @@ from . import lake, schema, seed, store
 _KEEP = 4  # copies kept attached, so a cursor still reading an earlier one is never cut off,
 PINNED_SECONDS = 120.0  # and none a page run took in the last two minutes (a run reads one copy throughout)
 REFRESH_SECONDS = 1.0  # a store that takes a query to look at (a PostgreSQL catalog) is looked at once a second
+FRESH_WAIT_SECONDS = 1.0  # how long a page run waits for a fresh copy of a changed store
 BUSY_WAIT_SECONDS = 10.0  # how long a first copy waits for a command that holds the file (a change: store.write_wait_seconds())
 _TABLES = (*schema.ALL_TABLES, "schema_version")  # names from the schema's own list, never from input
 # Each query on the copy runs on one thread: the copy is small, and a dashboard runs many sessions'
@@ -193,29 +194,54 @@ class DashboardStore:
         self._counter = itertools.count(1)
         self._checked_at = 0.0
         self._pinned: dict[str, float] = {}  # each copy a page run took, and when
+        self._fresh: threading.Event | None = None  # set when the copy page runs are waiting for is made
         self.failed_refresh: BaseException | None = None  # the last background copy's failure, if any
 
     def for_run(self) -> str:
         """The copy a page run reads from its start to its end, so that the run shows one version of the
-        store: the newest, once the store has been looked at and copied if it changed. A change
-        committed anywhere (the command line, another server) therefore shows on the next page run
-        (where the store takes a query to look at, a PostgreSQL catalog, on the next run a second
-        after the last look). While a command holds a DuckDB file to write, its change is not yet
-        committed: the run reads the copy held rather than wait."""
+        store: the newest, once the store has been looked at and, if it changed, copied. A change
+        committed anywhere (the command line, another server) therefore shows on the next page run:
+        the run waits for the fresh copy, up to FRESH_WAIT_SECONDS (a copy takes a fraction of that
+        on a quiet server), and past that reads the copy held while the fresh one is finished for the
+        runs after it. A store that takes a query to look at (a PostgreSQL catalog) is looked at once
+        a second. While a command holds a DuckDB file to write, its change is not yet committed: the
+        run reads the copy held rather than wait."""
         with self._lock:
             first = not self._names
             due = first or self.origin.cheap_marker or time.monotonic() - self._checked_at >= REFRESH_SECONDS
-        if due:
+        if first:
+            self.refresh()
+        elif due:
             try:
-                self.refresh(wait_for_writer=first)
-            except Exception as exc:
-                if first:
-                    raise
-                self.failed_refresh = exc  # the run reads the copy held; the next run looks again
+                changed = self.origin.marker() != self._marker
+            except Exception as exc:  # the store cannot be looked at: read the copy held, look again next run
+                self.failed_refresh, changed = exc, False
+            if changed:
+                self._copy_for_runs().wait(FRESH_WAIT_SECONDS)
         with self._lock:
             name = self._names[-1]
             self._pinned[name] = time.monotonic()
         return name
+
+    def _copy_for_runs(self) -> threading.Event:
+        """An event set when a fresh copy is made: the one under way, or one started now."""
+        with self._lock:
+            if self._fresh is not None and not self._fresh.is_set():
+                return self._fresh
+            self._fresh = done = threading.Event()
+
+        def copy() -> None:
+            try:
+                with self._copying:
+                    self._copy_if_changed(wait_for_writer=False)
+                self.failed_refresh = None
+            except Exception as exc:  # the runs read the copy held; the next run looks again
+                self.failed_refresh = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=copy, daemon=True, name="store-copy-for-runs").start()
+        return done
 
     def cursor_on(self, name: str):
         """A cursor on one copy (for_run's), still attached however many copies were made since."""

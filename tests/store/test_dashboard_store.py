@@ -168,3 +168,33 @@ def test_a_copy_a_run_reads_stays_attached_however_many_changes_follow(db_path, 
         assert _batches(dashboard.cursor_on(dashboard.for_run()))[-1] == f"r{replica._KEEP + 2}.csv"
     finally:
         dashboard.close()
+
+
+def test_a_run_that_would_wait_too_long_for_a_fresh_copy_reads_the_one_held(db_path, monkeypatch):
+    """A copy slower than FRESH_WAIT_SECONDS (a server busy with imports) does not hold the run up: it
+    reads the copy held, and the runs after it read the fresh one once it is made."""
+    db = str(db_path)
+    dashboard = replica.DashboardStore(db)
+    release = threading.Event()
+    try:
+        held = dashboard.for_run()
+        real_copy = dashboard.origin.copy
+
+        def slow_copy(name, previous=None, **kwargs):
+            release.wait(timeout=60)
+            real_copy(name, previous, **kwargs)
+
+        monkeypatch.setattr(dashboard.origin, "copy", slow_copy)
+        monkeypatch.setattr(replica, "FRESH_WAIT_SECONDS", 0.1)
+        imported = _scorecard(db, "import", "--yes", str(local_returns.SAMPLE_RETURN))
+        assert imported.returncode == 0, imported.stderr
+        assert dashboard.for_run() == held  # the fresh copy is not ready: this run reads the one held
+        release.set()
+        deadline = time.monotonic() + 30
+        while dashboard.for_run() == held:
+            assert time.monotonic() < deadline, "the fresh copy never came"
+            time.sleep(0.05)
+        assert "sample_return_plymouth.csv" in _batches(dashboard.cursor_on(dashboard.for_run()))
+    finally:
+        release.set()
+        dashboard.close()
