@@ -6,7 +6,7 @@ the audit trail. The pages hide what a visitor may not do; the functions that wr
 
 import streamlit as st
 
-from scorecard import access
+from scorecard import access, errors
 from scorecard.text_safety import plain
 from scorecard.ui import data, session
 from scorecard.ui.failures import shown_on_page
@@ -39,6 +39,7 @@ def sign_in_required() -> None:
 
 
 def run() -> None:
+    errors.redact_every_log_record()  # the server's log never holds a secret, whoever writes to it
     st.set_page_config(page_title="SEND Scorecard", page_icon=":bar_chart:", layout="wide")
     page_style()
     viewer, signed_in_mode = None, session.sign_in_configured()
@@ -47,7 +48,12 @@ def run() -> None:
         if signed_in_mode and not viewer.is_signed_in and not session.rules().public_view:
             st.navigation([st.Page(sign_in_required, title="Sign in", url_path="sign-in")], position="hidden").run()
             return
-    if viewer is None:
+    if viewer is None:  # the access file cannot be used: only the sentence, and a way to sign in or out
+        if signed_in_mode:
+            signed_in = getattr(st.user, "is_logged_in", False)
+            with st.sidebar:
+                st.button("Sign out" if signed_in else "Sign in", on_click=st.logout if signed_in else st.login,
+                          key="sign_in_or_out", icon=":material/logout:" if signed_in else ":material/login:")
         return
     pages = {
         "Performance": [

@@ -58,7 +58,13 @@ else:
 if upload is not None:
     content = upload.getvalue()
     try:
-        plan = admin.read_upload(data.cursor(), upload.name, content)
+        plan = admin.read_upload(data.cursor(), upload.name, content, viewer)
+    except access.AccessRefused as refusal:  # checked before the file is read at all
+        recorded = f"refusal_recorded_{SourceFile(upload.name, content).sha256}"
+        if recorded not in st.session_state:  # once per file, not on every rerun of the page
+            data.write(admin.record_refusal, refusal, upload.name)
+            st.session_state[recorded] = True
+        show_refusal(refusal)
     except ImportFailure as failure:
         recorded = f"file_refusal_recorded_{SourceFile(upload.name, content).sha256}"
         if recorded not in st.session_state:  # once per file, not on every rerun of the page

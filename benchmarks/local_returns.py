@@ -2,7 +2,11 @@
 and a 200,000-row return checked, previewed and committed once in a fresh process, with that
 process's time and peak memory (maximum resident set size, Python and its libraries included).
 
-Run alone: python benchmarks/local_returns.py [--repeat 5] [--large-rows 200000];
+It also previews and commits a return that revises 20,000 local figures (each revision written to
+the audit trail, old beside new), on a file store, in a fresh process.
+
+Run alone: python benchmarks/local_returns.py [--repeat 5] [--large-rows 200000] [--revised-rows 20000]
+[--only-revisions];
 benchmarks/run.py calls bench() for the 5,000-row median.
 """
 
@@ -120,11 +124,61 @@ def bench_large(rows: int = LARGE_ROWS) -> dict:
     return figures
 
 
+REVISED_ROWS = 20_000
+REVISED_TARGET = "target < 10000 ms"
+
+# A return that revises figures already in the store: every row a new value for a figure a first
+# return gave. Committed (preview, then commit in one transaction) in a child process of its own.
+_REVISE_CHILD = """
+import json, sys, time
+from scorecard import access, ingest, store
+from scorecard.importers import ImportContext, SourceFile, read_file
+con = store.connect(sys.argv[1])
+plan = read_file(SourceFile.from_path(sys.argv[2]), ImportContext.from_store(con))
+started = time.perf_counter()
+diff = ingest.preview(con, plan)
+result = ingest.commit(con, plan, actor=access.command_line("benchmark"), seen=diff)
+done = time.perf_counter()
+audited = con.execute("SELECT count(*) FROM audit_event WHERE action = 'figure revised' AND batch_id = ?",
+                      [result.batch_id]).fetchone()[0]
+con.close()
+print(json.dumps({"revised": result.changed, "audited": audited, "commit_s": done - started}))
+"""
+
+
+def bench_revisions(rows: int = REVISED_ROWS, db_target: str | None = None) -> dict:
+    """Preview and commit a return that revises `rows` local figures, each written to the audit trail
+    old beside new, on a file store (or the lake named): its time in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = db_target or str(Path(tmp) / "revise.duckdb")
+        con = store.connect(db)
+        seed.init(con)
+        first, second = Path(tmp) / "first.csv", Path(tmp) / "revised.csv"
+        write_return(first, con, rows, seed_value=1)
+        write_return(second, con, rows, seed_value=2)
+        from scorecard import access
+
+        ingest.import_source(con, SourceFile.from_path(first), actor=access.command_line("benchmark"))
+        con.close()
+        done = subprocess.run([sys.executable, "-c", _REVISE_CHILD, db, str(second)], cwd=ROOT, capture_output=True,
+                              text=True)
+        if done.returncode:
+            raise RuntimeError(done.stderr)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--large-rows", type=int, default=LARGE_ROWS)
+    parser.add_argument("--revised-rows", type=int, default=REVISED_ROWS)
+    parser.add_argument("--only-revisions", action="store_true", help="run only the revisions benchmark")
     args = parser.parse_args()
+    figures = bench_revisions(args.revised_rows)
+    print(line(f"preview + commit revising {figures['revised']:,} local figures", figures["commit_s"] * 1000,
+               REVISED_TARGET) + f"  ({figures['audited']:,} revisions in the audit trail)", flush=True)
+    if args.only_revisions:
+        return 0
     for label, ms, target in bench(args.repeat):
         print(line(label, ms, target), flush=True)
     figures = bench_large(args.large_rows)

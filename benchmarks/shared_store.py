@@ -90,7 +90,7 @@ def dashboard(target: str, sessions: int, seconds: float, areas: list[str], out)
             return value
 
     def render(area: str) -> None:
-        cursor = replica.cursor()  # a cursor per page run, on the copy of the store as it is now
+        cursor = replica.cursor_on(replica.for_run())  # one copy for the whole page run, as pages read it
         version = store.data_version(cursor)
         metrics = cached(("metrics", version), lambda: register.metrics_from_store(cursor))
 

@@ -2,8 +2,9 @@
 its peak memory (the child process's maximum resident set size), as a user would run it.
 
 Run: python benchmarks/zip_bomb.py [--expand-mib 1024]. It prints the time, the peak memory and the
-message, for `scorecard import` (the bomb named .zip, and named .csv) and for the dashboard's
-uploader (admin.read_upload, as the Local returns page calls it). The target is a refusal in under
+message, for `scorecard import` (the bomb named .zip, and named .csv), for the dashboard's
+uploader (admin.read_upload, as the Local returns page calls it), and for `scorecard restore` of a
+backup whose figures' Parquet member is the bomb. The target is a refusal in under
 2 s using under 300 MB.
 
 `write_bomb` builds the archive without ever holding or compressing the expanded bytes: one chunk
@@ -105,12 +106,12 @@ def measure_import(bomb: Path, db: Path) -> tuple[float, float, int, str]:
 _UPLOAD = """
 import sys
 from pathlib import Path
-from scorecard import store
+from scorecard import access, store
 from scorecard.importers.base import ImportFailure
 from scorecard.ui import admin
 con = store.connect(sys.argv[1], read_only=True)
 try:
-    admin.read_upload(con, Path(sys.argv[2]).name, Path(sys.argv[2]).read_bytes())
+    admin.read_upload(con, Path(sys.argv[2]).name, Path(sys.argv[2]).read_bytes(), access.command_line("benchmark"))
 except ImportFailure as exc:
     sys.exit(str(exc))
 """
@@ -133,6 +134,19 @@ def run(expand_mib: int = 1024) -> list[tuple[str, float, float, float, int, str
             bomb = write_bomb(Path(tmp) / name, expand_mib)
             results.append((f"scorecard import {name}", bomb.stat().st_size / MIB, *measure_import(bomb, db)))
         results.append((f"uploader, {bomb.name}", bomb.stat().st_size / MIB, *measure_upload(bomb, db)))
+        # A backup whose figures' Parquet file is the bomb, beside a real backup's other members.
+        real = Path(tmp) / "real-backup.zip"
+        subprocess.run([sys.executable, "-m", "scorecard.cli", "--db", str(db), "backup", str(real)], check=True,
+                       capture_output=True)
+        import zipfile
+
+        with zipfile.ZipFile(real) as archive:
+            members = {n: archive.read(n) for n in archive.namelist() if n != "metric_value.parquet"}
+        bomb = write_bomb(Path(tmp) / "backup-bomb.zip", expand_mib, member="metric_value.parquet", content=b"\0",
+                          extra=members)
+        results.append(("scorecard restore --replace backup-bomb.zip", bomb.stat().st_size / MIB,
+                        *measure([sys.executable, "-m", "scorecard.cli", "--db", str(db), "restore", "--replace",
+                                  str(bomb)])))
     return results
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import access, store
 from .text_safety import visible_controls
+from .redaction import redact
 
 DONE, REFUSED = "done", "refused"
 
@@ -48,7 +49,7 @@ def _text(value) -> str | None:
         return None
     if isinstance(value, float):
         return f"{value:,.10g}"
-    return str(value)
+    return redact(str(value))
 
 
 def record(con, actor: access.Actor, action: str, *, area_code: str | None = None, subject: str = "",
@@ -58,7 +59,33 @@ def record(con, actor: access.Actor, action: str, *, area_code: str | None = Non
         "INSERT INTO audit_event (id, changed_at, who, how, role, action, outcome, area_code, subject, old_value, new_value, "
         "detail, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [store.next_id(con, "audit_event"), datetime.now(), actor.label, actor.how, actor.role, action, outcome,
-         area_code, subject or None, _text(old), _text(new), detail or None, batch_id])
+         area_code, _text(subject) or None, _text(old), _text(new), _text(detail) or None, batch_id])
+
+
+def record_many(con, actor: access.Actor, action: str, rows: pd.DataFrame, *, batch_id: int | None = None,
+                outcome: str = DONE) -> int:
+    """Many rows of the trail in one statement, inside the caller's writing transaction: `rows` has the
+    columns area_code, subject, old_value and new_value (text the program wrote itself: measure ids,
+    periods and figures), one row each, in order. A return that revises 20,000 figures is one insert,
+    not 20,000. Returns how many were written."""
+    if not len(rows):
+        return 0
+    frame = pd.DataFrame({"area_code": rows["area_code"].astype(object).to_numpy(),
+                          "subject": rows["subject"].astype(object).to_numpy(),
+                          "old_value": [_text(v) for v in rows["old_value"]],
+                          "new_value": [_text(v) for v in rows["new_value"]]})
+    frame["_order"] = range(len(frame))
+    store.register_frame(con, "audit_rows", frame)
+    try:
+        con.execute(
+            "INSERT INTO audit_event (id, changed_at, who, how, role, action, outcome, area_code, subject, old_value, "
+            "new_value, detail, batch_id) SELECT ? + row_number() OVER (ORDER BY _order) - 1, ?, ?, ?, ?, ?, ?, "
+            "area_code, subject, old_value, new_value, NULL, ? FROM audit_rows",
+            [store.next_id(con, "audit_event"), datetime.now(), actor.label, actor.how, actor.role, action, outcome,
+             batch_id])
+    finally:
+        con.unregister("audit_rows")
+    return len(frame)
 
 
 def refused(con, refusal: access.AccessRefused, subject: str = "") -> None:

@@ -16,6 +16,7 @@ is itself a row of the trail.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import tempfile
@@ -89,6 +90,29 @@ def write(con, out: Path | str, key: bytes | None | bool = True) -> dict:
     return {**manifest, "signed_with": backup_signing.key_id(key) if key is not None else None}
 
 
+def opened_within_limits(path: Path | str):
+    """The backup's archive, checked from its directory with the limits every imported ZIP meets (how
+    many members, how far each and all of them expand, and how many times), before anything is read;
+    its `read(member)` counts what it expands and stops at those limits. Raises BackupError."""
+    from .importers import safe_zip
+    from .problems import ImportFailure
+
+    try:
+        return safe_zip.open_path(path)
+    except ImportFailure as exc:
+        raise BackupError(f"{str(exc).rstrip('.')}; nothing was restored") from None
+
+
+def read_within_limits(archive, name: str) -> bytes:
+    """One member of a backup opened by opened_within_limits. KeyError if it is not there."""
+    from .problems import ImportFailure
+
+    try:
+        return archive.read(name)
+    except ImportFailure as exc:
+        raise BackupError(f"{str(exc).rstrip('.')}; nothing was restored") from None
+
+
 def read_manifest(path: Path | str) -> dict:
     return _read_signed_manifest(path)[0]
 
@@ -96,10 +120,13 @@ def read_manifest(path: Path | str) -> dict:
 def _read_signed_manifest(path: Path | str) -> tuple[dict, bytes, bytes | None]:
     """The manifest, its exact bytes (what the signature covers) and the signature document, if any."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            raw = archive.read(MANIFEST)
-            signature = archive.read(backup_signing.SIGNATURE) if backup_signing.SIGNATURE in archive.namelist() \
-                else None
+        archive = opened_within_limits(path)
+        try:
+            raw = read_within_limits(archive, MANIFEST)
+            signature = read_within_limits(archive, backup_signing.SIGNATURE) \
+                if backup_signing.SIGNATURE in archive else None
+        finally:
+            archive.close()
         manifest = json.loads(raw)
     except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BackupError(f"{Path(path).name} is not a SEND Scorecard backup ({type(exc).__name__})") from None
@@ -138,9 +165,10 @@ def restore(con, path: Path | str, replace: bool = False, *, actor: access.Actor
         raise BackupError(refusal)
     tables = [t for t in schema.ALL_TABLES if t in manifest["sha256"]]
     with tempfile.TemporaryDirectory(prefix="scorecard-restore-") as folder:
-        with zipfile.ZipFile(path) as archive:
+        archive = opened_within_limits(path)
+        with contextlib.closing(archive):
             for table in tables:
-                data = archive.read(f"{table}.parquet")
+                data = read_within_limits(archive, f"{table}.parquet")
                 if hashlib.sha256(data).hexdigest() != manifest["sha256"][table]:
                     raise BackupError(f"{path.name}: the copy of {table} does not match its checksum; the backup "
                                       "is damaged, and nothing was restored")

@@ -18,6 +18,7 @@ import duckdb
 
 from . import config, errors, store
 from .problems import ImportFailure, UserProblem
+from .redaction import RedactingStream, remember_connection
 
 
 class CommandError(Exception):
@@ -533,7 +534,12 @@ def cmd_backup(args) -> int:
     from . import backup
 
     con = _open(args, read_only=True)
-    manifest = backup.write(con, args.file)
+    staging = Path(args.file).with_name(Path(args.file).name + ".partial")  # where backup.write builds it
+    try:
+        manifest = backup.write(con, args.file)
+    except BaseException:  # a backup stopped part way (a full disk, Ctrl-C) leaves nothing behind
+        staging.unlink(missing_ok=True)
+        raise
     rows = manifest["rows"]
     print(f"Backed up the store to {args.file}: {rows['metric_value']:,} figures, {rows['import_batch']:,} import "
           f"batches, {rows['target']:,} targets, {rows['commentary']:,} comments "
@@ -786,8 +792,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     typed = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
     errors.warnings_to_log()
-    with _controls_shown_as_symbols():
+    errors.redact_every_log_record()
+    # Whatever a command prints, a secret (a PostgreSQL password in --db or $SCORECARD_DB) is never shown.
+    remember_connection(args.db)
+    shown_out, shown_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _VisibleControls(RedactingStream(shown_out)), _VisibleControls(RedactingStream(shown_err))
+    try:
         return _run(args, typed)
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdout.flush()
+        sys.stdout, sys.stderr = shown_out, shown_err
 
 
 class _VisibleControls:
@@ -805,16 +820,6 @@ class _VisibleControls:
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
-
-
-@contextlib.contextmanager
-def _controls_shown_as_symbols():
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _VisibleControls(sys.stdout), _VisibleControls(sys.stderr)
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = saved
 
 
 def _run(args, typed: list[str]) -> int:
@@ -835,13 +840,18 @@ def _run(args, typed: list[str]) -> int:
         _silence_stdout()
         return 0
     except duckdb.Error as exc:
-        if reason := store.damage(exc):
+        # A full disk, a damaged file, a lake missing its data files: the cause and what to do.
+        if problem := store.explained(exc, config.db_path(args.db), args.db):
             reference, _ = errors.record(exc, f"scorecard {args.command}")
-            errors.print_err(f"scorecard: {store.damaged(config.db_path(args.db), reason, args.db)} "
-                             f"(Reference {reference}.)")
+            errors.print_err(f"scorecard: {_without_server_paths(str(problem), typed)} (Reference {reference}.)")
             return 1
         return _unexpected(exc, args)
     except OSError as exc:
+        if store.is_disk_full(exc):
+            where = errors.shown_path(exc.filename, typed) if exc.filename else "the file"
+            errors.print_err(f"scorecard: the disk that holds {where} is full, so it was not written. Free some "
+                             "space on it (old backups and packs are the usual culprits) and try again.")
+            return 1
         if exc.filename:
             errors.print_err(f"scorecard: {errors.shown_path(exc.filename, typed)}: "
                              f"{exc.strerror or type(exc).__name__}.")

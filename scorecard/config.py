@@ -42,3 +42,16 @@ def public_url() -> str:
         raise PublicUrlError(f"{PUBLIC_URL_ENV} must be the dashboard's web address, starting https:// or http:// "
                              f"and without a query (for example https://scorecard.example.gov.uk), not {value!r}")
     return value.rstrip("/")
+
+WRITE_WAIT_ENV = "SCORECARD_WRITE_WAIT_SECONDS"
+DEFAULT_WRITE_WAIT_SECONDS = 30.0
+
+
+def write_wait_seconds() -> float:
+    """How long a change waits for the store (another change being saved, a catalog another program
+    has locked, a DuckDB file a command holds) before it gives up with a sentence, writing nothing:
+    $SCORECARD_WRITE_WAIT_SECONDS, else 30."""
+    try:
+        return max(0.0, float(os.environ.get(WRITE_WAIT_ENV, "").strip() or DEFAULT_WRITE_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_WRITE_WAIT_SECONDS

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import config
+from .redaction import redact
 
 LOG_ENV = "SCORECARD_LOG"
 DEFAULT_LOG = config.DATA_DIR / "logs" / "scorecard.log"
@@ -35,6 +36,7 @@ def new_reference() -> str:
 
 
 def _append(entry: str) -> bool:
+    entry = redact(entry)  # DuckDB's errors repeat connection strings, passwords and all
     try:
         path = log_path()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,6 +54,28 @@ def record(exc: BaseException, where: str) -> tuple[str, bool]:
     detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     written = _append(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} reference {reference} in {where}\n{detail}\n")
     return reference, written
+
+
+def redact_every_log_record() -> None:
+    """Every log record of the process, Streamlit's own included (a widget callback's failure, say),
+    has its message and traceback redacted as it is made, before any handler writes it. Once per
+    process."""
+    make = logging.getLogRecordFactory()
+    if getattr(make, "redacting", False):
+        return
+
+    def redacting(*args, **kwargs):
+        record = make(*args, **kwargs)
+        try:
+            record.msg, record.args = redact(record.getMessage()), ()
+            if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+                record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
+        except Exception:  # a record that cannot be formatted is left to logging's own handling
+            pass
+        return record
+
+    redacting.redacting = True
+    logging.setLogRecordFactory(redacting)
 
 
 def warnings_to_log() -> None:
@@ -77,8 +101,9 @@ def page_sentence(reference: str) -> str:
 def record_for_page(exc: BaseException, where: str) -> str:
     """As record, for the dashboard: the server's console (its own log) gets the detail too."""
     reference, written = record(exc, where)
-    _logger.error("reference %s in %s%s", reference, where, "" if written else " (the log file could not be written)",
-                  exc_info=exc)
+    detail = redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    _logger.error("reference %s in %s%s\n%s", reference, where,
+                  "" if written else " (the log file could not be written)", detail)
     return reference
 
 
@@ -100,6 +125,6 @@ def print_err(message: str) -> None:
     from .text_safety import visible_controls
 
     try:
-        print(visible_controls(message), file=sys.stderr)
+        print(visible_controls(redact(message)), file=sys.stderr)
     except (OSError, ValueError):
         pass

@@ -65,19 +65,24 @@ def check(path: str, named: str, seed_dir: Path | str = config.SEED_DIR) -> Repo
         opening.problems.append(str(exc))
         return report
     except duckdb.Error as exc:
-        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
+        if store.lock_held(exc, path):  # asked of the operating system, not read from DuckDB's words
             raise store.busy(path, named, read_only=True, detail=str(exc)) from exc
         opening.problems.append(f"DuckDB cannot open it: {_reason(exc, path, named)}.")
         return report
     try:
         if shared:  # a catalog and Parquet files: DuckLake checks each file as it reads it
             opening.found = "a DuckLake store"
+            if not _check_lake_files(con, report):
+                report.steps.append(Step("read every row of every table", "not checked: every data file the "
+                                         "catalog names must be there first", skipped=True))
+                return report
         else:
             opening.found = f"{Path(path).stat().st_size / 1024 / 1024:,.1f} MB"
             length = Step("the file holds every block the store counts")
             report.steps.append(length)
             if store.cut_short(con, path):
                 length.problems.append(store.CUT_SHORT[0].upper() + store.CUT_SHORT[1:] + ".")
+        _leftovers(path, con if shared else None, report)
         if not _read_tables(con, report):
             report.steps.append(Step("the schema and the rules the figures keep",
                                      "not checked: every table must be readable first", skipped=True))
@@ -93,6 +98,42 @@ def check(path: str, named: str, seed_dir: Path | str = config.SEED_DIR) -> Repo
     finally:
         con.close()
     return report
+
+
+def _check_lake_files(con, report: Report) -> bool:
+    """Every Parquet file the lake's catalog names is on disk (a lost one fails every read of its table)."""
+    step = Step("every data file the catalog names is on disk")
+    report.steps.append(step)
+    named = lake.catalogued_files(con)
+    missing = lake.missing_files(con)
+    if missing:
+        step.problems.append(
+            f"{len(missing):,} of the {len(named):,} data files the catalog names are missing: "
+            + "; ".join(missing[:10]) + (f"; and {len(missing) - 10:,} more" if len(missing) > 10 else "")
+            + ". Put them back (from a copy of the folder, or by mounting the share again), or restore the "
+            "store from a backup.")
+    else:
+        step.found = f"all {len(named):,} there"
+    return not missing
+
+
+def _leftovers(path: str, lake_con, report: Report) -> None:
+    """Files a stopped backup or change left behind: listed, safe to delete, and no harm to the store."""
+    step = Step("no files left over by a backup or change that was stopped")
+    report.steps.append(step)
+    found = []
+    folder = Path(path[len("ducklake:sqlite:"):]).parent if path.startswith("ducklake:sqlite:") else \
+        None if lake.is_lake(path) else Path(path).parent
+    if folder is not None:  # the store's own folder (a backup written beside it)
+        found += [p.name for p in sorted(folder.glob("*.partial"))]
+    if lake_con is not None:
+        found += [f"{name} (in the lake's data folder; the catalog does not name it)"
+                  for name in lake.orphan_files(lake_con)]
+    if found:
+        step.found = (f"{len(found):,} left over, safe to delete once nothing is being saved: " + "; ".join(found[:10])
+                      + (f"; and {len(found) - 10:,} more" if len(found) > 10 else ""))
+    else:
+        step.found = "none"
 
 
 def _reason(exc: BaseException, path: str, named: str) -> str:

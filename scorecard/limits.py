@@ -25,6 +25,17 @@ ZIP_RATIO_FROM_BYTES = 1 * MB  # ...for members that expand beyond this (tiny me
 # size in memory or more, so it may expand less than an EES download (the MoJ's .ods: 2.7 MB).
 MAX_WORKBOOK_TOTAL_BYTES = 20 * MB
 
+# A sheet or CSV as read: columns in one row, and cells in a whole workbook, counted while reading
+# (an OpenDocument cell repeated a billion times counts a billion; a row padded out to a far cell
+# counts every cell between). The widest published file read has 119 columns; the largest workbook
+# read (DfE's high needs outturn) about 19,000 cells.
+MAX_COLUMNS = 1_000
+MAX_WORKBOOK_CELLS = 2_000_000
+# A workbook openpyxl loads whole (a local return, so that formulas can be refused) makes a cell object
+# for every cell of a sheet's extent that it walks, filled or not: about 300 MB and 3 seconds a
+# million. A return for every LA, measure and term (20,000 rows of 8 columns) is 160,000.
+MAX_LOADED_WORKBOOK_CELLS = 500_000
+
 # Rows in one file. A local return (CSV or the Excel template) or a targets file is typed or exported
 # by an officer; a published release is larger.
 MAX_RETURN_ROWS = 250_000

@@ -30,9 +30,11 @@ import duckdb
 
 from . import lake, schema, seed, store
 
-_KEEP = 4  # copies kept attached, so a cursor still reading an earlier one is never cut off
-REFRESH_SECONDS = 1.0  # at most one new copy a second for other processes' changes
-BUSY_WAIT_SECONDS = 10.0  # how long a write (or a first copy) waits for a command that holds the file
+_KEEP = 4  # copies kept attached, so a cursor still reading an earlier one is never cut off,
+PINNED_SECONDS = 120.0  # and none a page run took in the last two minutes (a run reads one copy throughout)
+REFRESH_SECONDS = 1.0  # a store that takes a query to look at (a PostgreSQL catalog) is looked at once a second
+FRESH_WAIT_SECONDS = 1.0  # how long a page run waits for a fresh copy of a changed store
+BUSY_WAIT_SECONDS = 10.0  # how long a first copy waits for a command that holds the file (a change: store.write_wait_seconds())
 _TABLES = (*schema.ALL_TABLES, "schema_version")  # names from the schema's own list, never from input
 # Each query on the copy runs on one thread: the copy is small, and a dashboard runs many sessions'
 # queries at once, each in its own thread. DuckDB's default (a thread per core for every query) made
@@ -63,11 +65,18 @@ class _ConnectedOrigin:
         self.host = self.con
         self.is_lake = lake.is_lake(target)
         self._copied_snapshot: int | None = None  # the lake snapshot the newest copy was made from
+        # A SQLite catalog changes its files with every commit: a stat says whether the store changed,
+        # so it can be looked at on every page run. Any other catalog is asked (a query).
+        catalog = target[len(lake.PREFIX) + len("sqlite:"):] if target.startswith(lake.PREFIX + "sqlite:") else None
+        self._files = (catalog, catalog + "-wal") if catalog else None
+        self.cheap_marker = self._files is not None
 
     def marker(self):
+        if self._files:
+            return tuple(_stamp(path) for path in self._files)
         return store.data_version(store.cursor(self.con))
 
-    def copy(self, name: str, previous: str | None = None) -> None:
+    def copy(self, name: str, previous: str | None = None, wait_seconds: float = 0.0) -> None:
         source = store.cursor(self.con)
         source.execute("ATTACH ':memory:' AS " + name)
         quoted = '"' + self.catalog.replace('"', '""') + '"'
@@ -94,26 +103,22 @@ class _FileOrigin:
         self._write_lock = threading.Lock()
         self.write(lambda con: seed.init(con))  # create, migrate and seed the store on first run
 
+    cheap_marker = True
+
     def marker(self):
         """Changes whenever the file or its write-ahead log does: a stat, without opening the file."""
-        stamps = []
-        for path in (self.target, self.target + ".wal"):
-            try:
-                s = os.stat(path)
-                stamps.append((s.st_mtime_ns, s.st_size))
-            except FileNotFoundError:
-                stamps.append(None)
-        return tuple(stamps)
+        return tuple(_stamp(path) for path in (self.target, self.target + ".wal"))
 
-    def copy(self, name: str, previous: str | None = None) -> None:
-        """A whole copy: a local file is read in a moment, whatever changed."""
+    def copy(self, name: str, previous: str | None = None, wait_seconds: float = BUSY_WAIT_SECONDS) -> None:
+        """A whole copy: a local file is read in a moment, whatever changed. While a command holds the
+        file, waits up to `wait_seconds`, then raises StoreBusy."""
         copier = self.host.cursor()  # its own cursor: sessions read through theirs meanwhile
         copier.execute("ATTACH ':memory:' AS " + name)
         try:
             with self._write_lock:
                 try:
                     _waiting(lambda: copier.execute("ATTACH " + store.literal(self.target) + " AS live (READ_ONLY)"),
-                             self.target)
+                             self.target, wait_seconds)
                 except duckdb.BinderException:  # this process has the file open already (a test holding it)
                     self._copy_through_open_connection(copier, name)
                     return
@@ -141,24 +146,33 @@ class _FileOrigin:
 
     def write(self, change, /, *args, **kwargs):
         with self._write_lock:
-            con = _waiting(lambda: store.connect(self.target), self.target)
+            con = _waiting(lambda: store.connect(self.target), self.target, store.write_wait_seconds())
             try:
                 return change(con, *args, **kwargs)
             finally:
                 con.close()
 
 
-def _waiting(open_store, target: str):
-    """Open the file, waiting a few seconds while a command holds it; then give up with StoreBusy."""
-    deadline = time.monotonic() + BUSY_WAIT_SECONDS
+def _stamp(path: str):
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def _waiting(open_store, target: str, seconds: float = BUSY_WAIT_SECONDS):
+    """Open the file, waiting while a command holds it; then give up with StoreBusy (a change, after
+    store.write_wait_seconds(), with a sentence saying so)."""
+    deadline = time.monotonic() + seconds
     while True:
         try:
             return open_store()
         except store.StoreBusy:
             if time.monotonic() >= deadline:
                 raise
-        except duckdb.IOException as exc:  # ATTACH reports a held lock as an IO error
-            if "lock" not in str(exc).lower():
+        except duckdb.IOException as exc:  # ATTACH reports a held lock as an IO error, as it does damage
+            if not store.lock_held(exc, target):
                 raise
             if time.monotonic() >= deadline:
                 raise store.busy(target, read_only=True, detail=str(exc)) from None
@@ -179,7 +193,61 @@ class DashboardStore:
         self._marker = None
         self._counter = itertools.count(1)
         self._checked_at = 0.0
+        self._pinned: dict[str, float] = {}  # each copy a page run took, and when
+        self._fresh: threading.Event | None = None  # set when the copy page runs are waiting for is made
         self.failed_refresh: BaseException | None = None  # the last background copy's failure, if any
+
+    def for_run(self) -> str:
+        """The copy a page run reads from its start to its end, so that the run shows one version of the
+        store: the newest, once the store has been looked at and, if it changed, copied. A change
+        committed anywhere (the command line, another server) therefore shows on the next page run:
+        the run waits for the fresh copy, up to FRESH_WAIT_SECONDS (a copy takes a fraction of that
+        on a quiet server), and past that reads the copy held while the fresh one is finished for the
+        runs after it. A store that takes a query to look at (a PostgreSQL catalog) is looked at once
+        a second. While a command holds a DuckDB file to write, its change is not yet committed: the
+        run reads the copy held rather than wait."""
+        with self._lock:
+            first = not self._names
+            due = first or self.origin.cheap_marker or time.monotonic() - self._checked_at >= REFRESH_SECONDS
+        if first:
+            self.refresh()
+        elif due:
+            try:
+                changed = self.origin.marker() != self._marker
+            except Exception as exc:  # the store cannot be looked at: read the copy held, look again next run
+                self.failed_refresh, changed = exc, False
+            if changed:
+                self._copy_for_runs().wait(FRESH_WAIT_SECONDS)
+        with self._lock:
+            name = self._names[-1]
+            self._pinned[name] = time.monotonic()
+        return name
+
+    def _copy_for_runs(self) -> threading.Event:
+        """An event set when a fresh copy is made: the one under way, or one started now."""
+        with self._lock:
+            if self._fresh is not None and not self._fresh.is_set():
+                return self._fresh
+            self._fresh = done = threading.Event()
+
+        def copy() -> None:
+            try:
+                with self._copying:
+                    self._copy_if_changed(wait_for_writer=False)
+                self.failed_refresh = None
+            except Exception as exc:  # the runs read the copy held; the next run looks again
+                self.failed_refresh = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=copy, daemon=True, name="store-copy-for-runs").start()
+        return done
+
+    def cursor_on(self, name: str):
+        """A cursor on one copy (for_run's), still attached however many copies were made since."""
+        c = self.origin.host.cursor()
+        c.execute("USE " + name)
+        return c
 
     def cursor(self):
         """A cursor on the newest copy of the store. When the store may have changed since it was
@@ -217,12 +285,13 @@ class DashboardStore:
         finally:
             self._copying.release()
 
-    def refresh(self) -> None:
-        """Copy the store now if it has changed since the last copy (waiting for a copy under way)."""
+    def refresh(self, wait_for_writer: bool = True) -> None:
+        """Copy the store now if it has changed since the last copy (waiting for a copy under way, and,
+        if `wait_for_writer`, for a command that holds a DuckDB file)."""
         with self._copying:
-            self._copy_if_changed()
+            self._copy_if_changed(wait_for_writer)
 
-    def _copy_if_changed(self) -> None:
+    def _copy_if_changed(self, wait_for_writer: bool = True) -> None:
         marker = self.origin.marker()
         with self._lock:
             self._checked_at = time.monotonic()
@@ -230,7 +299,10 @@ class DashboardStore:
                 return
         name = f"replica_{next(self._counter)}"
         try:
-            self.origin.copy(name, self._names[-1] if self._names else None)
+            if wait_for_writer:
+                self.origin.copy(name, self._names[-1] if self._names else None)
+            else:
+                self.origin.copy(name, self._names[-1] if self._names else None, wait_seconds=0.0)
         except store.StoreBusy:
             if self._names:
                 return  # a command is writing: serve the copy we have and look again next time
@@ -238,8 +310,11 @@ class DashboardStore:
         with self._lock:
             self._names.append(name)
             self._marker = marker
-            retired = self._names[:-_KEEP]
-            del self._names[:-_KEEP]
+            now = time.monotonic()
+            retired = [n for n in self._names[:-_KEEP] if now - self._pinned.get(n, -PINNED_SECONDS) >= PINNED_SECONDS]
+            self._names = [n for n in self._names if n not in retired]
+            for n in retired:
+                self._pinned.pop(n, None)
         for old in retired:
             detach = self.origin.host.cursor()
             detach.execute("DETACH " + old)

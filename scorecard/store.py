@@ -9,6 +9,7 @@ what is wrong with it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import random
 import re
@@ -22,6 +23,7 @@ from . import config, lake, schema
 from .errors import shown_path
 from .migrations import MIGRATIONS
 from .problems import UserProblem
+from .redaction import redact
 
 LATEST_SCHEMA = max(m[0] for m in MIGRATIONS)
 
@@ -67,9 +69,110 @@ def damage(exc: BaseException) -> str | None:
     return next((words for needle, words in _DAMAGE if needle in text), None)
 
 
+class StoreFull(StoreUnavailable):
+    """The disk the store is on is full: the change was rolled back whole."""
+
+
+# The operating system's own words for its "no space left" code (ENOSPC), as DuckDB passes them on.
+NO_SPACE = os.strerror(errno.ENOSPC)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno == errno.ENOSPC
+    return isinstance(exc, duckdb.Error) and NO_SPACE in str(exc)
+
+
+def full(target: str, explicit=None) -> StoreFull:
+    where = f"the store {named(target, explicit)}" if not lake.is_lake(target) else "the shared store's files"
+    return StoreFull(
+        f"The disk that holds {where} is full, so nothing was written: the change was rolled back whole. Free "
+        "some space on it (old backups and packs are the usual culprits) and try again.",
+        "The server's disk is full, so this change was not saved. Nothing was written. Please tell whoever "
+        "runs the dashboard; once space is freed, try again.")
+
+
+def files_missing(target: str, missing: list[str], explicit=None) -> StoreDamaged:
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    return StoreDamaged(
+        f"The shared store {named(target, explicit)} is missing {len(missing)} of its data files ({shown}): they "
+        "were deleted or moved, or the disk or share that holds them is not mounted. Nothing was changed. Put "
+        "them back (from a copy of the folder, or by mounting the share again), or restore the store from a "
+        "backup; `scorecard check` lists every missing file.",
+        "The shared store is missing some of its data files, so the dashboard cannot show its figures. Whoever "
+        "runs the dashboard can run `scorecard check` to list them, then put them back or restore the store "
+        "from a backup.")
+
+
+def explained(exc: BaseException, target: str, explicit=None) -> StoreUnavailable | None:
+    """A failure met while using the store, as a sentence that names its cause and what to do: a full
+    disk, a damaged file, a lake missing data files. None when it is none of these."""
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    if is_disk_full(exc):
+        return full(target, explicit)
+    if reason := damage(exc):
+        return damaged(target, reason, explicit)
+    if isinstance(exc, duckdb.IOException) and lake.is_lake(target):
+        if missing := _lake_files_missing(target):
+            return files_missing(target, missing, explicit)
+    return None
+
+
+def _lake_files_missing(target: str) -> list[str]:
+    try:
+        con = _connect_lake(target, read_only=True)
+    except Exception:  # the catalog cannot be read either: nothing more to say than the failure itself
+        return []
+    try:
+        return lake.missing_files(cursor(con))
+    except Exception:
+        return []
+    finally:
+        con.close()
+
+
+def held_by_another_process(path: str) -> bool | None:
+    """Whether another process holds the DuckDB file at `path` open, asked of the operating system: a
+    lock on the file that cannot be taken (EAGAIN or EACCES, the codes POSIX gives), never guessed from
+    an error's words ("block" holds "lock"). None where it cannot be asked (no fcntl)."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        fd, kind = os.open(path, os.O_RDWR), fcntl.LOCK_EX  # a writer is refused by any lock
+    except OSError:
+        try:
+            fd, kind = os.open(path, os.O_RDONLY), fcntl.LOCK_SH  # read-only here: only a writer's lock counts
+        except OSError:
+            return False
+    try:
+        fcntl.lockf(fd, kind | fcntl.LOCK_NB)
+    except OSError as exc:
+        return exc.errno in (errno.EAGAIN, errno.EACCES)
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def lock_held(exc: BaseException, target: str) -> bool:
+    """Whether DuckDB could not open `target` because another process holds it (not because it is
+    damaged): its error is an IOException, and the operating system says the file is locked."""
+    if not isinstance(exc, duckdb.IOException):
+        return False
+    held = held_by_another_process(target)
+    if held is None:  # no fcntl: DuckDB's own sentence for a lock it could not set
+        return str(exc).startswith("IO Error: Could not set lock on file")
+    return held
+
+
 def named(target: str, explicit) -> str:
-    """The store as a message names it: as given (--db or $SCORECARD_DB), else relative to the checkout."""
-    return shown_path(target, typed=[str(t) for t in (explicit, os.environ.get("SCORECARD_DB")) if t])
+    """The store as a message names it: as given (--db or $SCORECARD_DB), else relative to the checkout;
+    never with a password."""
+    return redact(shown_path(target, typed=[str(t) for t in (explicit, os.environ.get("SCORECARD_DB")) if t]))
 
 
 def busy(target: str, explicit=None, read_only: bool = False, detail: str = "") -> StoreBusy:
@@ -130,6 +233,8 @@ def connect(path: str | None = None, read_only: bool = False) -> duckdb.DuckDBPy
         con.close()
         if reason := damage(exc):
             raise damaged(target, reason, path) from exc
+        if is_disk_full(exc):
+            raise full(target, path) from exc
         raise
     return con
 
@@ -171,31 +276,72 @@ def cursor(con):
     return c
 
 
+WRITE_WAIT_ENV = config.WRITE_WAIT_ENV
+write_wait_seconds = config.write_wait_seconds
+
+
+class StoreWaitedTooLong(StoreBusy):
+    """A change waited write_wait_seconds() for the store and gave up. Nothing was written."""
+
+
+def waited_too_long(why: str, page_why: str) -> StoreWaitedTooLong:
+    wait = write_wait_seconds()
+    return StoreWaitedTooLong(
+        f"{why}, so this change stopped waiting after {wait:g} seconds. Nothing was written. Try again when it "
+        f"has finished ({WRITE_WAIT_ENV} sets how long a change waits).",
+        f"{page_why}, so this change stopped waiting. Nothing was written: try again in a minute.")
+
+
+def _sqlite_catalog(con) -> str | None:
+    """The file of the lake's SQLite catalog, or None for any other store."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = '" + lake.CATALOG + "'").fetchone()
+    return str(row[0])[len("sqlite:"):] if row and str(row[0]).startswith("sqlite:") else None
+
+
 @contextlib.contextmanager
-def _one_writer_at_a_time(con):
+def _one_writer_at_a_time(con, give_up_at: float):
     """On a DuckLake with a SQLite catalog (one server), writers queue for a lock file beside the
     catalog: SQLite lets one writer commit at a time, and queueing is faster and fairer than losing
-    commits and retrying them. A PostgreSQL catalog takes concurrent writers; conflicts are retried."""
-    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = '" + lake.CATALOG + "'").fetchone()
-    if not row or not str(row[0]).startswith("sqlite:"):
+    commits and retrying them. A writer gives up at `give_up_at` (write_wait_seconds) with a sentence.
+    A PostgreSQL catalog takes concurrent writers; conflicts are retried."""
+    catalog = _sqlite_catalog(con)
+    if catalog is None:
         yield
         return
     import fcntl
 
-    with open(str(row[0])[len("sqlite:"):] + ".write-lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with open(catalog + ".write-lock", "a+") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= give_up_at:
+                    raise waited_too_long(
+                        f"Another change to the shared store ({Path(catalog).name}) was still being saved (a "
+                        "large import, perhaps)", "Another change to the store was still being saved") from None
+                time.sleep(0.05)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+catalog_locked = lake.catalog_locked
+
+
+def catalog_locked_problem(catalog: str) -> StoreWaitedTooLong:
+    return StoreWaitedTooLong(lake.catalog_locked_words(catalog),
+                              "The store's catalog is locked by another program, so this change stopped waiting. "
+                              "Nothing was written: try again in a minute.")
+
+
 class StoreConflict(StoreUnavailable):
     """Other changes kept committing first; this one was retried, then given up. Nothing was written."""
 
 
-WRITE_ATTEMPTS = 40  # a change that keeps meeting others is tried at most this often,
-WRITE_PATIENCE_SECONDS = 60.0  # and for at most this long, before it is refused
+WRITE_ATTEMPTS = 40  # a change that keeps meeting others is tried at most this often (and for at most
+# write_wait_seconds()) before it is refused
 
 
 def _is_conflict(exc: BaseException) -> bool:
@@ -208,13 +354,13 @@ def _is_conflict(exc: BaseException) -> bool:
 def retrying(con, action, *args, migrations: bool = False):
     """Run `action(con, *args)` as one transaction, and return what it returns. On a DuckLake another
     writer may commit first: the transaction is then rolled back whole and run again, up to
-    WRITE_ATTEMPTS times (within WRITE_PATIENCE_SECONDS) with a growing, jittered pause, and then
+    WRITE_ATTEMPTS times (within write_wait_seconds()) with a growing, jittered pause, and then
     refused with StoreConflict. Never half-applied. With migrations=True it brings the schema up to
     date instead (each migration its own transaction)."""
-    give_up_at = time.monotonic() + WRITE_PATIENCE_SECONDS
+    give_up_at = time.monotonic() + write_wait_seconds()
     for attempt in range(WRITE_ATTEMPTS):
         try:
-            with _one_writer_at_a_time(con):
+            with _one_writer_at_a_time(con, give_up_at):
                 if migrations:
                     return migrate(con)
                 with transaction(con):
@@ -224,6 +370,9 @@ def retrying(con, action, *args, migrations: bool = False):
                 raise
             _rollback_quietly(con)
             if attempt == WRITE_ATTEMPTS - 1 or time.monotonic() >= give_up_at:
+                catalog = _sqlite_catalog(con)
+                if catalog is not None and catalog_locked(catalog):
+                    raise catalog_locked_problem(catalog) from exc
                 raise StoreConflict(
                     "Other changes to the shared store kept being saved at the same moment, so this one was "
                     f"tried {attempt + 1} times and then stopped. Nothing was written. Try again.",
@@ -260,14 +409,20 @@ def _check_length(con, target: str, explicit) -> None:
 
 
 def _open(target: str, explicit, read_only: bool, then=None) -> duckdb.DuckDBPyConnection:
-    try:
-        con = duckdb.connect(target, read_only=read_only)
-    except duckdb.Error as exc:
-        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
-            raise busy(target, explicit, read_only, str(exc)) from exc
-        if reason := damage(exc):
-            raise damaged(target, reason, explicit) from exc
-        raise
+    for attempt in range(2):
+        try:
+            con = duckdb.connect(target, read_only=read_only)
+            break
+        except duckdb.Error as exc:
+            if lock_held(exc, target):
+                raise busy(target, explicit, read_only, str(exc)) from exc
+            if reason := damage(exc):
+                raise damaged(target, reason, explicit) from exc
+            if is_disk_full(exc):
+                raise full(target, explicit) from exc
+            if attempt or not isinstance(exc, duckdb.IOException):
+                raise
+            # An IO error that is neither a lock nor damage: a lock let go of a moment ago. Once more.
     if then is not None:
         try:
             then(con)

@@ -25,14 +25,38 @@ GET_THE_TEMPLATE = (
 _OLD_EXCEL = b"\xd0\xcf\x11\xe0"  # an .xls workbook (Excel 97-2003)
 
 
-def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = None) -> ImportPlan:
-    """Read any supported file into an import plan. Raises ImportFailure for bad input."""
+class NotALocalFile(ImportFailure):
+    """A published release (or a file only a release could be), given where only a local return or a
+    targets file may be read: `kind` says what it is. Raised before the file is read beyond that."""
+
+    def __init__(self, file_name: str, kind: str):
+        self.kind = kind
+        super().__init__(Issue(file_name, f"is {kind}, not a local return or a targets file"))
+
+
+def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = None,
+              local_only: bool = False) -> ImportPlan:
+    """Read any supported file into an import plan. Raises ImportFailure for bad input. With
+    `local_only` (an editor's file) only a local return or a targets file is read: anything else is
+    refused with NotALocalFile as soon as its kind is known, before any reader expands it."""
     if not source.data or source.data.isspace():
         raise ImportFailure(Issue(source.name, "the file is empty"))
     if source.is_zip:
         archive = safe_zip.open_zip(source)
         names = archive.names()
         archive.close()
+        is_workbook = "xl/workbook.xml" in names and "mimetype" not in names
+        if local_only and not is_workbook:
+            raise NotALocalFile(source.name, "an OpenDocument spreadsheet or a ZIP archive, as published releases are")
+        if local_only:
+            safe_zip.vet(source)
+            with unless_damaged(source.name, "an Excel workbook"):
+                reader = next((r for r in (local_template, local_sheet) if r.looks_like(source)), None)
+            if reader is None:
+                raise ImportFailure(Issue(source.name, "is an Excel workbook, but not the SEND Scorecard local-return "
+                                          f"template (a sheet called 'Return' made by SEND Scorecard). "
+                                          f"{GET_THE_TEMPLATE}"))
+            return reader.read(source, ctx)
         # DfE's DSG allocations spreadsheets have no mimetype member, but are OpenDocument all the same.
         if "mimetype" in names or {"content.xml", "META-INF/manifest.xml"} <= set(names):
             with unless_damaged(source.name, "an OpenDocument spreadsheet"):
@@ -69,12 +93,19 @@ def read_file(source: SourceFile, ctx: ImportContext, model_year: int | None = N
         raise ImportFailure(Issue(source.name, "is an old-style Excel workbook (.xls). Save it as an Excel "
                                   f"Workbook (.xlsx) and import that. For a local return: {GET_THE_TEMPLATE}"))
     text = csv_text.read_text(source)
-    header = csv_text.first_row(text)
+    header = csv_text.header(source.name, text)
     if targets_csv.looks_like(header):
         return targets_csv.read(source, ctx)
     # Before the EES check: a local return may use EES's time_period and time_identifier columns.
     if local_csv.looks_like(header):
         return local_csv.read(source, ctx)
+    if local_only:
+        published = ees_csv.looks_like(header) or moj_tribunal.looks_like_csv(text) or ofsted_send.looks_like_csv(header)
+        if published:
+            raise NotALocalFile(source.name, "a published release")
+        raise ImportFailure(Issue(source.name, "unknown format: expected a local return (a CSV with area, metric, "
+                                  "period and value columns, or the SEND Scorecard Excel template) or a targets "
+                                  "CSV (area, metric, period, target)", row=1))
     if ees_csv.looks_like(header):
         return ees_csv.read(source, ctx)
     if moj_tribunal.looks_like_csv(text):

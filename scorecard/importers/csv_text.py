@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 
+from ..limits import MAX_COLUMNS
 from .base import ImportFailure, Issue, SourceFile
 
 SAVE_AS_CSV = "save it from Excel as 'CSV UTF-8 (Comma delimited)' and import it again"
@@ -41,6 +42,22 @@ def first_row(text: str) -> list[str]:
     return [cell.strip() for cell in next(csv.reader([first]))] if first.strip() else []
 
 
+def header(name: str, text: str) -> list[str]:
+    """first_row, refused when it has more columns than any file may (limits.MAX_COLUMNS): every
+    check of a header is then on a thousand names at most."""
+    cells = first_row(text)
+    if problem := too_wide(name, 1, cells):
+        raise ImportFailure(problem)
+    return cells
+
+
+def too_wide(name: str, row: int, cells: list[str]) -> Issue | None:
+    if len(cells) <= MAX_COLUMNS:
+        return None
+    return Issue(name, f"the row has {len(cells):,} columns; a file may have at most {MAX_COLUMNS:,}. Leave out the "
+                 "columns this tool does not read, or check the file is comma-separated text.", row=row)
+
+
 def delimiter_problem(name: str, text: str) -> Issue | None:
     """Why the file's first line is not comma-separated, when another separator splits it instead."""
     row, first = next(((i, line) for i, line in enumerate(text.split("\n", 5)[:5], start=1) if line.strip()),
@@ -61,6 +78,8 @@ def rows(name: str, text: str) -> Iterator[tuple[int, list[str]]]:
     try:
         for cells in reader:
             start = line + 1
+            if len(cells) > MAX_COLUMNS:
+                raise ImportFailure(too_wide(name, start, cells))
             yield start, cells
             line = reader.line_num
     except csv.Error as exc:  # e.g. a value longer than the csv module's field limit

@@ -17,19 +17,14 @@ for each area and period where both are known, from this file and the figures al
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-
-import pandas as pd
 
 from .. import periods, published
 from ..areas import ENGLAND, name_key
-from ..limits import MAX_RELEASE_ROWS
 from ..register import Metric
 from ..validation import value_problem
-from . import safe_zip
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
+from . import ods_grid, safe_zip, xlsx_grid
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile
 
 BALANCE = "dfe-dsg-balance"
 ALLOCATIONS = "dfe-dsg-allocations"
@@ -82,18 +77,11 @@ def looks_like_allocations_ods(source: SourceFile) -> bool:
 
 
 def _workbook(source: SourceFile, nrows: int | None = None, engine: str | None = None) -> dict[str, list[list]]:
-    safe_zip.vet(source)
-    kind = "an OpenDocument spreadsheet" if engine == "odf" else "an Excel workbook"
-    with unless_damaged(source.name, kind), contextlib.redirect_stdout(io.StringIO()):
-        frames = pd.read_excel(io.BytesIO(source.data), sheet_name=None, header=None, dtype=object,
-                               nrows=nrows, engine=engine)
-    out = {}
-    for name, df in frames.items():
-        if len(df) > MAX_RELEASE_ROWS:
-            raise too_many_rows(source.name, MAX_RELEASE_ROWS, "a release file")
-        out[name] = [[None if (isinstance(v, float) and v != v) else v for v in row]
-                     for row in df.itertuples(index=False)]
-    return out
+    """Every sheet as a grid (None where empty), each row and cell counted against the limits as it is
+    read (ods_grid, xlsx_grid)."""
+    if engine == "odf":
+        return ods_grid.read_sheets(source)
+    return xlsx_grid.read_sheets(source, rows_needed=nrows)
 
 
 def read(source: SourceFile, ctx: ImportContext, publication: str) -> ImportPlan:

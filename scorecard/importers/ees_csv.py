@@ -82,7 +82,7 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
     text = csv_text.read_text(source)
     if not text.strip():
         raise ImportFailure(Issue(source.name, "the file is empty"))
-    header = csv_text.first_row(text)
+    header = csv_text.header(source.name, text)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ImportFailure(Issue(source.name, f"required column(s) {', '.join(missing)} missing", row=1))
@@ -96,11 +96,14 @@ def read(source: SourceFile, ctx: ImportContext, title_hint: str | None = None) 
     plan.not_read += [f"{source.name}: {metric.id} ({metric.label}): column(s) {', '.join(columns)} missing"
                       for metric, _, columns in missing]
 
-    duplicated = [c for c, n in Counter(header).items() if n > 1]
     unique_names = _deduplicate(header)
+    copies_of: dict[str, list[str]] = {}  # each name and the unique names of its copies, in one pass
+    for unique, name in zip(unique_names, header):
+        copies_of.setdefault(name, []).append(unique)
+    duplicated = [c for c, copies in copies_of.items() if len(copies) > 1]
     frame, problems = _frame(source.name, text, unique_names)
     for col in duplicated:
-        copies = [n for n, h in zip(unique_names, header) if h == col]
+        copies = copies_of[col]
         same = all(frame[c].equals(frame[copies[0]]) for c in copies[1:])
         used = any(col in read.columns for _, read in matches)
         if used and not same:

@@ -20,7 +20,7 @@ def read(source: SourceFile, ctx: ImportContext) -> ImportPlan:
             continue
         inner = SourceFile(f"{source.name}:{member}", archive.read(member))
         text = csv_text.text_of(inner)
-        header = csv_text.first_row(text)
+        header = csv_text.header(inner.name, text)
         if ees_csv.looks_like(header):
             if not ees_csv.matching_reads(header, ctx.metrics):
                 plan.skipped.append(f"{member}: no metric in the register reads its columns")

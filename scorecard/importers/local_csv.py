@@ -5,6 +5,7 @@ denominator, and an optional status and note."""
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterator
 
 from ..limits import MAX_RETURN_ROWS
@@ -80,7 +81,8 @@ def _records(records_iter, position: dict[str, int], width: int, name: str) -> I
 
 def header_problems(name: str, header: list[str], keys: list[str]) -> tuple[list[Issue], list[Issue]]:
     problems, warnings = [], []
-    for k in sorted({k for k in keys if keys.count(k) > 1 and k in FIELDS}):
+    counts = Counter(keys)  # one pass over the header, however wide
+    for k in sorted(k for k, n in counts.items() if n > 1 and k in FIELDS):
         problems.append(Issue(name, "this column appears more than once", row=1, column=k))
     missing = [c for c in ("area", "metric") if c not in keys]
     if "period" not in keys and not {"time_period", "time_identifier"} <= set(keys):

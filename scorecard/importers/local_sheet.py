@@ -10,8 +10,10 @@ import io
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from . import local_csv
+from ..limits import MAX_LOADED_WORKBOOK_CELLS, MAX_RETURN_ROWS
+from . import local_csv, xlsx_grid
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, unless_damaged
+from .grid_budget import CellBudget
 from .local_rows import FIELDS, LongRows, build_plan
 from .local_template import typed_value
 
@@ -44,6 +46,8 @@ def looks_like(source: SourceFile) -> bool:
 
 def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> ImportPlan:
     name = source.name
+    # Every sheet's whole extent is counted, streaming, before openpyxl loads the workbook whole.
+    xlsx_grid.scan(source, CellBudget(name, max_rows=MAX_RETURN_ROWS, max_cells=MAX_LOADED_WORKBOOK_CELLS))
     with unless_damaged(name, "an Excel workbook"):
         wb = openpyxl.load_workbook(io.BytesIO(source.data), data_only=False)
     found = find_table(wb)

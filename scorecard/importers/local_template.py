@@ -13,9 +13,10 @@ import io
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from ..limits import MAX_RETURN_ROWS, MAX_TEMPLATE_ROWS
-from . import safe_zip
+from ..limits import MAX_LOADED_WORKBOOK_CELLS, MAX_RETURN_ROWS, MAX_TEMPLATE_ROWS
+from . import safe_zip, xlsx_grid
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
+from .grid_budget import CellBudget
 from .local_rows import MISSING_STATUSES, LongRows, build_plan, status_key
 
 FORMAT = "local-return-xlsx"
@@ -55,6 +56,8 @@ def read(source: SourceFile, ctx: ImportContext, illustrative: bool = False) -> 
     """Turn a filled-in template into an import plan, with the same checks as the CSV.
     Blank cells are skipped; formulas are refused. Raises ImportFailure naming each cell."""
     safe_zip.vet(source)
+    # Every sheet's whole extent is counted, streaming, before openpyxl loads the workbook whole.
+    xlsx_grid.scan(source, CellBudget(source.name, max_cells=MAX_LOADED_WORKBOOK_CELLS))
     with unless_damaged(source.name, "an Excel workbook"):
         _check_size(source)
         wb = openpyxl.load_workbook(io.BytesIO(source.data), data_only=False)

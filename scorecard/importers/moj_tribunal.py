@@ -9,18 +9,14 @@ the CSV numbered; a name and a number that disagree are reported, never silently
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import re
-
-import pandas as pd
 
 from .. import periods, published
 from ..areas import ENGLAND, strip_footnote
 from ..limits import MAX_RELEASE_ROWS
-from . import csv_text, safe_zip
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
+from . import csv_text, ods_grid, safe_zip
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 
 FORMAT_CSV = "moj-appeal-rate-csv"
 FORMAT_ODS = "moj-appeal-rate-ods"
@@ -70,16 +66,10 @@ def read_csv(source: SourceFile, ctx: ImportContext) -> ImportPlan:
 
 
 def read_ods(source: SourceFile, ctx: ImportContext) -> ImportPlan:
-    safe_zip.vet(source)
-    # odfpy prints a whole damaged XML part to stdout before raising: keep it out of the output and logs.
-    with unless_damaged(source.name, "an OpenDocument spreadsheet"), contextlib.redirect_stdout(io.StringIO()):
-        sheets = pd.read_excel(io.BytesIO(source.data), engine="odf", sheet_name=None, header=None, dtype=object)
-    for df in sheets.values():
-        if len(df) > MAX_RELEASE_ROWS:
-            raise too_many_rows(source.name, MAX_RELEASE_ROWS, "a release file")
-        if df.shape[1] and _is_title(df.iat[0, 0]) and "local authorit" in str(df.iat[0, 0]).lower():
-            grid = [[None if (isinstance(v, float) and v != v) else v for v in row]
-                    for row in df.itertuples(index=False)]
+    # Read as a stream, every repeated row and cell counted against the limits as it is expanded.
+    sheets = ods_grid.read_sheets(source)
+    for grid in sheets.values():
+        if grid and grid[0] and _is_title(grid[0][0]) and "local authorit" in str(grid[0][0]).lower():
             return _read_grid(source, ctx, grid, list(range(1, len(grid) + 1)), FORMAT_ODS, fractions=True)
     raise ImportFailure(Issue(source.name, "no sheet holds the appeal rate by local authority table"))
 

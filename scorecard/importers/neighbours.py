@@ -19,6 +19,7 @@ import pandas as pd
 from ..limits import MAX_RELEASE_ROWS
 from . import safe_zip
 from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
+from .grid_budget import CellBudget
 
 FORMAT = "dfe-statistical-neighbours"
 SHEET = "LA SN Groups"
@@ -40,11 +41,19 @@ def read(source: SourceFile, ctx: ImportContext, model_year: int | None = None) 
     with unless_damaged(name, "an Excel workbook"):
         workbook = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
         created = workbook.properties.created
+        sheet = workbook[SHEET]
+        sheet.reset_dimensions()  # its declared dimensions may lie: each row is counted as it is read
+        budget = CellBudget(name)
+        budget.start_sheet(SHEET)
         rows = []
-        for row in workbook[SHEET].iter_rows(values_only=True):
-            rows.append(row)
-            if len(rows) > MAX_RELEASE_ROWS:
+        for row in sheet.iter_rows(values_only=True):
+            if len(rows) >= MAX_RELEASE_ROWS:
                 raise too_many_rows(name, MAX_RELEASE_ROWS, "a release file")
+            budget.examine(len(row) or 1)
+            budget.add_rows(1, len(row))
+            rows.append(tuple(row))
+    widest = max((len(r) for r in rows), default=0)
+    rows = [r + (None,) * (widest - len(r)) for r in rows]  # every row as wide as the sheet, as declared
     header_at = next((i for i, r in enumerate(rows[:10]) if r and str(r[0]).strip().lower() == "la num"), None)
     if header_at is None:
         raise ImportFailure(Issue(name, f"sheet {SHEET!r} has no 'LA num' header row", row=3))

@@ -16,8 +16,6 @@ scorecard.ingest with the rest of the batch.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 from datetime import date, datetime
 
@@ -25,8 +23,8 @@ import pandas as pd
 
 from ..limits import MAX_RELEASE_ROWS
 from ..published import INSPECTIONS_PUBLICATION
-from . import csv_text, safe_zip
-from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows, unless_damaged
+from . import csv_text, ods_grid, safe_zip
+from .base import ImportContext, ImportFailure, ImportPlan, Issue, SourceFile, too_many_rows
 
 PUBLICATION = INSPECTIONS_PUBLICATION
 FORMAT_2016 = "ofsted-area-send-2016"
@@ -190,14 +188,9 @@ def _answer(value, answers: dict, file_name: str, row: int, column: str):
 
 
 def read_ods(source: SourceFile, ctx: ImportContext) -> ImportPlan:
-    safe_zip.vet(source)
-    # odfpy prints a whole damaged XML part to stdout before raising: keep it out of the output and logs.
-    with unless_damaged(source.name, "an OpenDocument spreadsheet"), contextlib.redirect_stdout(io.StringIO()):
-        sheets = pd.read_excel(io.BytesIO(source.data), engine="odf", sheet_name=None, header=None, dtype=object)
-    for sheet, df in sheets.items():
-        if len(df) > MAX_RELEASE_ROWS:
-            raise too_many_rows(source.name, MAX_RELEASE_ROWS, "a release file")
-        grid = [list(row) for row in df.itertuples(index=False)]
+    # Read as a stream, every repeated row and cell counted against the limits as it is expanded.
+    sheets = ods_grid.read_sheets(source)
+    for sheet, grid in sheets.items():
         header_at = next((i for i, row in enumerate(grid[:30])
                           if {"local authority code", "inspection start date"} <= {_key(c) for c in row}), None)
         if header_at is not None:

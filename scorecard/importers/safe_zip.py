@@ -86,6 +86,30 @@ def open_zip(source: SourceFile, total_limit: int = limits.MAX_ZIP_TOTAL_BYTES) 
     return SafeZip(source, archive, total_limit)
 
 
+class _Named:
+    """What SafeZip needs of a file kept on disk (a backup): its name, for messages."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def open_path(path, total_limit: int = limits.MAX_ZIP_TOTAL_BYTES) -> SafeZip:
+    """open_zip for an archive on disk, read a member at a time rather than held whole (a backup,
+    which may be larger than a file to import). Raises ImportFailure, naming the file and member."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        raise ImportFailure(Issue(path.name, f"is not a readable ZIP (corrupt or truncated: {exc})")) from None
+    message = archive_problem(archive.infolist(), total_limit)
+    if message:
+        archive.close()
+        raise ImportFailure(Issue(path.name, message))
+    return SafeZip(_Named(path.name), archive, total_limit)
+
+
 def open_workbook(source: SourceFile) -> SafeZip:
     """Open and vet a workbook (.xlsx or .ods), which may expand less than other ZIPs."""
     return open_zip(source, limits.MAX_WORKBOOK_TOTAL_BYTES)

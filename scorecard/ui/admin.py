@@ -14,7 +14,7 @@ from .. import access, audit, board_metrics, commentary, ingest, local_returns, 
 from ..areas import Area, AreaIndex
 from ..card import Card, CardRow
 from ..formatting import fmt, is_missing
-from ..importers import ImportContext, read_file, targets_csv
+from ..importers import ImportContext, targets_csv
 from ..importers.base import ImportPlan, Issue, SourceFile
 from ..importers.targets_csv import FORMAT as TARGETS_FORMAT
 from ..register import POLARITIES, THEME_TITLES, UNITS, Metric
@@ -45,10 +45,11 @@ def problems_frame(issues: list[Issue]) -> pd.DataFrame:
 # Local returns
 
 
-def read_upload(con, name: str, data: bytes) -> ImportPlan:
+def read_upload(con, name: str, data: bytes, actor: access.Actor) -> ImportPlan:
     """Read an uploaded return (long CSV or the filled Excel template) into a plan, writing
-    nothing. Raises ImportFailure listing every problem."""
-    return read_file(SourceFile(name, data), ImportContext.from_store(con))
+    nothing. Who may import what is checked first, before anything of the file is read: AccessRefused
+    (not recorded; the page records it once). Raises ImportFailure listing every problem."""
+    return ingest.read_source(con, SourceFile(name, data), actor=actor)
 
 
 def refused_rows(con, plan: ImportPlan, actor: access.Actor) -> access.AccessRefused | None:

@@ -30,6 +30,43 @@ def _dashboard_store(path: str) -> DashboardStore:
     return DashboardStore(path)
 
 
+_RUN_COPY = "_scorecard_store_copy"  # session state: (this run's marker, the copy it reads)
+
+
+def run_copy() -> str:
+    """The copy of the store this page run reads, the same for every read from the run's start to its
+    end, so a page never mixes two versions of the store (a summary CSV and a card CSV always agree);
+    taken at the run's first read, after the store is looked at (DashboardStore.for_run), so a change
+    committed anywhere shows on the next run. Outside a page run (a helper thread), the newest copy."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return dashboard_store().for_run()
+    # Streamlit gives each run a new `cursors` dict (ScriptRunContext.reset): holding it, and asking
+    # whether it is the one in use, tells this run from the last.
+    run = ctx.cursors
+    held = st.session_state.get(_RUN_COPY)
+    if held is None or held[0] is not run:
+        held = (run, dashboard_store().for_run())
+        st.session_state[_RUN_COPY] = held
+    return held[1]
+
+
+def _take_newest_copy() -> None:
+    """After this session's own change: the rest of its run reads the copy that holds it."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        st.session_state[_RUN_COPY] = (ctx.cursors, dashboard_store().for_run())
+
+
+def _store_cursor():
+    """A cursor on this run's copy of the store, as it is (never as at an address's as_at)."""
+    return dashboard_store().cursor_on(run_copy())
+
+
 class AsAtAddress(UserProblem):
     """An `?as_at=` in the address that names no point in the store's history."""
 
@@ -45,7 +82,7 @@ def as_at_moment() -> datetime | None:
     if not text:
         return None
     try:
-        return as_at.parse(text, dashboard_store().cursor())
+        return as_at.parse(text, _store_cursor())
     except as_at.AsAtError as exc:
         raise AsAtAddress(f"The address asks for the scorecard as it stood at {text!r}, but {exc}. "
                           "Remove as_at from the address to see the live scorecard.") from None
@@ -54,7 +91,7 @@ def as_at_moment() -> datetime | None:
 def cursor():
     """A cursor of its own for each read (a DuckDB connection shared across threads is not safe): of
     the store now, or as it stood at the address's as_at."""
-    c = dashboard_store().cursor()
+    c = _store_cursor()
     moment = as_at_moment()
     if moment is not None:
         as_at.shadow(c, moment)
@@ -72,7 +109,10 @@ def write(change, /, *args, **kwargs):
         record_refusal(audit.change_refused, _acting(args, kwargs), audit.CHANGE_AT_AN_EARLIER_POINT,
                        getattr(change, "__name__", "change").replace("_", " "), str(refusal))
         raise refusal
-    return dashboard_store().write(change, *args, **kwargs)
+    try:
+        return dashboard_store().write(change, *args, **kwargs)
+    finally:
+        _take_newest_copy()
 
 
 def record_refusal(record, /, *args, **kwargs):
@@ -103,6 +143,17 @@ def as_at_banner() -> str | None:
 
 def data_version() -> int:
     return store.data_version(cursor())
+
+
+def live_areas() -> AreaIndex:
+    """The areas of the store as it is now, whatever the address's as_at says: the access file's area
+    names are resolved against these, so a visitor's address never changes who may do what."""
+    return _live_areas(store.data_version(_store_cursor()))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _live_areas(version: int) -> AreaIndex:
+    return AreaIndex.from_store(_store_cursor())
 
 
 # Each cached read: a name, and the function of (cursor, *args) that answers it.

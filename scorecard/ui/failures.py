@@ -10,9 +10,14 @@ import contextlib
 
 import streamlit as st
 
-from .. import access, config, errors, store
+from .. import access, config, errors, secrets_file, store
 from ..problems import UserProblem
+from ..redaction import redact
 from ..text_safety import plain
+
+
+ACCESS_SETTINGS_FAILURE = ("This dashboard's sign-in settings cannot be used just now, so it cannot be shown. "
+                           "Please tell whoever runs the dashboard")
 
 
 @contextlib.contextmanager
@@ -20,25 +25,34 @@ def shown_on_page(where: str):
     try:
         yield
     except (store.StoreBusy, store.StoreMissing) as exc:
-        st.error(exc.page_message, icon=":material/lock:")
+        _error(exc.page_message, icon=":material/lock:")
     except store.StoreDamaged as exc:
-        st.error(page_message(exc, where), icon=":material/error:")
+        _error(page_message(exc, where), icon=":material/error:")
     except store.StoreUnavailable as exc:  # a commit that kept conflicting, a lake out of reach
-        st.error(exc.page_message, icon=":material/error:")
-    except (access.AccessRefused, access.AccessFileError) as exc:  # said in a sentence that names no server path
-        st.error(plain(str(exc)), icon=":material/block:")
+        _error(exc.page_message, icon=":material/error:")
+    except (access.AccessFileError, secrets_file.SecretsFileError) as exc:
+        # The administrator's business: its detail (the file's name, its entries' emails) goes to the log.
+        reference = errors.record_for_page(exc, where)
+        _error(f"{ACCESS_SETTINGS_FAILURE} (reference {reference}).", icon=":material/block:")
+    except access.AccessRefused as exc:  # said in a sentence that names no server path
+        _error(plain(str(exc)), icon=":material/block:")
     except UserProblem as exc:  # something the person can put right, said as it is: plain text, since
         # it may quote what a visitor typed (an ?as_at= in the address), which must never become a link
-        st.error(plain(str(exc)), icon=":material/error:")
+        _error(plain(str(exc)), icon=":material/error:")
     except Exception as exc:  # the boundary: anything else is logged and told in one sentence
-        st.error(page_message(exc, where), icon=":material/error:")
+        _error(page_message(exc, where), icon=":material/error:")
+
+
+def _error(message: str, icon: str) -> None:
+    """An error box; whatever the message holds, no secret reaches the page."""
+    st.error(redact(message), icon=icon)
 
 
 def page_message(exc: Exception, where: str) -> str:
     """Log the exception under a reference and say, in a sentence, what the person can do."""
     reference = errors.record_for_page(exc, where)
-    if not isinstance(exc, store.StoreDamaged) and (reason := store.damage(exc)):
-        exc = store.damaged(config.db_path(), reason)
-    if isinstance(exc, store.StoreDamaged):
-        return f"{exc.page_message} (Reference {reference}.)"
+    # A full disk, a damaged file, a lake missing its data files: the cause and what to do.
+    problem = store.explained(exc, config.db_path())
+    if problem is not None:
+        return f"{problem.page_message} (Reference {reference}.)"
     return errors.page_sentence(reference)

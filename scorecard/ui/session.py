@@ -36,7 +36,8 @@ def rules() -> access.AccessRules:
 
     path = access.access_path()
     modified = os.path.getmtime(path) if path is not None and path.exists() else 0.0
-    return _rules(str(path or ""), modified, lambda text: data.areas().resolve(text).code)
+    # Against the store as it is now: an address's ?as_at= changes what a page shows, never who may see it.
+    return _rules(str(path or ""), modified, lambda text: data.live_areas().resolve(text).code)
 
 
 def _claims() -> tuple[str | None, object] | None:
@@ -92,6 +93,7 @@ def signed_in_words(viewer: access.Actor) -> str:
 
     words = f"Signed in as {viewer.identity}: {access.ROLE_WORDS[viewer.role]}"
     if viewer.role == access.EDITOR:
-        names = sorted(data.areas().get(code).name for code in viewer.areas if code in data.areas().by_code)
+        index = data.live_areas()
+        names = sorted(index.get(code).name for code in viewer.areas if code in index.by_code)
         words += " for " + ", ".join(names or sorted(viewer.areas))
     return words + "."

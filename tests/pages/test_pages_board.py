@@ -516,7 +516,7 @@ def test_the_long_format_example_is_a_valid_return(con):
     area = AreaIndex.from_store(con).get(SCILLY)
     terms = local_returns.default_terms(periods.parse(TERM).end, count=2)
     example = admin.long_format_example(area, local_returns.local_metrics(metrics), terms)
-    plan = admin.read_upload(con, "example.csv", example)
+    plan = admin.read_upload(con, "example.csv", example, ADMIN)
     assert set(plan.values["status"]) == {"illustrative", "suppressed"}
     assert set(plan.values["area_code"]) == {SCILLY}
     assert 50.0 in plan.values["value"].tolist()  # 60 of 120

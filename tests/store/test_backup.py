@@ -269,3 +269,63 @@ def test_a_backup_from_before_the_plan_kept_its_history_starts_it_when_restored(
     assert con.execute("SELECT count(*) FROM metric_history").fetchone()[0] == \
         con.execute("SELECT count(*) FROM metric").fetchone()[0] > 0
     assert as_at.point(con).version > 0
+
+
+# A backup that would eat the server is refused with the limits every imported ZIP meets.
+
+
+def _backup_of(con, tmp_path) -> "Path":
+    out = tmp_path / "backup.zip"
+    backup.write(con, out)
+    return out
+
+
+def test_a_backup_bomb_is_refused_from_its_directory_before_anything_is_read(con, tmp_path, monkeypatch):
+    from benchmarks.zip_bomb import write_bomb
+
+    good = zipfile.ZipFile(_backup_of(con, tmp_path))
+    members = {n: good.read(n) for n in good.namelist() if n != "metric_value.parquet"}
+    bomb = write_bomb(tmp_path / "bomb.zip", expand_mib=2048, member="metric_value.parquet", content=b"\0",
+                      extra=members)
+    assert bomb.stat().st_size < 10 * 1024 * 1024
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a member of the archive was expanded")
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", refuse)
+    monkeypatch.setattr(zipfile.ZipExtFile, "read1", refuse)
+    before = _tables(con)
+    with pytest.raises(backup.BackupError) as exc:
+        backup.restore(con, bomb, replace=True, actor=ADMIN)
+    assert str(exc.value).startswith("bomb.zip: metric_value.parquet would expand")
+    assert "a ZIP bomb" in str(exc.value) and str(exc.value).endswith("nothing was restored")
+    assert _tables(con) == before
+
+
+def test_a_backup_whose_member_expands_past_what_it_declares_is_stopped_while_reading(con, tmp_path):
+    import struct
+
+    from benchmarks.zip_bomb import write_bomb
+
+    good = zipfile.ZipFile(_backup_of(con, tmp_path))
+    members = {n: good.read(n) for n in good.namelist() if n != "metric_value.parquet"}
+    data = bytearray(write_bomb(tmp_path / "liar.zip", expand_mib=64, member="metric_value.parquet", content=b"\0",
+                                extra=members).read_bytes())
+    local, central = data.rfind(b"PK\x03\x04"), data.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", data, local + 22, 1024)  # declares 1 KB; expands to 64 MiB
+    struct.pack_into("<I", data, central + 24, 1024)
+    (tmp_path / "liar.zip").write_bytes(bytes(data))
+    before = _tables(con)
+    with pytest.raises(backup.BackupError) as exc:
+        backup.restore(con, tmp_path / "liar.zip", replace=True, actor=ADMIN)
+    assert "liar.zip: metric_value.parquet cannot be read" in str(exc.value), str(exc.value)
+    assert _tables(con) == before
+
+
+def test_the_cli_refuses_a_backup_bomb_in_a_sentence(con, db_path, tmp_path, capsys):
+    from benchmarks.zip_bomb import write_bomb
+
+    bomb = write_bomb(tmp_path / "bomb.zip", expand_mib=1024, member="manifest.json", content=b" ")
+    con.close()
+    assert cli.main(["--db", str(db_path), "restore", "--replace", str(bomb)]) == 2
+    err = capsys.readouterr().err
+    assert "bomb.zip: manifest.json would expand" in err and "Traceback" not in err

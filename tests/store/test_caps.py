@@ -79,7 +79,7 @@ def test_the_cli_names_the_size_limit(db_path, tmp_path, capsys):
 def test_an_upload_over_the_size_limit_is_refused(con):
     before = _state(con)
     with pytest.raises(ImportFailure) as exc:
-        admin.read_upload(con, "return.csv", b"a" * (limits.MAX_FILE_BYTES + 1))
+        admin.read_upload(con, "return.csv", b"a" * (limits.MAX_FILE_BYTES + 1), access.command_line("test"))
     assert "return.csv: is too large to import" in str(exc.value) and _state(con) == before
 
 

@@ -130,3 +130,71 @@ def test_a_fresh_copy_holds_exactly_what_the_store_holds(db_path, backend, monke
             assert all(found is not None and len(found) < len(schema.ALL_TABLES) for found in partial)
     finally:
         dashboard.close()
+
+
+def test_a_page_run_reads_a_copy_that_holds_every_change_committed_before_it_started(db_path, tmp_path):
+    """DashboardStore.for_run looks at the store as a run starts: a command-line import committed
+    before then is in the copy the run reads, with no second's wait (a file's or a SQLite catalog's
+    change is seen by a stat)."""
+    db = str(db_path)
+    dashboard = replica.DashboardStore(db)
+    try:
+        before = dashboard.for_run()
+        assert "sample_return_plymouth.csv" not in _batches(dashboard.cursor_on(before))
+        imported = _scorecard(db, "import", "--yes", str(local_returns.SAMPLE_RETURN))
+        assert imported.returncode == 0, imported.stderr
+        after = dashboard.for_run()
+        assert after != before
+        assert "sample_return_plymouth.csv" in _batches(dashboard.cursor_on(after))
+        assert "sample_return_plymouth.csv" not in _batches(dashboard.cursor_on(before))  # still attached
+    finally:
+        dashboard.close()
+
+
+def test_a_copy_a_run_reads_stays_attached_however_many_changes_follow(db_path, tmp_path):
+    from scorecard import ingest
+    from scorecard.importers import SourceFile
+
+    dashboard = replica.DashboardStore(str(db_path))
+    try:
+        pinned = dashboard.for_run()
+        admin = access.command_line("officer")
+        for value in range(replica._KEEP + 3):  # more changes than the copies otherwise kept
+            dashboard.write(ingest.import_source, SourceFile(
+                f"r{value}.csv", f"area,metric,period,value\nPlymouth,perm_staff_pct,Summer 2025/26,{60 + value}\n"
+                .encode()), actor=admin)
+            dashboard.for_run()
+        assert _batches(dashboard.cursor_on(pinned))[-1] != "r0.csv"  # the run's copy, unchanged and readable
+        assert _batches(dashboard.cursor_on(dashboard.for_run()))[-1] == f"r{replica._KEEP + 2}.csv"
+    finally:
+        dashboard.close()
+
+
+def test_a_run_that_would_wait_too_long_for_a_fresh_copy_reads_the_one_held(db_path, monkeypatch):
+    """A copy slower than FRESH_WAIT_SECONDS (a server busy with imports) does not hold the run up: it
+    reads the copy held, and the runs after it read the fresh one once it is made."""
+    db = str(db_path)
+    dashboard = replica.DashboardStore(db)
+    release = threading.Event()
+    try:
+        held = dashboard.for_run()
+        real_copy = dashboard.origin.copy
+
+        def slow_copy(name, previous=None, **kwargs):
+            release.wait(timeout=60)
+            real_copy(name, previous, **kwargs)
+
+        monkeypatch.setattr(dashboard.origin, "copy", slow_copy)
+        monkeypatch.setattr(replica, "FRESH_WAIT_SECONDS", 0.1)
+        imported = _scorecard(db, "import", "--yes", str(local_returns.SAMPLE_RETURN))
+        assert imported.returncode == 0, imported.stderr
+        assert dashboard.for_run() == held  # the fresh copy is not ready: this run reads the one held
+        release.set()
+        deadline = time.monotonic() + 30
+        while dashboard.for_run() == held:
+            assert time.monotonic() < deadline, "the fresh copy never came"
+            time.sleep(0.05)
+        assert "sample_return_plymouth.csv" in _batches(dashboard.cursor_on(dashboard.for_run()))
+    finally:
+        release.set()
+        dashboard.close()

@@ -151,7 +151,7 @@ def test_the_template_still_reads_back(hostile_db, tmp_path):
         wb["Return"]["D7"] = 11
         out = io.BytesIO()
         wb.save(out)
-        plan = admin.read_upload(con, "return.xlsx", out.getvalue())
+        plan = admin.read_upload(con, "return.xlsx", out.getvalue(), ADMIN)
         assert plan.values[["metric_id", "value"]].values.tolist() == [[BOARD_ID, 11.0]]
     finally:
         con.close()

@@ -69,7 +69,7 @@ def test_the_uploader_refuses_a_bomb_named_csv(con, tmp_path, nothing_expanded):
     data = write_bomb(tmp_path / "x", expand_mib=1024).read_bytes()
     before = _state(con)
     with pytest.raises(ImportFailure) as exc:
-        admin.read_upload(con, "termly_return.csv", data)
+        admin.read_upload(con, "termly_return.csv", data, access.Actor("officer@plymouth.gov.uk", access.EDITOR, {"E06000026"}))
     assert str(exc.value).startswith("termly_return.csv: data/bomb.csv would expand")
     assert _state(con) == before
 
